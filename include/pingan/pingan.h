@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file pingan.h
+ * @brief libpingan — composite public-safety indices (the Zhuhai "平安+" index).
+ *
+ * The flow is: load a model (pa_model_load*), read data files with it
+ * (pa_data_read*), compute (pa_compute), then read scores, ranks and
+ * changes from the result or write it (pa_result_write).
+ *
+ * Conventions:
+ * - Every fallible call returns a pa_status and accepts an optional
+ *   caller-allocated pa_error (may be NULL) that receives file, line,
+ *   column and a message.
+ * - Objects are opaque. A pointer returned through `**out` is owned by the
+ *   caller and released with the matching *_free (which accepts NULL).
+ *   Strings returned by accessors are borrowed: valid until the object
+ *   they came from is freed.
+ * - Missing numbers are NaN; absent ranks are 0.
+ * - The library never prints, exits or aborts, and does not depend on the
+ *   process locale.
+ */
+#ifndef PINGAN_PINGAN_H
+#define PINGAN_PINGAN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(PA_BUILDING_LIBRARY)
+#define PA_EXPORT __attribute__((visibility("default")))
+#else
+#define PA_EXPORT
+#endif
+
+/** Status of every fallible call. */
+typedef enum pa_status {
+    PA_OK = 0,        /**< success */
+    PA_ERR_NOMEM,     /**< out of memory */
+    PA_ERR_IO,        /**< a file could not be opened, read or written */
+    PA_ERR_DATA,      /**< malformed or inconsistent data file */
+    PA_ERR_MODEL,     /**< malformed or inconsistent model file */
+    PA_ERR_COMPUTE,   /**< data that the model cannot score (e.g. 0 under a geometric mean) */
+    PA_ERR_ARGUMENT   /**< a bad argument to an API call (unknown period, NULL pointer, …) */
+} pa_status;
+
+/** Details of a failure. Caller-allocated; every field is filled by the call that failed. */
+typedef struct pa_error {
+    pa_status status;
+    char file[512];   /**< the file concerned, "" if none */
+    long line;        /**< 1-based line, 0 if none */
+    long column;      /**< 1-based column (CSV: field number; model: byte in line), 0 if none */
+    char text[512];   /**< what is wrong, UTF-8, no trailing newline */
+} pa_error;
+
+/** Output formats of pa_result_write(). */
+typedef enum pa_format {
+    PA_FORMAT_CSV = 0,
+    PA_FORMAT_JSON = 1
+} pa_format;
+
+typedef struct pa_model pa_model;   /**< indicators, hierarchy, weights and methods */
+typedef struct pa_data pa_data;     /**< unit × period table of the columns a model needs */
+typedef struct pa_result pa_result; /**< scores, ranks, bands and changes */
+
+/** Library version, e.g. "0.1.0". Static string. */
+PA_EXPORT const char *pa_version(void);
+
+/** A static English description of a status. */
+PA_EXPORT const char *pa_strerror(pa_status status);
+
+/**
+ * Format an error as "FILE:LINE:COLUMN: text" (parts that are absent are
+ * left out) into buf. Returns the length it needed, like snprintf.
+ */
+PA_EXPORT int pa_error_format(const pa_error *err, char *buf, size_t size);
+
+/* ---- model ---------------------------------------------------------- */
+
+/** Load a model file (INI, see the model documentation). */
+PA_EXPORT pa_status pa_model_load(pa_model **out, const char *path, pa_error *err);
+
+/**
+ * Parse a model from a NUL-terminated string. `name` is used in messages
+ * and as the folder base for `meta =` tables (NULL: "<string>", current folder).
+ */
+PA_EXPORT pa_status pa_model_parse(pa_model **out, const char *text, const char *name,
+                                   pa_error *err);
+
+/** The built-in 平安+ model (the same as data/pingan.ini). */
+PA_EXPORT pa_status pa_model_default(pa_model **out, pa_error *err);
+
+PA_EXPORT void pa_model_free(pa_model *model);
+
+/** Code of the top node. Borrowed. */
+PA_EXPORT const char *pa_model_code(const pa_model *model);
+
+/** Label of the top node (its code when it has none). Borrowed. */
+PA_EXPORT const char *pa_model_label(const pa_model *model);
+
+/* ---- data ----------------------------------------------------------- */
+
+/** An empty data set that reads the columns `model` needs. The model must outlive it. */
+PA_EXPORT pa_status pa_data_new(pa_data **out, const pa_model *model, pa_error *err);
+
+PA_EXPORT void pa_data_free(pa_data *data);
+
+/**
+ * Read one CSV file and add its rows. The period comes from a `year` or
+ * `period` column, else from the file name (".../2019.csv" → "2019"),
+ * else the data has one period named "".
+ */
+PA_EXPORT pa_status pa_data_read_file(pa_data *data, const char *path, pa_error *err);
+
+/**
+ * Read CSV from memory. `name` is used in messages and as the file name
+ * when the period comes from it (may be NULL).
+ */
+PA_EXPORT pa_status pa_data_read_buffer(pa_data *data, const char *bytes, size_t size,
+                                        const char *name, pa_error *err);
+
+/**
+ * Read `path` and, when its name is a period ("2019.csv"), every sibling
+ * file in the same folder whose name is an earlier period of the same form.
+ */
+PA_EXPORT pa_status pa_data_read_with_siblings(pa_data *data, const char *path,
+                                               pa_error *err);
+
+/** Number of data rows read so far. */
+PA_EXPORT size_t pa_data_row_count(const pa_data *data);
+
+/* ---- compute ---------------------------------------------------------- */
+
+/**
+ * Run the whole pipeline: denominate → transform → normalise → aggregate,
+ * then ranks, bands and changes against the previous period.
+ */
+PA_EXPORT pa_status pa_compute(pa_result **out, const pa_model *model, const pa_data *data,
+                               pa_error *err);
+
+PA_EXPORT void pa_result_free(pa_result *result);
+
+/**
+ * Compare every period with `period` instead of the one before it
+ * (NULL restores the default). PA_ERR_ARGUMENT when the period is unknown.
+ */
+PA_EXPORT pa_status pa_result_set_base(pa_result *result, const char *period, pa_error *err);
+
+PA_EXPORT size_t pa_result_unit_count(const pa_result *result);
+PA_EXPORT const char *pa_result_unit_code(const pa_result *result, size_t unit);
+/** Display name of a unit (its code when the data has no name column). */
+PA_EXPORT const char *pa_result_unit_name(const pa_result *result, size_t unit);
+
+/** Periods in ascending order. */
+PA_EXPORT size_t pa_result_period_count(const pa_result *result);
+PA_EXPORT const char *pa_result_period(const pa_result *result, size_t period);
+/** Index of a period by name, or (size_t)-1. */
+PA_EXPORT size_t pa_result_period_find(const pa_result *result, const char *period);
+/** The period changes are measured against for `period`, or (size_t)-1 for none. */
+PA_EXPORT size_t pa_result_base_of(const pa_result *result, size_t period);
+
+/** Nodes: indicators first, then each level up; the index is last. */
+PA_EXPORT size_t pa_result_node_count(const pa_result *result);
+PA_EXPORT const char *pa_result_node_code(const pa_result *result, size_t node);
+PA_EXPORT const char *pa_result_node_label(const pa_result *result, size_t node);
+/** Measurement unit of an indicator ("" for groups). */
+PA_EXPORT const char *pa_result_node_unit(const pa_result *result, size_t node);
+/** 1 for indicators, one more at each step up; the index has the highest. */
+PA_EXPORT int pa_result_node_level(const pa_result *result, size_t node);
+/** Index of the parent node, or (size_t)-1 for the top. */
+PA_EXPORT size_t pa_result_node_parent(const pa_result *result, size_t node);
+/** Index of a node by code, or (size_t)-1. */
+PA_EXPORT size_t pa_result_node_find(const pa_result *result, const char *code);
+
+/** Raw value of an indicator (before denomination); NaN for groups or when missing. */
+PA_EXPORT double pa_result_value(const pa_result *r, size_t unit, size_t period, size_t node);
+/** Normalised (indicator) or aggregated (group, index) score; NaN when missing. */
+PA_EXPORT double pa_result_score(const pa_result *r, size_t unit, size_t period, size_t node);
+/** 1 = best in that period and node; ties share the minimum rank; 0 = not ranked. */
+PA_EXPORT long pa_result_rank(const pa_result *r, size_t unit, size_t period, size_t node);
+/** Band label and colour of the score, or NULL when there is no band or no score. */
+PA_EXPORT const char *pa_result_band(const pa_result *r, size_t unit, size_t period,
+                                     size_t node, const char **colour);
+/** Value change in percent against the base period; NaN when undefined. */
+PA_EXPORT double pa_result_value_change_pct(const pa_result *r, size_t unit, size_t period,
+                                            size_t node);
+/** Score change in points and in percent against the base period; NaN when undefined. */
+PA_EXPORT double pa_result_score_change(const pa_result *r, size_t unit, size_t period,
+                                        size_t node);
+PA_EXPORT double pa_result_score_change_pct(const pa_result *r, size_t unit, size_t period,
+                                            size_t node);
+
+/* ---- output ----------------------------------------------------------- */
+
+/** What pa_result_write() writes. Zero-initialise, then set what you need. */
+typedef struct pa_write_options {
+    const char *period;        /**< only this period (NULL: every period) */
+    const char *const *nodes;  /**< only these node codes (NULL: every node) */
+    size_t n_nodes;
+} pa_write_options;
+
+/**
+ * Write the result as CSV or JSON to `out` (opts may be NULL). Numbers are
+ * written in the shortest form that reads back to the same double.
+ */
+PA_EXPORT pa_status pa_result_write(const pa_result *result, FILE *out, pa_format format,
+                                    const pa_write_options *opts, pa_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PINGAN_PINGAN_H */

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/* The pipeline: lay the data out unit × period, denominate, normalise, aggregate, rank. */
+#include <gsl/gsl_sort.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void
+pa_result_free(pa_result *r)
+{
+    if (!r)
+        return;
+    for (size_t u = 0; u < r->nu; u++) {
+        if (r->unit_codes)
+            pa_free(r->unit_codes[u]);
+        if (r->unit_names)
+            pa_free(r->unit_names[u]);
+    }
+    for (size_t p = 0; p < r->np && r->periods; p++)
+        pa_free(r->periods[p]);
+    for (size_t n = 0; n < r->nn; n++) {
+        if (r->node_codes)
+            pa_free(r->node_codes[n]);
+        if (r->node_labels)
+            pa_free(r->node_labels[n]);
+        if (r->node_units)
+            pa_free(r->node_units[n]);
+    }
+    for (size_t b = 0; b < r->n_bands && r->bands; b++) {
+        pa_free(r->bands[b].label);
+        pa_free(r->bands[b].colour);
+    }
+    pa_free(r->bands);
+    pa_free(r->unit_codes);
+    pa_free(r->unit_names);
+    pa_free(r->periods);
+    pa_free(r->node_codes);
+    pa_free(r->node_labels);
+    pa_free(r->node_units);
+    pa_free(r->node_level);
+    pa_free(r->node_parent);
+    pa_free(r->reference);
+    pa_free(r->value);
+    pa_free(r->score);
+    pa_free(r->rank);
+    pa_free(r->base);
+    pa_free(r);
+}
+
+static int
+cmp_period_idx(const void *a, const void *b, void *arg)
+{
+    const pa_data *d = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return pa_period_cmp(d->periods.keys[x], d->periods.keys[y]);
+}
+
+/* Copy names and hierarchy into the result so that it outlives model and data. */
+static pa_status
+result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa_error *err)
+{
+    r->nu = d->units.n;
+    r->np = d->periods.n;
+    r->nn = m->n_nodes;
+    size_t cells = r->nn * r->np * r->nu;
+    if (r->np && r->nu && cells / r->np / r->nu != r->nn)
+        return pa_nomem(err);
+    r->unit_codes = pa_calloc(r->nu, sizeof *r->unit_codes);
+    r->unit_names = pa_calloc(r->nu, sizeof *r->unit_names);
+    r->periods = pa_calloc(r->np, sizeof *r->periods);
+    r->node_codes = pa_calloc(r->nn, sizeof *r->node_codes);
+    r->node_labels = pa_calloc(r->nn, sizeof *r->node_labels);
+    r->node_units = pa_calloc(r->nn, sizeof *r->node_units);
+    r->node_level = pa_calloc(r->nn, sizeof *r->node_level);
+    r->node_parent = pa_calloc(r->nn, sizeof *r->node_parent);
+    r->reference = pa_calloc(r->nu, 1);
+    r->base = pa_calloc(r->np, sizeof *r->base);
+    r->value = pa_malloc(cells * sizeof *r->value);
+    r->score = pa_malloc(cells * sizeof *r->score);
+    r->rank = pa_calloc(cells, sizeof *r->rank);
+    r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
+    if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
+        !r->node_units || !r->node_level || !r->node_parent || !r->reference || !r->base ||
+        !r->value || !r->score || !r->rank || !r->bands)
+        return pa_nomem(err);
+    for (size_t i = 0; i < cells; i++)
+        r->value[i] = r->score[i] = NAN;
+    for (size_t u = 0; u < r->nu; u++) {
+        const char *code = d->units.keys[u];
+        r->unit_codes[u] = pa_strdup(code);
+        r->unit_names[u] = pa_strdup(d->unit_names[u] ? d->unit_names[u] : code);
+        if (!r->unit_codes[u] || !r->unit_names[u])
+            return pa_nomem(err);
+        for (size_t k = 0; k < m->n_reference_units; k++)
+            if (strcmp(m->reference_units[k], code) == 0)
+                r->reference[u] = 1;
+    }
+    size_t *perm = pa_malloc((r->np ? r->np : 1) * sizeof *perm);
+    if (!perm)
+        return pa_nomem(err);
+    for (size_t p = 0; p < r->np; p++)
+        perm[p] = p;
+    qsort_r(perm, r->np, sizeof *perm, cmp_period_idx, (void *)d);
+    for (size_t p = 0; p < r->np; p++) {
+        pmap[perm[p]] = p;
+        r->base[p] = p ? p - 1 : PA_NONE;
+        if (!(r->periods[p] = pa_strdup(d->periods.keys[perm[p]]))) {
+            pa_free(perm);
+            return pa_nomem(err);
+        }
+    }
+    pa_free(perm);
+    size_t *pos = pa_malloc(r->nn * sizeof *pos);
+    if (!pos)
+        return pa_nomem(err);
+    for (size_t k = 0; k < r->nn; k++)
+        pos[m->order[k]] = k;
+    for (size_t k = 0; k < r->nn; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        r->node_codes[k] = pa_strdup(nd->code);
+        r->node_labels[k] = pa_strdup(nd->label ? nd->label : nd->code);
+        r->node_units[k] = pa_strdup(nd->measure ? nd->measure : "");
+        r->node_level[k] = nd->level;
+        r->node_parent[k] = nd->parent == PA_NONE ? PA_NONE : pos[nd->parent];
+        if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
+            pa_free(pos);
+            return pa_nomem(err);
+        }
+    }
+    pa_free(pos);
+    r->n_bands = m->n_bands;
+    for (size_t b = 0; b < m->n_bands; b++) {
+        r->bands[b].threshold = m->bands[b].threshold;
+        r->bands[b].label = pa_strdup(m->bands[b].label);
+        r->bands[b].colour = pa_strdup(m->bands[b].colour);
+        if (!r->bands[b].label || !r->bands[b].colour)
+            return pa_nomem(err);
+    }
+    return PA_OK;
+}
+
+pa_status
+pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
+                   pa_error *err)
+{
+    for (size_t k = 0; k < m->n_nodes; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (!nd->is_indicator)
+            break;
+        size_t vc = pa_data_col(d, nd->column ? nd->column : nd->code);
+        size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
+                                                          : PA_NONE;
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++) {
+                size_t row = cell_row[p * r->nu + u];
+                if (row == PA_NONE)
+                    continue;
+                double v = d->cols[vc][row];
+                size_t cell = PA_CELL(r, k, p, u);
+                r->value[cell] = v;
+                if (dc != PA_NONE && !isnan(v)) {
+                    double den = d->cols[dc][row];
+                    if (!(den > 0) && !isnan(den))
+                        return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
+                                       d->row_line[row], 0,
+                                       "denominator '%s' of unit '%s' is %g; it must be above "
+                                       "0 to divide '%s'", nd->denominator, r->unit_codes[u],
+                                       den, nd->code);
+                    v = v / (den / nd->per);
+                }
+                if (nd->transform == PA_TRANSFORM_LOG && !isnan(v)) {
+                    if (!(v > 0))
+                        return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
+                                       d->row_line[row], 0,
+                                       "indicator '%s' of unit '%s' is %g; a log transform "
+                                       "needs values above 0", nd->code, r->unit_codes[u], v);
+                    v = log(v);
+                }
+                r->score[cell] = v;
+            }
+    }
+    return PA_OK;
+}
+
+/* Count of sorted (descending) values strictly above x. */
+static size_t
+count_above(const double *desc, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (desc[mid] > x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+pa_status
+pa_step_rank(pa_result *r, pa_error *err)
+{
+    double *v = pa_malloc((r->nu ? r->nu : 1) * sizeof *v);
+    if (!v)
+        return pa_nomem(err);
+    for (size_t n = 0; n < r->nn; n++)
+        for (size_t p = 0; p < r->np; p++) {
+            const double *s = &r->score[PA_CELL(r, n, p, 0)];
+            long *rk = &r->rank[PA_CELL(r, n, p, 0)];
+            size_t m = 0;
+            for (size_t u = 0; u < r->nu; u++)
+                if (!r->reference[u] && !isnan(s[u]))
+                    v[m++] = -s[u];
+            gsl_sort(v, 1, m);
+            for (size_t i = 0; i < m; i++)
+                v[i] = -v[i];
+            for (size_t u = 0; u < r->nu; u++)
+                rk[u] = r->reference[u] || isnan(s[u]) ? 0 : (long)count_above(v, m, s[u]) + 1;
+        }
+    pa_free(v);
+    return PA_OK;
+}
+
+pa_status
+pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+{
+    if (!out || !m || !d)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    if (d->model != m)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                       "the data set was read for another model");
+    if (d->n_rows == 0)
+        return pa_fail(err, PA_ERR_DATA, d->files.n ? d->files.keys[0] : NULL, 0, 0,
+                       "no data rows");
+    pa_result *r = pa_calloc(1, sizeof *r);
+    size_t *pmap = pa_malloc(d->periods.n * sizeof *pmap);
+    size_t *cell_row = NULL;
+    pa_status st;
+    if (!r || !pmap) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    if ((st = result_frame(r, m, d, pmap, err)) != PA_OK)
+        goto out;
+    cell_row = pa_malloc(r->np * r->nu * sizeof *cell_row);
+    if (!cell_row) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < r->np * r->nu; i++)
+        cell_row[i] = PA_NONE;
+    for (size_t row = 0; row < d->n_rows; row++) {
+        size_t c = pmap[d->row_period[row]] * r->nu + d->row_unit[row];
+        if (cell_row[c] != PA_NONE) {
+            size_t first = cell_row[c];
+            st = pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]], d->row_line[row], 0,
+                         "unit '%s' has a second row for period '%s' (first at %s:%ld)",
+                         d->units.keys[d->row_unit[row]], d->periods.keys[d->row_period[row]],
+                         d->files.keys[d->row_file[first]], d->row_line[first]);
+            goto out;
+        }
+        cell_row[c] = row;
+    }
+    if ((st = pa_step_denominate(m, d, r, cell_row, err)) != PA_OK ||
+        (st = pa_step_normalise(m, r, err)) != PA_OK ||
+        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = pa_step_rank(r, err)) != PA_OK)
+        goto out;
+out:
+    pa_free(pmap);
+    pa_free(cell_row);
+    if (st != PA_OK) {
+        pa_result_free(r);
+        return st;
+    }
+    *out = r;
+    return PA_OK;
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* Streaming CSV reader over libcsv: line/field positions, BOM, UTF-8 or GB18030. */
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define CHUNK (1u << 20)
+
+typedef struct reader {
+    const pa_csv_sink *sink;
+    const char *name;
+    pa_error *err;
+    pa_status st;
+    long line;          /* line of the byte being fed */
+    long col;           /* fields seen in this record */
+    /* UTF-8 validation state */
+    int need;           /* continuation bytes still expected */
+    unsigned char lo, hi; /* allowed range of the next continuation byte */
+    long bad_line;
+} reader;
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+    reader *r = data;
+    r->col++;
+    if (r->st != PA_OK)
+        return;
+    r->st = r->sink->field(r->sink->user, s ? (const char *)s : "", s ? len : 0, r->line,
+                           r->col);
+}
+
+static void
+on_row(int c, void *data)
+{
+    reader *r = data;
+    (void)c;
+    long ncols = r->col;
+    r->col = 0;
+    if (r->st != PA_OK)
+        return;
+    r->st = r->sink->row(r->sink->user, r->line, ncols);
+}
+
+/* Incremental UTF-8 check (RFC 3629: no overlongs, no surrogates). -1 on the first bad byte. */
+static int
+utf8_check(reader *r, const unsigned char *s, size_t n, long line0)
+{
+    long line = line0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (r->need) {
+            if (c < r->lo || c > r->hi) {
+                r->bad_line = line;
+                return -1;
+            }
+            r->need--;
+            r->lo = 0x80;
+            r->hi = 0xBF;
+            continue;
+        }
+        if (c == '\n')
+            line++;
+        if (c < 0x80)
+            continue;
+        r->lo = 0x80;
+        r->hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            r->need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            r->need = 2;
+            if (c == 0xE0)
+                r->lo = 0xA0;
+            else if (c == 0xED)
+                r->hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            r->need = 3;
+            if (c == 0xF0)
+                r->lo = 0x90;
+            else if (c == 0xF4)
+                r->hi = 0x8F;
+        } else {
+            r->bad_line = line;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static pa_status
+csv_status(reader *r, struct csv_parser *p, int at_end)
+{
+    int e = csv_error(p);
+    if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
+        return pa_nomem(r->err);
+    return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, r->col + 1, "%s",
+                   at_end ? "unterminated quoted field at end of file"
+                          : "malformed quoting (a quote inside an unquoted field, or text "
+                            "after a closing quote)");
+}
+
+/* Feed bytes to libcsv one line at a time so that every callback knows its line. */
+static pa_status
+feed(reader *r, struct csv_parser *p, const char *s, size_t n)
+{
+    while (n) {
+        const char *nl = memchr(s, '\n', n);
+        const char *z = memchr(s, '\0', nl ? (size_t)(nl - s) : n);
+        if (z)
+            return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, 0,
+                           "NUL byte in the file (not a text CSV file)");
+        size_t len = nl ? (size_t)(nl - s) + 1 : n;
+        if (csv_parse(p, s, len, on_field, on_row, r) != len)
+            return csv_status(r, p, 0);
+        if (r->st != PA_OK)
+            return r->st;
+        if (nl)
+            r->line++;
+        s += len;
+        n -= len;
+    }
+    return PA_OK;
+}
+
+typedef struct source {
+    FILE *f;
+    const char *bytes;
+    size_t size, pos;
+} source;
+
+static size_t
+source_read(source *src, char *buf, size_t cap)
+{
+    if (src->f)
+        return fread(buf, 1, cap, src->f);
+    size_t n = src->size - src->pos;
+    if (n > cap)
+        n = cap;
+    memcpy(buf, src->bytes + src->pos, n);
+    src->pos += n;
+    return n;
+}
+
+static int
+source_rewind(source *src)
+{
+    if (src->f)
+        return fseeko(src->f, 0, SEEK_SET);
+    src->pos = 0;
+    return 0;
+}
+
+/* One pass over the source. Returns 1 (in *retry) when the bytes are not UTF-8. */
+static pa_status
+read_pass(reader *r, source *src, char *buf, int gb, int *retry)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return pa_nomem(r->err);
+    csv_set_realloc_func(&p, pa_realloc);
+    csv_set_free_func(&p, pa_free);
+    iconv_t cd = (iconv_t)-1;
+    char *conv = NULL;
+    pa_status st = PA_OK;
+    if (gb) {
+        cd = iconv_open("UTF-8", "GB18030");
+        conv = pa_malloc(CHUNK * 2 + 16);
+        if (cd == (iconv_t)-1 || !conv) {
+            st = cd == (iconv_t)-1 ? pa_fail(r->err, PA_ERR_IO, r->name, 0, 0,
+                                             "GB18030 conversion is not available")
+                                   : pa_nomem(r->err);
+            goto out;
+        }
+    }
+    r->line = 1;
+    r->col = 0;
+    r->need = 0;
+    r->st = PA_OK;
+    size_t carry = 0; /* bytes of an incomplete multibyte character kept for iconv */
+    int first = 1;
+    for (;;) {
+        size_t n = source_read(src, buf + carry, CHUNK - carry);
+        if (n == 0 && src->f && ferror(src->f)) {
+            st = pa_fail(r->err, PA_ERR_IO, r->name, r->line, 0, "read error: %s",
+                         strerror(errno));
+            goto out;
+        }
+        size_t have = carry + n;
+        if (have == 0)
+            break;
+        const char *s = buf;
+        size_t len = have;
+        if (gb) {
+            char *in = buf, *outp = conv;
+            size_t inleft = have, outleft = CHUNK * 2 + 16;
+            if (iconv(cd, &in, &inleft, &outp, &outleft) == (size_t)-1 &&
+                (errno != EINVAL || n == 0)) {
+                st = pa_fail(r->err, PA_ERR_DATA, r->name, r->line, 0,
+                             "the file is neither UTF-8 nor GB18030 text");
+                goto out;
+            }
+            carry = inleft;
+            s = conv;
+            len = (size_t)(outp - conv);
+        }
+        if (first) {
+            first = 0;
+            if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+                s += 3;
+                len -= 3;
+            }
+        }
+        if (!gb && utf8_check(r, (const unsigned char *)s, len, r->line) < 0) {
+            *retry = 1;
+            goto out;
+        }
+        st = feed(r, &p, s, len);
+        if (st != PA_OK)
+            goto out;
+        if (gb && carry)
+            memmove(buf, buf + (have - carry), carry);
+        if (n == 0)
+            break;
+    }
+    if (!gb && r->need) {
+        *retry = 1;
+        goto out;
+    }
+    {
+        int e = csv_error(&p); /* csv_fini resets it */
+        (void)e;
+        if (csv_fini(&p, on_field, on_row, r) != 0) {
+            st = csv_status(r, &p, 1);
+            goto out;
+        }
+        st = r->st;
+    }
+out:
+    csv_free(&p);
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    pa_free(conv);
+    return st;
+}
+
+static pa_status
+read_source(source *src, const char *name, const pa_csv_sink *sink, pa_error *err)
+{
+    reader r = { .sink = sink, .name = name, .err = err };
+    char *buf = pa_malloc(CHUNK);
+    if (!buf)
+        return pa_nomem(err);
+    int retry = 0;
+    pa_status st = read_pass(&r, src, buf, 0, &retry);
+    if (st == PA_OK && retry) {
+        /* Not UTF-8: Excel on a Chinese-locale Windows writes GB18030. */
+        if (sink->reset)
+            sink->reset(sink->user);
+        if (source_rewind(src) != 0)
+            st = pa_fail(err, PA_ERR_IO, name, 0, 0, "cannot rewind to re-read as GB18030");
+        else
+            st = read_pass(&r, src, buf, 1, &retry);
+    }
+    pa_free(buf);
+    return st;
+}
+
+pa_status
+pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pa_fail(err, PA_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    source src = { .f = f };
+    pa_status st = read_source(&src, path, sink, err);
+    fclose(f);
+    return st;
+}
+
+pa_status
+pa_csv_read_buffer(const char *bytes, size_t size, const char *name, const pa_csv_sink *sink,
+                   pa_error *err)
+{
+    source src = { .bytes = bytes ? bytes : "", .size = bytes ? size : 0 };
+    return read_source(&src, name ? name : "<buffer>", sink, err);
+}

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: MIT */
+/* The data set: wide CSV files read as a stream into column-wise doubles. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+enum { ROLE_SKIP = -1, ROLE_UNIT = -2, ROLE_NAME = -3, ROLE_PERIOD = -4 };
+
+typedef struct file_ctx {
+    pa_data *d;
+    pa_error *err;
+    const char *name;
+    uint32_t file;
+    const char *file_period;    /* from the file name, or "" */
+    size_t rows_at_start;
+    /* header */
+    int header_done;
+    long n_header;
+    int *role;                  /* by field (1-based) */
+    size_t role_cap;
+    pa_strmap header;
+    int has_unit, has_name, has_period;
+    /* current row */
+    char *unit, *uname, *period;
+    size_t unit_len;
+    long unit_col;
+    int *seen;                  /* numeric columns present in this row */
+} file_ctx;
+
+size_t
+pa_data_col(const pa_data *d, const char *name)
+{
+    for (size_t j = 0; j < d->n_cols; j++)
+        if (strcmp(d->col_names[j], name) == 0)
+            return j;
+    return PA_NONE;
+}
+
+static int
+add_col(pa_data *d, const char *name)
+{
+    if (!name || pa_data_col(d, name) != PA_NONE)
+        return 1;
+    char **names = pa_reallocarray(d->col_names, d->n_cols + 1, sizeof *names);
+    if (!names)
+        return 0;
+    d->col_names = names;
+    if (!(names[d->n_cols] = pa_strdup(name)))
+        return 0;
+    d->n_cols++;
+    return 1;
+}
+
+pa_status
+pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
+{
+    if (!out || !m)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    pa_data *d = pa_calloc(1, sizeof *d);
+    if (!d)
+        return pa_nomem(err);
+    d->model = m;
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const pa_node *nd = &m->nodes[i];
+        if (!nd->is_indicator)
+            continue;
+        if (!add_col(d, nd->column ? nd->column : nd->code) ||
+            (nd->eff.denominate && !add_col(d, nd->denominator))) {
+            pa_data_free(d);
+            return pa_nomem(err);
+        }
+    }
+    d->cols = pa_calloc(d->n_cols, sizeof *d->cols);
+    if (!d->cols) {
+        pa_data_free(d);
+        return pa_nomem(err);
+    }
+    *out = d;
+    return PA_OK;
+}
+
+void
+pa_data_free(pa_data *d)
+{
+    if (!d)
+        return;
+    for (size_t j = 0; j < d->n_cols; j++) {
+        pa_free(d->col_names[j]);
+        if (d->cols)
+            pa_free(d->cols[j]);
+    }
+    pa_free(d->col_names);
+    pa_free(d->cols);
+    for (size_t u = 0; u < d->units.n; u++)
+        pa_free(d->unit_names[u]);
+    pa_free(d->unit_names);
+    pa_strmap_free(&d->units);
+    pa_strmap_free(&d->periods);
+    pa_strmap_free(&d->files);
+    pa_free(d->row_unit);
+    pa_free(d->row_period);
+    pa_free(d->row_file);
+    pa_free(d->row_line);
+    pa_free(d);
+}
+
+size_t
+pa_data_row_count(const pa_data *d)
+{
+    return d ? d->n_rows : 0;
+}
+
+static int
+grow_rows(pa_data *d)
+{
+    size_t nc = d->cap ? d->cap * 2 : 1024;
+#define GROW(p) do { void *q = pa_reallocarray(p, nc, sizeof *(p)); if (!q) return 0; p = q; } while (0)
+    GROW(d->row_unit);
+    GROW(d->row_period);
+    GROW(d->row_file);
+    GROW(d->row_line);
+    for (size_t j = 0; j < d->n_cols; j++)
+        GROW(d->cols[j]);
+#undef GROW
+    d->cap = nc;
+    return 1;
+}
+
+static pa_status
+header_field(file_ctx *c, const char *s, size_t len, long line, long col)
+{
+    pa_data *d = c->d;
+    const pa_model *m = d->model;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    if ((size_t)col >= c->role_cap) {
+        size_t nc = c->role_cap ? c->role_cap * 2 : 64;
+        while (nc <= (size_t)col)
+            nc *= 2;
+        int *r = pa_reallocarray(c->role, nc, sizeof *r);
+        if (!r)
+            return pa_nomem(c->err);
+        c->role = r;
+        c->role_cap = nc;
+    }
+    int added;
+    if (len && pa_strmap_intern(&c->header, s, len, &added) == PA_NONE)
+        return pa_nomem(c->err);
+    if (len && !added)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, col, "column '%.*s' appears twice",
+                       (int)len, s);
+    c->n_header = col;
+    int r = ROLE_SKIP;
+    if (m->unit_column ? (strlen(m->unit_column) == len && !memcmp(m->unit_column, s, len))
+                       : col == 1)
+        r = ROLE_UNIT, c->has_unit = 1;
+    else if (m->name_column && strlen(m->name_column) == len && !memcmp(m->name_column, s, len))
+        r = ROLE_NAME, c->has_name = 1;
+    else if (m->period_column
+                 ? (strlen(m->period_column) == len && !memcmp(m->period_column, s, len))
+                 : ((len == 4 && !strncasecmp(s, "year", 4)) ||
+                    (len == 6 && !strncasecmp(s, "period", 6))))
+        r = ROLE_PERIOD, c->has_period = 1;
+    else
+        for (size_t j = 0; j < d->n_cols; j++)
+            if (strlen(d->col_names[j]) == len && !memcmp(d->col_names[j], s, len))
+                r = (int)j;
+    c->role[col] = r;
+    return PA_OK;
+}
+
+static pa_status
+header_end(file_ctx *c, long line)
+{
+    pa_data *d = c->d;
+    const pa_model *m = d->model;
+    c->header_done = 1;
+    if (!c->has_unit)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no unit column '%s'",
+                       m->unit_column ? m->unit_column : "");
+    if (m->name_column && !c->has_name)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no name column '%s'",
+                       m->name_column);
+    if (m->period_column && !c->has_period)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no period column '%s'",
+                       m->period_column);
+    for (size_t j = 0; j < d->n_cols; j++)
+        if (pa_strmap_find(&c->header, d->col_names[j], strlen(d->col_names[j])) == PA_NONE)
+            return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0,
+                           "no column '%s', which the model needs", d->col_names[j]);
+    c->seen = pa_calloc(d->n_cols, sizeof *c->seen);
+    return c->seen ? PA_OK : pa_nomem(c->err);
+}
+
+static pa_status
+on_field(void *user, const char *s, size_t len, long line, long col)
+{
+    file_ctx *c = user;
+    pa_data *d = c->d;
+    if (!c->header_done)
+        return header_field(c, s, len, line, col);
+    if (col > c->n_header)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
+                       "more fields than the header's %ld", c->n_header);
+    int r = c->role[col];
+    if (r == ROLE_SKIP)
+        return PA_OK;
+    if (r >= 0) {
+        if (d->n_rows == d->cap && !grow_rows(d))
+            return pa_nomem(c->err);
+        double v;
+        if (pa_is_missing(s, len))
+            v = NAN;
+        else {
+            int e = pa_parse_number(s, len, &v);
+            if (e == -2)
+                return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
+                               "'%.*s' is out of the range of numbers (column '%s')",
+                               (int)(len > 40 ? 40 : len), s, d->col_names[r]);
+            if (e != 0)
+                return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
+                               "'%.*s' is not a number (column '%s')",
+                               (int)(len > 40 ? 40 : len), s, d->col_names[r]);
+        }
+        d->cols[r][d->n_rows] = v;
+        c->seen[r] = 1;
+        return PA_OK;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    char **dst = r == ROLE_UNIT ? &c->unit : r == ROLE_NAME ? &c->uname : &c->period;
+    pa_free(*dst);
+    if (!(*dst = pa_strndup(s, len)))
+        return pa_nomem(c->err);
+    if (r == ROLE_UNIT) {
+        c->unit_len = len;
+        c->unit_col = col;
+    }
+    return PA_OK;
+}
+
+static pa_status
+on_row(void *user, long line, long ncols)
+{
+    file_ctx *c = user;
+    pa_data *d = c->d;
+    if (!c->header_done)
+        return header_end(c, line);
+    pa_status st = PA_OK;
+    if (ncols != c->n_header) {
+        st = pa_fail(c->err, PA_ERR_DATA, c->name, line, ncols < c->n_header ? ncols : 0,
+                     "%ld fields, but the header has %ld", ncols, c->n_header);
+        goto out;
+    }
+    if (!c->unit || !*c->unit) {
+        st = pa_fail(c->err, PA_ERR_DATA, c->name, line, c->unit_col, "empty unit code");
+        goto out;
+    }
+    const char *period = c->has_period ? (c->period ? c->period : "") : c->file_period;
+    if (c->has_period && !*period) {
+        st = pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "empty period");
+        goto out;
+    }
+    if (d->n_rows == d->cap && !grow_rows(d)) {
+        st = pa_nomem(c->err);
+        goto out;
+    }
+    int added;
+    size_t u = pa_strmap_intern(&d->units, c->unit, c->unit_len, &added);
+    size_t p = u == PA_NONE ? PA_NONE : pa_strmap_intern(&d->periods, period, strlen(period), NULL);
+    if (u == PA_NONE || p == PA_NONE) {
+        st = pa_nomem(c->err);
+        goto out;
+    }
+    if (added) {
+        if (d->units.n > d->n_unit_names_cap) {
+            size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
+            char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
+            if (!names) {
+                st = pa_nomem(c->err);
+                goto out;
+            }
+            memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
+            d->unit_names = names;
+            d->n_unit_names_cap = nc;
+        }
+    }
+    if (c->uname && *c->uname && !d->unit_names[u]) {
+        d->unit_names[u] = c->uname;
+        c->uname = NULL;
+    }
+    size_t row = d->n_rows++;
+    d->row_unit[row] = (uint32_t)u;
+    d->row_period[row] = (uint32_t)p;
+    d->row_file[row] = c->file;
+    d->row_line[row] = line;
+    for (size_t j = 0; j < d->n_cols; j++) {
+        if (!c->seen[j])
+            d->cols[j][row] = NAN;
+        c->seen[j] = 0;
+    }
+out:
+    pa_free(c->unit);
+    pa_free(c->uname);
+    pa_free(c->period);
+    c->unit = c->uname = c->period = NULL;
+    return st;
+}
+
+static void
+on_reset(void *user)
+{
+    file_ctx *c = user;
+    c->d->n_rows = c->rows_at_start;
+    c->header_done = 0;
+    c->n_header = 0;
+    c->has_unit = c->has_name = c->has_period = 0;
+    pa_strmap_free(&c->header);
+    pa_free(c->seen);
+    c->seen = NULL;
+}
+
+static pa_status
+read_any(pa_data *d, const char *path, const char *bytes, size_t size, const char *name,
+         pa_error *err)
+{
+    if (!d)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    const char *label = name ? name : path ? path : "<buffer>";
+    /* period from the file name: ".../2019.csv" → "2019" */
+    const char *base = strrchr(label, '/');
+    base = base ? base + 1 : label;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot ? (size_t)(dot - base) : strlen(base);
+    char *fp = pa_is_period_name(base, stem) ? pa_strndup(base, stem) : pa_strdup("");
+    if (!fp)
+        return pa_nomem(err);
+    size_t fi = pa_strmap_intern(&d->files, label, strlen(label), NULL);
+    if (fi == PA_NONE) {
+        pa_free(fp);
+        return pa_nomem(err);
+    }
+    file_ctx c = { .d = d, .err = err, .name = d->files.keys[fi], .file = (uint32_t)fi,
+                   .file_period = fp, .rows_at_start = d->n_rows };
+    pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
+    pa_status st = path ? pa_csv_read_file(path, &sink, err)
+                        : pa_csv_read_buffer(bytes, size, label, &sink, err);
+    if (st == PA_OK && !c.header_done)
+        st = pa_fail(err, PA_ERR_DATA, c.name, 1, 0, "empty file: no header row");
+    size_t rows = d->n_rows; /* a failed file adds nothing */
+    on_reset(&c); /* frees the header state */
+    if (st == PA_OK)
+        d->n_rows = rows;
+    pa_free(c.role);
+    pa_free(c.unit);
+    pa_free(c.uname);
+    pa_free(c.period);
+    pa_free(fp);
+    return st;
+}
+
+pa_status
+pa_data_read_file(pa_data *d, const char *path, pa_error *err)
+{
+    if (!path)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL path");
+    return read_any(d, path, NULL, 0, NULL, err);
+}
+
+pa_status
+pa_data_read_buffer(pa_data *d, const char *bytes, size_t size, const char *name, pa_error *err)
+{
+    return read_any(d, NULL, bytes, size, name, err);
+}
+
+static int
+cmp_str_period(const void *a, const void *b)
+{
+    return pa_period_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+pa_status
+pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
+{
+    if (!d || !path)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot ? (size_t)(dot - base) : strlen(base);
+    if (!pa_is_period_name(base, stem))
+        return pa_data_read_file(d, path, err);
+    char *dir = slash ? pa_strndup(path, (size_t)(slash - path) + 1) : pa_strdup("");
+    char *mine = pa_strndup(base, stem);
+    const char *ext = dot ? dot : "";
+    char **names = NULL;
+    size_t n = 0;
+    pa_status st = PA_OK;
+    if (!dir || !mine) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    DIR *dh = opendir(*dir ? dir : ".");
+    if (dh) {
+        struct dirent *e;
+        while ((e = readdir(dh)) != NULL) {
+            const char *ed = strrchr(e->d_name, '.');
+            size_t es = ed ? (size_t)(ed - e->d_name) : strlen(e->d_name);
+            if (strcmp(ed ? ed : "", ext) != 0 || !pa_is_period_name(e->d_name, es))
+                continue;
+            char *s = pa_strndup(e->d_name, es);
+            if (!s) {
+                st = pa_nomem(err);
+                break;
+            }
+            if (pa_period_cmp(s, mine) >= 0) {
+                pa_free(s);
+                continue;
+            }
+            char **l = pa_reallocarray(names, n + 1, sizeof *l);
+            if (!l) {
+                pa_free(s);
+                st = pa_nomem(err);
+                break;
+            }
+            names = l;
+            names[n++] = s;
+        }
+        closedir(dh);
+    }
+    if (st == PA_OK) {
+        qsort(names, n, sizeof *names, cmp_str_period);
+        for (size_t i = 0; i < n && st == PA_OK; i++) {
+            size_t len = strlen(dir) + strlen(names[i]) + strlen(ext) + 1;
+            char *p = pa_malloc(len);
+            if (!p) {
+                st = pa_nomem(err);
+                break;
+            }
+            snprintf(p, len, "%s%s%s", dir, names[i], ext);
+            st = pa_data_read_file(d, p, err);
+            pa_free(p);
+        }
+    }
+    if (st == PA_OK)
+        st = pa_data_read_file(d, path, err);
+out:
+    for (size_t i = 0; i < n; i++)
+        pa_free(names[i]);
+    pa_free(names);
+    pa_free(dir);
+    pa_free(mine);
+    return st;
+}

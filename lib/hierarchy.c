@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* Checks a model as a whole and resolves its hierarchy: parents, levels, inherited settings. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static pa_status
+fail_at_node(const pa_model *m, const pa_node *nd, pa_error *err, pa_loc at, const char *fmt,
+             const char *a, const char *b)
+{
+    const char *file = nd && nd->from_meta && m->meta_path ? m->meta_path : m->file;
+    return pa_fail(err, PA_ERR_MODEL, file, at.line, at.col, fmt, a, b);
+}
+#define fail_node(m, err, at, ...) fail_at_node(m, nd, err, at, __VA_ARGS__)
+
+/* Scores that can be 0 (or negative) for the worst unit by construction. */
+static int
+can_reach_zero(const pa_node *nd)
+{
+    const pa_settings *s = &nd->eff;
+    switch (s->norm) {
+    case PA_NORM_MINMAX:
+        return s->range[0] <= 0;
+    case PA_NORM_GOALPOSTS:
+        return 0; /* only through the data: checked when computing */
+    case PA_NORM_ZSCORE:
+        return s->mean_sd[0] <= 0;
+    case PA_NORM_PRANK:
+    case PA_NORM_BORDA:
+    case PA_NORM_DIST2MAX:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int
+cmp_level(const void *a, const void *b, void *arg)
+{
+    const pa_model *m = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int lx = m->nodes[x].level, ly = m->nodes[y].level;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static int
+cmp_band(const void *a, const void *b)
+{
+    const pa_band *x = a, *y = b;
+    return x->threshold > y->threshold ? -1 : x->threshold < y->threshold;
+}
+
+pa_status
+pa_model_finish(pa_model *m, pa_error *err)
+{
+    pa_status st;
+    if (m->meta) {
+        char *path;
+        if (m->meta[0] == '/')
+            path = pa_strdup(m->meta);
+        else {
+            size_t n = strlen(m->dir) + strlen(m->meta) + 2;
+            path = pa_malloc(n);
+            if (path)
+                snprintf(path, n, "%s/%s", m->dir, m->meta);
+        }
+        if (!path)
+            return pa_nomem(err);
+        m->meta_path = path;
+        st = pa_meta_read(m, path, err);
+        if (st != PA_OK)
+            return st;
+    }
+    size_t n = m->n_nodes;
+    pa_node *top = &m->nodes[m->top];
+
+    /* parents */
+    for (size_t i = 0; i < n; i++) {
+        pa_node *nd = &m->nodes[i];
+        if (i == m->top)
+            continue;
+        const char *pc = nd->parent_code ? nd->parent_code : top->code;
+        size_t p = pa_model_find(m, pc);
+        pa_loc at = nd->parent_code ? nd->parent_at : nd->at;
+        if (p == PA_NONE)
+            return fail_node(m, err, at, "parent '%s' of '%s' does not exist", pc, nd->code);
+        if (p == i)
+            return fail_node(m, err, at, "'%s' is its own parent%s", nd->code, "");
+        if (m->nodes[p].is_indicator)
+            return fail_node(m, err, at, "parent '%s' of '%s' is an indicator, not a group", pc,
+                             nd->code);
+        nd->parent = p;
+    }
+    /* cycles: every chain must reach the top within n steps */
+    int *depth = pa_calloc(n, sizeof *depth);
+    if (!depth)
+        return pa_nomem(err);
+    for (size_t i = 0; i < n; i++)
+        depth[i] = -1;
+    depth[m->top] = 0;
+    st = PA_OK;
+    for (size_t i = 0; i < n && st == PA_OK; i++) {
+        size_t steps = 0, j = i;
+        while (depth[j] < 0 && steps <= n) {
+            j = m->nodes[j].parent;
+            steps++;
+        }
+        if (depth[j] < 0) {
+            const pa_node *nd = &m->nodes[i];
+            st = fail_node(m, err, nd->parent_at,
+                           "cycle in parents: '%s' does not lead up to '%s'", m->nodes[i].code,
+                           top->code);
+            break;
+        }
+        /* fill the chain */
+        int d = depth[j];
+        size_t len = steps;
+        j = i;
+        for (size_t k = 0; k < len; k++) {
+            depth[j] = d + (int)(len - k);
+            j = m->nodes[j].parent;
+        }
+    }
+    if (st != PA_OK) {
+        pa_free(depth);
+        return st;
+    }
+    /* children */
+    for (size_t i = 0; i < n; i++) {
+        if (i == m->top)
+            continue;
+        pa_node *p = &m->nodes[m->nodes[i].parent];
+        size_t *c = pa_reallocarray(p->children, p->n_children + 1, sizeof *c);
+        if (!c) {
+            pa_free(depth);
+            return pa_nomem(err);
+        }
+        p->children = c;
+        c[p->n_children++] = i;
+    }
+    /* visit order: parents before children (by depth) */
+    size_t *by_depth = pa_malloc(n * sizeof *by_depth);
+    m->order = pa_malloc(n * sizeof *m->order);
+    if (!by_depth || !m->order) {
+        pa_free(depth);
+        pa_free(by_depth);
+        return pa_nomem(err);
+    }
+    {
+        size_t k = 0;
+        int maxd = 0;
+        for (size_t i = 0; i < n; i++)
+            if (depth[i] > maxd)
+                maxd = depth[i];
+        /* counting sort by depth */
+        size_t *count = pa_calloc((size_t)maxd + 2, sizeof *count);
+        if (!count) {
+            pa_free(depth);
+            pa_free(by_depth);
+            return pa_nomem(err);
+        }
+        for (size_t i = 0; i < n; i++)
+            count[depth[i] + 1]++;
+        for (int d = 0; d <= maxd; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            by_depth[count[depth[i]]++] = i;
+        pa_free(count);
+        (void)k;
+    }
+    pa_free(depth);
+    /* effective settings, from the top down */
+    for (size_t k = 0; k < n; k++) {
+        pa_node *nd = &m->nodes[by_depth[k]];
+        pa_settings e = nd->parent == PA_NONE ? nd->set : m->nodes[nd->parent].eff;
+        const pa_settings *s = &nd->set;
+        if (s->norm_set)
+            e.norm = s->norm, e.norm_at = s->norm_at;
+        if (s->range_set)
+            memcpy(e.range, s->range, sizeof e.range);
+        if (s->mean_sd_set)
+            memcpy(e.mean_sd, s->mean_sd, sizeof e.mean_sd);
+        if (s->scope_set)
+            e.scope = s->scope;
+        if (s->denominate_set)
+            e.denominate = s->denominate;
+        /* the aggregation applies at the node that names it, else the default */
+        e.agg = s->agg_set ? s->agg : top->set.agg;
+        e.agg_at = s->agg_set ? s->agg_at : top->set.agg_at;
+        nd->eff = e;
+    }
+    /* levels, from the bottom up */
+    for (size_t k = n; k-- > 0;) {
+        pa_node *nd = &m->nodes[by_depth[k]];
+        if (nd->is_indicator) {
+            nd->level = 1;
+            continue;
+        }
+        if (nd->n_children == 0) {
+            pa_free(by_depth);
+            return fail_node(m, err, nd->at, "group '%s' has no indicators or groups under it%s",
+                             nd->code, "");
+        }
+        int lv = 0;
+        for (size_t c = 0; c < nd->n_children; c++)
+            if (m->nodes[nd->children[c]].level > lv)
+                lv = m->nodes[nd->children[c]].level;
+        nd->level = lv + 1;
+    }
+    pa_free(by_depth);
+    for (size_t i = 0; i < n; i++)
+        m->order[i] = i;
+    qsort_r(m->order, n, sizeof *m->order, cmp_level, m);
+
+    /* per-node checks */
+    m->n_indicators = 0;
+    for (size_t i = 0; i < n; i++) {
+        pa_node *nd = &m->nodes[i];
+        if (!nd->is_indicator) {
+            if (nd->eff.agg == PA_AGG_GEOMETRIC || nd->eff.agg == PA_AGG_HARMONIC) {
+                for (size_t c = 0; c < nd->n_children; c++) {
+                    pa_node *ch = &m->nodes[nd->children[c]];
+                    if (ch->is_indicator && can_reach_zero(ch)) {
+                        pa_loc at = nd->set.agg_set ? nd->set.agg_at : top->set.agg_at;
+                        if (at.line == 0)
+                            at = nd->at;
+                        return pa_fail(err, PA_ERR_MODEL, m->file, at.line, at.col,
+                                       "%s mean at '%s' over '%s', whose %s scores reach 0 or "
+                                       "below for the worst unit; use a range that starts "
+                                       "above 0 (e.g. range = 1, 100) or an arithmetic mean",
+                                       nd->eff.agg == PA_AGG_GEOMETRIC ? "geometric" : "harmonic",
+                                       nd->code, ch->code,
+                                       ch->eff.norm == PA_NORM_MINMAX ? "minmax"
+                                       : ch->eff.norm == PA_NORM_ZSCORE ? "zscore"
+                                                                        : "rank-based");
+                    }
+                }
+            }
+            continue;
+        }
+        m->n_indicators++;
+        pa_loc at = nd->eff.norm_at.line ? nd->eff.norm_at : nd->at;
+        if (nd->eff.norm == PA_NORM_GOALPOSTS && !nd->goalposts_set)
+            return fail_node(m, err, nd->at,
+                             "indicator '%s' is normalised with goalposts but has no "
+                             "'goalposts = LOWER, UPPER'%s", nd->code, "");
+        if (nd->eff.norm == PA_NORM_DIST2TARG && !nd->target_set)
+            return fail_node(m, err, at, "indicator '%s' uses dist2targ but has no 'target'%s",
+                             nd->code, "");
+        if (nd->transform == PA_TRANSFORM_LOG && nd->goalposts_set &&
+            nd->eff.norm == PA_NORM_GOALPOSTS && !(nd->goalposts[0] > 0))
+            return fail_node(m, err, nd->goalposts_at,
+                             "indicator '%s' is log-transformed, so its goalposts must be above "
+                             "0%s", nd->code, "");
+    }
+    if (m->n_indicators == 0)
+        return pa_fail(err, PA_ERR_MODEL, m->file, 0, 0, "the model has no indicators");
+    qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
+    return PA_OK;
+}

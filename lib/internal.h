@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal declarations shared by the modules of libpingan. */
+#ifndef PA_INTERNAL_H
+#define PA_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <locale.h>
+
+#include "pingan/pingan.h"
+
+#define PA_NONE ((size_t)-1)
+
+/* ---- allocation seam: every allocation of the library goes through here ---- */
+void *pa_malloc(size_t n);
+void *pa_calloc(size_t n, size_t size);
+void *pa_realloc(void *p, size_t n);
+void *pa_reallocarray(void *p, size_t n, size_t size);
+void pa_free(void *p);
+char *pa_strdup(const char *s);
+char *pa_strndup(const char *s, size_t n);
+/* Test hook: fail the Nth allocation from now on (0 disables). Returns allocations counted. */
+PA_EXPORT long pa__alloc_fail_at(long n);
+
+/* ---- errors ---- */
+pa_status pa_fail(pa_error *err, pa_status st, const char *file, long line, long col,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+pa_status pa_nomem(pa_error *err);
+
+/* ---- numbers ---- */
+locale_t pa_c_locale(void);
+/* 1: missing token (empty, NA, N/A, -, —, null); 0 otherwise. */
+int pa_is_missing(const char *s, size_t len);
+/* Strict decimal number: 0 ok, -1 not a number, -2 out of range. Surrounding blanks allowed. */
+int pa_parse_number(const char *s, size_t len, double *out);
+/* Shortest text that reads back to the same double. buf >= 32. */
+int pa_format_number(double v, char *buf, size_t size);
+/* Compare two period names: numerically when both are numbers, else as bytes. */
+int pa_period_cmp(const char *a, const char *b);
+/* 1 when a file stem looks like a period ("2019", "2019-03"). */
+int pa_is_period_name(const char *s, size_t len);
+
+/* ---- string → index map (open addressing) ---- */
+typedef struct pa_strmap {
+    char **keys;      /* by index */
+    size_t n, cap_keys;
+    size_t *slots;    /* index+1, 0 = empty */
+    size_t n_slots;
+} pa_strmap;
+void pa_strmap_free(pa_strmap *m);
+size_t pa_strmap_find(const pa_strmap *m, const char *key, size_t len);
+/* Index of key, adding it when new; PA_NONE when out of memory. */
+size_t pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added);
+
+/* ---- CSV reading (libcsv), UTF-8 or GB18030 ---- */
+typedef struct pa_csv_sink {
+    void *user;
+    /* A field; s is NUL-terminated, valid only during the call. Return PA_OK to go on. */
+    pa_status (*field)(void *user, const char *s, size_t len, long line, long col);
+    /* End of a record of ncols fields that ended on `line`. */
+    pa_status (*row)(void *user, long line, long ncols);
+    /* The reader restarts the file (it was GB18030): forget what it sent. */
+    void (*reset)(void *user);
+} pa_csv_sink;
+pa_status pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err);
+pa_status pa_csv_read_buffer(const char *bytes, size_t size, const char *name,
+                             const pa_csv_sink *sink, pa_error *err);
+
+/* ---- model ---- */
+typedef enum pa_norm {
+    PA_NORM_MINMAX, PA_NORM_ZSCORE, PA_NORM_RANK, PA_NORM_PRANK, PA_NORM_BORDA,
+    PA_NORM_GOALPOSTS, PA_NORM_DIST2MAX, PA_NORM_DIST2TARG, PA_NORM_FRACMAX,
+    PA_NORM_BASE, PA_NORM_NONE
+} pa_norm;
+typedef enum pa_agg { PA_AGG_ARITHMETIC, PA_AGG_GEOMETRIC, PA_AGG_HARMONIC } pa_agg;
+typedef enum pa_scope { PA_SCOPE_PANEL, PA_SCOPE_PERIOD } pa_scope;
+typedef enum pa_transform { PA_TRANSFORM_NONE, PA_TRANSFORM_LOG } pa_transform;
+
+/* Where a setting was written, for messages. */
+typedef struct pa_loc { long line, col; } pa_loc;
+
+/* Settings that a node may set and its descendants inherit. */
+typedef struct pa_settings {
+    pa_norm norm;        int norm_set;       pa_loc norm_at;
+    double range[2];     int range_set;
+    double mean_sd[2];   int mean_sd_set;
+    pa_scope scope;      int scope_set;
+    int denominate;      int denominate_set;
+    pa_agg agg;          int agg_set;        pa_loc agg_at;
+} pa_settings;
+
+typedef struct pa_node {
+    char *code, *label, *measure, *parent_code, *column, *denominator;
+    int is_indicator;
+    int level;
+    size_t parent;              /* PA_NONE for the top */
+    size_t *children;
+    size_t n_children;
+    double weight;              /* relative, > 0 */
+    int direction;              /* +1 or -1 */
+    double per;                 /* denominator scale */
+    double goalposts[2];        int goalposts_set;
+    double target;              int target_set;
+    int cap_max;
+    pa_transform transform;
+    pa_settings set;            /* as written */
+    pa_settings eff;            /* resolved through ancestors */
+    pa_loc at, parent_at, weight_at, goalposts_at;
+    int fields_set;             /* bit set of PA_F_* written in the INI */
+    int from_meta;              /* defined by the COINr iMeta table */
+} pa_node;
+
+enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
+       PA_F_DENOMINATOR = 16, PA_F_TARGET = 32, PA_F_MEASURE = 64 };
+
+typedef struct pa_band { double threshold; char *label; char *colour; } pa_band;
+
+struct pa_model {
+    char *file;                 /* for messages */
+    char *dir;                  /* folder of the model, for meta = */
+    size_t n_nodes;
+    pa_node *nodes;             /* index 0 is the top; after finish: any order */
+    size_t top;
+    size_t *order;              /* bottom-up: indicators first, then by level */
+    size_t n_indicators;
+    pa_band *bands; size_t n_bands;
+    char *unit_column, *name_column, *period_column, *meta;
+    char *base_period;
+    char *meta_path;            /* resolved path of the iMeta table */
+    char **reference_units; size_t n_reference_units;
+};
+
+pa_status pa_model_finish(pa_model *m, pa_error *err);
+pa_status pa_meta_read(pa_model *m, const char *path, pa_error *err);
+size_t pa_model_find(const pa_model *m, const char *code);
+pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
+
+/* ---- data ---- */
+struct pa_data {
+    const pa_model *model;
+    size_t n_cols;              /* numeric columns the model needs */
+    char **col_names;
+    double **cols;              /* [n_cols][cap] */
+    pa_strmap units, periods, files;
+    char **unit_names;          /* by unit, may be NULL entries */
+    size_t n_unit_names_cap;
+    size_t n_rows, cap;
+    uint32_t *row_unit, *row_period, *row_file;
+    long *row_line;
+};
+size_t pa_data_col(const pa_data *d, const char *name);
+
+/* ---- result ---- */
+struct pa_result {
+    size_t nu, np, nn;
+    char **unit_codes, **unit_names, **periods;
+    char **node_codes, **node_labels, **node_units;
+    int *node_level;
+    size_t *node_parent;
+    unsigned char *reference;   /* by unit: scored but not ranked */
+    double *value, *score;      /* [node][period][unit] */
+    long *rank;
+    size_t *base;               /* by period */
+    pa_band *bands; size_t n_bands;
+};
+#define PA_CELL(r, n, p, u) (((n) * (r)->np + (p)) * (r)->nu + (u))
+
+/* ---- steps (each works on one indicator or node column of the result) ---- */
+pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
+                             const size_t *cell_row, pa_error *err);
+pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
+pa_status pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err);
+pa_status pa_step_rank(pa_result *r, pa_error *err);
+
+/* Normalise one vector x[0..n) in place (NaN = missing); `stat` marks the values statistics
+ * may use (NULL: all). Exposed for unit tests. */
+pa_status pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
+                              const double *base, pa_error *err);
+/* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none. */
+double pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, int *bad);
+
+#endif

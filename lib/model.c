@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: MIT */
+/* The model file: INI sections [index], [group CODE], [indicator CODE] read with inih. */
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE } sec_kind;
+
+typedef struct parse_ctx {
+    pa_model *m;
+    pa_error *err;
+    pa_status st;
+    /* reader state */
+    const char *text;
+    size_t pos;
+    long line;
+    char raw[4096];     /* the current line as written, for columns */
+    long too_long;
+    /* current section */
+    sec_kind kind;
+    size_t node;
+    char section[256];
+} parse_ctx;
+
+static const char *const norm_names[] = { "minmax", "zscore", "rank", "prank", "borda",
+                                          "goalposts", "dist2max", "dist2targ", "fracmax",
+                                          "base", "none" };
+static const char *const agg_names[] = { "arithmetic", "geometric", "harmonic" };
+
+static int
+lookup(const char *const *names, size_t n, const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], v) == 0)
+            return (int)i;
+    return -1;
+}
+
+static long
+col_of(parse_ctx *c, const char *needle)
+{
+    const char *eq = strpbrk(c->raw, "=:");
+    const char *p = strstr(eq ? eq : c->raw, needle);
+    if (!p)
+        p = strstr(c->raw, needle);
+    return p ? (long)(p - c->raw) + 1 : 1;
+}
+
+static int
+fail_at(parse_ctx *c, long col, const char *fmt, const char *a, const char *b)
+{
+    if (c->st == PA_OK) {
+        c->st = PA_ERR_MODEL;
+        pa_fail(c->err, PA_ERR_MODEL, c->m->file, c->line, col, fmt, a, b);
+    }
+    return 0;
+}
+
+pa_node *
+pa_model_add_node(pa_model *m, const char *code, int is_indicator)
+{
+    pa_node *nodes = pa_reallocarray(m->nodes, m->n_nodes + 1, sizeof *nodes);
+    if (!nodes)
+        return NULL;
+    m->nodes = nodes;
+    pa_node *nd = &nodes[m->n_nodes];
+    memset(nd, 0, sizeof *nd);
+    nd->code = pa_strdup(code);
+    if (!nd->code)
+        return NULL;
+    nd->is_indicator = is_indicator;
+    nd->weight = 1.0;
+    nd->direction = 1;
+    nd->per = 1.0;
+    nd->parent = PA_NONE;
+    m->n_nodes++;
+    return nd;
+}
+
+size_t
+pa_model_find(const pa_model *m, const char *code)
+{
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->nodes[i].code, code) == 0)
+            return i;
+    return PA_NONE;
+}
+
+/* ---- value parsers ---- */
+
+static int
+parse_num(const char *v, double *out)
+{
+    return pa_parse_number(v, strlen(v), out) == 0;
+}
+
+static int
+parse_pair(const char *v, double out[2])
+{
+    const char *comma = strchr(v, ',');
+    if (!comma)
+        return 0;
+    return pa_parse_number(v, (size_t)(comma - v), &out[0]) == 0 &&
+           pa_parse_number(comma + 1, strlen(comma + 1), &out[1]) == 0;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = { "yes", "true", "on", "1" };
+    static const char *const no[] = { "no", "false", "off", "0" };
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0)
+            return (*out = 1), 1;
+        if (strcasecmp(v, no[i]) == 0)
+            return (*out = 0), 1;
+    }
+    return 0;
+}
+
+static int
+set_str(char **dst, const char *v)
+{
+    char *s = pa_strdup(v);
+    if (!s)
+        return 0;
+    pa_free(*dst);
+    *dst = s;
+    return 1;
+}
+
+static int
+parse_bands(parse_ctx *c, const char *v)
+{
+    pa_model *m = c->m;
+    char *copy = pa_strdup(v);
+    if (!copy)
+        return 0;
+    int ok = 1;
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ";", &save); item && ok; item = strtok_r(NULL, ";", &save)) {
+        char *words[4];
+        int nw = 0;
+        char *s2 = NULL;
+        for (char *w = strtok_r(item, " \t", &s2); w; w = strtok_r(NULL, " \t", &s2))
+            if (nw < 4)
+                words[nw++] = w;
+            else
+                nw = 5;
+        double t;
+        if (nw < 2 || nw > 3 || !parse_num(words[0], &t)) {
+            ok = fail_at(c, col_of(c, v),
+                         "bands: each band is 'THRESHOLD LABEL [COLOUR]', separated by ';'%s%s",
+                         "", "");
+            break;
+        }
+        pa_band *b = pa_reallocarray(m->bands, m->n_bands + 1, sizeof *b);
+        if (!b) {
+            ok = 0;
+            break;
+        }
+        m->bands = b;
+        b[m->n_bands].threshold = t;
+        b[m->n_bands].label = pa_strdup(words[1]);
+        b[m->n_bands].colour = pa_strdup(nw == 3 ? words[2] : "");
+        m->n_bands++;
+        if (!b[m->n_bands - 1].label || !b[m->n_bands - 1].colour)
+            ok = 0;
+    }
+    pa_free(copy);
+    return ok;
+}
+
+static int
+parse_list(char ***out, size_t *n, const char *v)
+{
+    char *copy = pa_strdup(v);
+    if (!copy)
+        return 0;
+    char *save = NULL;
+    for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+        char **l = pa_reallocarray(*out, *n + 1, sizeof *l);
+        if (!l || !(l[*n] = pa_strdup(w))) {
+            if (l)
+                *out = l;
+            pa_free(copy);
+            return 0;
+        }
+        *out = l;
+        (*n)++;
+    }
+    pa_free(copy);
+    return 1;
+}
+
+/* Keys that any section may set and descendants inherit. Returns -1 when not such a key. */
+static int
+settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
+{
+    long col = col_of(c, v);
+    int i;
+    if (strcmp(name, "normalise") == 0 || strcmp(name, "normalize") == 0) {
+        if ((i = lookup(norm_names, sizeof norm_names / sizeof *norm_names, v)) < 0)
+            return fail_at(c, col, "unknown normalisation '%s' (minmax, zscore, rank, prank, "
+                                   "borda, goalposts, dist2max, dist2targ, fracmax, base, none)%s",
+                           v, "");
+        s->norm = (pa_norm)i;
+        s->norm_set = 1;
+        s->norm_at = (pa_loc){ c->line, col };
+    } else if (strcmp(name, "range") == 0) {
+        if (!parse_pair(v, s->range) || !(s->range[0] < s->range[1]))
+            return fail_at(c, col, "range must be 'LOWER, UPPER' with LOWER < UPPER, not '%s'%s",
+                           v, "");
+        s->range_set = 1;
+    } else if (strcmp(name, "mean_sd") == 0) {
+        if (!parse_pair(v, s->mean_sd) || !(s->mean_sd[1] > 0))
+            return fail_at(c, col, "mean_sd must be 'MEAN, SD' with SD > 0, not '%s'%s", v, "");
+        s->mean_sd_set = 1;
+    } else if (strcmp(name, "scope") == 0) {
+        if (strcmp(v, "panel") == 0)
+            s->scope = PA_SCOPE_PANEL;
+        else if (strcmp(v, "period") == 0)
+            s->scope = PA_SCOPE_PERIOD;
+        else
+            return fail_at(c, col, "unknown scope '%s' (panel or period)%s", v, "");
+        s->scope_set = 1;
+    } else if (strcmp(name, "denominate") == 0) {
+        if (!parse_bool(v, &s->denominate))
+            return fail_at(c, col, "denominate must be yes or no, not '%s'%s", v, "");
+        s->denominate_set = 1;
+    } else if (strcmp(name, "aggregate") == 0) {
+        if ((i = lookup(agg_names, sizeof agg_names / sizeof *agg_names, v)) < 0)
+            return fail_at(c, col, "unknown aggregation '%s' (arithmetic, geometric, "
+                                   "harmonic)%s", v, "");
+        s->agg = (pa_agg)i;
+        s->agg_set = 1;
+        s->agg_at = (pa_loc){ c->line, col };
+    } else {
+        return -1;
+    }
+    return 1;
+}
+
+/* Steps of later versions: only their neutral settings are accepted. */
+static int
+reserved_key(parse_ctx *c, const char *name, const char *v)
+{
+    long col = col_of(c, v);
+    if (strcmp(name, "impute") == 0 || strcmp(name, "treat") == 0) {
+        if (strcmp(v, "none") != 0)
+            return fail_at(c, col, "%s = %s is not supported by this version (only none)",
+                           name, v);
+        return 1;
+    }
+    if (strcmp(name, "min_coverage") == 0) {
+        double x;
+        if (!parse_num(v, &x) || x != 0)
+            return fail_at(c, col, "%s = %s is not supported by this version (only 0)", name, v);
+        return 1;
+    }
+    if (strcmp(name, "impute_group") == 0)
+        return 1;
+    return -1;
+}
+
+static int
+index_key(parse_ctx *c, const char *name, const char *v)
+{
+    pa_model *m = c->m;
+    pa_node *top = &m->nodes[m->top];
+    long col = col_of(c, v);
+    int r = settings_key(c, &top->set, name, v);
+    if (r >= 0)
+        return r;
+    if ((r = reserved_key(c, name, v)) >= 0)
+        return r;
+    if (strcmp(name, "code") == 0) {
+        if (!*v || strpbrk(v, " \t,;"))
+            return fail_at(c, col, "code must be one word, not '%s'%s", v, "");
+        return set_str(&top->code, v);
+    }
+    if (strcmp(name, "label") == 0)
+        return set_str(&top->label, v);
+    if (strcmp(name, "bands") == 0)
+        return parse_bands(c, v);
+    if (strcmp(name, "meta") == 0)
+        return set_str(&m->meta, v);
+    if (strcmp(name, "unit_column") == 0)
+        return set_str(&m->unit_column, v);
+    if (strcmp(name, "name_column") == 0)
+        return set_str(&m->name_column, v);
+    if (strcmp(name, "period_column") == 0)
+        return set_str(&m->period_column, v);
+    if (strcmp(name, "base_period") == 0)
+        return set_str(&m->base_period, v);
+    if (strcmp(name, "reference_units") == 0)
+        return parse_list(&m->reference_units, &m->n_reference_units, v);
+    return fail_at(c, (long)(strstr(c->raw, name) ? strstr(c->raw, name) - c->raw + 1 : 1),
+                   "unknown key '%s' in [%s]", name, c->section);
+}
+
+static int
+node_key(parse_ctx *c, const char *name, const char *v)
+{
+    pa_node *nd = &c->m->nodes[c->node];
+    long col = col_of(c, v);
+    int r = settings_key(c, &nd->set, name, v);
+    if (r >= 0)
+        return r;
+    if (strcmp(name, "label") == 0) {
+        nd->fields_set |= PA_F_LABEL;
+        return set_str(&nd->label, v);
+    }
+    if (strcmp(name, "parent") == 0) {
+        nd->fields_set |= PA_F_PARENT;
+        nd->parent_at = (pa_loc){ c->line, col };
+        return set_str(&nd->parent_code, v);
+    }
+    if (strcmp(name, "weight") == 0) {
+        if (!parse_num(v, &nd->weight) || !(nd->weight > 0))
+            return fail_at(c, col, "weight must be a positive number, not '%s'%s", v, "");
+        nd->fields_set |= PA_F_WEIGHT;
+        nd->weight_at = (pa_loc){ c->line, col };
+        return 1;
+    }
+    if (!nd->is_indicator) {
+        if (strcmp(name, "impute") == 0 || strcmp(name, "treat") == 0)
+            return reserved_key(c, name, v);
+        return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1),
+                       "unknown key '%s' in [%s]", name, c->section);
+    }
+    if (strcmp(name, "unit") == 0) {
+        nd->fields_set |= PA_F_MEASURE;
+        return set_str(&nd->measure, v);
+    }
+    if (strcmp(name, "direction") == 0) {
+        if (strcmp(v, "1") == 0 || strcmp(v, "+1") == 0)
+            nd->direction = 1;
+        else if (strcmp(v, "-1") == 0)
+            nd->direction = -1;
+        else
+            return fail_at(c, col, "direction must be 1 or -1, not '%s'%s", v, "");
+        nd->fields_set |= PA_F_DIRECTION;
+        return 1;
+    }
+    if (strcmp(name, "denominator") == 0) {
+        nd->fields_set |= PA_F_DENOMINATOR;
+        return set_str(&nd->denominator, v);
+    }
+    if (strcmp(name, "per") == 0) {
+        if (!parse_num(v, &nd->per) || !(nd->per > 0))
+            return fail_at(c, col, "per must be a positive number, not '%s'%s", v, "");
+        return 1;
+    }
+    if (strcmp(name, "goalposts") == 0) {
+        if (!parse_pair(v, nd->goalposts) || !(nd->goalposts[0] < nd->goalposts[1]))
+            return fail_at(c, col, "goalposts must be 'LOWER, UPPER' with LOWER < UPPER, not "
+                                   "'%s'%s", v, "");
+        nd->goalposts_set = 1;
+        nd->goalposts_at = (pa_loc){ c->line, col };
+        return 1;
+    }
+    if (strcmp(name, "target") == 0) {
+        if (!parse_num(v, &nd->target))
+            return fail_at(c, col, "target must be a number, not '%s'%s", v, "");
+        nd->target_set = 1;
+        nd->fields_set |= PA_F_TARGET;
+        return 1;
+    }
+    if (strcmp(name, "cap_max") == 0) {
+        if (!parse_bool(v, &nd->cap_max))
+            return fail_at(c, col, "cap_max must be yes or no, not '%s'%s", v, "");
+        return 1;
+    }
+    if (strcmp(name, "transform") == 0) {
+        if (strcmp(v, "log") == 0)
+            nd->transform = PA_TRANSFORM_LOG;
+        else if (strcmp(v, "none") == 0)
+            nd->transform = PA_TRANSFORM_NONE;
+        else
+            return fail_at(c, col, "unknown transform '%s' (log or none)%s", v, "");
+        return 1;
+    }
+    if (strcmp(name, "column") == 0)
+        return set_str(&nd->column, v);
+    if ((r = reserved_key(c, name, v)) >= 0)
+        return r;
+    return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1), "unknown key '%s' in [%s]",
+                   name, c->section);
+}
+
+/* A section header line, seen by the reader so that empty sections count too. */
+static void
+begin_section(parse_ctx *c, const char *name)
+{
+    snprintf(c->section, sizeof c->section, "%s", name);
+    c->kind = SEC_NONE;
+    if (strcmp(name, "index") == 0) {
+        c->kind = SEC_INDEX;
+        return;
+    }
+    int ind = strncmp(name, "indicator ", 10) == 0;
+    int grp = strncmp(name, "group ", 6) == 0;
+    if (!ind && !grp) {
+        fail_at(c, 2, "unknown section [%s] (index, group CODE or indicator CODE)%s", name, "");
+        return;
+    }
+    const char *code = name + (ind ? 10 : 6);
+    while (*code == ' ')
+        code++;
+    if (!*code || strpbrk(code, " \t,;")) {
+        fail_at(c, 2, "section [%s] needs one code word after its kind%s", name, "");
+        return;
+    }
+    size_t prev = pa_model_find(c->m, code);
+    if (prev != PA_NONE) {
+        char where[64];
+        snprintf(where, sizeof where, "%ld", c->m->nodes[prev].at.line);
+        fail_at(c, 2, "node '%s' is defined twice (first at line %s)", code, where);
+        return;
+    }
+    pa_node *nd = pa_model_add_node(c->m, code, ind);
+    if (!nd) {
+        c->st = pa_nomem(c->err);
+        return;
+    }
+    nd->at = (pa_loc){ c->line, 1 };
+    c->node = c->m->n_nodes - 1;
+    c->kind = SEC_NODE;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+    parse_ctx *c = user;
+    (void)section;
+    if (c->st != PA_OK)
+        return 1;
+    switch (c->kind) {
+    case SEC_INDEX:
+        return index_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
+    case SEC_NODE:
+        return node_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
+    default:
+        fail_at(c, 1, "key '%s' outside of any section%s", name, "");
+        return 1;
+    }
+}
+
+/* inih reader: one line at a time, inline comments removed, line numbers kept. */
+static char *
+reader(char *str, int num, void *stream)
+{
+    parse_ctx *c = stream;
+    if (c->st != PA_OK || c->too_long || !c->text[c->pos])
+        return NULL;
+    const char *s = c->text + c->pos;
+    const char *nl = strchr(s, '\n');
+    size_t len = nl ? (size_t)(nl - s) : strlen(s);
+    c->pos += len + (nl ? 1 : 0);
+    c->line++;
+    if (c->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    size_t rl = len < sizeof c->raw - 1 ? len : sizeof c->raw - 1;
+    memcpy(c->raw, s, rl);
+    c->raw[rl] = '\0';
+    if (rl && c->raw[rl - 1] == '\r')
+        c->raw[--rl] = '\0';
+    /* An inline comment is ';' or '#' after a blank, as in most INI dialects. */
+    size_t keep = rl;
+    for (size_t i = 1; i < rl; i++)
+        if ((c->raw[i] == ';' || c->raw[i] == '#') && (c->raw[i - 1] == ' ' || c->raw[i - 1] == '\t')) {
+            keep = i;
+            break;
+        }
+    const char *t = c->raw;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    if (*t == '[' && t < c->raw + keep) {
+        const char *close = memchr(t, ']', keep - (size_t)(t - c->raw));
+        if (close) {
+            char name[256];
+            size_t nlen = (size_t)(close - t - 1);
+            if (nlen >= sizeof name)
+                nlen = sizeof name - 1;
+            memcpy(name, t + 1, nlen);
+            name[nlen] = '\0';
+            begin_section(c, name);
+        }
+    }
+    if (keep + 2 > (size_t)num || len >= sizeof c->raw - 1) {
+        c->too_long = c->line;
+        return NULL;
+    }
+    memcpy(str, c->raw, keep);
+    str[keep] = '\n';
+    str[keep + 1] = '\0';
+    return str;
+}
+
+static void
+node_free(pa_node *nd)
+{
+    pa_free(nd->code);
+    pa_free(nd->label);
+    pa_free(nd->measure);
+    pa_free(nd->parent_code);
+    pa_free(nd->column);
+    pa_free(nd->denominator);
+    pa_free(nd->children);
+}
+
+void
+pa_model_free(pa_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        node_free(&m->nodes[i]);
+    pa_free(m->nodes);
+    pa_free(m->order);
+    for (size_t i = 0; i < m->n_bands; i++) {
+        pa_free(m->bands[i].label);
+        pa_free(m->bands[i].colour);
+    }
+    pa_free(m->bands);
+    for (size_t i = 0; i < m->n_reference_units; i++)
+        pa_free(m->reference_units[i]);
+    pa_free(m->reference_units);
+    pa_free(m->unit_column);
+    pa_free(m->name_column);
+    pa_free(m->period_column);
+    pa_free(m->meta);
+    pa_free(m->base_period);
+    pa_free(m->meta_path);
+    pa_free(m->file);
+    pa_free(m->dir);
+    pa_free(m);
+}
+
+static pa_model *
+model_new(const char *name)
+{
+    pa_model *m = pa_calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->file = pa_strdup(name);
+    const char *slash = strrchr(name, '/');
+    m->dir = slash ? pa_strndup(name, (size_t)(slash - name)) : pa_strdup(".");
+    if (!m->file || !m->dir || !pa_model_add_node(m, "index", 0)) {
+        pa_model_free(m);
+        return NULL;
+    }
+    pa_node *top = &m->nodes[0];
+    top->set.range[1] = 100;
+    top->set.mean_sd[1] = 1;
+    top->set.denominate = 1;
+    top->at = (pa_loc){ 0, 0 };
+    m->top = 0;
+    return m;
+}
+
+pa_status
+pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err)
+{
+    if (!out || !text)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    pa_model *m = model_new(name ? name : "<string>");
+    if (!m)
+        return pa_nomem(err);
+    parse_ctx c = { .m = m, .err = err, .text = text };
+    int r = ini_parse_stream(reader, &c, handler, &c);
+    pa_status st = c.st;
+    if (st == PA_OK && c.too_long)
+        st = pa_fail(err, PA_ERR_MODEL, m->file, c.too_long, 0,
+                     "line too long (at most %d bytes after removing comments)", 195);
+    else if (st == PA_OK && r > 0)
+        st = pa_fail(err, PA_ERR_MODEL, m->file, r, 1,
+                     "expected '[section]' or 'key = value'");
+    else if (st == PA_OK && r < 0)
+        st = pa_nomem(err);
+    if (st == PA_OK)
+        st = pa_model_finish(m, err);
+    if (st != PA_OK) {
+        pa_model_free(m);
+        return st;
+    }
+    *out = m;
+    return PA_OK;
+}
+
+pa_status
+pa_model_load(pa_model **out, const char *path, pa_error *err)
+{
+    if (!out || !path)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pa_fail(err, PA_ERR_IO, path, 0, 0, "cannot open model file: %m");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char tmp[65536];
+    size_t n;
+    pa_status st = PA_OK;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (len + n + 1 > cap) {
+            size_t nc = (len + n + 1) * 2;
+            if (nc > (size_t)64 << 20) {
+                st = pa_fail(err, PA_ERR_MODEL, path, 0, 0, "model file larger than 64 MiB");
+                break;
+            }
+            char *b = pa_realloc(buf, nc);
+            if (!b) {
+                st = pa_nomem(err);
+                break;
+            }
+            buf = b;
+            cap = nc;
+        }
+        memcpy(buf + len, tmp, n);
+        len += n;
+    }
+    if (st == PA_OK && ferror(f))
+        st = pa_fail(err, PA_ERR_IO, path, 0, 0, "read error");
+    fclose(f);
+    if (st == PA_OK && buf && memchr(buf, '\0', len))
+        st = pa_fail(err, PA_ERR_MODEL, path, 0, 0, "NUL byte in the model file");
+    if (st == PA_OK) {
+        if (!buf && !(buf = pa_malloc(1)))
+            st = pa_nomem(err);
+        else
+            buf[len] = '\0';
+    }
+    if (st == PA_OK)
+        st = pa_model_parse(out, buf, path, err);
+    pa_free(buf);
+    return st;
+}
+
+const char *
+pa_model_code(const pa_model *m)
+{
+    return m ? m->nodes[m->top].code : NULL;
+}
+
+const char *
+pa_model_label(const pa_model *m)
+{
+    if (!m)
+        return NULL;
+    const pa_node *t = &m->nodes[m->top];
+    return t->label ? t->label : t->code;
+}

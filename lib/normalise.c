@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/* Normalisation of one indicator (COINr 1.1.14 semantics, formulas in doc/methods.md). */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Number of sorted values strictly below x. */
+static size_t
+count_below(const double *sorted, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+pa_status
+pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
+                    const double *base, pa_error *err)
+{
+    const pa_settings *s = &ind->eff;
+    const double dir = ind->direction;
+    const double l = s->range[0], u = s->range[1];
+
+    if (s->norm == PA_NORM_GOALPOSTS) {
+        double lo = ind->goalposts[0], hi = ind->goalposts[1];
+        if (ind->transform == PA_TRANSFORM_LOG) {
+            lo = log(lo);
+            hi = log(hi);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(x[i]))
+                continue;
+            /* lower is better: scored from the upper post */
+            double y = dir > 0 ? (x[i] - lo) / (hi - lo) : (hi - x[i]) / (hi - lo);
+            y = y < 0 ? 0 : y > 1 ? 1 : y;
+            x[i] = l + y * (u - l);
+        }
+        return PA_OK;
+    }
+    if (s->norm == PA_NORM_BASE) {
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(x[i]))
+                continue;
+            if (isnan(base[i])) {
+                x[i] = NAN;
+                continue;
+            }
+            if (base[i] == 0)
+                return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                               "indicator '%s': the base-period value is 0, so 'base' "
+                               "normalisation is undefined", ind->code);
+            double ratio = x[i] / base[i];
+            x[i] = 100.0 * (dir > 0 ? ratio : 2.0 - ratio);
+        }
+        return PA_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] *= dir;
+    if (s->norm == PA_NORM_NONE)
+        return PA_OK;
+
+    /* values that statistics may use */
+    double *v = pa_malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return pa_nomem(err);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]) && (!stat || stat[i]))
+            v[m++] = x[i];
+    pa_status st = PA_OK;
+    if (m == 0) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = NAN;
+        goto out;
+    }
+    double mn, mx;
+    gsl_stats_minmax(&mn, &mx, v, 1, m);
+    switch (s->norm) {
+    case PA_NORM_MINMAX:
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]))
+                /* zero range: no unit can be told apart, all take the middle */
+                x[i] = mx > mn ? (x[i] - mn) / (mx - mn) * (u - l) + l : (l + u) / 2;
+        break;
+    case PA_NORM_ZSCORE: {
+        double mean = gsl_stats_mean(v, 1, m);
+        double sd = m > 1 ? gsl_stats_sd_m(v, 1, m, mean) : 0;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]))
+                x[i] = sd > 0 ? (x[i] - mean) / sd * s->mean_sd[1] + s->mean_sd[0] : s->mean_sd[0];
+        break;
+    }
+    case PA_NORM_RANK:
+    case PA_NORM_PRANK:
+    case PA_NORM_BORDA:
+        gsl_sort(v, 1, m);
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(x[i]))
+                continue;
+            double r = (double)count_below(v, m, x[i]); /* ties get the minimum rank */
+            if (s->norm == PA_NORM_RANK)
+                x[i] = r + 1;
+            else if (s->norm == PA_NORM_BORDA)
+                x[i] = r;
+            else
+                x[i] = m > 1 ? r / (double)(m - 1) : 1.0;
+        }
+        break;
+    case PA_NORM_DIST2MAX:
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]))
+                x[i] = mx > mn ? 1 - (mx - x[i]) / (mx - mn) : 1.0;
+        break;
+    case PA_NORM_DIST2TARG: {
+        double t = ind->target * dir;
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(x[i]))
+                continue;
+            double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
+            x[i] = ind->cap_max && y > 1 ? 1 : y;
+        }
+        break;
+    }
+    case PA_NORM_FRACMAX:
+        if (!(mx > 0)) {
+            st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                         "indicator '%s': fracmax needs a positive maximum (after applying the "
+                         "direction), but it is %g", ind->code, mx);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]))
+                x[i] /= mx;
+        break;
+    default:
+        break;
+    }
+out:
+    pa_free(v);
+    return st;
+}
+
+pa_status
+pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    unsigned char *stat = pa_malloc(cells);
+    double *base = pa_malloc(cells * sizeof *base);
+    pa_status st = PA_OK;
+    if (!stat || !base) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++)
+            stat[p * r->nu + u] = !r->reference[u];
+    size_t bp = 0;
+    if (m->base_period) {
+        for (bp = 0; bp < r->np && strcmp(r->periods[bp], m->base_period) != 0; bp++)
+            ;
+        if (bp == r->np) {
+            st = pa_fail(err, PA_ERR_COMPUTE, m->file, 0, 0,
+                         "base_period '%s' is not a period of the data", m->base_period);
+            goto out;
+        }
+    }
+    for (size_t k = 0; k < m->n_nodes && st == PA_OK; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (!nd->is_indicator)
+            break;
+        double *x = &r->score[PA_CELL(r, k, 0, 0)];
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++)
+                base[p * r->nu + u] = x[bp * r->nu + u];
+        if (nd->eff.scope == PA_SCOPE_PANEL)
+            st = pa_normalise_vector(nd, x, cells, stat, base, err);
+        else
+            for (size_t p = 0; p < r->np && st == PA_OK; p++)
+                st = pa_normalise_vector(nd, x + p * r->nu, r->nu, stat + p * r->nu,
+                                         base + p * r->nu, err);
+    }
+out:
+    pa_free(stat);
+    pa_free(base);
+    return st;
+}

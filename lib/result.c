@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* Read access to a result: names, scores, ranks, bands and changes. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define IN_RANGE(r, u, p, n) ((r) && (u) < (r)->nu && (p) < (r)->np && (n) < (r)->nn)
+
+size_t pa_result_unit_count(const pa_result *r) { return r ? r->nu : 0; }
+size_t pa_result_period_count(const pa_result *r) { return r ? r->np : 0; }
+size_t pa_result_node_count(const pa_result *r) { return r ? r->nn : 0; }
+
+const char *
+pa_result_unit_code(const pa_result *r, size_t u)
+{
+    return r && u < r->nu ? r->unit_codes[u] : NULL;
+}
+
+const char *
+pa_result_unit_name(const pa_result *r, size_t u)
+{
+    return r && u < r->nu ? r->unit_names[u] : NULL;
+}
+
+const char *
+pa_result_period(const pa_result *r, size_t p)
+{
+    return r && p < r->np ? r->periods[p] : NULL;
+}
+
+size_t
+pa_result_period_find(const pa_result *r, const char *period)
+{
+    for (size_t p = 0; r && period && p < r->np; p++)
+        if (strcmp(r->periods[p], period) == 0)
+            return p;
+    return PA_NONE;
+}
+
+size_t
+pa_result_base_of(const pa_result *r, size_t p)
+{
+    return r && p < r->np ? r->base[p] : PA_NONE;
+}
+
+pa_status
+pa_result_set_base(pa_result *r, const char *period, pa_error *err)
+{
+    if (!r)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL result");
+    if (!period) {
+        for (size_t p = 0; p < r->np; p++)
+            r->base[p] = p ? p - 1 : PA_NONE;
+        return PA_OK;
+    }
+    size_t b = pa_result_period_find(r, period);
+    if (b == PA_NONE)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no period '%s' in the data", period);
+    for (size_t p = 0; p < r->np; p++)
+        r->base[p] = p == b ? PA_NONE : b;
+    return PA_OK;
+}
+
+const char *
+pa_result_node_code(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_codes[n] : NULL;
+}
+
+const char *
+pa_result_node_label(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_labels[n] : NULL;
+}
+
+const char *
+pa_result_node_unit(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_units[n] : NULL;
+}
+
+int
+pa_result_node_level(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_level[n] : 0;
+}
+
+size_t
+pa_result_node_parent(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_parent[n] : PA_NONE;
+}
+
+size_t
+pa_result_node_find(const pa_result *r, const char *code)
+{
+    for (size_t n = 0; r && code && n < r->nn; n++)
+        if (strcmp(r->node_codes[n], code) == 0)
+            return n;
+    return PA_NONE;
+}
+
+double
+pa_result_value(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    return IN_RANGE(r, u, p, n) ? r->value[PA_CELL(r, n, p, u)] : NAN;
+}
+
+double
+pa_result_score(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    return IN_RANGE(r, u, p, n) ? r->score[PA_CELL(r, n, p, u)] : NAN;
+}
+
+long
+pa_result_rank(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    return IN_RANGE(r, u, p, n) ? r->rank[PA_CELL(r, n, p, u)] : 0;
+}
+
+const char *
+pa_result_band(const pa_result *r, size_t u, size_t p, size_t n, const char **colour)
+{
+    double s = pa_result_score(r, u, p, n);
+    if (colour)
+        *colour = NULL;
+    if (isnan(s))
+        return NULL;
+    for (size_t b = 0; b < r->n_bands; b++)
+        if (s >= r->bands[b].threshold) {
+            if (colour)
+                *colour = r->bands[b].colour;
+            return r->bands[b].label;
+        }
+    return NULL;
+}
+
+/* Percent change; undefined (NaN) when the base is 0 or either side is missing. */
+static double
+pct(double now, double then)
+{
+    if (isnan(now) || isnan(then) || then == 0)
+        return NAN;
+    return (now - then) / fabs(then) * 100.0;
+}
+
+double
+pa_result_value_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
+        return NAN;
+    return pct(r->value[PA_CELL(r, n, p, u)], r->value[PA_CELL(r, n, r->base[p], u)]);
+}
+
+double
+pa_result_score_change(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
+        return NAN;
+    return r->score[PA_CELL(r, n, p, u)] - r->score[PA_CELL(r, n, r->base[p], u)];
+}
+
+double
+pa_result_score_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
+        return NAN;
+    return pct(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
+}

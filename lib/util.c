@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/* Allocation seam, error reporting, locale-independent numbers, string map. */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static long alloc_count;
+static long alloc_fail_at;
+
+long
+pa__alloc_fail_at(long n)
+{
+    long c = alloc_count;
+    alloc_count = 0;
+    alloc_fail_at = n;
+    return c;
+}
+
+static int
+alloc_should_fail(void)
+{
+    alloc_count++;
+    return alloc_fail_at > 0 && alloc_count >= alloc_fail_at;
+}
+
+void *
+pa_malloc(size_t n)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return malloc(n ? n : 1);
+}
+
+void *
+pa_calloc(size_t n, size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *
+pa_realloc(void *p, size_t n)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+void *
+pa_reallocarray(void *p, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return pa_realloc(p, n * size);
+}
+
+void
+pa_free(void *p)
+{
+    free(p);
+}
+
+char *
+pa_strndup(const char *s, size_t n)
+{
+    char *d = pa_malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+char *
+pa_strdup(const char *s)
+{
+    return s ? pa_strndup(s, strlen(s)) : NULL;
+}
+
+pa_status
+pa_fail(pa_error *err, pa_status st, const char *file, long line, long col, const char *fmt, ...)
+{
+    if (!err)
+        return st;
+    err->status = st;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    err->column = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+pa_status
+pa_nomem(pa_error *err)
+{
+    return pa_fail(err, PA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void
+make_c_locale(void)
+{
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+locale_t
+pa_c_locale(void)
+{
+    pthread_once(&c_locale_once, make_c_locale);
+    return c_locale;
+}
+
+static int
+is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int
+pa_is_missing(const char *s, size_t len)
+{
+    while (len && is_blank(*s)) {
+        s++;
+        len--;
+    }
+    while (len && is_blank(s[len - 1]))
+        len--;
+    if (len == 0)
+        return 1;
+    static const char *const tokens[] = { "NA", "N/A", "-", "\xe2\x80\x94", "null", "NULL",
+                                          "n/a", "na", "Null" };
+    for (size_t i = 0; i < sizeof tokens / sizeof *tokens; i++)
+        if (strlen(tokens[i]) == len && memcmp(tokens[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+int
+pa_parse_number(const char *s, size_t len, double *out)
+{
+    char buf[128];
+    while (len && is_blank(*s)) {
+        s++;
+        len--;
+    }
+    while (len && is_blank(s[len - 1]))
+        len--;
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    /* Only plain decimal notation: strtod alone would take nan, inf and hex. */
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        i++;
+        digits++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            i++;
+            digits++;
+        }
+    }
+    if (digits == 0)
+        return -1;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t ed = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            i++;
+            ed++;
+        }
+        if (ed == 0)
+            return -1;
+    }
+    if (i != len)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod_l(buf, &end, pa_c_locale());
+    if (*end != '\0')
+        return -1;
+    if ((errno == ERANGE && fabs(v) > 1.0) || !isfinite(v))
+        return -2;
+    *out = v;
+    return 0;
+}
+
+int
+pa_format_number(double v, char *buf, size_t size)
+{
+    locale_t old = uselocale(pa_c_locale());
+    int n = 0;
+    if (v == 0.0)
+        v = 0.0; /* no "-0" */
+    for (int prec = 1; prec <= 17; prec++) {
+        n = snprintf(buf, size, "%.*g", prec, v);
+        if (strtod_l(buf, NULL, pa_c_locale()) == v)
+            break;
+    }
+    uselocale(old);
+    return n;
+}
+
+int
+pa_is_period_name(const char *s, size_t len)
+{
+    if (len == 0 || s[0] < '0' || s[0] > '9')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '-' || c == '_' || c == 'Q' || c == 'q' ||
+              c == 'M' || c == 'W'))
+            return 0;
+    }
+    return 1;
+}
+
+int
+pa_period_cmp(const char *a, const char *b)
+{
+    double x, y;
+    if (pa_parse_number(a, strlen(a), &x) == 0 && pa_parse_number(b, strlen(b), &y) == 0 &&
+        x != y)
+        return x < y ? -1 : 1;
+    return strcmp(a, b);
+}
+
+/* ---- string map ---- */
+
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void
+pa_strmap_free(pa_strmap *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        pa_free(m->keys[i]);
+    pa_free(m->keys);
+    pa_free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+size_t
+pa_strmap_find(const pa_strmap *m, const char *key, size_t len)
+{
+    if (!m->n_slots)
+        return PA_NONE;
+    size_t mask = m->n_slots - 1;
+    for (size_t i = hash_bytes(key, len) & mask;; i = (i + 1) & mask) {
+        size_t v = m->slots[i];
+        if (!v)
+            return PA_NONE;
+        const char *k = m->keys[v - 1];
+        if (strncmp(k, key, len) == 0 && k[len] == '\0')
+            return v - 1;
+    }
+}
+
+static int
+strmap_grow(pa_strmap *m)
+{
+    size_t ns = m->n_slots ? m->n_slots * 2 : 64;
+    size_t *slots = pa_calloc(ns, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t k = 0; k < m->n; k++) {
+        size_t i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (ns - 1);
+        while (slots[i])
+            i = (i + 1) & (ns - 1);
+        slots[i] = k + 1;
+    }
+    pa_free(m->slots);
+    m->slots = slots;
+    m->n_slots = ns;
+    return 0;
+}
+
+size_t
+pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added)
+{
+    if (added)
+        *added = 0;
+    size_t found = pa_strmap_find(m, key, len);
+    if (found != PA_NONE)
+        return found;
+    if ((m->n + 1) * 2 > m->n_slots && strmap_grow(m) < 0)
+        return PA_NONE;
+    if (m->n == m->cap_keys) {
+        size_t nc = m->cap_keys ? m->cap_keys * 2 : 16;
+        char **keys = pa_reallocarray(m->keys, nc, sizeof *keys);
+        if (!keys)
+            return PA_NONE;
+        m->keys = keys;
+        m->cap_keys = nc;
+    }
+    char *k = pa_strndup(key, len);
+    if (!k)
+        return PA_NONE;
+    m->keys[m->n] = k;
+    size_t mask = m->n_slots - 1;
+    size_t i = hash_bytes(key, len) & mask;
+    while (m->slots[i])
+        i = (i + 1) & mask;
+    m->slots[i] = m->n + 1;
+    if (added)
+        *added = 1;
+    return m->n++;
+}

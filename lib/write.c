@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* CSV and JSON writers: one row per unit, period and node; numbers read back exactly. */
+#include <csv.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct writer {
+    const pa_result *r;
+    FILE *f;
+    const pa_write_options *o;
+    unsigned char *node_on;
+    size_t p0, p1;
+} writer;
+
+static void
+csv_str(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(f, s, strlen(s));
+    else
+        fputs(s, f);
+}
+
+static void
+num(FILE *f, double v)
+{
+    char buf[40];
+    if (isnan(v))
+        return;
+    pa_format_number(v, buf, sizeof buf);
+    fputs(buf, f);
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void
+json_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("null", f);
+    else
+        num(f, v);
+}
+
+static void
+write_csv(writer *w)
+{
+    const pa_result *r = w->r;
+    FILE *f = w->f;
+    fputs("unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
+          "score_change,score_change_pct\n", f);
+    for (size_t u = 0; u < r->nu; u++)
+        for (size_t p = w->p0; p < w->p1; p++)
+            for (size_t n = 0; n < r->nn; n++) {
+                if (!w->node_on[n])
+                    continue;
+                csv_str(f, r->unit_codes[u]);
+                fputc(',', f);
+                csv_str(f, r->unit_names[u]);
+                fputc(',', f);
+                csv_str(f, r->periods[p]);
+                fputc(',', f);
+                csv_str(f, r->node_codes[n]);
+                fputc(',', f);
+                csv_str(f, r->node_labels[n]);
+                fprintf(f, ",%d,", r->node_level[n]);
+                num(f, pa_result_value(r, u, p, n));
+                fputc(',', f);
+                num(f, pa_result_score(r, u, p, n));
+                fputc(',', f);
+                long rk = pa_result_rank(r, u, p, n);
+                if (rk)
+                    fprintf(f, "%ld", rk);
+                fputc(',', f);
+                const char *band = pa_result_band(r, u, p, n, NULL);
+                if (band)
+                    csv_str(f, band);
+                fputc(',', f);
+                num(f, pa_result_value_change_pct(r, u, p, n));
+                fputc(',', f);
+                num(f, pa_result_score_change(r, u, p, n));
+                fputc(',', f);
+                num(f, pa_result_score_change_pct(r, u, p, n));
+                fputc('\n', f);
+            }
+}
+
+static void
+write_json(writer *w)
+{
+    const pa_result *r = w->r;
+    FILE *f = w->f;
+    fputs("{\n  \"periods\": [", f);
+    for (size_t p = 0; p < r->np; p++) {
+        if (p)
+            fputs(", ", f);
+        json_str(f, r->periods[p]);
+    }
+    fputs("],\n  \"units\": [", f);
+    for (size_t u = 0; u < r->nu; u++) {
+        fputs(u ? ",\n    {\"code\": " : "\n    {\"code\": ", f);
+        json_str(f, r->unit_codes[u]);
+        fputs(", \"name\": ", f);
+        json_str(f, r->unit_names[u]);
+        fprintf(f, ", \"ranked\": %s}", r->reference[u] ? "false" : "true");
+    }
+    fputs("\n  ],\n  \"nodes\": [", f);
+    int first = 1;
+    for (size_t n = 0; n < r->nn; n++) {
+        if (!w->node_on[n])
+            continue;
+        fputs(first ? "\n    {\"code\": " : ",\n    {\"code\": ", f);
+        first = 0;
+        json_str(f, r->node_codes[n]);
+        fputs(", \"label\": ", f);
+        json_str(f, r->node_labels[n]);
+        fputs(", \"unit\": ", f);
+        json_str(f, r->node_units[n]);
+        fprintf(f, ", \"level\": %d, \"parent\": ", r->node_level[n]);
+        if (r->node_parent[n] == PA_NONE)
+            fputs("null", f);
+        else
+            json_str(f, r->node_codes[r->node_parent[n]]);
+        fputc('}', f);
+    }
+    fputs("\n  ],\n  \"rows\": [", f);
+    first = 1;
+    for (size_t u = 0; u < r->nu; u++)
+        for (size_t p = w->p0; p < w->p1; p++)
+            for (size_t n = 0; n < r->nn; n++) {
+                if (!w->node_on[n])
+                    continue;
+                fputs(first ? "\n    {\"unit\": " : ",\n    {\"unit\": ", f);
+                first = 0;
+                json_str(f, r->unit_codes[u]);
+                fputs(", \"period\": ", f);
+                json_str(f, r->periods[p]);
+                fputs(", \"node\": ", f);
+                json_str(f, r->node_codes[n]);
+                fprintf(f, ", \"level\": %d, \"value\": ", r->node_level[n]);
+                json_num(f, pa_result_value(r, u, p, n));
+                fputs(", \"score\": ", f);
+                json_num(f, pa_result_score(r, u, p, n));
+                long rk = pa_result_rank(r, u, p, n);
+                if (rk)
+                    fprintf(f, ", \"rank\": %ld", rk);
+                else
+                    fputs(", \"rank\": null", f);
+                const char *colour;
+                const char *band = pa_result_band(r, u, p, n, &colour);
+                fputs(", \"band\": ", f);
+                if (band)
+                    json_str(f, band);
+                else
+                    fputs("null", f);
+                fputs(", \"colour\": ", f);
+                if (band && colour && *colour)
+                    json_str(f, colour);
+                else
+                    fputs("null", f);
+                fputs(", \"value_change_pct\": ", f);
+                json_num(f, pa_result_value_change_pct(r, u, p, n));
+                fputs(", \"score_change\": ", f);
+                json_num(f, pa_result_score_change(r, u, p, n));
+                fputs(", \"score_change_pct\": ", f);
+                json_num(f, pa_result_score_change_pct(r, u, p, n));
+                fputc('}', f);
+            }
+    fputs("\n  ]\n}\n", f);
+}
+
+pa_status
+pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_options *o,
+                pa_error *err)
+{
+    if (!r || !f)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    if (format != PA_FORMAT_CSV && format != PA_FORMAT_JSON)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "unknown format %d", (int)format);
+    writer w = { .r = r, .f = f, .o = o, .p0 = 0, .p1 = r->np };
+    if (o && o->period) {
+        size_t p = pa_result_period_find(r, o->period);
+        if (p == PA_NONE)
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no period '%s' in the data",
+                           o->period);
+        w.p0 = p;
+        w.p1 = p + 1;
+    }
+    w.node_on = pa_malloc(r->nn ? r->nn : 1);
+    if (!w.node_on)
+        return pa_nomem(err);
+    memset(w.node_on, !(o && o->nodes && o->n_nodes), r->nn);
+    for (size_t i = 0; o && o->nodes && i < o->n_nodes; i++) {
+        size_t n = pa_result_node_find(r, o->nodes[i]);
+        if (n == PA_NONE) {
+            pa_free(w.node_on);
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no node '%s' in the model",
+                           o->nodes[i]);
+        }
+        w.node_on[n] = 1;
+    }
+    if (format == PA_FORMAT_CSV)
+        write_csv(&w);
+    else
+        write_json(&w);
+    pa_free(w.node_on);
+    if (fflush(f) != 0 || ferror(f))
+        return pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error");
+    return PA_OK;
+}

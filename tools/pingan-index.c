@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: MIT */
+/* pingan-index: compute a composite safety index from yearly CSV files and report it. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <pingan/pingan.h>
+
+#define NONE ((size_t)-1)
+
+enum { FMT_TEXT, FMT_CSV, FMT_JSON };
+
+static void
+usage(FILE *f)
+{
+    fputs("Usage: pingan-index [options] FILE...\n"
+          "Compute the 平安+ composite safety index from yearly indicator CSV files.\n"
+          "A single FILE named after a period (data/2019.csv) also reads its earlier\n"
+          "siblings (data/2018.csv, ...) for changes and panel statistics.\n\n"
+          "  -c, --config FILE    model file (default: pingan.ini beside the data,\n"
+          "                       else the built-in model)\n"
+          "  -f, --format FORMAT  text (default) | csv | json\n"
+          "  -o, --output FILE    write there (atomically) instead of standard output\n"
+          "      --period P       the period to report (default: the latest)\n"
+          "      --base P         compare with period P instead of the previous period\n"
+          "      --node CODE      only these nodes in csv/json output (repeatable)\n"
+          "  -h, --help           show this help\n"
+          "      --version        show the version\n\n"
+          "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
+}
+
+static int
+report_error(const pa_error *e)
+{
+    char buf[1200];
+    pa_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "pingan-index: %s\n", buf);
+    return 1;
+}
+
+/* ---- text report ---- */
+
+/* Terminal columns taken by a UTF-8 string (CJK characters take two). */
+static int
+display_width(const char *s)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int w = 0;
+    size_t n = strlen(s);
+    while (n) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s, n, &st);
+        if (k == (size_t)-1 || k == (size_t)-2) {
+            w++;
+            s++;
+            n--;
+            memset(&st, 0, sizeof st);
+            continue;
+        }
+        if (k == 0)
+            break;
+        int cw = wcwidth(wc);
+        w += cw > 0 ? cw : 0;
+        s += k;
+        n -= k;
+    }
+    return w;
+}
+
+static void
+cell(FILE *f, const char *s, int width, int right)
+{
+    int pad = width - display_width(s);
+    if (right)
+        for (int i = 0; i < pad; i++)
+            fputc(' ', f);
+    fputs(s, f);
+    if (!right)
+        for (int i = 0; i < pad; i++)
+            fputc(' ', f);
+    fputs("  ", f);
+}
+
+static void
+fmt_num(char *buf, size_t n, double v, int decimals, int sign)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else if (decimals < 0)
+        snprintf(buf, n, "%.15g", v);
+    else
+        snprintf(buf, n, sign ? "%+.*f" : "%.*f", decimals, v);
+}
+
+static void
+fmt_band(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t node)
+{
+    const char *colour;
+    const char *b = pa_result_band(r, u, p, node, &colour);
+    if (!b)
+        snprintf(buf, n, "-");
+    else if (colour && *colour)
+        snprintf(buf, n, "%s(%s)", b, colour);
+    else
+        snprintf(buf, n, "%s", b);
+}
+
+static size_t
+top_node(const pa_result *r)
+{
+    for (size_t n = 0; n < pa_result_node_count(r); n++)
+        if (pa_result_node_parent(r, n) == NONE)
+            return n;
+    return 0;
+}
+
+static int
+cmp_rank(const void *a, const void *b, void *arg)
+{
+    const long *rk = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    long rx = rk[x] ? rk[x] : 1L << 40, ry = rk[y] ? rk[y] : 1L << 40;
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void
+write_text(FILE *f, const pa_result *r, size_t p, const char *title)
+{
+    size_t base = pa_result_base_of(r, p);
+    size_t top = top_node(r);
+    size_t nu = pa_result_unit_count(r), nn = pa_result_node_count(r);
+    char a[64], b[64], c[64], d[64], e[96];
+
+    fprintf(f, "%s  %s", title, pa_result_period(r, p));
+    if (base != NONE)
+        fprintf(f, "  对比 %s", pa_result_period(r, base));
+    fputs("\n\n", f);
+
+    /* the index and the groups just under it, units in rank order */
+    size_t *groups = malloc(nn * sizeof *groups), ng = 0;
+    size_t *order = malloc(nu * sizeof *order);
+    long *rk = malloc(nu * sizeof *rk);
+    if (!groups || !order || !rk) {
+        free(groups), free(order), free(rk);
+        return;
+    }
+    for (size_t n = 0; n < nn; n++)
+        if (pa_result_node_parent(r, n) == top && pa_result_node_level(r, n) > 1)
+            groups[ng++] = n;
+    int wname = display_width("单位");
+    for (size_t u = 0; u < nu; u++) {
+        order[u] = u;
+        rk[u] = pa_result_rank(r, u, p, top);
+        int w = display_width(pa_result_unit_name(r, u));
+        if (w > wname)
+            wname = w;
+    }
+    qsort_r(order, nu, sizeof *order, cmp_rank, rk);
+    int wg[64];
+    cell(f, "排名", 4, 1);
+    cell(f, "单位", wname, 0);
+    cell(f, pa_result_node_label(r, top), 7, 1);
+    cell(f, "变化", 7, 1);
+    cell(f, "变化%", 8, 1);
+    cell(f, "等级", 14, 0);
+    for (size_t g = 0; g < ng && g < 64; g++) {
+        wg[g] = display_width(pa_result_node_label(r, groups[g]));
+        if (wg[g] < 7)
+            wg[g] = 7;
+        cell(f, pa_result_node_label(r, groups[g]), wg[g], 1);
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < nu; i++) {
+        size_t u = order[i];
+        snprintf(a, sizeof a, rk[u] ? "%ld" : "-", rk[u]);
+        cell(f, a, 4, 1);
+        cell(f, pa_result_unit_name(r, u), wname, 0);
+        fmt_num(a, sizeof a, pa_result_score(r, u, p, top), 2, 0);
+        fmt_num(b, sizeof b, pa_result_score_change(r, u, p, top), 2, 1);
+        fmt_num(c, sizeof c, pa_result_score_change_pct(r, u, p, top), 2, 1);
+        if (strcmp(c, "-") != 0)
+            strcat(c, "%");
+        fmt_band(e, sizeof e, r, u, p, top);
+        cell(f, a, 7, 1);
+        cell(f, b, 7, 1);
+        cell(f, c, 8, 1);
+        cell(f, e, 14, 0);
+        for (size_t g = 0; g < ng && g < 64; g++) {
+            fmt_num(a, sizeof a, pa_result_score(r, u, p, groups[g]), 2, 0);
+            cell(f, a, wg[g], 1);
+        }
+        fputc('\n', f);
+    }
+    fputs("\n排名: 1 = 最好; \"-\" = 不参与排名 (全市合计等参照单位) 或无数据。变化 = 得分差, 变化% = 相对变化。\n", f);
+
+    /* every indicator of every unit: values in both periods, change, score */
+    int wind = display_width("指标");
+    for (size_t n = 0; n < nn; n++)
+        if (pa_result_node_level(r, n) == 1 && display_width(pa_result_node_label(r, n)) > wind)
+            wind = display_width(pa_result_node_label(r, n));
+    for (size_t i = 0; i < nu; i++) {
+        size_t u = order[i];
+        fprintf(f, "\n%s (%s)\n", pa_result_unit_name(r, u), pa_result_unit_code(r, u));
+        cell(f, "指标", wind, 0);
+        cell(f, "单位", 4, 0);
+        cell(f, base != NONE ? pa_result_period(r, base) : "-", 10, 1);
+        cell(f, pa_result_period(r, p), 10, 1);
+        cell(f, "变化%", 9, 1);
+        cell(f, "得分", 7, 1);
+        cell(f, "变化", 7, 1);
+        cell(f, "排名", 4, 1);
+        cell(f, "等级", 14, 0);
+        fputc('\n', f);
+        for (size_t n = 0; n < nn; n++) {
+            int ind = pa_result_node_level(r, n) == 1;
+            cell(f, pa_result_node_label(r, n), wind, 0);
+            cell(f, ind ? pa_result_node_unit(r, n) : "", 4, 0);
+            fmt_num(a, sizeof a, ind && base != NONE ? pa_result_value(r, u, base, n) : NAN, -1, 0);
+            fmt_num(b, sizeof b, ind ? pa_result_value(r, u, p, n) : NAN, -1, 0);
+            fmt_num(c, sizeof c, ind ? pa_result_value_change_pct(r, u, p, n) : NAN, 2, 1);
+            if (strcmp(c, "-") != 0)
+                strcat(c, "%");
+            cell(f, ind ? a : "", 10, 1);
+            cell(f, ind ? b : "", 10, 1);
+            cell(f, ind ? c : "", 9, 1);
+            fmt_num(a, sizeof a, pa_result_score(r, u, p, n), 2, 0);
+            fmt_num(d, sizeof d, pa_result_score_change(r, u, p, n), 2, 1);
+            cell(f, a, 7, 1);
+            cell(f, d, 7, 1);
+            long k = pa_result_rank(r, u, p, n);
+            snprintf(b, sizeof b, k ? "%ld" : "-", k);
+            cell(f, b, 4, 1);
+            fmt_band(e, sizeof e, r, u, p, n);
+            cell(f, e, 14, 0);
+            fputc('\n', f);
+        }
+    }
+    free(groups);
+    free(order);
+    free(rk);
+}
+
+/* ---- output file, written atomically ---- */
+
+typedef struct out_file {
+    FILE *f;
+    char *tmp;
+    const char *path;
+} out_file;
+
+static int
+out_open(out_file *o, const char *path)
+{
+    o->path = path;
+    if (!path) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path) + 16;
+    o->tmp = malloc(n);
+    if (!o->tmp)
+        return -1;
+    snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        fprintf(stderr, "pingan-index: %s: cannot create output: %s\n", path, strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return -1;
+    }
+    fchmod(fd, 0644);
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+out_close(out_file *o, int ok)
+{
+    if (!o->tmp) {
+        if (fflush(stdout) != 0 && ok) {
+            fprintf(stderr, "pingan-index: write error on standard output\n");
+            return -1;
+        }
+        return 0;
+    }
+    int bad = !ok;
+    if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
+        bad = 1;
+    if (fclose(o->f) != 0)
+        bad = 1;
+    if (!bad && rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "pingan-index: %s: %s\n", o->path, strerror(errno));
+        bad = 1;
+    } else if (bad && ok)
+        fprintf(stderr, "pingan-index: %s: write error: %s\n", o->path, strerror(errno));
+    if (bad)
+        unlink(o->tmp);
+    free(o->tmp);
+    return bad ? -1 : 0;
+}
+
+/* pingan.ini beside the first data file, if there is one. */
+static char *
+config_beside(const char *data)
+{
+    const char *slash = strrchr(data, '/');
+    size_t dl = slash ? (size_t)(slash - data) + 1 : 0;
+    char *p = malloc(dl + sizeof "pingan.ini");
+    if (!p)
+        return NULL;
+    memcpy(p, data, dl);
+    strcpy(p + dl, "pingan.ini");
+    struct stat sb;
+    if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+        return p;
+    free(p);
+    return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_CTYPE, "C.UTF-8"); /* display widths only; numbers stay in the C locale */
+    static const struct option longopts[] = {
+        { "config", required_argument, 0, 'c' }, { "format", required_argument, 0, 'f' },
+        { "output", required_argument, 0, 'o' }, { "period", required_argument, 0, 'P' },
+        { "base", required_argument, 0, 'B' },   { "node", required_argument, 0, 'N' },
+        { "help", no_argument, 0, 'h' },         { "version", no_argument, 0, 'V' },
+        { 0, 0, 0, 0 }
+    };
+    const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
+    const char **nodes = calloc((size_t)argc, sizeof *nodes);
+    size_t n_nodes = 0;
+    int fmt = FMT_TEXT, opt;
+    if (!nodes)
+        return 1;
+    while ((opt = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': config = optarg; break;
+        case 'o': output = optarg; break;
+        case 'P': period = optarg; break;
+        case 'B': basep = optarg; break;
+        case 'N': nodes[n_nodes++] = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                fmt = FMT_TEXT;
+            else if (strcmp(optarg, "csv") == 0)
+                fmt = FMT_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                fmt = FMT_JSON;
+            else {
+                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv or json)\n", optarg);
+                free(nodes);
+                return 2;
+            }
+            break;
+        case 'h': usage(stdout); free(nodes); return 0;
+        case 'V': printf("pingan-index %s\n", pa_version()); free(nodes); return 0;
+        default: usage(stderr); free(nodes); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "pingan-index: no data file given\n");
+        usage(stderr);
+        free(nodes);
+        return 2;
+    }
+
+    pa_error err;
+    memset(&err, 0, sizeof err);
+    pa_model *model = NULL;
+    pa_data *data = NULL;
+    pa_result *res = NULL;
+    int rc = 1;
+    char *beside = config ? NULL : config_beside(argv[optind]);
+    const char *model_path = config ? config : beside;
+    pa_status st = model_path ? pa_model_load(&model, model_path, &err)
+                              : pa_model_default(&model, &err);
+    if (st != PA_OK) {
+        report_error(&err);
+        goto out;
+    }
+    if ((st = pa_data_new(&data, model, &err)) != PA_OK) {
+        report_error(&err);
+        goto out;
+    }
+    if (argc - optind == 1)
+        st = pa_data_read_with_siblings(data, argv[optind], &err);
+    else
+        for (int i = optind; i < argc && st == PA_OK; i++)
+            st = pa_data_read_file(data, argv[i], &err);
+    if (st != PA_OK || (st = pa_compute(&res, model, data, &err)) != PA_OK) {
+        report_error(&err);
+        goto out;
+    }
+    if (basep && pa_result_set_base(res, basep, &err) != PA_OK) {
+        fprintf(stderr, "pingan-index: --base: %s\n", err.text);
+        rc = 2;
+        goto out;
+    }
+    size_t p = pa_result_period_count(res) - 1;
+    if (period && (p = pa_result_period_find(res, period)) == NONE) {
+        fprintf(stderr, "pingan-index: --period: no period '%s' in the data\n", period);
+        rc = 2;
+        goto out;
+    }
+    for (size_t i = 0; i < n_nodes; i++)
+        if (pa_result_node_find(res, nodes[i]) == NONE) {
+            fprintf(stderr, "pingan-index: --node: no node '%s' in the model\n", nodes[i]);
+            rc = 2;
+            goto out;
+        }
+    out_file of = { 0 };
+    if (out_open(&of, output) != 0)
+        goto out;
+    int ok = 1;
+    if (fmt == FMT_TEXT) {
+        write_text(of.f, res, p, pa_model_label(model));
+    } else {
+        pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,
+                                .n_nodes = n_nodes };
+        if (pa_result_write(res, of.f, fmt == FMT_CSV ? PA_FORMAT_CSV : PA_FORMAT_JSON, &wo,
+                            &err) != PA_OK) {
+            report_error(&err);
+            ok = 0;
+        }
+    }
+    if (out_close(&of, ok) == 0 && ok)
+        rc = 0;
+out:
+    pa_result_free(res);
+    pa_data_free(data);
+    pa_model_free(model);
+    free(beside);
+    free(nodes);
+    return rc;
+}
