@@ -209,6 +209,16 @@ pa_format_number(double v, char *buf, size_t size)
     int n = 0;
     if (v == 0.0)
         v = 0.0; /* no "-0" */
+    /* plain notation where it is readable (counts stay "18500", not "1.85e+04") */
+    if (fabs(v) >= 1e-4 && fabs(v) < 1e16) {
+        for (int dec = 0; dec <= 20; dec++) {
+            n = snprintf(buf, size, "%.*f", dec, v);
+            if (strtod_l(buf, NULL, pa_c_locale()) == v) {
+                uselocale(old);
+                return n;
+            }
+        }
+    }
     for (int prec = 1; prec <= 17; prec++) {
         n = snprintf(buf, size, "%.*g", prec, v);
         if (strtod_l(buf, NULL, pa_c_locale()) == v)

@@ -122,12 +122,14 @@ top_node(const pa_result *r)
     return 0;
 }
 
+/* Sort key: unranked units with a score (reference units such as the city total) first,
+ * then by rank, then units without a score. */
 static int
 cmp_rank(const void *a, const void *b, void *arg)
 {
     const long *rk = arg;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    long rx = rk[x] ? rk[x] : 1L << 40, ry = rk[y] ? rk[y] : 1L << 40;
+    long rx = rk[x], ry = rk[y];
     if (rx != ry)
         return rx < ry ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -161,6 +163,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
     for (size_t u = 0; u < nu; u++) {
         order[u] = u;
         rk[u] = pa_result_rank(r, u, p, top);
+        if (rk[u] == 0)
+            rk[u] = isnan(pa_result_score(r, u, p, top)) ? 1L << 40 : 0;
         int w = display_width(pa_result_unit_name(r, u));
         if (w > wname)
             wname = w;
@@ -169,7 +173,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
     int wg[64];
     cell(f, "排名", 4, 1);
     cell(f, "单位", wname, 0);
-    cell(f, pa_result_node_label(r, top), 7, 1);
+    const char *toplabel = pa_result_node_label(r, top);
+    cell(f, display_width(toplabel) > 10 ? "指数" : toplabel, 7, 1);
     cell(f, "变化", 7, 1);
     cell(f, "变化%", 8, 1);
     cell(f, "等级", 14, 0);
@@ -182,7 +187,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
     fputc('\n', f);
     for (size_t i = 0; i < nu; i++) {
         size_t u = order[i];
-        snprintf(a, sizeof a, rk[u] ? "%ld" : "-", rk[u]);
+        long k = pa_result_rank(r, u, p, top);
+        snprintf(a, sizeof a, k ? "%ld" : "-", k);
         cell(f, a, 4, 1);
         cell(f, pa_result_unit_name(r, u), wname, 0);
         fmt_num(a, sizeof a, pa_result_score(r, u, p, top), 2, 0);
