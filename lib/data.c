@@ -292,25 +292,23 @@ on_row(void *user, long line, long ncols)
         st = pa_nomem(c->err);
         goto out;
     }
-    int added;
-    size_t u = pa_strmap_intern(&d->units, c->unit, c->unit_len, &added);
+    /* room for a name before the unit can be added, so the two never disagree */
+    if (d->units.n + 1 > d->n_unit_names_cap) {
+        size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
+        char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
+        if (!names) {
+            st = pa_nomem(c->err);
+            goto out;
+        }
+        memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
+        d->unit_names = names;
+        d->n_unit_names_cap = nc;
+    }
+    size_t u = pa_strmap_intern(&d->units, c->unit, c->unit_len, NULL);
     size_t p = u == PA_NONE ? PA_NONE : pa_strmap_intern(&d->periods, period, strlen(period), NULL);
     if (u == PA_NONE || p == PA_NONE) {
         st = pa_nomem(c->err);
         goto out;
-    }
-    if (added) {
-        if (d->units.n > d->n_unit_names_cap) {
-            size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
-            char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
-            if (!names) {
-                st = pa_nomem(c->err);
-                goto out;
-            }
-            memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
-            d->unit_names = names;
-            d->n_unit_names_cap = nc;
-        }
     }
     if (c->uname && *c->uname && !d->unit_names[u]) {
         d->unit_names[u] = c->uname;
