@@ -466,7 +466,8 @@ pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
         closedir(dh);
     }
     if (st == PA_OK) {
-        qsort(names, n, sizeof *names, cmp_str_period);
+        if (n)
+            qsort(names, n, sizeof *names, cmp_str_period);
         for (size_t i = 0; i < n && st == PA_OK; i++) {
             size_t len = strlen(dir) + strlen(names[i]) + strlen(ext) + 1;
             char *p = pa_malloc(len);

@@ -304,6 +304,7 @@ pa_model_finish(pa_model *m, pa_error *err)
             return fail_node(m, err, pe->at, "penalty '%s' needs 'points = N' (N > 0)%s",
                              pe->code, "");
     }
-    qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
+    if (m->n_bands)
+        qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
     return PA_OK;
 }
