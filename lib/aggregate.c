@@ -1,45 +1,179 @@
 /* SPDX-License-Identifier: MIT */
-/* Aggregation of children into groups and the index (COINr a_amean, a_gmean, a_hmean). */
+/* Aggregation of children into groups and the index (COINr a_amean, a_gmean, a_hmean,
+ * a_genmean, a_copeland; weighted median; Mazziotta–Pareto), and penalty points. */
 #include <math.h>
 #include <string.h>
 
 #include "internal.h"
 
-double
-pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, int *bad)
+/* Weighted median: the smallest value whose cumulative weight reaches half the total; when it
+ * reaches exactly half, the mean of that value and the next. x and w are reordered. */
+static double
+weighted_median(double *x, double *w, size_t n)
 {
-    double sw = 0, acc = 0;
-    *bad = -1;
+    for (size_t i = 1; i < n; i++) { /* insertion sort: a node has few children */
+        double xi = x[i], wi = w[i];
+        size_t j = i;
+        for (; j > 0 && x[j - 1] > xi; j--) {
+            x[j] = x[j - 1];
+            w[j] = w[j - 1];
+        }
+        x[j] = xi;
+        w[j] = wi;
+    }
+    double total = 0, cum = 0;
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
     for (size_t i = 0; i < n; i++) {
-        if (isnan(x[i]))
+        cum += w[i];
+        if (fabs(cum - total / 2) <= 1e-12 * total && i + 1 < n)
+            return (x[i] + x[i + 1]) / 2;
+        if (cum >= total / 2)
+            return x[i];
+    }
+    return x[n - 1];
+}
+
+double
+pa_aggregate_values(pa_agg agg, const double *xin, const double *win, size_t nin, double p,
+                    int *bad)
+{
+    double x[nin ? nin : 1], w[nin ? nin : 1];
+    size_t n = 0;
+    *bad = -1;
+    for (size_t i = 0; i < nin; i++) {
+        if (isnan(xin[i]))
             continue; /* missing children drop out; weights renormalise */
-        if (agg != PA_AGG_ARITHMETIC && !(x[i] > 0)) {
+        int neg = agg == PA_AGG_GEOMETRIC || agg == PA_AGG_HARMONIC ||
+                  (agg == PA_AGG_GENMEAN && p < 0);
+        if ((neg && !(xin[i] > 0)) ||
+            (agg == PA_AGG_GENMEAN && xin[i] < 0 && p != floor(p))) {
             *bad = (int)i;
             return NAN;
         }
-        sw += w[i];
-        switch (agg) {
-        case PA_AGG_ARITHMETIC:
-            acc += w[i] * x[i];
-            break;
-        case PA_AGG_GEOMETRIC:
-            acc += w[i] * log(x[i]);
-            break;
-        case PA_AGG_HARMONIC:
-            acc += w[i] / x[i];
-            break;
-        }
+        x[n] = xin[i];
+        w[n++] = win[i];
     }
-    if (sw == 0)
+    if (n == 0)
         return NAN;
+    double sw = 0, acc = 0;
+    for (size_t i = 0; i < n; i++)
+        sw += w[i];
     switch (agg) {
     case PA_AGG_GEOMETRIC:
+        for (size_t i = 0; i < n; i++)
+            acc += w[i] * log(x[i]);
         return exp(acc / sw);
     case PA_AGG_HARMONIC:
+        for (size_t i = 0; i < n; i++)
+            acc += w[i] / x[i];
         return sw / acc;
+    case PA_AGG_GENMEAN: {
+        for (size_t i = 0; i < n; i++)
+            acc += w[i] * pow(x[i], p);
+        double y = pow(acc / sw, 1 / p);
+        if (isnan(y))
+            *bad = 0;
+        return y;
+    }
+    case PA_AGG_MEDIAN:
+        return weighted_median(x, w, n);
+    case PA_AGG_MPI: {
+        double mean = 0, var = 0;
+        for (size_t i = 0; i < n; i++)
+            mean += w[i] * x[i];
+        mean /= sw;
+        for (size_t i = 0; i < n; i++)
+            var += w[i] * (x[i] - mean) * (x[i] - mean);
+        double sd = sqrt(var / sw);
+        if (sd == 0)
+            return mean;
+        if (mean == 0) { /* the coefficient of variation is undefined */
+            *bad = 0;
+            return NAN;
+        }
+        return mean + p * sd * (sd / mean);
+    }
     default:
+        for (size_t i = 0; i < n; i++)
+            acc += w[i] * x[i];
         return acc / sw;
     }
+}
+
+/* COINr a_copeland within one period: for each pair of units, the weight share of children
+ * where one is higher (ties count half), turned into +1 / 0 / −1 and summed over opponents.
+ * Opponents are the ranked units; reference units are scored against them too. */
+static void
+copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const double *w, size_t nc,
+                const unsigned char *in)
+{
+    size_t nu = r->nu;
+    double sw = 0;
+    for (size_t c = 0; c < nc; c++)
+        sw += w[c];
+    for (size_t i = 0; i < nu; i++) {
+        int any = 0;
+        for (size_t c = 0; c < nc; c++)
+            any |= !isnan(r->score[PA_CELL(r, col[c], p, i)]);
+        if (!any || (r->flags[PA_CELL(r, k, p, i)] & PA_CELL_SCREENED)) {
+            r->score[PA_CELL(r, k, p, i)] = NAN;
+            continue;
+        }
+        double total = 0;
+        for (size_t j = 0; j < nu; j++) {
+            if (j == i || !in[j])
+                continue;
+            /* COINr fills the lower triangle as 1 − upper: keep its orientation */
+            size_t a = i < j || !in[i] ? i : j, b = a == i ? j : i;
+            double o = 0;
+            for (size_t c = 0; c < nc; c++) {
+                double xa = r->score[PA_CELL(r, col[c], p, a)];
+                double xb = r->score[PA_CELL(r, col[c], p, b)];
+                if (isnan(xa) || isnan(xb))
+                    continue;
+                o += xa > xb ? w[c] / sw : xa == xb ? w[c] / sw / 2 : 0;
+            }
+            if (a != i)
+                o = 1 - o;
+            total += o > 0.5 ? 1 : o < 0.5 ? -1 : 0;
+        }
+        r->score[PA_CELL(r, k, p, i)] = total;
+    }
+}
+
+/* Raw values of penalty columns and the points they take off (score = −points). */
+pa_status
+pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
+                pa_error *err)
+{
+    (void)err;
+    for (size_t k = 0; k < m->n_penalties; k++) {
+        const pa_penalty *pe = &m->penalties[k];
+        size_t n = r->n_model_nodes + k;
+        size_t dc = pa_data_col(d, pe->column ? pe->column : pe->code);
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++) {
+                size_t row = cell_row[p * r->nu + u];
+                if (row == PA_NONE)
+                    continue;
+                double v = d->cols[dc][row];
+                size_t c = PA_CELL(r, n, p, u);
+                r->value[c] = v;
+                if (isnan(v))
+                    continue;
+                if (v < 0)
+                    return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
+                                   d->row_line[row], 0,
+                                   "penalty column '%s' of unit '%s' is negative (%g)",
+                                   pe->column ? pe->column : pe->code, r->unit_codes[u], v);
+                double pts = pe->points * v;
+                if (pe->cap >= 0 && pts > pe->cap)
+                    pts = pe->cap;
+                r->score[c] = pts > 0 ? -pts : 0.0;
+            }
+    }
+    return PA_OK;
 }
 
 pa_status
@@ -52,8 +186,9 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
     double *x = pa_malloc(maxc * sizeof *x), *w = pa_malloc(maxc * sizeof *w);
     size_t *col = pa_malloc(maxc * sizeof *col);
     size_t *pos = pa_malloc(m->n_nodes * sizeof *pos); /* model node → result node */
+    unsigned char *in = pa_malloc(r->nu ? r->nu : 1);
     pa_status st = PA_OK;
-    if (!x || !w || !col || !pos) {
+    if (!x || !w || !col || !pos || !in) {
         st = pa_nomem(err);
         goto out;
     }
@@ -63,34 +198,74 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
         const pa_node *nd = &m->nodes[m->order[k]];
         if (nd->is_indicator)
             continue;
+        pa_agg agg = nd->eff.agg;
         for (size_t c = 0; c < nd->n_children; c++) {
             col[c] = pos[nd->children[c]];
             w[c] = m->nodes[nd->children[c]].weight;
         }
-        for (size_t p = 0; p < r->np && st == PA_OK; p++)
+        double par = agg == PA_AGG_MPI ? nd->mpi_sign : nd->p;
+        for (size_t p = 0; p < r->np && st == PA_OK; p++) {
+            if (agg == PA_AGG_COPELAND) {
+                for (size_t u = 0; u < r->nu; u++)
+                    in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
+                copeland_period(r, k, p, col, w, nd->n_children, in);
+            }
             for (size_t u = 0; u < r->nu; u++) {
-                for (size_t c = 0; c < nd->n_children; c++)
+                size_t cell = PA_CELL(r, k, p, u);
+                size_t present = 0;
+                for (size_t c = 0; c < nd->n_children; c++) {
                     x[c] = r->score[PA_CELL(r, col[c], p, u)];
+                    present += !isnan(x[c]);
+                }
+                if (present && (double)present < nd->min_coverage * (double)nd->n_children) {
+                    r->score[cell] = NAN;
+                    r->flags[cell] |= PA_CELL_LOW_COVERAGE;
+                    continue;
+                }
+                if (agg == PA_AGG_COPELAND)
+                    continue;
                 int bad;
-                double v = pa_aggregate_values(nd->eff.agg, x, w, nd->n_children, &bad);
+                double v = pa_aggregate_values(agg, x, w, nd->n_children, par, &bad);
                 if (bad >= 0) {
-                    char num[32];
+                    char num[40];
                     pa_format_number(x[bad], num, sizeof num);
                     st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                                 "unit '%s', period '%s': the score of '%s' is %s, which the "
-                                 "%s mean at '%s' cannot take (it needs scores above 0)",
-                                 r->unit_codes[u], r->periods[p], r->node_codes[col[bad]], num,
-                                 nd->eff.agg == PA_AGG_GEOMETRIC ? "geometric" : "harmonic",
-                                 nd->code);
+                                 "unit '%s', period '%s': the %s mean at '%s' cannot take the "
+                                 "score %s of '%s'%s",
+                                 r->unit_codes[u], r->periods[p],
+                                 agg == PA_AGG_GEOMETRIC ? "geometric"
+                                 : agg == PA_AGG_HARMONIC ? "harmonic"
+                                 : agg == PA_AGG_MPI ? "Mazziotta-Pareto"
+                                                     : "generalised",
+                                 nd->code, num, r->node_codes[col[bad]],
+                                 agg == PA_AGG_MPI ? " (children average 0)"
+                                                   : " (it needs scores above 0)");
                     break;
                 }
-                r->score[PA_CELL(r, k, p, u)] = v;
+                r->score[cell] = v;
             }
+            /* penalty points come off after aggregation, not below the range's floor */
+            for (size_t q = 0; q < m->n_penalties; q++) {
+                if (pos[m->penalties[q].target_node] != k)
+                    continue;
+                size_t pn = r->n_model_nodes + q;
+                for (size_t u = 0; u < r->nu; u++) {
+                    size_t cell = PA_CELL(r, k, p, u);
+                    double pts = r->score[PA_CELL(r, pn, p, u)];
+                    if (isnan(r->score[cell]) || isnan(pts))
+                        continue;
+                    double floor_ = nd->eff.range[0];
+                    double v = r->score[cell] + pts;
+                    r->score[cell] = v < floor_ && r->score[cell] >= floor_ ? floor_ : v;
+                }
+            }
+        }
     }
 out:
     pa_free(x);
     pa_free(w);
     pa_free(col);
     pa_free(pos);
+    pa_free(in);
     return st;
 }

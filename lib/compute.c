@@ -46,6 +46,9 @@ pa_result_free(pa_result *r)
     pa_free(r->score);
     pa_free(r->rank);
     pa_free(r->base);
+    pa_free(r->flags);
+    pa_free(r->node_penalty);
+    pa_free(r->coverage);
     pa_free(r);
 }
 
@@ -63,7 +66,8 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
 {
     r->nu = d->units.n;
     r->np = d->periods.n;
-    r->nn = m->n_nodes;
+    r->n_model_nodes = m->n_nodes;
+    r->nn = m->n_nodes + m->n_penalties;
     size_t cells = r->nn * r->np * r->nu;
     if (r->np && r->nu && cells / r->np / r->nu != r->nn)
         return pa_nomem(err);
@@ -81,6 +85,11 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->score = pa_malloc(cells * sizeof *r->score);
     r->rank = pa_calloc(cells, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
+    r->flags = pa_calloc(cells, 1);
+    r->node_penalty = pa_calloc(r->nn, 1);
+    r->coverage = pa_malloc((r->np && r->nu ? r->np * r->nu : 1) * sizeof *r->coverage);
+    if (!r->flags || !r->node_penalty || !r->coverage)
+        return pa_nomem(err);
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->reference || !r->base ||
         !r->value || !r->score || !r->rank || !r->bands)
@@ -112,12 +121,26 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         }
     }
     pa_free(perm);
-    size_t *pos = pa_malloc(r->nn * sizeof *pos);
+    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos);
     if (!pos)
         return pa_nomem(err);
-    for (size_t k = 0; k < r->nn; k++)
+    for (size_t k = 0; k < m->n_nodes; k++)
         pos[m->order[k]] = k;
-    for (size_t k = 0; k < r->nn; k++) {
+    for (size_t q = 0; q < m->n_penalties; q++) {
+        const pa_penalty *pe = &m->penalties[q];
+        size_t k = m->n_nodes + q;
+        r->node_codes[k] = pa_strdup(pe->code);
+        r->node_labels[k] = pa_strdup(pe->label ? pe->label : pe->code);
+        r->node_units[k] = pa_strdup("");
+        r->node_level[k] = 0;
+        r->node_parent[k] = pos[pe->target_node];
+        r->node_penalty[k] = 1;
+        if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
+            pa_free(pos);
+            return pa_nomem(err);
+        }
+    }
+    for (size_t k = 0; k < m->n_nodes; k++) {
         const pa_node *nd = &m->nodes[m->order[k]];
         r->node_codes[k] = pa_strdup(nd->code);
         r->node_labels[k] = pa_strdup(nd->label ? nd->label : nd->code);
@@ -170,15 +193,36 @@ pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size
                                        den, nd->code);
                     v = v / (den / nd->per);
                 }
-                if (nd->transform == PA_TRANSFORM_LOG && !isnan(v)) {
-                    if (!(v > 0))
-                        return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
-                                       d->row_line[row], 0,
-                                       "indicator '%s' of unit '%s' is %g; a log transform "
-                                       "needs values above 0", nd->code, r->unit_codes[u], v);
-                    v = log(v);
-                }
                 r->score[cell] = v;
+            }
+    }
+    return PA_OK;
+}
+
+/* transform = log, after imputation and treatment, right before normalising. */
+pa_status
+pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
+{
+    for (size_t k = 0; k < m->n_nodes; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (!nd->is_indicator)
+            break;
+        if (nd->transform != PA_TRANSFORM_LOG)
+            continue;
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++) {
+                double *x = &r->score[PA_CELL(r, k, p, u)];
+                if (isnan(*x))
+                    continue;
+                if (!(*x > 0)) {
+                    char num[40];
+                    pa_format_number(*x, num, sizeof num);
+                    return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                                   "unit '%s', period '%s': indicator '%s' is %s, but a log "
+                                   "transform needs values above 0", r->unit_codes[u],
+                                   r->periods[p], nd->code, num);
+                }
+                *x = log(*x);
             }
     }
     return PA_OK;
@@ -205,7 +249,7 @@ pa_step_rank(pa_result *r, pa_error *err)
     double *v = pa_malloc((r->nu ? r->nu : 1) * sizeof *v);
     if (!v)
         return pa_nomem(err);
-    for (size_t n = 0; n < r->nn; n++)
+    for (size_t n = 0; n < r->n_model_nodes; n++)
         for (size_t p = 0; p < r->np; p++) {
             const double *s = &r->score[PA_CELL(r, n, p, 0)];
             long *rk = &r->rank[PA_CELL(r, n, p, 0)];
@@ -265,7 +309,12 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         cell_row[c] = row;
     }
     if ((st = pa_step_denominate(m, d, r, cell_row, err)) != PA_OK ||
+        (st = pa_step_impute(m, d, r, cell_row, err)) != PA_OK ||
+        (st = pa_step_screen(m, r, cell_row, err)) != PA_OK ||
+        (st = pa_step_treat(m, r, err)) != PA_OK ||
+        (st = pa_step_transform(m, r, err)) != PA_OK ||
         (st = pa_step_normalise(m, r, err)) != PA_OK ||
+        (st = pa_step_penalty(m, d, r, cell_row, err)) != PA_OK ||
         (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = pa_step_rank(r, err)) != PA_OK)
         goto out;
 out:

@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-enum { ROLE_SKIP = -1, ROLE_UNIT = -2, ROLE_NAME = -3, ROLE_PERIOD = -4 };
+enum { ROLE_SKIP = -1, ROLE_UNIT = -2, ROLE_NAME = -3, ROLE_PERIOD = -4, ROLE_GROUP = -5 };
 
 typedef struct file_ctx {
     pa_data *d;
@@ -24,9 +24,9 @@ typedef struct file_ctx {
     int *role;                  /* by field (1-based) */
     size_t role_cap;
     pa_strmap header;
-    int has_unit, has_name, has_period;
+    int has_unit, has_name, has_period, has_group;
     /* current row */
-    char *unit, *uname, *period;
+    char *unit, *uname, *period, *group;
     size_t unit_len;
     long unit_col;
     int *seen;                  /* numeric columns present in this row */
@@ -76,6 +76,11 @@ pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
             return pa_nomem(err);
         }
     }
+    for (size_t k = 0; k < m->n_penalties; k++)
+        if (!add_col(d, m->penalties[k].column ? m->penalties[k].column : m->penalties[k].code)) {
+            pa_data_free(d);
+            return pa_nomem(err);
+        }
     d->cols = pa_calloc(d->n_cols, sizeof *d->cols);
     if (!d->cols) {
         pa_data_free(d);
@@ -103,6 +108,8 @@ pa_data_free(pa_data *d)
     pa_strmap_free(&d->units);
     pa_strmap_free(&d->periods);
     pa_strmap_free(&d->files);
+    pa_strmap_free(&d->groups);
+    pa_free(d->row_group);
     pa_free(d->row_unit);
     pa_free(d->row_period);
     pa_free(d->row_file);
@@ -125,6 +132,7 @@ grow_rows(pa_data *d)
     GROW(d->row_period);
     GROW(d->row_file);
     GROW(d->row_line);
+    GROW(d->row_group);
     for (size_t j = 0; j < d->n_cols; j++)
         GROW(d->cols[j]);
 #undef GROW
@@ -164,6 +172,9 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
         r = ROLE_UNIT, c->has_unit = 1;
     else if (m->name_column && strlen(m->name_column) == len && !memcmp(m->name_column, s, len))
         r = ROLE_NAME, c->has_name = 1;
+    else if (m->impute_group && strlen(m->impute_group) == len &&
+             !memcmp(m->impute_group, s, len))
+        r = ROLE_GROUP, c->has_group = 1;
     else if (m->period_column
                  ? (strlen(m->period_column) == len && !memcmp(m->period_column, s, len))
                  : ((len == 4 && !strncasecmp(s, "year", 4)) ||
@@ -189,6 +200,9 @@ header_end(file_ctx *c, long line)
     if (m->name_column && !c->has_name)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no name column '%s'",
                        m->name_column);
+    if (m->impute_group && !c->has_group)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0,
+                       "no column '%s', which the model's impute_group names", m->impute_group);
     if (m->period_column && !c->has_period)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no period column '%s'",
                        m->period_column);
@@ -238,7 +252,10 @@ on_field(void *user, const char *s, size_t len, long line, long col)
         len--;
     while (len && (*s == ' ' || *s == '\t'))
         s++, len--;
-    char **dst = r == ROLE_UNIT ? &c->unit : r == ROLE_NAME ? &c->uname : &c->period;
+    char **dst = r == ROLE_UNIT   ? &c->unit
+                 : r == ROLE_NAME ? &c->uname
+                 : r == ROLE_GROUP ? &c->group
+                                   : &c->period;
     pa_free(*dst);
     if (!(*dst = pa_strndup(s, len)))
         return pa_nomem(c->err);
@@ -275,25 +292,23 @@ on_row(void *user, long line, long ncols)
         st = pa_nomem(c->err);
         goto out;
     }
-    int added;
-    size_t u = pa_strmap_intern(&d->units, c->unit, c->unit_len, &added);
+    /* room for a name before the unit can be added, so the two never disagree */
+    if (d->units.n + 1 > d->n_unit_names_cap) {
+        size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
+        char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
+        if (!names) {
+            st = pa_nomem(c->err);
+            goto out;
+        }
+        memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
+        d->unit_names = names;
+        d->n_unit_names_cap = nc;
+    }
+    size_t u = pa_strmap_intern(&d->units, c->unit, c->unit_len, NULL);
     size_t p = u == PA_NONE ? PA_NONE : pa_strmap_intern(&d->periods, period, strlen(period), NULL);
     if (u == PA_NONE || p == PA_NONE) {
         st = pa_nomem(c->err);
         goto out;
-    }
-    if (added) {
-        if (d->units.n > d->n_unit_names_cap) {
-            size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
-            char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
-            if (!names) {
-                st = pa_nomem(c->err);
-                goto out;
-            }
-            memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
-            d->unit_names = names;
-            d->n_unit_names_cap = nc;
-        }
     }
     if (c->uname && *c->uname && !d->unit_names[u]) {
         d->unit_names[u] = c->uname;
@@ -304,6 +319,16 @@ on_row(void *user, long line, long ncols)
     d->row_period[row] = (uint32_t)p;
     d->row_file[row] = c->file;
     d->row_line[row] = line;
+    d->row_group[row] = UINT32_MAX;
+    if (c->group && *c->group && !pa_is_missing(c->group, strlen(c->group))) {
+        size_t g = pa_strmap_intern(&d->groups, c->group, strlen(c->group), NULL);
+        if (g == PA_NONE) {
+            d->n_rows--;
+            st = pa_nomem(c->err);
+            goto out;
+        }
+        d->row_group[row] = (uint32_t)g;
+    }
     for (size_t j = 0; j < d->n_cols; j++) {
         if (!c->seen[j])
             d->cols[j][row] = NAN;
@@ -313,7 +338,8 @@ out:
     pa_free(c->unit);
     pa_free(c->uname);
     pa_free(c->period);
-    c->unit = c->uname = c->period = NULL;
+    pa_free(c->group);
+    c->unit = c->uname = c->period = c->group = NULL;
     return st;
 }
 
@@ -324,7 +350,7 @@ on_reset(void *user)
     c->d->n_rows = c->rows_at_start;
     c->header_done = 0;
     c->n_header = 0;
-    c->has_unit = c->has_name = c->has_period = 0;
+    c->has_unit = c->has_name = c->has_period = c->has_group = 0;
     pa_strmap_free(&c->header);
     pa_free(c->seen);
     c->seen = NULL;
@@ -365,6 +391,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     pa_free(c.unit);
     pa_free(c.uname);
     pa_free(c.period);
+    pa_free(c.group);
     pa_free(fp);
     return st;
 }
@@ -439,7 +466,8 @@ pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
         closedir(dh);
     }
     if (st == PA_OK) {
-        qsort(names, n, sizeof *names, cmp_str_period);
+        if (n)
+            qsort(names, n, sizeof *names, cmp_str_period);
         for (size_t i = 0; i < n && st == PA_OK; i++) {
             size_t len = strlen(dir) + strlen(names[i]) + strlen(ext) + 1;
             char *p = pa_malloc(len);

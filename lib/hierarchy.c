@@ -189,6 +189,16 @@ pa_model_finish(pa_model *m, pa_error *err)
             e.scope = s->scope;
         if (s->denominate_set)
             e.denominate = s->denominate;
+#define INHERIT(f) if (s->f##_set) e.f = s->f
+        INHERIT(treat);
+        INHERIT(winmax);
+        INHERIT(skew);
+        INHERIT(kurt);
+        INHERIT(fallback);
+        INHERIT(lambda);
+#undef INHERIT
+        if (s->impute_set)
+            e.impute = s->impute, e.impute_at = s->impute_at;
         /* the aggregation applies at the node that names it, else the default */
         e.agg = s->agg_set ? s->agg : top->set.agg;
         e.agg_at = s->agg_set ? s->agg_at : top->set.agg_at;
@@ -222,7 +232,12 @@ pa_model_finish(pa_model *m, pa_error *err)
     for (size_t i = 0; i < n; i++) {
         pa_node *nd = &m->nodes[i];
         if (!nd->is_indicator) {
-            if (nd->eff.agg == PA_AGG_GEOMETRIC || nd->eff.agg == PA_AGG_HARMONIC) {
+            if (nd->eff.agg == PA_AGG_GENMEAN && !nd->p_set)
+                return fail_node(m, err, nd->eff.agg_at.line ? nd->eff.agg_at : nd->at,
+                                 "'%s' uses the generalised mean but sets no 'p'%s", nd->code,
+                                 "");
+            if (nd->eff.agg == PA_AGG_GEOMETRIC || nd->eff.agg == PA_AGG_HARMONIC ||
+                (nd->eff.agg == PA_AGG_GENMEAN && nd->p < 0)) {
                 for (size_t c = 0; c < nd->n_children; c++) {
                     pa_node *ch = &m->nodes[nd->children[c]];
                     if (ch->is_indicator && can_reach_zero(ch)) {
@@ -233,7 +248,9 @@ pa_model_finish(pa_model *m, pa_error *err)
                                        "%s mean at '%s' over '%s', whose %s scores reach 0 or "
                                        "below for the worst unit; use a range that starts "
                                        "above 0 (e.g. range = 1, 100) or an arithmetic mean",
-                                       nd->eff.agg == PA_AGG_GEOMETRIC ? "geometric" : "harmonic",
+                                       nd->eff.agg == PA_AGG_GEOMETRIC   ? "geometric"
+                                       : nd->eff.agg == PA_AGG_HARMONIC ? "harmonic"
+                                                                        : "generalised (p < 0)",
                                        nd->code, ch->code,
                                        ch->eff.norm == PA_NORM_MINMAX ? "minmax"
                                        : ch->eff.norm == PA_NORM_ZSCORE ? "zscore"
@@ -252,6 +269,16 @@ pa_model_finish(pa_model *m, pa_error *err)
         if (nd->eff.norm == PA_NORM_DIST2TARG && !nd->target_set)
             return fail_node(m, err, at, "indicator '%s' uses dist2targ but has no 'target'%s",
                              nd->code, "");
+        if ((nd->eff.impute == PA_IMPUTE_GROUP_MEAN || nd->eff.impute == PA_IMPUTE_GROUP_MEDIAN) &&
+            !m->impute_group)
+            return fail_node(m, err, nd->eff.impute_at.line ? nd->eff.impute_at : nd->at,
+                             "indicator '%s' is imputed by group but [index] names no "
+                             "impute_group column%s", nd->code, "");
+        if (nd->eff.treat == PA_TREAT_WINSORISE && nd->eff.fallback == PA_FALLBACK_BOXCOX &&
+            !nd->eff.lambda_set)
+            return fail_node(m, err, nd->at,
+                             "indicator '%s' falls back to boxcox but no 'lambda' is set%s",
+                             nd->code, "");
         if (nd->transform == PA_TRANSFORM_LOG && nd->goalposts_set &&
             nd->eff.norm == PA_NORM_GOALPOSTS && !(nd->goalposts[0] > 0))
             return fail_node(m, err, nd->goalposts_at,
@@ -260,6 +287,24 @@ pa_model_finish(pa_model *m, pa_error *err)
     }
     if (m->n_indicators == 0)
         return pa_fail(err, PA_ERR_MODEL, m->file, 0, 0, "the model has no indicators");
-    qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
+    for (size_t k = 0; k < m->n_penalties; k++) {
+        pa_penalty *pe = &m->penalties[k];
+        const pa_node *nd = NULL;
+        if (pa_model_find(m, pe->code) != PA_NONE)
+            return fail_node(m, err, pe->at,
+                             "penalty '%s' has the code of a node; give it its own code and "
+                             "name the data column with 'column ='%s", pe->code, "");
+        const char *target = pe->target ? pe->target : top->code;
+        pe->target_node = pa_model_find(m, target);
+        if (pe->target_node == PA_NONE)
+            return fail_node(m, err, pe->target_at.line ? pe->target_at : pe->at,
+                             "penalty '%s' applies to '%s', which does not exist", pe->code,
+                             target);
+        if (!(pe->points > 0))
+            return fail_node(m, err, pe->at, "penalty '%s' needs 'points = N' (N > 0)%s",
+                             pe->code, "");
+    }
+    if (m->n_bands)
+        qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
     return PA_OK;
 }

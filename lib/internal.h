@@ -73,7 +73,27 @@ typedef enum pa_norm {
     PA_NORM_GOALPOSTS, PA_NORM_DIST2MAX, PA_NORM_DIST2TARG, PA_NORM_FRACMAX,
     PA_NORM_BASE, PA_NORM_NONE
 } pa_norm;
-typedef enum pa_agg { PA_AGG_ARITHMETIC, PA_AGG_GEOMETRIC, PA_AGG_HARMONIC } pa_agg;
+typedef enum pa_agg {
+    PA_AGG_ARITHMETIC, PA_AGG_GEOMETRIC, PA_AGG_HARMONIC, PA_AGG_MEDIAN, PA_AGG_GENMEAN,
+    PA_AGG_COPELAND, PA_AGG_MPI
+} pa_agg;
+typedef enum pa_impute {
+    PA_IMPUTE_NONE, PA_IMPUTE_MEAN, PA_IMPUTE_MEDIAN, PA_IMPUTE_GROUP_MEAN,
+    PA_IMPUTE_GROUP_MEDIAN, PA_IMPUTE_LATEST, PA_IMPUTE_LINEAR
+} pa_impute;
+typedef enum pa_treat { PA_TREAT_NONE, PA_TREAT_WINSORISE } pa_treat;
+typedef enum pa_fallback {
+    PA_FALLBACK_LOG_CT, PA_FALLBACK_LOG_CT_PLUS, PA_FALLBACK_BOXCOX, PA_FALLBACK_NONE
+} pa_fallback;
+
+/* Flags of a cell, see pa_result_flags(). */
+#define PA_CELL_IMPUTED PA_FLAG_IMPUTED
+#define PA_CELL_WINHI PA_FLAG_WINSORISED_HIGH
+#define PA_CELL_WINLO PA_FLAG_WINSORISED_LOW
+#define PA_CELL_LOG_CT PA_FLAG_LOG_CT
+#define PA_CELL_BOXCOX PA_FLAG_BOXCOX
+#define PA_CELL_SCREENED PA_FLAG_SCREENED
+#define PA_CELL_LOW_COVERAGE PA_FLAG_LOW_COVERAGE
 typedef enum pa_scope { PA_SCOPE_PANEL, PA_SCOPE_PERIOD } pa_scope;
 typedef enum pa_transform { PA_TRANSFORM_NONE, PA_TRANSFORM_LOG } pa_transform;
 
@@ -88,6 +108,13 @@ typedef struct pa_settings {
     pa_scope scope;      int scope_set;
     int denominate;      int denominate_set;
     pa_agg agg;          int agg_set;        pa_loc agg_at;
+    pa_impute impute;    int impute_set;     pa_loc impute_at;
+    pa_treat treat;      int treat_set;
+    double winmax;       int winmax_set;
+    double skew;         int skew_set;
+    double kurt;         int kurt_set;
+    pa_fallback fallback; int fallback_set;
+    double lambda;       int lambda_set;
 } pa_settings;
 
 typedef struct pa_node {
@@ -109,12 +136,23 @@ typedef struct pa_node {
     pa_loc at, parent_at, weight_at, goalposts_at;
     int fields_set;             /* bit set of PA_F_* written in the INI */
     int from_meta;              /* defined by the COINr iMeta table */
+    double p;                   int p_set;      /* genmean exponent */
+    int mpi_sign;               /* -1: penalise unbalanced children (default), +1 */
+    double min_coverage;        /* share of children below which the score is missing */
 } pa_node;
 
 enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
        PA_F_DENOMINATOR = 16, PA_F_TARGET = 32, PA_F_MEASURE = 64 };
 
 typedef struct pa_band { double threshold; char *label; char *colour; } pa_band;
+
+/* Points taken off a node's score per unit of a data column (e.g. per death). */
+typedef struct pa_penalty {
+    char *code, *label, *column, *target;
+    double points, cap;         /* cap < 0: none */
+    size_t target_node;
+    pa_loc at, target_at;
+} pa_penalty;
 
 struct pa_model {
     char *file;                 /* for messages */
@@ -128,6 +166,10 @@ struct pa_model {
     char *unit_column, *name_column, *period_column, *meta;
     char *base_period;
     char *meta_path;            /* resolved path of the iMeta table */
+    char *impute_group;         /* grouping column of group_mean / group_median */
+    pa_loc impute_group_at;
+    double min_coverage;        /* screening: least share of indicators present */
+    pa_penalty *penalties; size_t n_penalties;
     char **reference_units; size_t n_reference_units;
 };
 
@@ -142,6 +184,8 @@ struct pa_data {
     size_t n_cols;              /* numeric columns the model needs */
     char **col_names;
     double **cols;              /* [n_cols][cap] */
+    uint32_t *row_group;        /* impute_group value of each row (UINT32_MAX: none) */
+    pa_strmap groups;
     pa_strmap units, periods, files;
     char **unit_names;          /* by unit, may be NULL entries */
     size_t n_unit_names_cap;
@@ -163,12 +207,23 @@ struct pa_result {
     long *rank;
     size_t *base;               /* by period */
     pa_band *bands; size_t n_bands;
+    unsigned char *flags;       /* [node][period][unit], PA_CELL_* */
+    unsigned char *node_penalty;/* by node: 1 for penalty rows */
+    double *coverage;           /* [period][unit]: share of indicators present */
+    size_t n_model_nodes;
 };
 #define PA_CELL(r, n, p, u) (((n) * (r)->np + (p)) * (r)->nu + (u))
 
 /* ---- steps (each works on one indicator or node column of the result) ---- */
 pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
                              const size_t *cell_row, pa_error *err);
+pa_status pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r,
+                         const size_t *cell_row, pa_error *err);
+pa_status pa_step_screen(const pa_model *m, pa_result *r, const size_t *cell_row, pa_error *err);
+pa_status pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r,
+                          const size_t *cell_row, pa_error *err);
+pa_status pa_step_treat(const pa_model *m, pa_result *r, pa_error *err);
+pa_status pa_step_transform(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_rank(pa_result *r, pa_error *err);
@@ -177,7 +232,16 @@ pa_status pa_step_rank(pa_result *r, pa_error *err);
  * may use (NULL: all). Exposed for unit tests. */
 pa_status pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
                               const double *base, pa_error *err);
-/* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none. */
-double pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, int *bad);
+/* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none.
+ * `p` is the genmean exponent or the MPI sign. *bad is the index of a child the method
+ * cannot take (≤ 0 under geometric/harmonic/negative p), else -1. Not for copeland. */
+double pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, double p,
+                           int *bad);
+/* Treat one vector (n values, NaN missing) in place; flags gets PA_CELL_* per value. */
+pa_status pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *stat,
+                          unsigned char *flags, pa_error *err);
+/* COINr's sample skewness and kurtosis (e1071 type 2); NaN when n < 3 / n < 4. */
+double pa_skew(const double *x, size_t n);
+double pa_kurt(const double *x, size_t n);
 
 #endif

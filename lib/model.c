@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE } sec_kind;
+typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE, SEC_PENALTY } sec_kind;
 
 typedef struct parse_ctx {
     pa_model *m;
@@ -30,7 +30,11 @@ typedef struct parse_ctx {
 static const char *const norm_names[] = { "minmax", "zscore", "rank", "prank", "borda",
                                           "goalposts", "dist2max", "dist2targ", "fracmax",
                                           "base", "none" };
-static const char *const agg_names[] = { "arithmetic", "geometric", "harmonic" };
+static const char *const agg_names[] = { "arithmetic", "geometric", "harmonic", "median",
+                                         "genmean", "copeland", "mpi" };
+static const char *const impute_names[] = { "none", "mean", "median", "group_mean",
+                                            "group_median", "latest", "linear" };
+static const char *const fallback_names[] = { "log_CT", "log_CT_plus", "boxcox", "none" };
 
 static int
 lookup(const char *const *names, size_t n, const char *v)
@@ -78,6 +82,7 @@ pa_model_add_node(pa_model *m, const char *code, int is_indicator)
     nd->direction = 1;
     nd->per = 1.0;
     nd->parent = PA_NONE;
+    nd->mpi_sign = -1;
     m->n_nodes++;
     return nd;
 }
@@ -236,35 +241,75 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
     } else if (strcmp(name, "aggregate") == 0) {
         if ((i = lookup(agg_names, sizeof agg_names / sizeof *agg_names, v)) < 0)
             return fail_at(c, col, "unknown aggregation '%s' (arithmetic, geometric, "
-                                   "harmonic)%s", v, "");
+                                   "harmonic, median, genmean, copeland, mpi)%s", v, "");
         s->agg = (pa_agg)i;
         s->agg_set = 1;
         s->agg_at = (pa_loc){ c->line, col };
+    } else if (strcmp(name, "impute") == 0) {
+        if ((i = lookup(impute_names, sizeof impute_names / sizeof *impute_names, v)) < 0)
+            return fail_at(c, col, "unknown imputation '%s' (none, mean, median, group_mean, "
+                                   "group_median, latest, linear)%s", v, "");
+        s->impute = (pa_impute)i;
+        s->impute_set = 1;
+        s->impute_at = (pa_loc){ c->line, col };
+    } else if (strcmp(name, "treat") == 0) {
+        if (strcmp(v, "winsorise") == 0 || strcmp(v, "winsorize") == 0)
+            s->treat = PA_TREAT_WINSORISE;
+        else if (strcmp(v, "none") == 0)
+            s->treat = PA_TREAT_NONE;
+        else
+            return fail_at(c, col, "unknown treatment '%s' (winsorise or none)%s", v, "");
+        s->treat_set = 1;
+    } else if (strcmp(name, "winmax") == 0) {
+        if (!parse_num(v, &s->winmax) || !(s->winmax >= 0) || s->winmax != floor(s->winmax))
+            return fail_at(c, col, "winmax must be a whole number of points, 0 or more, not "
+                                   "'%s'%s", v, "");
+        s->winmax_set = 1;
+    } else if (strcmp(name, "skew") == 0) {
+        if (!parse_num(v, &s->skew) || !(s->skew > 0))
+            return fail_at(c, col, "skew must be a positive threshold, not '%s'%s", v, "");
+        s->skew_set = 1;
+    } else if (strcmp(name, "kurt") == 0) {
+        if (!parse_num(v, &s->kurt))
+            return fail_at(c, col, "kurt must be a number, not '%s'%s", v, "");
+        s->kurt_set = 1;
+    } else if (strcmp(name, "fallback") == 0) {
+        if ((i = lookup(fallback_names, sizeof fallback_names / sizeof *fallback_names, v)) < 0)
+            return fail_at(c, col, "unknown fallback '%s' (log_CT, log_CT_plus, boxcox, "
+                                   "none)%s", v, "");
+        s->fallback = (pa_fallback)i;
+        s->fallback_set = 1;
+    } else if (strcmp(name, "lambda") == 0) {
+        if (!parse_num(v, &s->lambda))
+            return fail_at(c, col, "lambda must be a number, not '%s'%s", v, "");
+        s->lambda_set = 1;
     } else {
         return -1;
     }
     return 1;
 }
 
-/* Steps of later versions: only their neutral settings are accepted. */
+/* Keys of aggregating nodes (groups and the index). */
 static int
-reserved_key(parse_ctx *c, const char *name, const char *v)
+aggregate_key(parse_ctx *c, pa_node *nd, const char *name, const char *v)
 {
     long col = col_of(c, v);
-    if (strcmp(name, "impute") == 0 || strcmp(name, "treat") == 0) {
-        if (strcmp(v, "none") != 0)
-            return fail_at(c, col, "%s = %s is not supported by this version (only none)",
-                           name, v);
+    if (strcmp(name, "p") == 0) {
+        if (!parse_num(v, &nd->p) || nd->p == 0)
+            return fail_at(c, col, "p must be a non-zero number (p = 0 is the geometric mean: "
+                                   "use aggregate = geometric), not '%s'%s", v, "");
+        nd->p_set = 1;
         return 1;
     }
-    if (strcmp(name, "min_coverage") == 0) {
-        double x;
-        if (!parse_num(v, &x) || x != 0)
-            return fail_at(c, col, "%s = %s is not supported by this version (only 0)", name, v);
+    if (strcmp(name, "penalty") == 0) {
+        if (strcmp(v, "negative") == 0)
+            nd->mpi_sign = -1;
+        else if (strcmp(v, "positive") == 0)
+            nd->mpi_sign = 1;
+        else
+            return fail_at(c, col, "penalty must be negative or positive, not '%s'%s", v, "");
         return 1;
     }
-    if (strcmp(name, "impute_group") == 0)
-        return 1;
     return -1;
 }
 
@@ -277,7 +322,7 @@ index_key(parse_ctx *c, const char *name, const char *v)
     int r = settings_key(c, &top->set, name, v);
     if (r >= 0)
         return r;
-    if ((r = reserved_key(c, name, v)) >= 0)
+    if ((r = aggregate_key(c, top, name, v)) >= 0)
         return r;
     if (strcmp(name, "code") == 0) {
         if (!*v || strpbrk(v, " \t,;"))
@@ -300,6 +345,20 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return set_str(&m->base_period, v);
     if (strcmp(name, "reference_units") == 0)
         return parse_list(&m->reference_units, &m->n_reference_units, v);
+    if (strcmp(name, "impute_group") == 0) {
+        m->impute_group_at = (pa_loc){ c->line, col };
+        return set_str(&m->impute_group, v);
+    }
+    if (strcmp(name, "min_coverage") == 0 || strcmp(name, "index_min_coverage") == 0) {
+        double x;
+        if (!parse_num(v, &x) || x < 0 || x > 1)
+            return fail_at(c, col, "%s must be a share between 0 and 1, not '%s'", name, v);
+        if (name[0] == 'm')
+            m->min_coverage = x;
+        else
+            top->min_coverage = x;
+        return 1;
+    }
     return fail_at(c, (long)(strstr(c->raw, name) ? strstr(c->raw, name) - c->raw + 1 : 1),
                    "unknown key '%s' in [%s]", name, c->section);
 }
@@ -329,8 +388,14 @@ node_key(parse_ctx *c, const char *name, const char *v)
         return 1;
     }
     if (!nd->is_indicator) {
-        if (strcmp(name, "impute") == 0 || strcmp(name, "treat") == 0)
-            return reserved_key(c, name, v);
+        if ((r = aggregate_key(c, nd, name, v)) >= 0)
+            return r;
+        if (strcmp(name, "min_coverage") == 0) {
+            if (!parse_num(v, &nd->min_coverage) || nd->min_coverage < 0 || nd->min_coverage > 1)
+                return fail_at(c, col, "min_coverage must be a share between 0 and 1, not "
+                                       "'%s'%s", v, "");
+            return 1;
+        }
         return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1),
                        "unknown key '%s' in [%s]", name, c->section);
     }
@@ -388,8 +453,33 @@ node_key(parse_ctx *c, const char *name, const char *v)
     }
     if (strcmp(name, "column") == 0)
         return set_str(&nd->column, v);
-    if ((r = reserved_key(c, name, v)) >= 0)
-        return r;
+    return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1), "unknown key '%s' in [%s]",
+                   name, c->section);
+}
+
+static int
+penalty_key(parse_ctx *c, const char *name, const char *v)
+{
+    pa_penalty *p = &c->m->penalties[c->node];
+    long col = col_of(c, v);
+    if (strcmp(name, "label") == 0)
+        return set_str(&p->label, v);
+    if (strcmp(name, "column") == 0)
+        return set_str(&p->column, v);
+    if (strcmp(name, "node") == 0) {
+        p->target_at = (pa_loc){ c->line, col };
+        return set_str(&p->target, v);
+    }
+    if (strcmp(name, "points") == 0) {
+        if (!parse_num(v, &p->points) || !(p->points > 0))
+            return fail_at(c, col, "points must be a positive number, not '%s'%s", v, "");
+        return 1;
+    }
+    if (strcmp(name, "cap") == 0) {
+        if (!parse_num(v, &p->cap) || !(p->cap > 0))
+            return fail_at(c, col, "cap must be a positive number of points, not '%s'%s", v, "");
+        return 1;
+    }
     return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1), "unknown key '%s' in [%s]",
                    name, c->section);
 }
@@ -406,15 +496,41 @@ begin_section(parse_ctx *c, const char *name)
     }
     int ind = strncmp(name, "indicator ", 10) == 0;
     int grp = strncmp(name, "group ", 6) == 0;
-    if (!ind && !grp) {
-        fail_at(c, 2, "unknown section [%s] (index, group CODE or indicator CODE)%s", name, "");
+    int pen = strncmp(name, "penalty ", 8) == 0;
+    if (!ind && !grp && !pen) {
+        fail_at(c, 2, "unknown section [%s] (index, group CODE, indicator CODE or penalty "
+                      "CODE)%s", name, "");
         return;
     }
-    const char *code = name + (ind ? 10 : 6);
+    const char *code = name + (ind ? 10 : pen ? 8 : 6);
     while (*code == ' ')
         code++;
     if (!*code || strpbrk(code, " \t,;")) {
         fail_at(c, 2, "section [%s] needs one code word after its kind%s", name, "");
+        return;
+    }
+    if (pen) {
+        pa_model *m = c->m;
+        for (size_t k = 0; k < m->n_penalties; k++)
+            if (strcmp(m->penalties[k].code, code) == 0) {
+                fail_at(c, 2, "penalty '%s' is defined twice%s", code, "");
+                return;
+            }
+        pa_penalty *p = pa_reallocarray(m->penalties, m->n_penalties + 1, sizeof *p);
+        if (!p) {
+            c->st = pa_nomem(c->err);
+            return;
+        }
+        m->penalties = p;
+        memset(&p[m->n_penalties], 0, sizeof *p);
+        p[m->n_penalties].cap = -1;
+        p[m->n_penalties].at = (pa_loc){ c->line, 1 };
+        if (!(p[m->n_penalties].code = pa_strdup(code))) {
+            c->st = pa_nomem(c->err);
+            return;
+        }
+        c->node = m->n_penalties++;
+        c->kind = SEC_PENALTY;
         return;
     }
     size_t prev = pa_model_find(c->m, code);
@@ -446,6 +562,8 @@ handler(void *user, const char *section, const char *name, const char *value)
         return index_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     case SEC_NODE:
         return node_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
+    case SEC_PENALTY:
+        return penalty_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     default:
         fail_at(c, 1, "key '%s' outside of any section%s", name, "");
         return 1;
@@ -540,6 +658,14 @@ pa_model_free(pa_model *m)
     pa_free(m->meta);
     pa_free(m->base_period);
     pa_free(m->meta_path);
+    pa_free(m->impute_group);
+    for (size_t i = 0; i < m->n_penalties; i++) {
+        pa_free(m->penalties[i].code);
+        pa_free(m->penalties[i].label);
+        pa_free(m->penalties[i].column);
+        pa_free(m->penalties[i].target);
+    }
+    pa_free(m->penalties);
     pa_free(m->file);
     pa_free(m->dir);
     pa_free(m);
@@ -562,6 +688,10 @@ model_new(const char *name)
     top->set.range[1] = 100;
     top->set.mean_sd[1] = 1;
     top->set.denominate = 1;
+    top->set.winmax = 5;      /* COINr Treat() defaults */
+    top->set.skew = 2;
+    top->set.kurt = 3.5;
+    top->set.fallback = PA_FALLBACK_LOG_CT;
     top->at = (pa_loc){ 0, 0 };
     m->top = 0;
     return m;

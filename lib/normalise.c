@@ -163,6 +163,7 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
     for (size_t p = 0; p < r->np; p++)
         for (size_t u = 0; u < r->nu; u++)
             stat[p * r->nu + u] = !r->reference[u];
+    /* screened cells are already missing, so they drop out of the statistics too */
     size_t bp = 0;
     if (m->base_period) {
         for (bp = 0; bp < r->np && strcmp(r->periods[bp], m->base_period) != 0; bp++)

@@ -168,3 +168,21 @@ pa_result_score_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
         return NAN;
     return pct(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
 }
+
+int
+pa_result_node_is_penalty(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_penalty[n] : 0;
+}
+
+unsigned
+pa_result_flags(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    return IN_RANGE(r, u, p, n) ? r->flags[PA_CELL(r, n, p, u)] : 0;
+}
+
+double
+pa_result_coverage(const pa_result *r, size_t u, size_t p)
+{
+    return r && u < r->nu && p < r->np ? r->coverage[p * r->nu + u] : NAN;
+}

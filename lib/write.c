@@ -60,13 +60,28 @@ json_num(FILE *f, double v)
         num(f, v);
 }
 
+static const char *const flag_words[] = { "imputed", "winsorised_high", "winsorised_low",
+                                          "log_CT", "boxcox", "screened_out", "low_coverage" };
+
+/* Flags as words joined by sep, e.g. "imputed;winsorised_high". */
+static void
+flag_list(FILE *f, unsigned flags, const char *sep, int quoted)
+{
+    int first = 1;
+    for (unsigned b = 0; b < sizeof flag_words / sizeof *flag_words; b++)
+        if (flags & (1u << b)) {
+            fprintf(f, quoted ? "%s\"%s\"" : "%s%s", first ? "" : sep, flag_words[b]);
+            first = 0;
+        }
+}
+
 static void
 write_csv(writer *w)
 {
     const pa_result *r = w->r;
     FILE *f = w->f;
     fputs("unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
-          "score_change,score_change_pct\n", f);
+          "score_change,score_change_pct,flags\n", f);
     for (size_t u = 0; u < r->nu; u++)
         for (size_t p = w->p0; p < w->p1; p++)
             for (size_t n = 0; n < r->nn; n++) {
@@ -99,6 +114,8 @@ write_csv(writer *w)
                 num(f, pa_result_score_change(r, u, p, n));
                 fputc(',', f);
                 num(f, pa_result_score_change_pct(r, u, p, n));
+                fputc(',', f);
+                flag_list(f, pa_result_flags(r, u, p, n), ";", 0);
                 fputc('\n', f);
             }
 }
@@ -120,7 +137,13 @@ write_json(writer *w)
         json_str(f, r->unit_codes[u]);
         fputs(", \"name\": ", f);
         json_str(f, r->unit_names[u]);
-        fprintf(f, ", \"ranked\": %s}", r->reference[u] ? "false" : "true");
+        fprintf(f, ", \"ranked\": %s, \"coverage\": [", r->reference[u] ? "false" : "true");
+        for (size_t p = 0; p < r->np; p++) {
+            if (p)
+                fputs(", ", f);
+            json_num(f, r->coverage[p * r->nu + u]);
+        }
+        fputs("]}", f);
     }
     fputs("\n  ],\n  \"nodes\": [", f);
     int first = 1;
@@ -134,7 +157,8 @@ write_json(writer *w)
         json_str(f, r->node_labels[n]);
         fputs(", \"unit\": ", f);
         json_str(f, r->node_units[n]);
-        fprintf(f, ", \"level\": %d, \"parent\": ", r->node_level[n]);
+        fprintf(f, ", \"level\": %d, \"penalty\": %s, \"parent\": ", r->node_level[n],
+                r->node_penalty[n] ? "true" : "false");
         if (r->node_parent[n] == PA_NONE)
             fputs("null", f);
         else
@@ -182,7 +206,9 @@ write_json(writer *w)
                 json_num(f, pa_result_score_change(r, u, p, n));
                 fputs(", \"score_change_pct\": ", f);
                 json_num(f, pa_result_score_change_pct(r, u, p, n));
-                fputc('}', f);
+                fputs(", \"flags\": [", f);
+                flag_list(f, pa_result_flags(r, u, p, n), ", ", 1);
+                fputs("]}", f);
             }
     fputs("\n  ]\n}\n", f);
 }

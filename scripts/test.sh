@@ -1,23 +1,55 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# One command: set up, build, and run the whole test suite.
+# One command: set up, build, and run the whole test suite — plainly, under valgrind, with
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz targets for a bounded time.
+#   FUZZ_SECONDS=60 (per target; 0 skips fuzzing)   QUICK=1 (plain run only)
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/setup.sh
+sh scripts/setup.sh >/dev/null
 status=0
-meson test -C build --print-errorlogs "$@" || status=$?
+logs=""
+
+stage() { # name, build dir, meson test arguments...
+    name=$1; dir=$2; shift 2
+    echo "== $name"
+    meson test -C "$dir" --print-errorlogs "$@" || status=1
+    cp "$dir/meson-logs/testlog.json" "build/testlog-$name.json" 2>/dev/null || true
+    [ -f "build/testlog-$name.json" ] && logs="$logs build/testlog-$name.json"
+}
+
+stage plain build
+if [ "${QUICK:-0}" != 1 ]; then
+    # valgrind: the C test binaries (the CLI suite runs its own valgrind checks)
+    stage valgrind build --setup valgrind --suite unit --suite reference --suite steps --suite robust
+
+    if [ ! -f build-asan/build.ninja ]; then
+        meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+            -Dc_args=-fno-sanitize-recover=all >/dev/null
+    fi
+    ninja -C build-asan >/dev/null
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        stage sanitizers build-asan
+
+    if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then
+        echo "== fuzz (${FUZZ_SECONDS:-60} s per target)"
+        sh scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || status=1
+        [ -f build-fuzz/fuzz-results.json ] && logs="$logs build-fuzz/fuzz-results.json"
+    fi
+fi
+
 # One closing line that any CI reader understands.
-python3 - <<'PY'
-import json
+python3 - $logs <<'PY'
+import json, sys
 passed = failed = skipped = 0
-for line in open('build/meson-logs/testlog.json', encoding='utf-8'):
-    r = json.loads(line).get('result')
-    if r in ('OK', 'EXPECTEDFAIL'):
-        passed += 1
-    elif r == 'SKIP':
-        skipped += 1
-    else:
-        failed += 1
+for path in sys.argv[1:]:
+    for line in open(path, encoding='utf-8'):
+        r = json.loads(line).get('result')
+        if r in ('OK', 'EXPECTEDFAIL'):
+            passed += 1
+        elif r == 'SKIP':
+            skipped += 1
+        else:
+            failed += 1
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 PY
 exit $status

@@ -113,6 +113,24 @@ fmt_band(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t nod
         snprintf(buf, n, "%s", b);
 }
 
+/* Short notes on what was done to a cell, for the text report. */
+static void
+fmt_flags(char *buf, size_t n, unsigned flags)
+{
+    static const struct { unsigned bit; const char *word; } words[] = {
+        { PA_FLAG_IMPUTED, "插补" },          { PA_FLAG_WINSORISED_HIGH, "缩尾(高)" },
+        { PA_FLAG_WINSORISED_LOW, "缩尾(低)" }, { PA_FLAG_LOG_CT, "对数变换" },
+        { PA_FLAG_BOXCOX, "Box-Cox" },        { PA_FLAG_SCREENED, "覆盖不足已剔除" },
+        { PA_FLAG_LOW_COVERAGE, "子项不足" },
+    };
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (flags & words[i].bit) {
+            size_t len = strlen(buf);
+            snprintf(buf + len, n - len, "%s%s", len ? "," : "", words[i].word);
+        }
+}
+
 static size_t
 top_node(const pa_result *r)
 {
@@ -157,7 +175,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
         return;
     }
     for (size_t n = 0; n < nn; n++)
-        if (pa_result_node_parent(r, n) == top && pa_result_node_level(r, n) > 1)
+        if (pa_result_node_parent(r, n) == top && pa_result_node_level(r, n) > 1 &&
+            !pa_result_node_is_penalty(r, n))
             groups[ng++] = n;
     int wname = display_width("单位");
     for (size_t u = 0; u < nu; u++) {
@@ -226,9 +245,9 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
         cell(f, "变化", 7, 1);
         cell(f, "排名", 4, 1);
         cell(f, "等级", 14, 0);
-        fputc('\n', f);
+        fputs("备注\n", f);
         for (size_t n = 0; n < nn; n++) {
-            int ind = pa_result_node_level(r, n) == 1;
+            int ind = pa_result_node_level(r, n) == 1 || pa_result_node_is_penalty(r, n);
             cell(f, pa_result_node_label(r, n), wind, 0);
             cell(f, ind ? pa_result_node_unit(r, n) : "", 4, 0);
             fmt_num(a, sizeof a, ind && base != NONE ? pa_result_value(r, u, base, n) : NAN, -1, 0);
@@ -247,7 +266,9 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
             snprintf(b, sizeof b, k ? "%ld" : "-", k);
             cell(f, b, 4, 1);
             fmt_band(e, sizeof e, r, u, p, n);
-            cell(f, e, 14, 0);
+            cell(f, pa_result_node_is_penalty(r, n) ? "扣分" : e, 14, 0);
+            fmt_flags(e, sizeof e, pa_result_flags(r, u, p, n));
+            fputs(e, f);
             fputc('\n', f);
         }
     }

@@ -134,8 +134,9 @@ PA_EXPORT size_t pa_data_row_count(const pa_data *data);
 /* ---- compute ---------------------------------------------------------- */
 
 /**
- * Run the whole pipeline: denominate → transform → normalise → aggregate,
- * then ranks, bands and changes against the previous period.
+ * Run the whole pipeline: denominate → impute → screen → treat → transform →
+ * normalise → aggregate (with penalty points), then ranks, bands and changes
+ * against the previous period.
  */
 PA_EXPORT pa_status pa_compute(pa_result **out, const pa_model *model, const pa_data *data,
                                pa_error *err);
@@ -167,16 +168,37 @@ PA_EXPORT const char *pa_result_node_code(const pa_result *result, size_t node);
 PA_EXPORT const char *pa_result_node_label(const pa_result *result, size_t node);
 /** Measurement unit of an indicator ("" for groups). */
 PA_EXPORT const char *pa_result_node_unit(const pa_result *result, size_t node);
-/** 1 for indicators, one more at each step up; the index has the highest. */
+/** 1 for indicators, one more at each step up; the index has the highest; 0 for penalties. */
 PA_EXPORT int pa_result_node_level(const pa_result *result, size_t node);
 /** Index of the parent node, or (size_t)-1 for the top. */
 PA_EXPORT size_t pa_result_node_parent(const pa_result *result, size_t node);
 /** Index of a node by code, or (size_t)-1. */
 PA_EXPORT size_t pa_result_node_find(const pa_result *result, const char *code);
 
-/** Raw value of an indicator (before denomination); NaN for groups or when missing. */
+/** Whether a node is a penalty row (points taken off its parent's score). */
+PA_EXPORT int pa_result_node_is_penalty(const pa_result *result, size_t node);
+
+/** What happened to a cell; a bit set returned by pa_result_flags(). */
+typedef enum pa_flag {
+    PA_FLAG_IMPUTED = 1,          /**< the indicator value was imputed */
+    PA_FLAG_WINSORISED_HIGH = 2,  /**< winsorised at the high end */
+    PA_FLAG_WINSORISED_LOW = 4,   /**< winsorised at the low end */
+    PA_FLAG_LOG_CT = 8,           /**< the indicator was log_CT-transformed */
+    PA_FLAG_BOXCOX = 16,          /**< the indicator was Box-Cox-transformed */
+    PA_FLAG_SCREENED = 32,        /**< the unit was screened out (coverage below min_coverage) */
+    PA_FLAG_LOW_COVERAGE = 64     /**< too few children present for the node's min_coverage */
+} pa_flag;
+
+PA_EXPORT unsigned pa_result_flags(const pa_result *r, size_t unit, size_t period, size_t node);
+
+/** Share of indicators present for a unit in a period (after imputation); NaN with no row. */
+PA_EXPORT double pa_result_coverage(const pa_result *r, size_t unit, size_t period);
+
+/** Raw value of an indicator (before denomination); NaN for groups or when missing.
+ *  For a penalty row: the raw value of its column. */
 PA_EXPORT double pa_result_value(const pa_result *r, size_t unit, size_t period, size_t node);
-/** Normalised (indicator) or aggregated (group, index) score; NaN when missing. */
+/** Normalised (indicator) or aggregated (group, index) score; NaN when missing.
+ *  For a penalty row: minus the points taken off. */
 PA_EXPORT double pa_result_score(const pa_result *r, size_t unit, size_t period, size_t node);
 /** 1 = best in that period and node; ties share the minimum rank; 0 = not ranked. */
 PA_EXPORT long pa_result_rank(const pa_result *r, size_t unit, size_t period, size_t node);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Imputation of missing indicator values (COINr Impute semantics), after denomination. */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+static double
+centre(pa_impute how, double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    if (how == PA_IMPUTE_MEAN || how == PA_IMPUTE_GROUP_MEAN)
+        return gsl_stats_mean(v, 1, n);
+    gsl_sort(v, 1, n); /* gsl_stats_median would reorder the input anyway */
+    return gsl_stats_median_from_sorted_data(v, 1, n);
+}
+
+/* Period positions on a numeric axis when every period is a number, else 0, 1, 2, … */
+static void
+period_axis(const pa_result *r, double *t)
+{
+    int numeric = 1;
+    for (size_t p = 0; p < r->np && numeric; p++)
+        numeric = pa_parse_number(r->periods[p], strlen(r->periods[p]), &t[p]) == 0;
+    if (!numeric)
+        for (size_t p = 0; p < r->np; p++)
+            t[p] = (double)p;
+}
+
+/* Along one unit's periods: the latest earlier value, or linear between neighbours with the
+ * end values held constant beyond the data (COINr's "linear-constant"). */
+static void
+impute_series(pa_impute how, double *x, size_t stride, size_t np, const size_t *row_of,
+              const double *t, unsigned char *flags)
+{
+    for (size_t p = 0; p < np; p++) {
+        if (!isnan(x[p * stride]) || row_of[p] == PA_NONE)
+            continue;
+        size_t before = PA_NONE, after = PA_NONE;
+        for (size_t q = p; q-- > 0;)
+            if (!isnan(x[q * stride]) && !(flags[q * stride] & PA_CELL_IMPUTED)) {
+                before = q;
+                break;
+            }
+        for (size_t q = p + 1; q < np; q++)
+            if (!isnan(x[q * stride]) && !(flags[q * stride] & PA_CELL_IMPUTED)) {
+                after = q;
+                break;
+            }
+        double v = NAN;
+        if (how == PA_IMPUTE_LATEST)
+            v = before != PA_NONE ? x[before * stride] : NAN;
+        else if (before != PA_NONE && after != PA_NONE)
+            v = x[before * stride] + (x[after * stride] - x[before * stride]) *
+                                         (t[p] - t[before]) / (t[after] - t[before]);
+        else if (before != PA_NONE)
+            v = x[before * stride];
+        else if (after != PA_NONE)
+            v = x[after * stride];
+        if (!isnan(v)) {
+            x[p * stride] = v;
+            flags[p * stride] |= PA_CELL_IMPUTED;
+        }
+    }
+}
+
+pa_status
+pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
+               pa_error *err)
+{
+    size_t nu = r->nu, np = r->np;
+    double *v = pa_malloc((nu ? nu : 1) * sizeof *v);
+    double *t = pa_malloc((np ? np : 1) * sizeof *t);
+    size_t *rows = pa_malloc((np ? np : 1) * sizeof *rows);
+    uint32_t *grp = pa_malloc((nu ? nu : 1) * sizeof *grp);
+    if (!v || !t || !rows || !grp) {
+        pa_free(v), pa_free(t), pa_free(rows), pa_free(grp);
+        return pa_nomem(err);
+    }
+    period_axis(r, t);
+    for (size_t k = 0; k < m->n_nodes; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (!nd->is_indicator)
+            break;
+        pa_impute how = nd->eff.impute;
+        if (how == PA_IMPUTE_NONE)
+            continue;
+        if (how == PA_IMPUTE_LATEST || how == PA_IMPUTE_LINEAR) {
+            for (size_t u = 0; u < nu; u++) {
+                for (size_t p = 0; p < np; p++)
+                    rows[p] = cell_row[p * nu + u];
+                impute_series(how, &r->score[PA_CELL(r, k, 0, u)], nu, np, rows, t,
+                              &r->flags[PA_CELL(r, k, 0, u)]);
+            }
+            continue;
+        }
+        int by_group = how == PA_IMPUTE_GROUP_MEAN || how == PA_IMPUTE_GROUP_MEDIAN;
+        for (size_t p = 0; p < np; p++) {
+            double *x = &r->score[PA_CELL(r, k, p, 0)];
+            unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
+            for (size_t u = 0; u < nu; u++) {
+                size_t row = cell_row[p * nu + u];
+                grp[u] = row == PA_NONE ? UINT32_MAX : d->row_group[row];
+            }
+            /* one pass per group (or one pass for all): statistics from observed values */
+            for (size_t u0 = 0; u0 < nu; u0++) {
+                if (!isnan(x[u0]) || cell_row[p * nu + u0] == PA_NONE || (fl[u0] & PA_CELL_IMPUTED))
+                    continue;
+                if (by_group && grp[u0] == UINT32_MAX)
+                    continue; /* no group: nothing to impute from */
+                size_t n = 0;
+                for (size_t u = 0; u < nu; u++)
+                    if (!isnan(x[u]) && !(fl[u] & PA_CELL_IMPUTED) && !r->reference[u] &&
+                        (!by_group || grp[u] == grp[u0]))
+                        v[n++] = x[u];
+                double c = centre(how, v, n);
+                if (isnan(c))
+                    continue;
+                for (size_t u = u0; u < nu; u++)
+                    if (isnan(x[u]) && cell_row[p * nu + u] != PA_NONE &&
+                        (!by_group || grp[u] == grp[u0])) {
+                        x[u] = c;
+                        fl[u] |= PA_CELL_IMPUTED;
+                    }
+            }
+        }
+    }
+    pa_free(v), pa_free(t), pa_free(rows), pa_free(grp);
+    return PA_OK;
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit screening by data coverage, and outlier treatment (COINr Screen and Treat). */
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* e1071::skewness type 2, as COINr's skew(). */
+double
+pa_skew(const double *x, size_t n)
+{
+    if (n < 3)
+        return NAN;
+    double mean = gsl_stats_mean(x, 1, n), s2 = 0, s3 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - mean;
+        s2 += d * d;
+        s3 += d * d * d;
+    }
+    if (s2 == 0)
+        return NAN;
+    double dn = (double)n;
+    double y = sqrt(dn) * s3 / pow(s2, 1.5);
+    return y * sqrt(dn * (dn - 1)) / (dn - 2);
+}
+
+/* e1071::kurtosis type 2 (excess), as COINr's kurt(). */
+double
+pa_kurt(const double *x, size_t n)
+{
+    if (n < 4)
+        return NAN;
+    double mean = gsl_stats_mean(x, 1, n), s2 = 0, s4 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - mean;
+        s2 += d * d;
+        s4 += d * d * d * d;
+    }
+    if (s2 == 0)
+        return NAN;
+    double dn = (double)n;
+    double rr = dn * s4 / (s2 * s2);
+    return ((dn + 1) * (rr - 3) + 6) * (dn - 1) / ((dn - 2) * (dn - 3));
+}
+
+/* COINr check_SkewKurt: passes when |skew| < skew or kurtosis < kurt. Where the moments are
+ * undefined (fewer than 4 values, or a constant column) there is no outlier to treat. */
+static int
+passes(const pa_settings *s, const double *v, size_t n)
+{
+    double sk = pa_skew(v, n), kt = pa_kurt(v, n);
+    if (isnan(sk) || isnan(kt))
+        return 1;
+    return fabs(sk) < s->skew || kt < s->kurt;
+}
+
+/* COINr winsorise(): replace the extreme value(s) on the side of the skew by the next value,
+ * until the check passes or `winmax` points are affected. hi/lo mark the points changed by the
+ * last step on each side (which include all earlier ones, being tied with them). */
+static void
+winsorise(const pa_settings *s, double *v, size_t n, unsigned char *hi, unsigned char *lo)
+{
+    size_t nhi = 0, nlo = 0;
+    int passing = passes(s, v, n);
+    while (!passing && (double)(nhi + nlo) < s->winmax) {
+        double sk = pa_skew(v, n);
+        int up = sk >= 0;
+        double ext = v[0];
+        for (size_t i = 1; i < n; i++)
+            if (up ? v[i] > ext : v[i] < ext)
+                ext = v[i];
+        double next = NAN;
+        for (size_t i = 0; i < n; i++)
+            if (v[i] != ext && (isnan(next) || (up ? v[i] > next : v[i] < next)))
+                next = v[i];
+        if (isnan(next))
+            break;
+        unsigned char *mark = up ? hi : lo;
+        size_t cnt = 0;
+        for (size_t i = 0; i < n; i++) {
+            mark[i] = v[i] == ext;
+            if (mark[i]) {
+                v[i] = next;
+                cnt++;
+            }
+        }
+        if (up)
+            nhi = cnt;
+        else
+            nlo = cnt;
+        passing = passes(s, v, n);
+    }
+}
+
+pa_status
+pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *stat,
+                unsigned char *flags, pa_error *err)
+{
+    if (s->treat != PA_TREAT_WINSORISE)
+        return PA_OK;
+    double *v = pa_malloc((n ? n : 1) * sizeof *v);
+    size_t *at = pa_malloc((n ? n : 1) * sizeof *at);
+    unsigned char *hi = pa_calloc(n ? n : 1, 1), *lo = pa_calloc(n ? n : 1, 1);
+    pa_status st = PA_OK;
+    if (!v || !at || !hi || !lo) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]) && (!stat || stat[i])) {
+            at[m] = i;
+            v[m++] = x[i];
+        }
+    if (passes(s, v, m))
+        goto out;
+    winsorise(s, v, m, hi, lo);
+    if (passes(s, v, m) || s->fallback == PA_FALLBACK_NONE) {
+        for (size_t j = 0; j < m; j++) {
+            x[at[j]] = v[j];
+            flags[at[j]] |= hi[j] ? PA_CELL_WINHI : lo[j] ? PA_CELL_WINLO : 0;
+        }
+        goto out;
+    }
+    /* Winsorisation was not enough: transform the original values instead (COINr's default
+     * combine_treat = FALSE). The shift uses every present value so that none goes below. */
+    double mn = INFINITY, mx = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            mn = fmin(mn, x[i]);
+            mx = fmax(mx, x[i]);
+        }
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        if (s->fallback == PA_FALLBACK_BOXCOX) {
+            double y = x[i] - mn + 1;
+            x[i] = s->lambda == 0 ? log(y) : (pow(y, s->lambda) - 1) / s->lambda;
+            flags[i] |= PA_CELL_BOXCOX;
+        } else {
+            /* log_CT: log(x − min + 0.01·(max − min)); the minimum itself maps to log of 1 %
+             * of the range, and a constant column cannot get here (it passes the check). */
+            x[i] = log(x[i] - mn + 0.01 * (mx - mn));
+            flags[i] |= PA_CELL_LOG_CT;
+        }
+    }
+    if (s->fallback == PA_FALLBACK_LOG_CT_PLUS) {
+        /* log_CT_plus: winsorise the log-transformed values if they still fail */
+        m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]) && (!stat || stat[i])) {
+                at[m] = i;
+                v[m++] = x[i];
+            }
+        if (!passes(s, v, m)) {
+            memset(hi, 0, n);
+            memset(lo, 0, n);
+            winsorise(s, v, m, hi, lo);
+            for (size_t j = 0; j < m; j++) {
+                x[at[j]] = v[j];
+                flags[at[j]] |= hi[j] ? PA_CELL_WINHI : lo[j] ? PA_CELL_WINLO : 0;
+            }
+        }
+    }
+out:
+    pa_free(v);
+    pa_free(at);
+    pa_free(hi);
+    pa_free(lo);
+    return st;
+}
+
+pa_status
+pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    unsigned char *stat = pa_malloc(cells ? cells : 1);
+    if (!stat)
+        return pa_nomem(err);
+    pa_status st = PA_OK;
+    for (size_t k = 0; k < m->n_nodes && st == PA_OK; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (!nd->is_indicator)
+            break;
+        if (nd->eff.treat == PA_TREAT_NONE)
+            continue;
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++)
+                stat[p * r->nu + u] =
+                    !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
+        double *x = &r->score[PA_CELL(r, k, 0, 0)];
+        unsigned char *fl = &r->flags[PA_CELL(r, k, 0, 0)];
+        if (nd->eff.scope == PA_SCOPE_PANEL)
+            st = pa_treat_vector(&nd->eff, x, cells, stat, fl, err);
+        else
+            for (size_t p = 0; p < r->np && st == PA_OK; p++)
+                st = pa_treat_vector(&nd->eff, x + p * r->nu, r->nu, stat + p * r->nu,
+                                     fl + p * r->nu, err);
+    }
+    pa_free(stat);
+    return st;
+}
+
+/* Coverage of a unit in a period: the share of indicators present (after imputation). Units
+ * below min_coverage are screened out: none of their scores is computed. */
+pa_status
+pa_step_screen(const pa_model *m, pa_result *r, const size_t *cell_row, pa_error *err)
+{
+    (void)err;
+    size_t ni = m->n_indicators;
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++) {
+            size_t present = 0;
+            for (size_t k = 0; k < ni; k++)
+                present += !isnan(r->score[PA_CELL(r, k, p, u)]);
+            double cov = (double)present / (double)ni;
+            r->coverage[p * r->nu + u] = cell_row[p * r->nu + u] != PA_NONE ? cov : NAN;
+            if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) &&
+                cov < m->min_coverage)
+                for (size_t k = 0; k < r->n_model_nodes; k++) {
+                    size_t c = PA_CELL(r, k, p, u);
+                    if (k < ni)
+                        r->score[c] = NAN;
+                    r->flags[c] |= PA_CELL_SCREENED;
+                }
+        }
+    return PA_OK;
+}

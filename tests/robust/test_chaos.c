@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* Allocation failure: fail the Nth allocation for every N across a whole run (model, data,
+ * compute, output). Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
+ * leak nothing (run under valgrind or ASan to see leaks). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static const char model_text[] =
+    "[index]\n"
+    "code = idx\n"
+    "unit_column = unit\n"
+    "name_column = name\n"
+    "impute = linear\n"
+    "treat = winsorise\n"
+    "min_coverage = 0.3\n"
+    "reference_units = city\n"
+    "bands = 50 good green; 0 poor red\n"
+    "[group a]\n"
+    "weight = 2\n"
+    "aggregate = median\n"
+    "[group b]\n"
+    "aggregate = copeland\n"
+    "[indicator x]\n"
+    "parent = a\n"
+    "direction = -1\n"
+    "denominator = pop\n"
+    "per = 1000\n"
+    "[indicator y]\n"
+    "parent = a\n"
+    "normalise = zscore\n"
+    "[indicator z]\n"
+    "parent = b\n"
+    "normalise = prank\n"
+    "[penalty deaths_pts]\n"
+    "column = deaths\n"
+    "points = 1\n"
+    "cap = 3\n";
+
+static const char data_text[] =
+    "unit,name,year,pop,x,y,z,deaths\n"
+    "city,City,2018,1000,10,5,1,0\n"
+    "a,\"Alpha, A\",2018,400,4,2,,1\n"
+    "b,Beta,2018,600,6,NA,3,0\n"
+    "c,Gamma,2018,300,9,1,2,2\n"
+    "d,Delta,2018,350,1,7,5,0\n"
+    "e,Eps,2018,200,100,4,4,0\n"
+    "city,City,2019,1100,9,6,2,1\n"
+    "a,\"Alpha, A\",2019,420,3,3,1,0\n"
+    "b,Beta,2019,680,,2,3,1\n"
+    "c,Gamma,2019,300,8,,,0\n"
+    "d,Delta,2019,350,2,6,5,0\n"
+    "e,Eps,2019,210,90,5,4,3\n";
+
+static pa_status
+run_once(void)
+{
+    pa_error err;
+    pa_model *m = NULL;
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    pa_status st = pa_model_parse(&m, model_text, "chaos.ini", &err);
+    if (st == PA_OK)
+        st = pa_data_new(&d, m, &err);
+    if (st == PA_OK)
+        st = pa_data_read_buffer(d, data_text, strlen(data_text), "chaos.csv", &err);
+    if (st == PA_OK)
+        st = pa_compute(&r, m, d, &err);
+    if (st == PA_OK)
+        st = pa_result_set_base(r, "2018", &err);
+    for (int fmt = 0; fmt < 2 && st == PA_OK; fmt++) {
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        st = pa_result_write(r, f, fmt ? PA_FORMAT_JSON : PA_FORMAT_CSV, NULL, &err);
+        fclose(f);
+        free(buf);
+        buf = NULL;
+    }
+    if (st != PA_OK)
+        assert_int_equal(err.status, st);
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+    return st;
+}
+
+static void
+test_every_allocation_fails_cleanly(void **state)
+{
+    (void)state;
+    pa__alloc_fail_at(0);
+    assert_int_equal(run_once(), PA_OK);
+    long total = pa__alloc_fail_at(0);
+    assert_true(total > 50); /* the run really allocates: the loop below means something */
+    long failed = 0;
+    for (long n = 1; n <= total + 1; n++) {
+        pa__alloc_fail_at(n);
+        pa_status st = run_once();
+        if (st != PA_OK && st != PA_ERR_NOMEM)
+            fail_msg("allocation %ld of %ld failed: status %d, not PA_ERR_NOMEM", n, total, st);
+        failed += st == PA_ERR_NOMEM;
+    }
+    pa__alloc_fail_at(0);
+    /* every allocation but the ones whose failure is tolerated must have been reached */
+    assert_true(failed >= total / 2);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_allocation_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
