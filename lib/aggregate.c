@@ -227,6 +227,8 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
                 int bad;
                 double v = pa_aggregate_values(agg, x, w, nd->n_children, par, &bad);
                 if (bad >= 0) {
+                    r->fail_unit = u;
+                    r->fail_period = p;
                     char num[40];
                     pa_format_number(x[bad], num, sizeof num);
                     st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,

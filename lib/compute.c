@@ -41,6 +41,7 @@ pa_result_free(pa_result *r)
     pa_free(r->node_units);
     pa_free(r->node_level);
     pa_free(r->node_parent);
+    pa_free(r->node_weight);
     pa_free(r->reference);
     pa_free(r->value);
     pa_free(r->score);
@@ -79,6 +80,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->node_units = pa_calloc(r->nn, sizeof *r->node_units);
     r->node_level = pa_calloc(r->nn, sizeof *r->node_level);
     r->node_parent = pa_calloc(r->nn, sizeof *r->node_parent);
+    r->node_weight = pa_calloc(r->nn, sizeof *r->node_weight);
     r->reference = pa_calloc(r->nu, 1);
     r->base = pa_calloc(r->np, sizeof *r->base);
     r->value = pa_malloc(cells * sizeof *r->value);
@@ -91,7 +93,8 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     if (!r->flags || !r->node_penalty || !r->coverage)
         return pa_nomem(err);
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
-        !r->node_units || !r->node_level || !r->node_parent || !r->reference || !r->base ||
+        !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||
+        !r->reference || !r->base ||
         !r->value || !r->score || !r->rank || !r->bands)
         return pa_nomem(err);
     for (size_t i = 0; i < cells; i++)
@@ -133,6 +136,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         r->node_labels[k] = pa_strdup(pe->label ? pe->label : pe->code);
         r->node_units[k] = pa_strdup("");
         r->node_level[k] = 0;
+        r->node_weight[k] = NAN;
         r->node_parent[k] = pos[pe->target_node];
         r->node_penalty[k] = 1;
         if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
@@ -146,6 +150,14 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         r->node_labels[k] = pa_strdup(nd->label ? nd->label : nd->code);
         r->node_units[k] = pa_strdup(nd->measure ? nd->measure : "");
         r->node_level[k] = nd->level;
+        r->node_weight[k] = 1;
+        if (nd->parent != PA_NONE) {
+            const pa_node *par = &m->nodes[nd->parent];
+            double sw = 0;
+            for (size_t ch = 0; ch < par->n_children; ch++)
+                sw += m->nodes[par->children[ch]].weight;
+            r->node_weight[k] = nd->weight / sw;
+        }
         r->node_parent[k] = nd->parent == PA_NONE ? PA_NONE : pos[nd->parent];
         if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
             pa_free(pos);
@@ -215,6 +227,8 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
                 if (isnan(*x))
                     continue;
                 if (!(*x > 0)) {
+                    r->fail_unit = u;
+                    r->fail_period = p;
                     char num[40];
                     pa_format_number(*x, num, sizeof num);
                     return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
@@ -287,6 +301,7 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         st = pa_nomem(err);
         goto out;
     }
+    r->fail_unit = r->fail_period = PA_NONE;
     if ((st = result_frame(r, m, d, pmap, err)) != PA_OK)
         goto out;
     cell_row = pa_malloc(r->np * r->nu * sizeof *cell_row);
@@ -315,8 +330,18 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         (st = pa_step_transform(m, r, err)) != PA_OK ||
         (st = pa_step_normalise(m, r, err)) != PA_OK ||
         (st = pa_step_penalty(m, d, r, cell_row, err)) != PA_OK ||
-        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = pa_step_rank(r, err)) != PA_OK)
+        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = pa_step_rank(r, err)) != PA_OK) {
+        /* a unit the model cannot score: point at the data row it came from */
+        if (r->fail_unit != PA_NONE && err && !err->file[0]) {
+            size_t row = cell_row[r->fail_period * r->nu + r->fail_unit];
+            if (row != PA_NONE) {
+                snprintf(err->file, sizeof err->file, "%s", d->files.keys[d->row_file[row]]);
+                err->line = d->row_line[row];
+                err->column = 0;
+            }
+        }
         goto out;
+    }
 out:
     pa_free(pmap);
     pa_free(cell_row);

@@ -17,6 +17,8 @@ typedef struct reader {
     pa_status st;
     long line;          /* line of the byte being fed */
     long col;           /* fields seen in this record */
+    long field_line;    /* line where the current field began (for unterminated quotes) */
+    int pending_cr;     /* the last byte fed was a CR: a LF right after it ends no new line */
     /* UTF-8 validation state */
     int need;           /* continuation bytes still expected */
     unsigned char lo, hi; /* allowed range of the next continuation byte */
@@ -28,6 +30,7 @@ on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
     r->col++;
+    r->field_line = r->line;
     if (r->st != PA_OK)
         return;
     r->st = r->sink->field(r->sink->user, s ? (const char *)s : "", s ? len : 0, r->line,
@@ -41,6 +44,7 @@ on_row(int c, void *data)
     (void)c;
     long ncols = r->col;
     r->col = 0;
+    r->field_line = r->line + 1;
     if (r->st != PA_OK)
         return;
     r->st = r->sink->row(r->sink->user, r->line, ncols);
@@ -97,28 +101,41 @@ csv_status(reader *r, struct csv_parser *p, int at_end)
     int e = csv_error(p);
     if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
         return pa_nomem(r->err);
-    return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, r->col + 1, "%s",
+    return pa_fail(r->err, PA_ERR_DATA, r->name, at_end ? r->field_line : r->line, r->col + 1, "%s",
                    at_end ? "unterminated quoted field at end of file"
                           : "malformed quoting (a quote inside an unquoted field, or text "
                             "after a closing quote)");
 }
 
-/* Feed bytes to libcsv one line at a time so that every callback knows its line. */
+/* Feed bytes to libcsv one line at a time so that every callback knows its line. A line ends
+ * with LF, CRLF or a lone CR (old Mac files). */
 static pa_status
 feed(reader *r, struct csv_parser *p, const char *s, size_t n)
 {
+    if (n && r->pending_cr && *s == '\n') {
+        if (csv_parse(p, s, 1, on_field, on_row, r) != 1)
+            return csv_status(r, p, 0);
+        s++;
+        n--;
+    }
+    r->pending_cr = 0;
     while (n) {
-        const char *nl = memchr(s, '\n', n);
-        const char *z = memchr(s, '\0', nl ? (size_t)(nl - s) : n);
-        if (z)
+        const char *lf = memchr(s, '\n', n);
+        const char *cr = memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+        const char *end = cr ? cr : lf;
+        if (memchr(s, '\0', end ? (size_t)(end - s) : n))
             return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, 0,
                            "NUL byte in the file (not a text CSV file)");
-        size_t len = nl ? (size_t)(nl - s) + 1 : n;
+        size_t len = end ? (size_t)(end - s) + 1 : n;
+        if (cr && len < n && s[len] == '\n')
+            len++; /* CRLF */
+        else if (cr && len == n)
+            r->pending_cr = 1;
         if (csv_parse(p, s, len, on_field, on_row, r) != len)
             return csv_status(r, p, 0);
         if (r->st != PA_OK)
             return r->st;
-        if (nl)
+        if (end)
             r->line++;
         s += len;
         n -= len;
@@ -177,6 +194,8 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
         }
     }
     r->line = 1;
+    r->field_line = 1;
+    r->pending_cr = 0;
     r->col = 0;
     r->need = 0;
     r->st = PA_OK;
@@ -199,7 +218,13 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
             size_t inleft = have, outleft = CHUNK * 2 + 16;
             if (iconv(cd, &in, &inleft, &outp, &outleft) == (size_t)-1 &&
                 (errno != EINVAL || n == 0)) {
-                st = pa_fail(r->err, PA_ERR_DATA, r->name, r->line, 0,
+                long line = r->line; /* count the lines converted before the bad byte */
+                for (const char *q = conv; q < outp; q++)
+                    line += *q == '\n' || (*q == '\r' && (q + 1 == outp || q[1] != '\n'));
+                /* report where the encoding that got further broke down */
+                if (r->bad_line > line)
+                    line = r->bad_line;
+                st = pa_fail(r->err, PA_ERR_DATA, r->name, line, 0,
                              "the file is neither UTF-8 nor GB18030 text");
                 goto out;
             }

@@ -202,6 +202,7 @@ struct pa_result {
     char **node_codes, **node_labels, **node_units;
     int *node_level;
     size_t *node_parent;
+    double *node_weight;        /* share among siblings (weights rescaled to sum to 1) */
     unsigned char *reference;   /* by unit: scored but not ranked */
     double *value, *score;      /* [node][period][unit] */
     long *rank;
@@ -211,6 +212,7 @@ struct pa_result {
     unsigned char *node_penalty;/* by node: 1 for penalty rows */
     double *coverage;           /* [period][unit]: share of indicators present */
     size_t n_model_nodes;
+    size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
 };
 #define PA_CELL(r, n, p, u) (((n) * (r)->np + (p)) * (r)->nu + (u))
 

@@ -92,6 +92,12 @@ pa_result_node_parent(const pa_result *r, size_t n)
     return r && n < r->nn ? r->node_parent[n] : PA_NONE;
 }
 
+double
+pa_result_node_weight(const pa_result *r, size_t n)
+{
+    return r && n < r->nn ? r->node_weight[n] : NAN;
+}
+
 size_t
 pa_result_node_find(const pa_result *r, const char *code)
 {

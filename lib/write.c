@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* CSV and JSON writers: one row per unit, period and node; numbers read back exactly. */
 #include <csv.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -249,6 +250,6 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
         write_json(&w);
     pa_free(w.node_on);
     if (fflush(f) != 0 || ferror(f))
-        return pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error");
+        return pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
     return PA_OK;
 }

@@ -75,18 +75,31 @@ display_width(const char *s)
     return w;
 }
 
+/* One line of the report, built cell by cell so that trailing blanks can be cut. */
+static char line_buf[8192];
+static size_t line_len;
+
 static void
-cell(FILE *f, const char *s, int width, int right)
+cell(const char *s, int width, int right)
 {
     int pad = width - display_width(s);
-    if (right)
-        for (int i = 0; i < pad; i++)
-            fputc(' ', f);
-    fputs(s, f);
-    if (!right)
-        for (int i = 0; i < pad; i++)
-            fputc(' ', f);
-    fputs("  ", f);
+    char tmp[1024];
+    int n = snprintf(tmp, sizeof tmp, "%*s%s%*s  ", right && pad > 0 ? pad : 0, "", s,
+                     !right && pad > 0 ? pad : 0, "");
+    if (n > 0 && line_len + (size_t)n < sizeof line_buf) {
+        memcpy(line_buf + line_len, tmp, (size_t)n);
+        line_len += (size_t)n;
+    }
+}
+
+static void
+end_line(FILE *f)
+{
+    while (line_len && line_buf[line_len - 1] == ' ')
+        line_len--;
+    fwrite(line_buf, 1, line_len, f);
+    fputc('\n', f);
+    line_len = 0;
 }
 
 static void
@@ -100,6 +113,18 @@ fmt_num(char *buf, size_t n, double v, int decimals, int sign)
         snprintf(buf, n, sign ? "%+.*f" : "%.*f", decimals, v);
 }
 
+static const char *
+colour_name(const char *c)
+{
+    static const char *const map[][2] = { { "blue", "蓝" },    { "yellow", "黄" },
+                                          { "orange", "橙" },  { "red", "红" },
+                                          { "green", "绿" } };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strcmp(c, map[i][0]) == 0)
+            return map[i][1];
+    return c;
+}
+
 static void
 fmt_band(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t node)
 {
@@ -108,9 +133,29 @@ fmt_band(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t nod
     if (!b)
         snprintf(buf, n, "-");
     else if (colour && *colour)
-        snprintf(buf, n, "%s(%s)", b, colour);
+        snprintf(buf, n, "%s(%s)", b, colour_name(colour));
     else
         snprintf(buf, n, "%s", b);
+}
+
+/* Change of a raw value in percent; from 0 it has no percent, so say what happened. */
+static void
+fmt_value_change(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t base,
+                 size_t node)
+{
+    double pct = pa_result_value_change_pct(r, u, p, node);
+    if (!isnan(pct)) {
+        snprintf(buf, n, "%+.2f%%", pct);
+        return;
+    }
+    double now = pa_result_value(r, u, p, node);
+    double then = base == NONE ? NAN : pa_result_value(r, u, base, node);
+    if (then == 0 && now == 0)
+        snprintf(buf, n, "持平");
+    else if (then == 0 && now > 0)
+        snprintf(buf, n, "新增");
+    else
+        snprintf(buf, n, "-");
 }
 
 /* Short notes on what was done to a cell, for the text report. */
@@ -135,9 +180,17 @@ static size_t
 top_node(const pa_result *r)
 {
     for (size_t n = 0; n < pa_result_node_count(r); n++)
-        if (pa_result_node_parent(r, n) == NONE)
+        if (pa_result_node_parent(r, n) == NONE && !pa_result_node_is_penalty(r, n))
             return n;
     return 0;
+}
+
+/* A label short enough for a column: the index's long title becomes 指数. */
+static const char *
+short_label(const pa_result *r, size_t n, size_t top)
+{
+    const char *l = pa_result_node_label(r, n);
+    return n == top && display_width(l) > 12 ? "指数" : l;
 }
 
 /* Sort key: unranked units with a score (reference units such as the city total) first,
@@ -159,14 +212,13 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
     size_t base = pa_result_base_of(r, p);
     size_t top = top_node(r);
     size_t nu = pa_result_unit_count(r), nn = pa_result_node_count(r);
-    char a[64], b[64], c[64], d[64], e[96];
+    char a[64], b[64], c[64], d[64], e[160];
 
     fprintf(f, "%s  %s", title, pa_result_period(r, p));
     if (base != NONE)
-        fprintf(f, "  对比 %s", pa_result_period(r, base));
-    fputs("\n\n", f);
+        fprintf(f, " 较 %s", pa_result_period(r, base));
+    fputc('\n', f);
 
-    /* the index and the groups just under it, units in rank order */
     size_t *groups = malloc(nn * sizeof *groups), ng = 0;
     size_t *order = malloc(nu * sizeof *order);
     long *rk = malloc(nu * sizeof *rk);
@@ -175,10 +227,16 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
         return;
     }
     for (size_t n = 0; n < nn; n++)
-        if (pa_result_node_parent(r, n) == top && pa_result_node_level(r, n) > 1 &&
-            !pa_result_node_is_penalty(r, n))
+        if (pa_result_node_parent(r, n) == top && n != top && !pa_result_node_is_penalty(r, n))
             groups[ng++] = n;
-    int wname = display_width("单位");
+    /* what the index is made of, so every number can be traced to the model */
+    fputs("构成:", f);
+    for (size_t g = 0; g < ng; g++)
+        fprintf(f, "%s %s %.0f%%", g ? " ·" : "", pa_result_node_label(r, groups[g]),
+                pa_result_node_weight(r, groups[g]) * 100);
+    fputs("\n\n", f);
+
+    int wname = display_width("地区");
     for (size_t u = 0; u < nu; u++) {
         order[u] = u;
         rk[u] = pa_result_rank(r, u, p, top);
@@ -190,86 +248,88 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
     }
     qsort_r(order, nu, sizeof *order, cmp_rank, rk);
     int wg[64];
-    cell(f, "排名", 4, 1);
-    cell(f, "单位", wname, 0);
-    const char *toplabel = pa_result_node_label(r, top);
-    cell(f, display_width(toplabel) > 10 ? "指数" : toplabel, 7, 1);
-    cell(f, "变化", 7, 1);
-    cell(f, "变化%", 8, 1);
-    cell(f, "等级", 14, 0);
+    cell("排名", 4, 1);
+    cell("地区", wname, 0);
+    cell(short_label(r, top, top), 7, 1);
+    cell("得分变化", 8, 1);
+    cell("变化%", 8, 1);
+    cell("等级", 10, 0);
     for (size_t g = 0; g < ng && g < 64; g++) {
         wg[g] = display_width(pa_result_node_label(r, groups[g]));
         if (wg[g] < 7)
             wg[g] = 7;
-        cell(f, pa_result_node_label(r, groups[g]), wg[g], 1);
+        cell(pa_result_node_label(r, groups[g]), wg[g], 1);
     }
-    fputc('\n', f);
+    end_line(f);
     for (size_t i = 0; i < nu; i++) {
         size_t u = order[i];
         long k = pa_result_rank(r, u, p, top);
         snprintf(a, sizeof a, k ? "%ld" : "-", k);
-        cell(f, a, 4, 1);
-        cell(f, pa_result_unit_name(r, u), wname, 0);
+        cell(a, 4, 1);
+        cell(pa_result_unit_name(r, u), wname, 0);
         fmt_num(a, sizeof a, pa_result_score(r, u, p, top), 2, 0);
         fmt_num(b, sizeof b, pa_result_score_change(r, u, p, top), 2, 1);
         fmt_num(c, sizeof c, pa_result_score_change_pct(r, u, p, top), 2, 1);
         if (strcmp(c, "-") != 0)
             strcat(c, "%");
         fmt_band(e, sizeof e, r, u, p, top);
-        cell(f, a, 7, 1);
-        cell(f, b, 7, 1);
-        cell(f, c, 8, 1);
-        cell(f, e, 14, 0);
+        cell(a, 7, 1);
+        cell(b, 8, 1);
+        cell(c, 8, 1);
+        cell(e, 10, 0);
         for (size_t g = 0; g < ng && g < 64; g++) {
             fmt_num(a, sizeof a, pa_result_score(r, u, p, groups[g]), 2, 0);
-            cell(f, a, wg[g], 1);
+            cell(a, wg[g], 1);
         }
-        fputc('\n', f);
+        end_line(f);
     }
-    fputs("\n排名: 1 = 最好; \"-\" = 不参与排名 (全市合计等参照单位) 或无数据。变化 = 得分差, 变化% = 相对变化。\n", f);
+    fputs("\n排名 1 = 最好; \"-\" = 不参与排名 (参照单位, 如全市合计) 或无数据。"
+          "得分变化 = 得分之差, 变化% = 得分的相对变化。\n", f);
 
     /* every indicator of every unit: values in both periods, change, score */
     int wind = display_width("指标");
-    for (size_t n = 0; n < nn; n++)
-        if (pa_result_node_level(r, n) == 1 && display_width(pa_result_node_label(r, n)) > wind)
-            wind = display_width(pa_result_node_label(r, n));
+    for (size_t n = 0; n < nn; n++) {
+        int w = display_width(short_label(r, n, top));
+        if (w > wind)
+            wind = w;
+    }
     for (size_t i = 0; i < nu; i++) {
         size_t u = order[i];
         fprintf(f, "\n%s (%s)\n", pa_result_unit_name(r, u), pa_result_unit_code(r, u));
-        cell(f, "指标", wind, 0);
-        cell(f, "单位", 4, 0);
-        cell(f, base != NONE ? pa_result_period(r, base) : "-", 10, 1);
-        cell(f, pa_result_period(r, p), 10, 1);
-        cell(f, "变化%", 9, 1);
-        cell(f, "得分", 7, 1);
-        cell(f, "变化", 7, 1);
-        cell(f, "排名", 4, 1);
-        cell(f, "等级", 14, 0);
-        fputs("备注\n", f);
+        cell("指标", wind, 0);
+        cell("计量", 4, 0);
+        cell(base != NONE ? pa_result_period(r, base) : "-", 10, 1);
+        cell(pa_result_period(r, p), 10, 1);
+        cell("数值变化%", 9, 1);
+        cell("得分", 7, 1);
+        cell("得分变化", 8, 1);
+        cell("排名", 4, 1);
+        cell("等级", 10, 0);
+        cell("备注", 0, 0);
+        end_line(f);
         for (size_t n = 0; n < nn; n++) {
-            int ind = pa_result_node_level(r, n) == 1 || pa_result_node_is_penalty(r, n);
-            cell(f, pa_result_node_label(r, n), wind, 0);
-            cell(f, ind ? pa_result_node_unit(r, n) : "", 4, 0);
+            int pen = pa_result_node_is_penalty(r, n);
+            int ind = pa_result_node_level(r, n) == 1 || pen;
+            cell(short_label(r, n, top), wind, 0);
+            cell(ind ? pa_result_node_unit(r, n) : "", 4, 0);
             fmt_num(a, sizeof a, ind && base != NONE ? pa_result_value(r, u, base, n) : NAN, -1, 0);
             fmt_num(b, sizeof b, ind ? pa_result_value(r, u, p, n) : NAN, -1, 0);
-            fmt_num(c, sizeof c, ind ? pa_result_value_change_pct(r, u, p, n) : NAN, 2, 1);
-            if (strcmp(c, "-") != 0)
-                strcat(c, "%");
-            cell(f, ind ? a : "", 10, 1);
-            cell(f, ind ? b : "", 10, 1);
-            cell(f, ind ? c : "", 9, 1);
+            fmt_value_change(c, sizeof c, r, u, p, base, n);
+            cell(ind ? a : "", 10, 1);
+            cell(ind ? b : "", 10, 1);
+            cell(ind ? c : "", 9, 1);
             fmt_num(a, sizeof a, pa_result_score(r, u, p, n), 2, 0);
             fmt_num(d, sizeof d, pa_result_score_change(r, u, p, n), 2, 1);
-            cell(f, a, 7, 1);
-            cell(f, d, 7, 1);
+            cell(a, 7, 1);
+            cell(d, 8, 1);
             long k = pa_result_rank(r, u, p, n);
             snprintf(b, sizeof b, k ? "%ld" : "-", k);
-            cell(f, b, 4, 1);
+            cell(b, 4, 1);
             fmt_band(e, sizeof e, r, u, p, n);
-            cell(f, pa_result_node_is_penalty(r, n) ? "扣分" : e, 14, 0);
+            cell(pen ? "扣分" : e, 10, 0);
             fmt_flags(e, sizeof e, pa_result_flags(r, u, p, n));
-            fputs(e, f);
-            fputc('\n', f);
+            cell(e, 0, 0);
+            end_line(f);
         }
     }
     free(groups);
@@ -320,7 +380,7 @@ out_close(out_file *o, int ok)
 {
     if (!o->tmp) {
         if (fflush(stdout) != 0 && ok) {
-            fprintf(stderr, "pingan-index: write error on standard output\n");
+            fprintf(stderr, "pingan-index: write error on standard output: %s\n", strerror(errno));
             return -1;
         }
         return 0;
@@ -376,7 +436,8 @@ main(int argc, char **argv)
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
-    while ((opt = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1) {
+    opterr = 0; /* one line of our own instead of getopt's */
+    while ((opt = getopt_long(argc, argv, ":c:f:o:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c': config = optarg; break;
         case 'o': output = optarg; break;
@@ -398,12 +459,20 @@ main(int argc, char **argv)
             break;
         case 'h': usage(stdout); free(nodes); return 0;
         case 'V': printf("pingan-index %s\n", pa_version()); free(nodes); return 0;
-        default: usage(stderr); free(nodes); return 2;
+        case ':':
+            fprintf(stderr, "pingan-index: option '%s' needs an argument (see pingan-index --help)\n",
+                    argv[optind - 1]);
+            free(nodes);
+            return 2;
+        default:
+            fprintf(stderr, "pingan-index: unknown option '%s' (see pingan-index --help)\n",
+                    argv[optind - 1]);
+            free(nodes);
+            return 2;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "pingan-index: no data file given\n");
-        usage(stderr);
+        fprintf(stderr, "pingan-index: no data file given (see pingan-index --help)\n");
         free(nodes);
         return 2;
     }

@@ -172,6 +172,8 @@ PA_EXPORT const char *pa_result_node_unit(const pa_result *result, size_t node);
 PA_EXPORT int pa_result_node_level(const pa_result *result, size_t node);
 /** Index of the parent node, or (size_t)-1 for the top. */
 PA_EXPORT size_t pa_result_node_parent(const pa_result *result, size_t node);
+/** Weight of a node as a share of its siblings' (they sum to 1); 1 for the top, NaN for penalties. */
+PA_EXPORT double pa_result_node_weight(const pa_result *result, size_t node);
 /** Index of a node by code, or (size_t)-1. */
 PA_EXPORT size_t pa_result_node_find(const pa_result *result, const char *code);
 

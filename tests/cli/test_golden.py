@@ -242,15 +242,22 @@ def verify_text(name, text, ex, csvrows):
     m = ex.model
     p, b = ex.periods[-1], ex.periods[-2]
     lines = text.splitlines()
-    check(lines[0].split() == [m.label, p, "对比", b], f"{name}: title line {lines[0]!r}")
+    check(lines[0].split() == [m.label, p, "较", b], f"{name}: title line {lines[0]!r}")
     groups = m.children(m.code)
+    # the composition line: each group's share of the index
+    total = sum(float(m.nodes[g]["weight"]) for g in groups)
+    want = "构成: " + " · ".join(f"{m.nodes[g]['label']} {100 * float(m.nodes[g]['weight']) / total:.0f}%"
+                                 for g in groups)
+    check(lines[1] == want, f"{name}: composition line {lines[1]!r}, expected {want!r}")
+    check(all(l == l.rstrip() for l in lines), f"{name}: a line ends in blanks")
+    colours = {"blue": "蓝", "yellow": "黄", "orange": "橙", "red": "红"}
     # the ranking table: the header line, then one line per unit until a blank line
-    hdr = lines[2].split()
-    check(hdr[:2] == ["排名", "单位"] and hdr[-len(groups):] == [m.nodes[g]["label"]
+    hdr = lines[3].split()
+    check(hdr[:2] == ["排名", "地区"] and hdr[-len(groups):] == [m.nodes[g]["label"]
                                                                  for g in groups],
-          f"{name}: ranking table header {lines[2]!r}")
+          f"{name}: ranking table header {lines[3]!r}")
     table = []
-    for l in lines[3:]:
+    for l in lines[4:]:
         if not l.strip():
             break
         table.append(l.split())
@@ -266,7 +273,7 @@ def verify_text(name, text, ex, csvrows):
         s, sc, scp = num(c["score"]), num(c["score_change"]), num(c["score_change_pct"])
         label, colour = m.band(s)
         want = [rank, ex.names[u], f"{s:.2f}", f"{sc:+.2f}", f"{scp:+.2f}%",
-                f"{label}({colour})"] + [f"{num(csvrows[(u, p, g)]['score']):.2f}"
+                f"{label}({colours[colour]})"] + [f"{num(csvrows[(u, p, g)]['score']):.2f}"
                                          for g in groups]
         check(f == want, f"{name}: ranking row {f}, expected {want}")
         # reference units first, then by rank
@@ -286,14 +293,17 @@ def verify_text(name, text, ex, csvrows):
             c = csvrows[(u, p, n)]
             s, d = num(c["score"]), num(c["score_change"])
             label, colour = m.band(s)
-            tail = [f"{s:.2f}", f"{d:+.2f}", c["rank"] or "-", f"{label}({colour})"]
+            tail = [f"{s:.2f}", f"{d:+.2f}", c["rank"] or "-", f"{label}({colours[colour]})"]
             if ex.is_indicator(n):
                 vb, v = ex.value[(u, b, n)], ex.value[(u, p, n)]
                 chg = pct(v, vb)
+                # from 0 there is no percent change: 持平 (0 → 0) or 新增 (0 → more)
+                text_chg = f"{chg:+.2f}%" if chg is not None else \
+                    ("持平" if vb == 0 and v == 0 else "新增" if vb == 0 and v > 0 else "-")
                 want = [m.nodes[n]["label"], m.nodes[n]["unit"], "%.15g" % vb, "%.15g" % v,
-                        "-" if chg is None else f"{chg:+.2f}%"] + tail
+                        text_chg] + tail
             else:
-                want = [m.label if n == m.code else m.nodes[n]["label"]] + tail
+                want = ["指数" if n == m.code else m.nodes[n]["label"]] + tail
             check(f == want, f"{name}: block {head}: row {f}, expected {want}")
         nblocks += 1
     ok(f"{name}: {nblocks} unit blocks: values of {b} and {p}, changes, scores, ranks, bands")
