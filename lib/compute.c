@@ -205,6 +205,11 @@ pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size
                                        den, nd->code);
                     v = v / (den / nd->per);
                 }
+                if (isinf(v))
+                    return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
+                                   d->row_line[row], 0,
+                                   "indicator '%s' of unit '%s' overflows when divided by its "
+                                   "denominator", nd->code, r->unit_codes[u]);
                 r->score[cell] = v;
             }
     }
@@ -281,6 +286,42 @@ pa_step_rank(pa_result *r, pa_error *err)
     return PA_OK;
 }
 
+/* Last guard: no infinity anywhere, and no score lost to arithmetic (a node whose present
+ * inputs gave NaN) — numbers too large or too small for doubles end here, not in the output. */
+static pa_status
+step_check(const pa_model *m, pa_result *r, pa_error *err)
+{
+    for (size_t k = 0; k < r->n_model_nodes; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++) {
+                size_t c = PA_CELL(r, k, p, u);
+                double s = r->score[c];
+                int lost = 0;
+                if (isnan(s) && !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE))) {
+                    if (nd->is_indicator)
+                        lost = !isnan(r->value[c]) && !isnan(r->coverage[p * r->nu + u]);
+                    else
+                        for (size_t ch = 0; ch < nd->n_children && !lost; ch++) {
+                            size_t kc = 0;
+                            while (m->order[kc] != nd->children[ch])
+                                kc++;
+                            lost = !isnan(r->score[PA_CELL(r, kc, p, u)]);
+                        }
+                }
+                if (isinf(s) || lost) {
+                    r->fail_unit = u;
+                    r->fail_period = p;
+                    return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                                   "unit '%s', period '%s': the score of '%s' is not a finite "
+                                   "number (values too large or too small to compute with)",
+                                   r->unit_codes[u], r->periods[p], nd->code);
+                }
+            }
+    }
+    return PA_OK;
+}
+
 pa_status
 pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
 {
@@ -330,7 +371,8 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         (st = pa_step_transform(m, r, err)) != PA_OK ||
         (st = pa_step_normalise(m, r, err)) != PA_OK ||
         (st = pa_step_penalty(m, d, r, cell_row, err)) != PA_OK ||
-        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = pa_step_rank(r, err)) != PA_OK) {
+        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = step_check(m, r, err)) != PA_OK ||
+        (st = pa_step_rank(r, err)) != PA_OK) {
         /* a unit the model cannot score: point at the data row it came from */
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
             size_t row = cell_row[r->fail_period * r->nu + r->fail_unit];

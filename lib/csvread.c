@@ -9,6 +9,8 @@
 #include "internal.h"
 
 #define CHUNK (1u << 20)
+#define MAX_FIELD (16u << 20)   /* longest field: far beyond any real cell, bounds memory */
+#define MAX_FIELDS 100000L      /* most fields in one record */
 
 typedef struct reader {
     const pa_csv_sink *sink;
@@ -33,6 +35,11 @@ on_field(void *s, size_t len, void *data)
     r->field_line = r->line;
     if (r->st != PA_OK)
         return;
+    if (r->col > MAX_FIELDS) {
+        r->st = pa_fail(r->err, PA_ERR_DATA, r->name, r->line, r->col,
+                        "more than %ld fields in one record", MAX_FIELDS);
+        return;
+    }
     r->st = r->sink->field(r->sink->user, s ? (const char *)s : "", s ? len : 0, r->line,
                            r->col);
 }
@@ -135,6 +142,9 @@ feed(reader *r, struct csv_parser *p, const char *s, size_t n)
             return csv_status(r, p, 0);
         if (r->st != PA_OK)
             return r->st;
+        if (csv_get_buffer_size(p) > MAX_FIELD)
+            return pa_fail(r->err, PA_ERR_DATA, r->name, r->field_line, r->col + 1,
+                           "a field longer than %u MiB", MAX_FIELD >> 20);
         if (end)
             r->line++;
         s += len;

@@ -84,6 +84,12 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
     }
     double mn, mx;
     gsl_stats_minmax(&mn, &mx, v, 1, m);
+    if (!isfinite(mx - mn)) {
+        st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                     "indicator '%s': its values span more than doubles can hold "
+                     "(from %g to %g)", ind->code, mn, mx);
+        goto out;
+    }
     switch (s->norm) {
     case PA_NORM_MINMAX:
         for (size_t i = 0; i < n; i++)
