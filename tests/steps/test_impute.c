@@ -218,12 +218,15 @@ test_group_mean(void **state)
                            "s1,south,2020,10,5\n"
                            "s2,south,2020,20,7\n"
                            "s3,south,2020,,\n"
-                           "x1,,2020,,1\n");
-    /* a: north {1, 3} → 2; south {10, 20} → 15 (overall mean (1+3+10+20)/4 = 8.5) */
+                           "x1,,2020,,1\n"
+                           "x2,,2020,50,\n");
+    /* a: north {1, 3} → 2; south {10, 20} → 15 (overall mean (1+3+10+20+50)/5 = 16.8) */
     assert_imputed(x, "n3", "2020", "a", 2.0);
     assert_imputed(x, "s3", "2020", "a", 15.0);
-    /* x1 has an empty group: nothing to impute from */
+    /* x1 and x2 have an empty group: they form no group, nothing is imputed from each
+     * other (x2's a = 50 does not fill x1, x1's b = 1 does not fill x2) */
     assert_still_missing(x, "x1", "2020", "a");
+    assert_still_missing(x, "x2", "2020", "b");
     /* b: south {5, 7} → 6; x1's 1 is in no group, so not (5 + 7 + 1)/3 = 4.33 */
     assert_imputed(x, "s3", "2020", "b", 6.0);
     assert_observed(x, "x1", "2020", "b", 1.0);
