@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The pipeline: lay the data out unit × period, denominate, normalise, aggregate, rank. */
-#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +44,10 @@ pa_result_free(pa_result *r)
     pa_free(r->reference);
     pa_free(r->value);
     pa_free(r->score);
+    for (size_t n = 0; n < r->nn && r->rank; n++)
+        pa_free(r->rank[n]);
     pa_free(r->rank);
+    pthread_mutex_destroy(&r->rank_lock);
     pa_free(r->base);
     pa_free(r->flags);
     pa_free(r->node_penalty);
@@ -85,7 +87,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->base = pa_calloc(r->np, sizeof *r->base);
     r->value = pa_malloc(cells * sizeof *r->value);
     r->score = pa_malloc(cells * sizeof *r->score);
-    r->rank = pa_calloc(cells, sizeof *r->rank);
+    r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
     r->flags = pa_calloc(cells, 1);
     r->node_penalty = pa_calloc(r->nn, 1);
@@ -247,79 +249,42 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
     return PA_OK;
 }
 
-/* Count of sorted (descending) values strictly above x. */
-static size_t
-count_above(const double *desc, size_t n, double x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (desc[mid] > x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-pa_status
-pa_step_rank(pa_result *r, pa_error *err)
-{
-    double *v = pa_malloc((r->nu ? r->nu : 1) * sizeof *v);
-    if (!v)
-        return pa_nomem(err);
-    for (size_t n = 0; n < r->n_model_nodes; n++)
-        for (size_t p = 0; p < r->np; p++) {
-            const double *s = &r->score[PA_CELL(r, n, p, 0)];
-            long *rk = &r->rank[PA_CELL(r, n, p, 0)];
-            size_t m = 0;
-            for (size_t u = 0; u < r->nu; u++)
-                if (!r->reference[u] && !isnan(s[u]))
-                    v[m++] = -s[u];
-            gsl_sort(v, 1, m);
-            for (size_t i = 0; i < m; i++)
-                v[i] = -v[i];
-            for (size_t u = 0; u < r->nu; u++)
-                rk[u] = r->reference[u] || isnan(s[u]) ? 0 : (long)count_above(v, m, s[u]) + 1;
-        }
-    pa_free(v);
-    return PA_OK;
-}
-
 /* Last guard: no infinity anywhere, and no score lost to arithmetic (a node whose present
  * inputs gave NaN) — numbers too large or too small for doubles end here, not in the output. */
 static pa_status
 step_check(const pa_model *m, pa_result *r, pa_error *err)
 {
-    for (size_t k = 0; k < r->n_model_nodes; k++) {
+    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos); /* model node → result node */
+    if (!pos)
+        return pa_nomem(err);
+    for (size_t k = 0; k < m->n_nodes; k++)
+        pos[m->order[k]] = k;
+    pa_status st = PA_OK;
+    for (size_t k = 0; k < r->n_model_nodes && st == PA_OK; k++) {
         const pa_node *nd = &m->nodes[m->order[k]];
-        for (size_t p = 0; p < r->np; p++)
+        for (size_t p = 0; p < r->np && st == PA_OK; p++)
             for (size_t u = 0; u < r->nu; u++) {
                 size_t c = PA_CELL(r, k, p, u);
                 double s = r->score[c];
                 int lost = 0;
-                if (isnan(s) && !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE))) {
-                    if (nd->is_indicator)
-                        lost = !isnan(r->value[c]) && !isnan(r->coverage[p * r->nu + u]);
-                    else
-                        for (size_t ch = 0; ch < nd->n_children && !lost; ch++) {
-                            size_t kc = 0;
-                            while (m->order[kc] != nd->children[ch])
-                                kc++;
-                            lost = !isnan(r->score[PA_CELL(r, kc, p, u)]);
-                        }
-                }
+                /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
+                if (isnan(s) && !nd->is_indicator &&
+                    !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
+                    for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
+                        lost = !isnan(r->score[PA_CELL(r, pos[nd->children[ch]], p, u)]);
                 if (isinf(s) || lost) {
                     r->fail_unit = u;
                     r->fail_period = p;
-                    return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                                   "unit '%s', period '%s': the score of '%s' is not a finite "
-                                   "number (values too large or too small to compute with)",
-                                   r->unit_codes[u], r->periods[p], nd->code);
+                    st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                                 "unit '%s', period '%s': the score of '%s' is not a finite "
+                                 "number (values too large or too small to compute with)",
+                                 r->unit_codes[u], r->periods[p], nd->code);
+                    break;
                 }
             }
     }
-    return PA_OK;
+    pa_free(pos);
+    return st;
 }
 
 pa_status
@@ -335,6 +300,8 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         return pa_fail(err, PA_ERR_DATA, d->files.n ? d->files.keys[0] : NULL, 0, 0,
                        "no data rows");
     pa_result *r = pa_calloc(1, sizeof *r);
+    if (r)
+        pthread_mutex_init(&r->rank_lock, NULL);
     size_t *pmap = pa_malloc(d->periods.n * sizeof *pmap);
     size_t *cell_row = NULL;
     pa_status st;
@@ -371,8 +338,7 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         (st = pa_step_transform(m, r, err)) != PA_OK ||
         (st = pa_step_normalise(m, r, err)) != PA_OK ||
         (st = pa_step_penalty(m, d, r, cell_row, err)) != PA_OK ||
-        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = step_check(m, r, err)) != PA_OK ||
-        (st = pa_step_rank(r, err)) != PA_OK) {
+        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = step_check(m, r, err)) != PA_OK) {
         /* a unit the model cannot score: point at the data row it came from */
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
             size_t row = cell_row[r->fail_period * r->nu + r->fail_unit];

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <locale.h>
+#include <pthread.h>
 
 #include "pingan/pingan.h"
 
@@ -205,7 +206,8 @@ struct pa_result {
     double *node_weight;        /* share among siblings (weights rescaled to sum to 1) */
     unsigned char *reference;   /* by unit: scored but not ranked */
     double *value, *score;      /* [node][period][unit] */
-    long *rank;
+    int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
+    pthread_mutex_t rank_lock;
     size_t *base;               /* by period */
     pa_band *bands; size_t n_bands;
     unsigned char *flags;       /* [node][period][unit], PA_CELL_* */
@@ -228,7 +230,8 @@ pa_status pa_step_treat(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_transform(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err);
-pa_status pa_step_rank(pa_result *r, pa_error *err);
+/* Fill the rank cache of one node (idempotent, thread-safe). */
+pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
 
 /* Normalise one vector x[0..n) in place (NaN = missing); `stat` marks the values statistics
  * may use (NULL: all). Exposed for unit tests. */

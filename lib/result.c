@@ -122,7 +122,9 @@ pa_result_score(const pa_result *r, size_t u, size_t p, size_t n)
 long
 pa_result_rank(const pa_result *r, size_t u, size_t p, size_t n)
 {
-    return IN_RANGE(r, u, p, n) ? r->rank[PA_CELL(r, n, p, u)] : 0;
+    if (!IN_RANGE(r, u, p, n) || pa_rank_node(r, n, NULL) != PA_OK || !r->rank[n])
+        return 0; /* not ranked, or no memory to rank */
+    return r->rank[n][p * r->nu + u];
 }
 
 const char *

@@ -244,6 +244,11 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
         }
         w.node_on[n] = 1;
     }
+    for (size_t n = 0; n < r->nn; n++)
+        if (w.node_on[n] && pa_rank_node(r, n, err) != PA_OK) {
+            pa_free(w.node_on);
+            return PA_ERR_NOMEM;
+        }
     if (format == PA_FORMAT_CSV)
         write_csv(&w);
     else

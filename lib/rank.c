@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* Ranks per node and period: 1 = best score, ties share the minimum rank. Computed the first
+ * time a node's ranks are needed, with a radix sort (gsl_sort is a heap sort, several times
+ * slower on the million-row panels of grid data). */
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Doubles as unsigned keys in the same order. */
+static uint64_t
+key_of(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return (b >> 63) ? ~b : b | (1ULL << 63);
+}
+
+/* LSD radix sort of (key, index) pairs, ascending, 11 bits a pass; tkey/tidx have room for n. */
+static void
+radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t n)
+{
+    enum { BITS = 11, BUCKETS = 1 << BITS };
+    uint64_t *ka = key, *kb = tkey;
+    uint32_t *ia = idx, *ib = tidx;
+    size_t count[BUCKETS];
+    for (int shift = 0; shift < 64; shift += BITS) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(ka[i] >> shift) & (BUCKETS - 1)]++;
+        if (n == 0 || count[(ka[0] >> shift) & (BUCKETS - 1)] == n)
+            continue; /* every key has this digit: nothing to move */
+        size_t sum = 0;
+        for (size_t d = 0; d < BUCKETS; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t pos = count[(ka[i] >> shift) & (BUCKETS - 1)]++;
+            kb[pos] = ka[i];
+            ib[pos] = ia[i];
+        }
+        uint64_t *tk = ka;
+        ka = kb, kb = tk;
+        uint32_t *ti = ia;
+        ia = ib, ib = ti;
+    }
+    if (ka != key) {
+        memcpy(key, ka, n * sizeof *key);
+        memcpy(idx, ia, n * sizeof *idx);
+    }
+}
+
+pa_status
+pa_rank_node(const pa_result *rc, size_t n, pa_error *err)
+{
+    pa_result *r = (pa_result *)rc; /* ranks are a cache filled on first use */
+    pa_status st = PA_OK;
+    pthread_mutex_lock(&r->rank_lock);
+    if (r->rank[n] || r->node_penalty[n])
+        goto out;
+    size_t nu = r->nu;
+    int32_t *rk = pa_calloc(r->np && nu ? r->np * nu : 1, sizeof *rk);
+    uint64_t *key = pa_malloc((nu ? nu : 1) * 2 * sizeof *key);
+    uint32_t *idx = pa_malloc((nu ? nu : 1) * 2 * sizeof *idx);
+    if (!rk || !key || !idx) {
+        pa_free(rk), pa_free(key), pa_free(idx);
+        st = pa_nomem(err);
+        goto out;
+    }
+    for (size_t p = 0; p < r->np; p++) {
+        const double *s = &r->score[PA_CELL(r, n, p, 0)];
+        size_t m = 0;
+        for (size_t u = 0; u < nu; u++)
+            if (!r->reference[u] && !isnan(s[u])) {
+                key[m] = key_of(s[u]);
+                idx[m++] = (uint32_t)u;
+            }
+        radix_sort(key, idx, key + nu, idx + nu, m);
+        /* ascending: a tie group ending at j has m − 1 − j units above it */
+        for (size_t j = m; j-- > 0;) {
+            size_t end = j;
+            while (j > 0 && key[j - 1] == key[end])
+                j--;
+            for (size_t i = j; i <= end; i++)
+                rk[p * nu + idx[i]] = (int32_t)(m - end);
+        }
+    }
+    pa_free(key);
+    pa_free(idx);
+    r->rank[n] = rk;
+out:
+    pthread_mutex_unlock(&r->rank_lock);
+    return st;
+}
