@@ -25,9 +25,9 @@ typedef struct file_ctx {
     size_t role_cap;
     pa_strmap header;
     int has_unit, has_name, has_period, has_group;
-    /* current row */
-    char *unit, *uname, *period, *group;
-    size_t unit_len;
+    /* current row: text fields kept in buffers reused from row to row */
+    struct text { char *s; size_t len, cap; } unit, uname, period, group;
+    size_t last_period;         /* the period of the previous row, for a quick match */
     long unit_col;
     int *seen;                  /* numeric columns present in this row */
 } file_ctx;
@@ -231,10 +231,10 @@ on_field(void *user, const char *s, size_t len, long line, long col)
         if (d->n_rows == d->cap && !grow_rows(d))
             return pa_nomem(c->err);
         double v;
-        if (pa_is_missing(s, len))
+        int e = pa_parse_number(s, len, &v);
+        if (e != 0 && pa_is_missing(s, len))
             v = NAN;
         else {
-            int e = pa_parse_number(s, len, &v);
             if (e == -2)
                 return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
                                "'%.*s' is out of the range of numbers (column '%s')",
@@ -252,17 +252,22 @@ on_field(void *user, const char *s, size_t len, long line, long col)
         len--;
     while (len && (*s == ' ' || *s == '\t'))
         s++, len--;
-    char **dst = r == ROLE_UNIT   ? &c->unit
-                 : r == ROLE_NAME ? &c->uname
-                 : r == ROLE_GROUP ? &c->group
-                                   : &c->period;
-    pa_free(*dst);
-    if (!(*dst = pa_strndup(s, len)))
-        return pa_nomem(c->err);
-    if (r == ROLE_UNIT) {
-        c->unit_len = len;
-        c->unit_col = col;
+    struct text *dst = r == ROLE_UNIT   ? &c->unit
+                       : r == ROLE_NAME ? &c->uname
+                       : r == ROLE_GROUP ? &c->group
+                                         : &c->period;
+    if (len + 1 > dst->cap) {
+        char *b = pa_realloc(dst->s, len + 1);
+        if (!b)
+            return pa_nomem(c->err);
+        dst->s = b;
+        dst->cap = len + 1;
     }
+    memcpy(dst->s, s, len);
+    dst->s[len] = '\0';
+    dst->len = len;
+    if (r == ROLE_UNIT)
+        c->unit_col = col;
     return PA_OK;
 }
 
@@ -279,11 +284,11 @@ on_row(void *user, long line, long ncols)
                      "%ld fields, but the header has %ld", ncols, c->n_header);
         goto out;
     }
-    if (!c->unit || !*c->unit) {
+    if (c->unit.len == 0) {
         st = pa_fail(c->err, PA_ERR_DATA, c->name, line, c->unit_col, "empty unit code");
         goto out;
     }
-    const char *period = c->has_period ? (c->period ? c->period : "") : c->file_period;
+    const char *period = c->has_period ? (c->period.s ? c->period.s : "") : c->file_period;
     if (c->has_period && !*period) {
         st = pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "empty period");
         goto out;
@@ -304,15 +309,17 @@ on_row(void *user, long line, long ncols)
         d->unit_names = names;
         d->n_unit_names_cap = nc;
     }
-    size_t u = pa_strmap_intern(&d->units, c->unit, c->unit_len, NULL);
-    size_t p = u == PA_NONE ? PA_NONE : pa_strmap_intern(&d->periods, period, strlen(period), NULL);
+    size_t u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
+    size_t plen = strlen(period), p = c->last_period;
+    if (u != PA_NONE && (p == PA_NONE || strcmp(d->periods.keys[p], period) != 0))
+        p = c->last_period = pa_strmap_intern(&d->periods, period, plen, NULL);
     if (u == PA_NONE || p == PA_NONE) {
         st = pa_nomem(c->err);
         goto out;
     }
-    if (c->uname && *c->uname && !d->unit_names[u]) {
-        d->unit_names[u] = c->uname;
-        c->uname = NULL;
+    if (c->uname.len && !d->unit_names[u] && !(d->unit_names[u] = pa_strdup(c->uname.s))) {
+        st = pa_nomem(c->err);
+        goto out;
     }
     size_t row = d->n_rows++;
     d->row_unit[row] = (uint32_t)u;
@@ -320,8 +327,8 @@ on_row(void *user, long line, long ncols)
     d->row_file[row] = c->file;
     d->row_line[row] = line;
     d->row_group[row] = UINT32_MAX;
-    if (c->group && *c->group && !pa_is_missing(c->group, strlen(c->group))) {
-        size_t g = pa_strmap_intern(&d->groups, c->group, strlen(c->group), NULL);
+    if (c->group.len && !pa_is_missing(c->group.s, c->group.len)) {
+        size_t g = pa_strmap_intern(&d->groups, c->group.s, c->group.len, NULL);
         if (g == PA_NONE) {
             d->n_rows--;
             st = pa_nomem(c->err);
@@ -335,11 +342,9 @@ on_row(void *user, long line, long ncols)
         c->seen[j] = 0;
     }
 out:
-    pa_free(c->unit);
-    pa_free(c->uname);
-    pa_free(c->period);
-    pa_free(c->group);
-    c->unit = c->uname = c->period = c->group = NULL;
+    c->unit.len = c->uname.len = c->period.len = c->group.len = 0;
+    if (c->period.s)
+        c->period.s[0] = '\0';
     return st;
 }
 
@@ -377,7 +382,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         return pa_nomem(err);
     }
     file_ctx c = { .d = d, .err = err, .name = d->files.keys[fi], .file = (uint32_t)fi,
-                   .file_period = fp, .rows_at_start = d->n_rows };
+                   .file_period = fp, .rows_at_start = d->n_rows, .last_period = PA_NONE };
     pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
     pa_status st = path ? pa_csv_read_file(path, &sink, err)
                         : pa_csv_read_buffer(bytes, size, label, &sink, err);
@@ -388,10 +393,10 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     if (st == PA_OK)
         d->n_rows = rows;
     pa_free(c.role);
-    pa_free(c.unit);
-    pa_free(c.uname);
-    pa_free(c.period);
-    pa_free(c.group);
+    pa_free(c.unit.s);
+    pa_free(c.uname.s);
+    pa_free(c.period.s);
+    pa_free(c.group.s);
     pa_free(fp);
     return st;
 }

@@ -17,15 +17,6 @@ typedef struct writer {
 } writer;
 
 static void
-csv_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
-}
-
-static void
 num(FILE *f, double v)
 {
     char buf[40];
@@ -76,49 +67,170 @@ flag_list(FILE *f, unsigned flags, const char *sep, int quoted)
         }
 }
 
+/* CSV rows are built in a buffer and written in large blocks: stdio's per-call locking
+ * would otherwise dominate on panels of millions of rows. */
+typedef struct obuf {
+    FILE *f;
+    char b[1 << 16];
+    size_t n;
+} obuf;
+
 static void
-write_csv(writer *w)
+ob_flush(obuf *o)
+{
+    fwrite(o->b, 1, o->n, o->f);
+    o->n = 0;
+}
+
+static void
+ob_put(obuf *o, const char *s, size_t len)
+{
+    if (o->n + len > sizeof o->b) {
+        ob_flush(o);
+        if (len > sizeof o->b) {
+            fwrite(s, 1, len, o->f);
+            return;
+        }
+    }
+    memcpy(o->b + o->n, s, len);
+    o->n += len;
+}
+
+static void
+ob_str(obuf *o, const char *s)
+{
+    ob_put(o, s, strlen(s));
+}
+
+static void
+ob_long(obuf *o, long v)
+{
+    char buf[24];
+    size_t i = sizeof buf;
+    unsigned long x = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        buf[--i] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x);
+    if (v < 0)
+        buf[--i] = '-';
+    ob_put(o, buf + i, sizeof buf - i);
+}
+
+static void
+ob_num(obuf *o, double v)
+{
+    char buf[40];
+    if (!isnan(v))
+        ob_put(o, buf, (size_t)pa_format_number(v, buf, sizeof buf));
+}
+
+/* A field as CSV: quoted (by libcsv) only when it must be. Owned by the caller. */
+static char *
+csv_field(const char *s)
+{
+    size_t len = strlen(s);
+    if (!strpbrk(s, ",\"\r\n"))
+        return pa_strdup(s);
+    size_t need = csv_write(NULL, 0, s, len);
+    char *q = pa_malloc(need + 1);
+    if (q) {
+        csv_write(q, need, s, len);
+        q[need] = '\0';
+    }
+    return q;
+}
+
+static pa_status
+write_csv(writer *w, pa_error *err)
 {
     const pa_result *r = w->r;
-    FILE *f = w->f;
-    fputs("unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
-          "score_change,score_change_pct,flags\n", f);
+    obuf *o = pa_malloc(sizeof *o);
+    char **unit = pa_calloc(r->nu * 2 + r->np + r->nn * 2, sizeof *unit);
+    pa_status st = PA_OK;
+    if (!o || !unit) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    char **name = unit + r->nu, **period = name + r->nu, **node = period + r->np,
+         **label = node + r->nn;
+    for (size_t u = 0; u < r->nu; u++)
+        if (!(unit[u] = csv_field(r->unit_codes[u])) || !(name[u] = csv_field(r->unit_names[u])))
+            st = PA_ERR_NOMEM;
+    for (size_t p = 0; p < r->np; p++)
+        if (!(period[p] = csv_field(r->periods[p])))
+            st = PA_ERR_NOMEM;
+    for (size_t n = 0; n < r->nn; n++)
+        if (!(node[n] = csv_field(r->node_codes[n])) || !(label[n] = csv_field(r->node_labels[n])))
+            st = PA_ERR_NOMEM;
+    if (st != PA_OK) {
+        st = pa_nomem(err);
+        goto out;
+    }
+    o->f = w->f;
+    o->n = 0;
+    ob_str(o, "unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
+              "score_change,score_change_pct,flags\n");
     for (size_t u = 0; u < r->nu; u++)
         for (size_t p = w->p0; p < w->p1; p++)
             for (size_t n = 0; n < r->nn; n++) {
                 if (!w->node_on[n])
                     continue;
-                csv_str(f, r->unit_codes[u]);
-                fputc(',', f);
-                csv_str(f, r->unit_names[u]);
-                fputc(',', f);
-                csv_str(f, r->periods[p]);
-                fputc(',', f);
-                csv_str(f, r->node_codes[n]);
-                fputc(',', f);
-                csv_str(f, r->node_labels[n]);
-                fprintf(f, ",%d,", r->node_level[n]);
-                num(f, pa_result_value(r, u, p, n));
-                fputc(',', f);
-                num(f, pa_result_score(r, u, p, n));
-                fputc(',', f);
-                long rk = pa_result_rank(r, u, p, n);
+                ob_str(o, unit[u]);
+                ob_put(o, ",", 1);
+                ob_str(o, name[u]);
+                ob_put(o, ",", 1);
+                ob_str(o, period[p]);
+                ob_put(o, ",", 1);
+                ob_str(o, node[n]);
+                ob_put(o, ",", 1);
+                ob_str(o, label[n]);
+                ob_put(o, ",", 1);
+                ob_long(o, r->node_level[n]);
+                ob_put(o, ",", 1);
+                ob_num(o, pa_result_value(r, u, p, n));
+                ob_put(o, ",", 1);
+                ob_num(o, pa_result_score(r, u, p, n));
+                ob_put(o, ",", 1);
+                long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
                 if (rk)
-                    fprintf(f, "%ld", rk);
-                fputc(',', f);
+                    ob_long(o, rk);
+                ob_put(o, ",", 1);
                 const char *band = pa_result_band(r, u, p, n, NULL);
-                if (band)
-                    csv_str(f, band);
-                fputc(',', f);
-                num(f, pa_result_value_change_pct(r, u, p, n));
-                fputc(',', f);
-                num(f, pa_result_score_change(r, u, p, n));
-                fputc(',', f);
-                num(f, pa_result_score_change_pct(r, u, p, n));
-                fputc(',', f);
-                flag_list(f, pa_result_flags(r, u, p, n), ";", 0);
-                fputc('\n', f);
+                if (band) {
+                    char *q = csv_field(band);
+                    if (!q) {
+                        st = pa_nomem(err);
+                        goto out;
+                    }
+                    ob_str(o, q);
+                    pa_free(q);
+                }
+                ob_put(o, ",", 1);
+                ob_num(o, pa_result_value_change_pct(r, u, p, n));
+                ob_put(o, ",", 1);
+                ob_num(o, pa_result_score_change(r, u, p, n));
+                ob_put(o, ",", 1);
+                ob_num(o, pa_result_score_change_pct(r, u, p, n));
+                ob_put(o, ",", 1);
+                unsigned fl = pa_result_flags(r, u, p, n);
+                for (unsigned bit = 0, first = 1; bit < sizeof flag_words / sizeof *flag_words; bit++)
+                    if (fl & (1u << bit)) {
+                        if (!first)
+                            ob_put(o, ";", 1);
+                        ob_str(o, flag_words[bit]);
+                        first = 0;
+                    }
+                ob_put(o, "\n", 1);
             }
+    ob_flush(o);
+out:
+    if (unit)
+        for (size_t i = 0; i < r->nu * 2 + r->np + r->nn * 2; i++)
+            pa_free(unit[i]);
+    pa_free(unit);
+    pa_free(o);
+    return st;
 }
 
 static void
@@ -249,11 +361,14 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
             pa_free(w.node_on);
             return PA_ERR_NOMEM;
         }
+    pa_status st = PA_OK;
     if (format == PA_FORMAT_CSV)
-        write_csv(&w);
+        st = write_csv(&w, err);
     else
         write_json(&w);
     pa_free(w.node_on);
+    if (st != PA_OK)
+        return st;
     if (fflush(f) != 0 || ferror(f))
         return pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
     return PA_OK;
