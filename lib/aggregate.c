@@ -159,7 +159,7 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
                     continue;
                 double v = d->cols[dc][row];
                 size_t c = PA_CELL(r, n, p, u);
-                r->value[c] = v;
+                r->value[PA_VCELL(r, n, p, u)] = v;
                 if (isnan(v))
                     continue;
                 if (v < 0)

@@ -85,7 +85,9 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->node_weight = pa_calloc(r->nn, sizeof *r->node_weight);
     r->reference = pa_calloc(r->nu, 1);
     r->base = pa_calloc(r->np, sizeof *r->base);
-    r->value = pa_malloc(cells * sizeof *r->value);
+    r->n_ind = m->n_indicators;
+    size_t vcells = (m->n_indicators + m->n_penalties) * r->np * r->nu;
+    r->value = pa_malloc((vcells ? vcells : 1) * sizeof *r->value);
     r->score = pa_malloc(cells * sizeof *r->score);
     r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
@@ -100,7 +102,9 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         !r->value || !r->score || !r->rank || !r->bands)
         return pa_nomem(err);
     for (size_t i = 0; i < cells; i++)
-        r->value[i] = r->score[i] = NAN;
+        r->score[i] = NAN;
+    for (size_t i = 0; i < vcells; i++)
+        r->value[i] = NAN;
     for (size_t u = 0; u < r->nu; u++) {
         const char *code = d->units.keys[u];
         r->unit_codes[u] = pa_strdup(code);
@@ -196,7 +200,7 @@ pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size
                     continue;
                 double v = d->cols[vc][row];
                 size_t cell = PA_CELL(r, k, p, u);
-                r->value[cell] = v;
+                r->value[PA_VCELL(r, k, p, u)] = v;
                 if (dc != PA_NONE && !isnan(v)) {
                     double den = d->cols[dc][row];
                     if (!(den > 0) && !isnan(den))

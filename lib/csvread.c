@@ -57,25 +57,34 @@ on_row(int c, void *data)
     r->st = r->sink->row(r->sink->user, r->line, ncols);
 }
 
-/* Incremental UTF-8 check (RFC 3629: no overlongs, no surrogates). -1 on the first bad byte. */
+/* Incremental UTF-8 check (RFC 3629: no overlongs, no surrogates). -1 on the first bad byte,
+ * with bad_line set to its line. */
 static int
 utf8_check(reader *r, const unsigned char *s, size_t n, long line0)
 {
-    long line = line0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i < n; i++) {
+        if (!r->need) {
+            /* plain ASCII eight bytes at a time */
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, sizeof w);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
+            if (i >= n)
+                break;
+        }
         unsigned char c = s[i];
         if (r->need) {
-            if (c < r->lo || c > r->hi) {
-                r->bad_line = line;
-                return -1;
-            }
+            if (c < r->lo || c > r->hi)
+                goto bad;
             r->need--;
             r->lo = 0x80;
             r->hi = 0xBF;
             continue;
         }
-        if (c == '\n')
-            line++;
         if (c < 0x80)
             continue;
         r->lo = 0x80;
@@ -95,11 +104,15 @@ utf8_check(reader *r, const unsigned char *s, size_t n, long line0)
             else if (c == 0xF4)
                 r->hi = 0x8F;
         } else {
-            r->bad_line = line;
-            return -1;
+            goto bad;
         }
     }
     return 0;
+bad:
+    r->bad_line = line0;
+    for (size_t k = 0; k < i; k++) /* the error path only: count the lines before it */
+        r->bad_line += s[k] == '\n' || (s[k] == '\r' && (k + 1 >= n || s[k + 1] != '\n'));
+    return -1;
 }
 
 static pa_status

@@ -205,7 +205,8 @@ struct pa_result {
     size_t *node_parent;
     double *node_weight;        /* share among siblings (weights rescaled to sum to 1) */
     unsigned char *reference;   /* by unit: scored but not ranked */
-    double *value, *score;      /* [node][period][unit] */
+    double *value;              /* [indicator or penalty][period][unit], see PA_VCELL */
+    double *score;              /* [node][period][unit] */
     int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
     pthread_mutex_t rank_lock;
     size_t *base;               /* by period */
@@ -214,9 +215,17 @@ struct pa_result {
     unsigned char *node_penalty;/* by node: 1 for penalty rows */
     double *coverage;           /* [period][unit]: share of indicators present */
     size_t n_model_nodes;
+    size_t n_ind;               /* indicators: result nodes 0 .. n_ind-1 */
     size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
 };
 #define PA_CELL(r, n, p, u) (((n) * (r)->np + (p)) * (r)->nu + (u))
+/* Raw values exist for indicators (the first nodes) and penalty rows (the last) only. */
+static inline size_t
+pa_value_node(const pa_result *r, size_t n)
+{
+    return n < r->n_ind ? n : n >= r->n_model_nodes ? r->n_ind + (n - r->n_model_nodes) : PA_NONE;
+}
+#define PA_VCELL(r, n, p, u) ((pa_value_node(r, n) * (r)->np + (p)) * (r)->nu + (u))
 
 /* ---- steps (each works on one indicator or node column of the result) ---- */
 pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,

@@ -110,7 +110,9 @@ pa_result_node_find(const pa_result *r, const char *code)
 double
 pa_result_value(const pa_result *r, size_t u, size_t p, size_t n)
 {
-    return IN_RANGE(r, u, p, n) ? r->value[PA_CELL(r, n, p, u)] : NAN;
+    if (!IN_RANGE(r, u, p, n) || pa_value_node(r, n) == PA_NONE)
+        return NAN;
+    return r->value[PA_VCELL(r, n, p, u)];
 }
 
 double
@@ -158,7 +160,9 @@ pa_result_value_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
 {
     if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
         return NAN;
-    return pct(r->value[PA_CELL(r, n, p, u)], r->value[PA_CELL(r, n, r->base[p], u)]);
+    if (pa_value_node(r, n) == PA_NONE)
+        return NAN;
+    return pct(r->value[PA_VCELL(r, n, p, u)], r->value[PA_VCELL(r, n, r->base[p], u)]);
 }
 
 double

@@ -149,65 +149,53 @@ pa_is_missing(const char *s, size_t len)
 int
 pa_parse_number(const char *s, size_t len, double *out)
 {
-    char buf[128];
+    static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                  1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
     while (len && is_blank(*s)) {
         s++;
         len--;
     }
     while (len && is_blank(s[len - 1]))
         len--;
-    if (len == 0 || len >= sizeof buf)
+    if (len == 0 || len >= 128)
         return -1;
-    /* Only plain decimal notation: strtod alone would take nan, inf and hex. */
+    /* Only plain decimal notation: strtod alone would take nan, inf and hex. One pass checks
+     * the form and gathers the digits for Clinger's exact fast path (up to 15 digits, no
+     * exponent: M / 10^k is then correctly rounded). */
     size_t i = 0, digits = 0;
+    uint64_t mant = 0;
+    int k = 0;
+    int neg = s[0] == '-';
     if (s[i] == '+' || s[i] == '-')
         i++;
-    while (i < len && s[i] >= '0' && s[i] <= '9') {
-        i++;
-        digits++;
-    }
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+        mant = mant * 10 + (uint64_t)(s[i] - '0');
     if (i < len && s[i] == '.') {
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            i++;
-            digits++;
-        }
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++, k++)
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
     }
     if (digits == 0)
         return -1;
+    int has_exp = 0;
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        has_exp = 1;
         i++;
         if (i < len && (s[i] == '+' || s[i] == '-'))
             i++;
         size_t ed = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            i++;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
             ed++;
-        }
         if (ed == 0)
             return -1;
     }
     if (i != len)
         return -1;
-    /* Clinger's fast path: up to 15 digits and no exponent are exact as M / 10^k */
-    if (digits <= 15 && !memchr(s, 'e', len) && !memchr(s, 'E', len)) {
-        static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-                                      1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-        uint64_t mant = 0;
-        int k = 0, frac = 0;
-        size_t j = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-        for (; j < len; j++) {
-            if (s[j] == '.') {
-                frac = 1;
-                continue;
-            }
-            mant = mant * 10 + (uint64_t)(s[j] - '0');
-            k += frac;
-        }
+    if (digits <= 15 && !has_exp) {
         double v = (double)mant / p10[k];
-        *out = s[0] == '-' ? -v : v;
+        *out = neg ? -v : v;
         return 0;
     }
+    char buf[128];
     memcpy(buf, s, len);
     buf[len] = '\0';
     char *end;
@@ -249,7 +237,16 @@ format_fixed(double v, char *buf, size_t size)
     /* Start at 15 significant digits: a shorter decimal that reads back would also be the
      * 15-digit rounding (with zeros at the end, the 15-digit grid being coarser than two
      * ulps), and if that one fails, every shorter one does. */
-    int e10 = (int)floor(log10(a));
+    static const double p10[] = { 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1,    1e1,  1e2,
+                                  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10,
+                                  1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17 };
+    /* floor(log10 a) from the binary exponent, corrected with the table (an estimate one too
+     * low only happens at a power of ten, where 16 digits are still unique) */
+    int e10 = (int)floor((be - 1023) * 0.30102999566398120);
+    while (e10 > -5 && a < p10[e10 + 5])
+        e10--;
+    while (e10 < 16 && a >= p10[e10 + 6])
+        e10++;
     int start = 14 - e10;
     if (start < 0)
         start = 0;
