@@ -170,13 +170,24 @@ typedef struct source {
     FILE *f;
     const char *bytes;
     size_t size, pos;
+    long first_line;            /* line number of the first byte */
+    int limited;                /* a file range: read at most `left` bytes */
+    uint64_t left;
+    int stop_at_quote;          /* a range that must hold no quote character */
+    int quote_seen;
 } source;
 
 static size_t
 source_read(source *src, char *buf, size_t cap)
 {
-    if (src->f)
-        return fread(buf, 1, cap, src->f);
+    if (src->f) {
+        if (src->limited && cap > src->left)
+            cap = (size_t)src->left;
+        size_t n = cap ? fread(buf, 1, cap, src->f) : 0;
+        if (src->limited)
+            src->left -= n;
+        return n;
+    }
     size_t n = src->size - src->pos;
     if (n > cap)
         n = cap;
@@ -216,8 +227,8 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
             goto out;
         }
     }
-    r->line = 1;
-    r->field_line = 1;
+    r->line = src->first_line ? src->first_line : 1;
+    r->field_line = r->line;
     r->pending_cr = 0;
     r->col = 0;
     r->need = 0;
@@ -255,9 +266,13 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
             s = conv;
             len = (size_t)(outp - conv);
         }
+        if (src->stop_at_quote && memchr(s, '"', len)) {
+            src->quote_seen = 1;
+            goto out;
+        }
         if (first) {
             first = 0;
-            if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            if (!src->first_line && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
                 s += 3;
                 len -= 3;
             }
@@ -326,6 +341,38 @@ pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err)
     source src = { .f = f };
     pa_status st = read_source(&src, path, sink, err);
     fclose(f);
+    return st;
+}
+
+pa_status
+pa_csv_read_range(const char *path, uint64_t start, uint64_t end, long first_line,
+                  int stop_at_quote, const pa_csv_sink *sink, int *fallback, long *last_line,
+                  pa_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pa_fail(err, PA_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    *fallback = 0;
+    if (fseeko(f, (off_t)start, SEEK_SET) != 0) {
+        fclose(f);
+        *fallback = 1;
+        return PA_OK;
+    }
+    source src = { .f = f, .first_line = first_line, .limited = 1, .left = end - start,
+                   .stop_at_quote = stop_at_quote };
+    reader r = { .sink = sink, .name = path, .err = err };
+    char *buf = pa_malloc(CHUNK);
+    pa_status st = PA_OK;
+    int retry = 0;
+    if (!buf)
+        st = pa_nomem(err);
+    else
+        st = read_pass(&r, &src, buf, 0, &retry);
+    pa_free(buf);
+    fclose(f);
+    if (retry || src.quote_seen)
+        *fallback = 1; /* not plain UTF-8 without quotes: the caller reads it whole */
+    *last_line = r.line;
     return st;
 }
 

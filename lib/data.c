@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <pthread.h>
 
 #include "internal.h"
 
@@ -361,6 +363,185 @@ on_reset(void *user)
     c->seen = NULL;
 }
 
+/* ---- reading a large file with two threads ----
+ * The file is cut at the first line end after its middle. That is only safe when no quoted
+ * field can span the cut, so the first half must hold no quote character, and both halves must
+ * be plain UTF-8; otherwise the file is read as a whole, as before. The second half goes into
+ * a data set of its own, merged after: units and periods keep the order of first appearance,
+ * and line numbers are shifted by the lines of the first half. */
+
+#define PARALLEL_MIN_BYTES (8u << 20)
+
+typedef struct half {
+    pa_data *d2;
+    file_ctx c2;
+    const char *path;
+    uint64_t start, end;
+    pa_status st;
+    pa_error err;
+    int fallback;
+    long last_line;
+} half;
+
+static void *
+half_main(void *arg)
+{
+    half *h = arg;
+    pa_csv_sink sink = { .user = &h->c2, .field = on_field, .row = on_row };
+    h->st = pa_csv_read_range(h->path, h->start, h->end, 1, 0, &sink, &h->fallback,
+                              &h->last_line, &h->err);
+    return NULL;
+}
+
+/* Byte offset just after the first line end at or after `from`, or 0 when there is none. */
+static uint64_t
+line_end_after(FILE *f, uint64_t from)
+{
+    char buf[65536];
+    if (fseeko(f, (off_t)from, SEEK_SET) != 0)
+        return 0;
+    size_t n;
+    uint64_t pos = from;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        const char *nl = memchr(buf, '\n', n);
+        if (nl)
+            return pos + (uint64_t)(nl - buf) + 1;
+        pos += n;
+    }
+    return 0;
+}
+
+static size_t
+remap(pa_strmap *dst, const pa_strmap *src, size_t k)
+{
+    return pa_strmap_intern(dst, src->keys[k], strlen(src->keys[k]), NULL);
+}
+
+/* Append the rows of d2 (the second half) to d. */
+static pa_status
+merge_half(pa_data *d, const pa_data *d2, uint32_t file, long line_offset, pa_error *err)
+{
+    size_t nu = d2->units.n, np = d2->periods.n, ng = d2->groups.n;
+    size_t *map = pa_malloc((nu + np + ng + 1) * sizeof *map);
+    if (!map)
+        return pa_nomem(err);
+    size_t *umap = map, *pmap = map + nu, *gmap = pmap + np;
+    for (size_t k = 0; k < nu; k++) {
+        if (d->units.n + 1 > d->n_unit_names_cap) {
+            size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
+            char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
+            if (!names)
+                goto nomem;
+            memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
+            d->unit_names = names;
+            d->n_unit_names_cap = nc;
+        }
+        if ((umap[k] = remap(&d->units, &d2->units, k)) == PA_NONE)
+            goto nomem;
+        if (!d->unit_names[umap[k]] && d2->unit_names[k] &&
+            !(d->unit_names[umap[k]] = pa_strdup(d2->unit_names[k])))
+            goto nomem;
+    }
+    for (size_t k = 0; k < np; k++)
+        if ((pmap[k] = remap(&d->periods, &d2->periods, k)) == PA_NONE)
+            goto nomem;
+    for (size_t k = 0; k < ng; k++)
+        if ((gmap[k] = remap(&d->groups, &d2->groups, k)) == PA_NONE)
+            goto nomem;
+    while (d->cap < d->n_rows + d2->n_rows)
+        if (!grow_rows(d))
+            goto nomem;
+    size_t base = d->n_rows;
+    for (size_t j = 0; j < d->n_cols; j++)
+        memcpy(d->cols[j] + base, d2->cols[j], d2->n_rows * sizeof *d2->cols[j]);
+    for (size_t i = 0; i < d2->n_rows; i++) {
+        d->row_unit[base + i] = (uint32_t)umap[d2->row_unit[i]];
+        d->row_period[base + i] = (uint32_t)pmap[d2->row_period[i]];
+        d->row_file[base + i] = file;
+        d->row_line[base + i] = d2->row_line[i] + line_offset;
+        d->row_group[base + i] =
+            d2->row_group[i] == UINT32_MAX ? UINT32_MAX : (uint32_t)gmap[d2->row_group[i]];
+    }
+    d->n_rows += d2->n_rows;
+    pa_free(map);
+    return PA_OK;
+nomem:
+    pa_free(map);
+    return pa_nomem(err);
+}
+
+/* Returns PA_OK with *done = 0 when the file must be read as a whole instead. */
+static pa_status
+read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
+{
+    pa_data *d = c->d;
+    *done = 0;
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size < PARALLEL_MIN_BYTES)
+        return PA_OK;
+    uint64_t size = (uint64_t)sb.st_size;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return PA_OK;
+    uint64_t hdr_end = line_end_after(f, 0), mid = line_end_after(f, size / 2);
+    fclose(f);
+    if (!hdr_end || !mid || mid >= size || mid <= hdr_end)
+        return PA_OK;
+    int fallback = 0;
+    long last = 0;
+    pa_status st = pa_csv_read_range(path, 0, hdr_end, 0, 1, sink, &fallback, &last, c->err);
+    if (st != PA_OK || fallback || !c->header_done)
+        return fallback || !c->header_done ? PA_OK : st;
+    half h = { .path = path, .start = mid, .end = size };
+    if ((st = pa_data_new(&h.d2, d->model, c->err)) != PA_OK)
+        return st;
+    h.c2 = *c; /* the header's roles, shared read-only */
+    h.c2.d = h.d2;
+    h.c2.err = &h.err;
+    h.c2.rows_at_start = 0;
+    h.c2.last_period = PA_NONE;
+    memset(&h.c2.unit, 0, sizeof h.c2.unit);
+    memset(&h.c2.uname, 0, sizeof h.c2.uname);
+    memset(&h.c2.period, 0, sizeof h.c2.period);
+    memset(&h.c2.group, 0, sizeof h.c2.group);
+    memset(&h.c2.header, 0, sizeof h.c2.header);
+    h.c2.seen = pa_calloc(d->n_cols ? d->n_cols : 1, sizeof *h.c2.seen);
+    pthread_t th;
+    if (!h.c2.seen || pthread_create(&th, NULL, half_main, &h) != 0) {
+        pa_free(h.c2.seen);
+        pa_data_free(h.d2);
+        return PA_OK; /* one thread then */
+    }
+    int fb_a = 0;
+    long last_a = 0;
+    st = pa_csv_read_range(path, hdr_end, mid, last, 1, sink, &fb_a, &last_a, c->err);
+    pthread_join(th, NULL);
+    if (!fb_a && !h.fallback) {
+        *done = 1;
+        long offset = last_a - 1;
+        if (st == PA_OK && h.st != PA_OK) {
+            st = h.st;
+            if (c->err) {
+                *c->err = h.err;
+                if (c->err->line > 0 && strcmp(c->err->file, c->name) == 0)
+                    c->err->line += offset;
+            }
+        }
+        if (st == PA_OK)
+            st = merge_half(d, h.d2, c->file, offset, c->err);
+    } else {
+        st = PA_OK; /* read it whole */
+        d->n_rows = c->rows_at_start;
+    }
+    pa_free(h.c2.seen);
+    pa_free(h.c2.unit.s);
+    pa_free(h.c2.uname.s);
+    pa_free(h.c2.period.s);
+    pa_free(h.c2.group.s);
+    pa_data_free(h.d2);
+    return st;
+}
+
 static pa_status
 read_any(pa_data *d, const char *path, const char *bytes, size_t size, const char *name,
          pa_error *err)
@@ -381,17 +562,33 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         pa_free(fp);
         return pa_nomem(err);
     }
+    size_t units0 = d->units.n, periods0 = d->periods.n, groups0 = d->groups.n;
     file_ctx c = { .d = d, .err = err, .name = d->files.keys[fi], .file = (uint32_t)fi,
                    .file_period = fp, .rows_at_start = d->n_rows, .last_period = PA_NONE };
     pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
-    pa_status st = path ? pa_csv_read_file(path, &sink, err)
-                        : pa_csv_read_buffer(bytes, size, label, &sink, err);
+    int done = 0;
+    pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
+    if (st == PA_OK && !done) {
+        if (c.header_done)
+            on_reset(&c); /* a parallel attempt that gave up: start again */
+        st = path ? pa_csv_read_file(path, &sink, err)
+                  : pa_csv_read_buffer(bytes, size, label, &sink, err);
+    }
     if (st == PA_OK && !c.header_done)
         st = pa_fail(err, PA_ERR_DATA, c.name, 1, 0, "empty file: no header row");
     size_t rows = d->n_rows; /* a failed file adds nothing */
     on_reset(&c); /* frees the header state */
-    if (st == PA_OK)
+    if (st == PA_OK) {
         d->n_rows = rows;
+    } else { /* units and periods that only this file brought go too */
+        for (size_t u = units0; u < d->units.n; u++) {
+            pa_free(d->unit_names[u]);
+            d->unit_names[u] = NULL;
+        }
+        pa_strmap_truncate(&d->units, units0);
+        pa_strmap_truncate(&d->periods, periods0);
+        pa_strmap_truncate(&d->groups, groups0);
+    }
     pa_free(c.role);
     pa_free(c.unit.s);
     pa_free(c.uname.s);

@@ -53,6 +53,8 @@ void pa_strmap_free(pa_strmap *m);
 size_t pa_strmap_find(const pa_strmap *m, const char *key, size_t len);
 /* Index of key, adding it when new; PA_NONE when out of memory. */
 size_t pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added);
+/* Forget every key added after the first n (used to undo a file that failed). */
+void pa_strmap_truncate(pa_strmap *m, size_t n);
 
 /* ---- CSV reading (libcsv), UTF-8 or GB18030 ---- */
 typedef struct pa_csv_sink {
@@ -67,6 +69,12 @@ typedef struct pa_csv_sink {
 pa_status pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err);
 pa_status pa_csv_read_buffer(const char *bytes, size_t size, const char *name,
                              const pa_csv_sink *sink, pa_error *err);
+/* Bytes [start, end) of a file whose first line is `first_line` (UTF-8 only). *fallback is set
+ * when the range is not plain UTF-8, or (stop_at_quote) holds a quote character: then the
+ * caller must read the file as a whole. *last_line is the line after the range. */
+pa_status pa_csv_read_range(const char *path, uint64_t start, uint64_t end, long first_line,
+                            int stop_at_quote, const pa_csv_sink *sink, int *fallback,
+                            long *last_line, pa_error *err);
 
 /* ---- model ---- */
 typedef enum pa_norm {

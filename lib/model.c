@@ -21,6 +21,8 @@ typedef struct parse_ctx {
     long line;
     char raw[4096];     /* the current line as written, for columns */
     long too_long;
+    int max_line;
+    int index_seen;
     /* current section */
     sec_kind kind;
     size_t node;
@@ -491,6 +493,10 @@ begin_section(parse_ctx *c, const char *name)
     snprintf(c->section, sizeof c->section, "%s", name);
     c->kind = SEC_NONE;
     if (strcmp(name, "index") == 0) {
+        if (c->index_seen++) {
+            fail_at(c, 2, "[index] appears twice%s%s", "", "");
+            return;
+        }
         c->kind = SEC_INDEX;
         return;
     }
@@ -591,9 +597,17 @@ reader(char *str, int num, void *stream)
     c->raw[rl] = '\0';
     if (rl && c->raw[rl - 1] == '\r')
         c->raw[--rl] = '\0';
-    /* An inline comment is ';' or '#' after a blank, as in most INI dialects. */
+    /* An inline comment is ';' or '#' after a blank, as in most INI dialects; a whole-line
+     * comment is passed on empty, so that its length does not matter. */
     size_t keep = rl;
-    for (size_t i = 1; i < rl; i++)
+    {
+        size_t b = 0;
+        while (b < rl && (c->raw[b] == ' ' || c->raw[b] == '\t'))
+            b++;
+        if (b < rl && (c->raw[b] == ';' || c->raw[b] == '#'))
+            keep = 0;
+    }
+    for (size_t i = 1; i < keep; i++)
         if ((c->raw[i] == ';' || c->raw[i] == '#') && (c->raw[i - 1] == ' ' || c->raw[i - 1] == '\t')) {
             keep = i;
             break;
@@ -615,6 +629,7 @@ reader(char *str, int num, void *stream)
     }
     if (keep + 2 > (size_t)num || len >= sizeof c->raw - 1) {
         c->too_long = c->line;
+        c->max_line = num - 2;
         return NULL;
     }
     memcpy(str, c->raw, keep);
@@ -711,8 +726,9 @@ pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err
     pa_status st = c.st;
     if (st == PA_OK && c.too_long)
         st = pa_fail(err, PA_ERR_MODEL, m->file, c.too_long, 0,
-                     "line too long (at most %d bytes after removing comments)", 195);
-    else if (st == PA_OK && r > 0)
+                     "line too long (at most %d bytes after removing comments)", c.max_line);
+    else if (r > 0 && (st == PA_OK || (st == PA_ERR_MODEL && err && r < err->line)))
+        /* inih reads on after a syntax error: the first mistake is the one to report */
         st = pa_fail(err, PA_ERR_MODEL, m->file, r, 1,
                      "expected '[section]' or 'key = value'");
     else if (st == PA_OK && r < 0)

@@ -409,6 +409,23 @@ strmap_grow(pa_strmap *m)
     return 0;
 }
 
+void
+pa_strmap_truncate(pa_strmap *m, size_t n)
+{
+    if (n >= m->n)
+        return;
+    for (size_t k = n; k < m->n; k++)
+        pa_free(m->keys[k]);
+    m->n = n;
+    memset(m->slots, 0, m->n_slots * sizeof *m->slots);
+    for (size_t k = 0; k < n; k++) { /* no allocation: the slots are kept */
+        size_t i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (m->n_slots - 1);
+        while (m->slots[i])
+            i = (i + 1) & (m->n_slots - 1);
+        m->slots[i] = k + 1;
+    }
+}
+
 size_t
 pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added)
 {

@@ -1,0 +1,882 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of lib/data.c, compute.c, result.c and write.c on small inline CSVs: periods,
+ * missing values, column and row errors with their positions, denomination, sibling files,
+ * ranks, changes and the CSV/JSON writers. Expected numbers are worked out in comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "../testutil.h"
+
+#define REL 1e-12
+
+/* Two plain indicators, scores = values (a) and −values (b), index = their mean. */
+static const char model_ab[] = "[index]\n"
+                               "code = idx\n"
+                               "normalise = none\n"
+                               "[indicator a]\n"
+                               "[indicator b]\n"
+                               "direction = -1\n";
+
+static pa_model *
+model(const char *text)
+{
+    pa_model *m = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    pa_status st = pa_model_parse(&m, text, "t.ini", &e);
+    if (st != PA_OK)
+        print_error("%s:%ld:%ld: %s\n", e.file, e.line, e.column, e.text);
+    assert_int_equal(st, PA_OK);
+    return m;
+}
+
+static pa_data *
+data_new(const pa_model *m)
+{
+    pa_data *d = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_new(&d, m, &e), PA_OK);
+    assert_non_null(d);
+    return d;
+}
+
+static pa_status
+read_str(pa_data *d, const char *csv, const char *name, pa_error *e)
+{
+    memset(e, 0, sizeof *e);
+    return pa_data_read_buffer(d, csv, strlen(csv), name, e);
+}
+
+static void
+read_ok(pa_data *d, const char *csv, const char *name)
+{
+    pa_error e;
+    pa_status st = read_str(d, csv, name, &e);
+    if (st != PA_OK)
+        print_error("%s:%ld:%ld: %s\n", e.file, e.line, e.column, e.text);
+    assert_int_equal(st, PA_OK);
+}
+
+static pa_result *
+compute_ok(const pa_model *m, const pa_data *d)
+{
+    pa_result *r = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    pa_status st = pa_compute(&r, m, d, &e);
+    if (st != PA_OK)
+        print_error("%s:%ld:%ld: %s\n", e.file, e.line, e.column, e.text);
+    assert_int_equal(st, PA_OK);
+    assert_non_null(r);
+    return r;
+}
+
+/* Model + one CSV → result (freed by the caller with the model and data). */
+typedef struct fixture {
+    pa_model *m;
+    pa_data *d;
+    pa_result *r;
+} fixture;
+
+static fixture
+run(const char *model_text, const char *csv, const char *name)
+{
+    fixture f;
+    f.m = model(model_text);
+    f.d = data_new(f.m);
+    read_ok(f.d, csv, name);
+    f.r = compute_ok(f.m, f.d);
+    return f;
+}
+
+static void
+fixture_free(fixture *f)
+{
+    pa_result_free(f->r);
+    pa_data_free(f->d);
+    pa_model_free(f->m);
+}
+
+static size_t
+unit(const pa_result *r, const char *code)
+{
+    for (size_t u = 0; u < pa_result_unit_count(r); u++)
+        if (strcmp(pa_result_unit_code(r, u), code) == 0)
+            return u;
+    print_error("no unit '%s'\n", code);
+    fail();
+    return 0;
+}
+
+static size_t
+period(const pa_result *r, const char *p)
+{
+    size_t i = pa_result_period_find(r, p);
+    if (i == PA_NONE)
+        print_error("no period '%s'\n", p);
+    assert_true(i != PA_NONE);
+    return i;
+}
+
+static size_t
+nodei(const pa_result *r, const char *code)
+{
+    size_t i = pa_result_node_find(r, code);
+    assert_true(i != PA_NONE);
+    return i;
+}
+
+/* Expect a read failure with status, line, column and a piece of the message. */
+#define expect_read_error(m, csv, line, col, needle) \
+    expect_read_error_impl((m), (csv), (line), (col), (needle), __FILE__, __LINE__)
+
+static void
+expect_read_error_impl(const pa_model *m, const char *csv, long line, long col,
+                       const char *needle, const char *file, int at)
+{
+    pa_data *d = data_new(m);
+    pa_error e;
+    pa_status st = read_str(d, csv, "t.csv", &e);
+    if (st != PA_ERR_DATA || e.status != PA_ERR_DATA || e.line != line || e.column != col ||
+        strcmp(e.file, "t.csv") != 0 || (needle && !strstr(e.text, needle))) {
+        print_error("%s:%d: expected PA_ERR_DATA at t.csv:%ld:%ld with '%s'\n"
+                    "got status %d at %s:%ld:%ld: %s\n",
+                    file, at, line, col, needle ? needle : "", (int)st, e.file, e.line,
+                    e.column, e.text);
+        pa_data_free(d);
+        _fail(file, at);
+    }
+    assert_true(pa_data_row_count(d) == 0); /* a failed file adds no rows */
+    pa_data_free(d);
+}
+
+/* ---- periods ---- */
+
+static void
+test_period_from_year_column(void **state)
+{
+    (void)state;
+    fixture f = run(model_ab,
+                    "unit,year,a,b\n"
+                    "u1,2019,3,4\n"
+                    "u1,2018,1,2\n"
+                    "u2,2019,5,6\n",
+                    "whatever.csv");
+    assert_true(pa_data_row_count(f.d) == 3);
+    /* periods ascending whatever the row order */
+    assert_true(pa_result_period_count(f.r) == 2);
+    assert_string_equal(pa_result_period(f.r, 0), "2018");
+    assert_string_equal(pa_result_period(f.r, 1), "2019");
+    assert_true(pa_result_unit_count(f.r) == 2);
+    size_t a = nodei(f.r, "a");
+    assert_true(pa_result_value(f.r, unit(f.r, "u1"), 1, a) == 3);
+    assert_true(pa_result_value(f.r, unit(f.r, "u1"), 0, a) == 1);
+    /* u2 has no 2018 row: missing */
+    assert_true(isnan(pa_result_value(f.r, unit(f.r, "u2"), 0, a)));
+    fixture_free(&f);
+    /* "Period" (any case) works too, and numeric periods sort as numbers: 9 before 10 */
+    f = run(model_ab, "unit,Period,a,b\nu1,10,1,1\nu1,9,2,2\n", NULL);
+    assert_string_equal(pa_result_period(f.r, 0), "9");
+    assert_string_equal(pa_result_period(f.r, 1), "10");
+    fixture_free(&f);
+}
+
+static void
+test_period_from_file_name(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    pa_data *d = data_new(m);
+    read_ok(d, "unit,a,b\nu1,1,2\n", "some/dir/2019.csv");
+    read_ok(d, "unit,a,b\nu1,3,4\n", "2018.csv");
+    pa_result *r = compute_ok(m, d);
+    assert_true(pa_result_period_count(r) == 2);
+    assert_string_equal(pa_result_period(r, 0), "2018");
+    assert_string_equal(pa_result_period(r, 1), "2019");
+    assert_true(pa_result_value(r, 0, 1, nodei(r, "a")) == 1);
+    assert_true(pa_result_value(r, 0, 0, nodei(r, "a")) == 3);
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
+static void
+test_no_period(void **state)
+{
+    (void)state;
+    /* neither a year column nor a period file name: one period named "" */
+    fixture f = run(model_ab, "unit,a,b\nu1,1,2\nu2,3,4\n", "data/indicators.csv");
+    assert_true(pa_result_period_count(f.r) == 1);
+    assert_string_equal(pa_result_period(f.r, 0), "");
+    assert_true(pa_result_base_of(f.r, 0) == PA_NONE);
+    fixture_free(&f);
+    /* no name at all */
+    f = run(model_ab, "unit,a,b\nu1,1,2\n", NULL);
+    assert_string_equal(pa_result_period(f.r, 0), "");
+    fixture_free(&f);
+}
+
+/* ---- values ---- */
+
+static void
+test_missing_tokens(void **state)
+{
+    (void)state;
+    /* SPEC §2 tokens: empty, NA, N/A, -, — (U+2014), null; blanks around are allowed */
+    fixture f = run(model_ab,
+                    "unit,a,b\n"
+                    "u1,NA,1\n"
+                    "u2,,2\n"
+                    "u3,-,3\n"
+                    "u4,N/A,4\n"
+                    "u5,null,5\n"
+                    "u6,\xe2\x80\x94,6\n"
+                    "u7,7,7\n"
+                    "u8, NA ,8\n",
+                    "t.csv");
+    size_t a = nodei(f.r, "a"), b = nodei(f.r, "b");
+    const char *missing[] = { "u1", "u2", "u3", "u4", "u5", "u6", "u8" };
+    for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
+        size_t u = unit(f.r, missing[i]);
+        assert_true(isnan(pa_result_value(f.r, u, 0, a)));
+        assert_true(isnan(pa_result_score(f.r, u, 0, a)));
+        assert_true(pa_result_rank(f.r, u, 0, a) == 0); /* not ranked */
+    }
+    assert_true(pa_result_value(f.r, unit(f.r, "u7"), 0, a) == 7);
+    assert_true(pa_result_value(f.r, unit(f.r, "u6"), 0, b) == 6);
+    /* the index of u1 is b alone (a dropped out): −1 */
+    assert_close(pa_result_score(f.r, unit(f.r, "u1"), 0, nodei(f.r, "idx")), -1, REL);
+    fixture_free(&f);
+}
+
+static void
+test_unused_columns_ignored(void **state)
+{
+    (void)state;
+    /* "hello" and "free text" are not numbers, but nobody reads those columns */
+    fixture f = run(model_ab,
+                    "unit,extra,a,notes,b\n"
+                    "u1,hello,1,free text,2\n",
+                    "t.csv");
+    assert_true(pa_result_value(f.r, 0, 0, nodei(f.r, "a")) == 1);
+    assert_true(pa_result_value(f.r, 0, 0, nodei(f.r, "b")) == 2);
+    assert_string_equal(pa_result_unit_name(f.r, 0), "u1"); /* no name column: the code */
+    fixture_free(&f);
+}
+
+static void
+test_gb18030_file(void **state)
+{
+    (void)state;
+    /* "unit,name,a,b\nxz,香洲区,1,2\n" in GB18030: the name arrives as UTF-8 */
+    fixture f = run("[index]\nname_column = name\n[indicator a]\n[indicator b]\n",
+                    "unit,name,a,b\nxz,\xcf\xe3\xd6\xde\xc7\xf8,1,2\n", "t.csv");
+    assert_true(pa_result_unit_count(f.r) == 1);
+    assert_string_equal(pa_result_unit_code(f.r, 0), "xz");
+    assert_string_equal(pa_result_unit_name(f.r, 0), "香洲区");
+    fixture_free(&f);
+}
+
+/* ---- header and row errors ---- */
+
+static void
+test_missing_needed_column(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    /* b is missing: reported on the header line, naming the column */
+    expect_read_error(m, "unit,a\nu1,1\n", 1, 0, "'b'");
+    pa_model_free(m);
+    /* a denominator is needed too */
+    m = model("[index]\n[indicator a]\ndenominator = pop\n");
+    expect_read_error(m, "unit,a\nu1,1\n", 1, 0, "'pop'");
+    pa_model_free(m);
+    /* a name column the model names */
+    m = model("[index]\nname_column = name\n[indicator a]\n");
+    expect_read_error(m, "unit,a\nu1,1\n", 1, 0, "'name'");
+    pa_model_free(m);
+}
+
+static void
+test_duplicate_header(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    /* the second "a" is field 4 of line 1 */
+    expect_read_error(m, "unit,a,b,a\nu1,1,2,3\n", 1, 4, "'a'");
+    pa_model_free(m);
+}
+
+static void
+test_ragged_rows(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    /* line 3 has 2 fields under a 3-field header: it ends early after field 2 */
+    expect_read_error(m, "unit,a,b\nu1,1,2\nu2,1\n", 3, 2, "2 fields");
+    /* line 2 has a 4th field */
+    expect_read_error(m, "unit,a,b\nu1,1,2,3\n", 2, 4, "3");
+    pa_model_free(m);
+}
+
+static void
+test_text_in_number_column(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    /* field 3 (column b) of line 3 */
+    static const char *const bad[] = { "abc", "nan", "inf", "0x1F", "1,5", "12abc" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char csv[128];
+        snprintf(csv, sizeof csv, "unit,a,b\nu1,1,2\nu2,3,\"%s\"\n", bad[i]);
+        expect_read_error(m, csv, 3, 3, bad[i]);
+    }
+    expect_read_error(m, "unit,a,b\nu1,1,2\nu2,3,1e999\n", 3, 3, "range");
+    /* the message reads FILE:LINE:COLUMN: … */
+    pa_data *d = data_new(m);
+    pa_error e;
+    assert_int_equal(read_str(d, "unit,a,b\nu1,x,2\n", "data/2019.csv", &e), PA_ERR_DATA);
+    char buf[1024];
+    pa_error_format(&e, buf, sizeof buf);
+    assert_true(strncmp(buf, "data/2019.csv:2:2: ", 19) == 0);
+    assert_non_null(strstr(buf, "'x'"));
+    assert_non_null(strstr(buf, "'a'")); /* the column's name */
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
+static void
+test_empty_unit_and_period(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    expect_read_error(m, "unit,a,b\n,1,2\n", 2, 1, "unit");
+    expect_read_error(m, "unit,year,a,b\nu1,,1,2\n", 2, 0, "period");
+    pa_model_free(m);
+}
+
+static void
+test_duplicate_unit_period(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    pa_data *d = data_new(m);
+    /* u1 on lines 2 and 4 of the same period "" */
+    read_ok(d, "unit,a,b\nu1,1,2\nu2,3,4\nu1,5,6\n", "t.csv");
+    pa_result *r = (pa_result *)0x1;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_compute(&r, m, d, &e), PA_ERR_DATA);
+    assert_null(r);
+    assert_string_equal(e.file, "t.csv");
+    assert_int_equal(e.line, 4);
+    assert_non_null(strstr(e.text, "'u1'"));
+    assert_non_null(strstr(e.text, "t.csv:2"));
+    pa_data_free(d);
+    /* across two files of the same period */
+    d = data_new(m);
+    read_ok(d, "unit,a,b\nu1,1,2\n", "x/2019.csv");
+    read_ok(d, "unit,a,b\nu2,1,2\nu1,1,2\n", "y/2019.csv");
+    assert_int_equal(pa_compute(&r, m, d, &e), PA_ERR_DATA);
+    assert_string_equal(e.file, "y/2019.csv");
+    assert_int_equal(e.line, 3);
+    assert_non_null(strstr(e.text, "x/2019.csv:2"));
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
+static void
+test_empty_file(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    expect_read_error(m, "", 1, 0, "empty");
+    expect_read_error(m, "\n\n", 1, 0, "empty");
+    /* a header alone reads, but there is nothing to compute */
+    pa_data *d = data_new(m);
+    read_ok(d, "unit,a,b\n", "t.csv");
+    assert_true(pa_data_row_count(d) == 0);
+    pa_result *r = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_compute(&r, m, d, &e), PA_ERR_DATA);
+    assert_null(r);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
+/* Freed by the teardown, so that a failing assertion leaks nothing (valgrind setup). */
+static fixture held;
+
+static int
+free_held(void **state)
+{
+    (void)state;
+    fixture_free(&held);
+    memset(&held, 0, sizeof held);
+    return 0;
+}
+
+static void
+test_failed_read_adds_nothing(void **state)
+{
+    (void)state;
+    held.m = model(model_ab);
+    held.d = data_new(held.m);
+    read_ok(held.d, "unit,a,b\nu1,1,2\n", "2018.csv");
+    /* line 2 (new unit u9, new period 2019) is fine, line 3 is not: the file is refused as a
+     * whole, so neither u9 nor 2019 may appear afterwards */
+    pa_error e;
+    assert_int_equal(read_str(held.d, "unit,a,b\nu9,1,2\nu8,x,3\n", "2019.csv", &e),
+                     PA_ERR_DATA);
+    assert_int_equal(e.line, 3);
+    assert_true(pa_data_row_count(held.d) == 1);
+    held.r = compute_ok(held.m, held.d);
+    assert_true(pa_result_unit_count(held.r) == 1);
+    assert_true(pa_result_period_count(held.r) == 1);
+    assert_string_equal(pa_result_period(held.r, 0), "2018");
+}
+
+/* ---- denomination ---- */
+
+static const char model_den[] = "[index]\n"
+                                "code = idx\n"
+                                "normalise = none\n"
+                                "[indicator a]\n"
+                                "denominator = pop\n"
+                                "per = 10000\n"
+                                "[indicator b]\n";
+
+static void
+test_denominate(void **state)
+{
+    (void)state;
+    /* a / (pop / 10000): u1 50/(20000/10000) = 50/2 = 25; u2 30/(400000/10000) = 30/40 = 0.75;
+     * the raw value stays the value, the rate is the score (normalise = none);
+     * u3's population is missing: no rate */
+    fixture f = run(model_den,
+                    "unit,pop,a,b\n"
+                    "u1,20000,50,1\n"
+                    "u2,400000,30,1\n"
+                    "u3,NA,30,1\n",
+                    "t.csv");
+    size_t a = nodei(f.r, "a");
+    assert_true(pa_result_value(f.r, 0, 0, a) == 50);
+    assert_close(pa_result_score(f.r, 0, 0, a), 25, REL);
+    assert_true(pa_result_value(f.r, 1, 0, a) == 30);
+    assert_close(pa_result_score(f.r, 1, 0, a), 0.75, REL);
+    assert_true(pa_result_value(f.r, 2, 0, a) == 30);
+    assert_true(isnan(pa_result_score(f.r, 2, 0, a)));
+    /* b has no denominator: 1 */
+    assert_close(pa_result_score(f.r, 0, 0, nodei(f.r, "b")), 1, REL);
+    fixture_free(&f);
+    /* denominate = no: the denominator is neither applied nor needed */
+    f = run("[index]\ncode = idx\nnormalise = none\ndenominate = no\n"
+            "[indicator a]\ndenominator = pop\nper = 10000\n[indicator b]\n",
+            "unit,a,b\nu1,50,1\n", "t.csv");
+    assert_close(pa_result_score(f.r, 0, 0, nodei(f.r, "a")), 50, REL);
+    fixture_free(&f);
+}
+
+static void
+test_denominator_zero(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_den);
+    static const char *const csvs[] = { "unit,pop,a,b\nu1,20000,50,1\nu2,0,30,1\n",
+                                        "unit,pop,a,b\nu1,20000,50,1\nu2,-5,30,1\n" };
+    for (size_t i = 0; i < 2; i++) {
+        pa_data *d = data_new(m);
+        read_ok(d, csvs[i], "t.csv");
+        pa_result *r = NULL;
+        pa_error e;
+        memset(&e, 0, sizeof e);
+        /* u2's population (line 3) is 0 or below: it cannot divide */
+        assert_int_equal(pa_compute(&r, m, d, &e), PA_ERR_DATA);
+        assert_null(r);
+        assert_string_equal(e.file, "t.csv");
+        assert_int_equal(e.line, 3);
+        assert_non_null(strstr(e.text, "'pop'"));
+        assert_non_null(strstr(e.text, "'u2'"));
+        pa_data_free(d);
+    }
+    pa_model_free(m);
+}
+
+/* ---- sibling files ---- */
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void
+remove_file(const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    unlink(path);
+}
+
+static char sib_dir[4096];
+static const char *const sib_names[] = { "2017.csv", "2018.csv", "2019.csv", "2020.csv",
+                                         "notes.csv", "2016.txt" };
+
+static int
+remove_siblings(void **state)
+{
+    (void)state;
+    if (sib_dir[0]) {
+        for (size_t i = 0; i < sizeof sib_names / sizeof *sib_names; i++)
+            remove_file(sib_dir, sib_names[i]);
+        rmdir(sib_dir);
+        sib_dir[0] = '\0';
+    }
+    return 0;
+}
+
+static void
+test_siblings(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    char *dir = sib_dir;
+    snprintf(dir, sizeof sib_dir, "%s/pa_siblings_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "2017.csv", "unit,a,b\nu1,17,1\n");
+    write_file(dir, "2018.csv", "unit,a,b\nu1,18,1\n");
+    write_file(dir, "2019.csv", "unit,a,b\nu1,19,1\n");
+    write_file(dir, "2020.csv", "unit,a,b\nu1,20,1\n");  /* later: never brought in */
+    write_file(dir, "notes.csv", "these are notes\n");   /* not a period: would fail to read */
+    write_file(dir, "2016.txt", "unit,a,b\nu1,16,1\n");  /* another extension */
+    pa_model *m = model(model_ab);
+    char path[4200];
+
+    /* given 2019.csv: 2017, 2018 and 2019 */
+    pa_data *d = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    snprintf(path, sizeof path, "%s/2019.csv", dir);
+    pa_status st = pa_data_read_with_siblings(d, path, &e);
+    if (st != PA_OK)
+        print_error("%s:%ld: %s\n", e.file, e.line, e.text);
+    assert_int_equal(st, PA_OK);
+    assert_true(pa_data_row_count(d) == 3);
+    pa_result *r = compute_ok(m, d);
+    assert_true(pa_result_period_count(r) == 3);
+    assert_string_equal(pa_result_period(r, 0), "2017");
+    assert_string_equal(pa_result_period(r, 1), "2018");
+    assert_string_equal(pa_result_period(r, 2), "2019");
+    size_t a = nodei(r, "a");
+    assert_true(pa_result_value(r, 0, 0, a) == 17);
+    assert_true(pa_result_value(r, 0, 2, a) == 19);
+    /* 2019 is compared with 2018 by default: (19 − 18)/18·100 = 5.555…% */
+    assert_close(pa_result_value_change_pct(r, 0, 2, a), 100.0 / 18.0, REL);
+    pa_result_free(r);
+    pa_data_free(d);
+
+    /* given 2018.csv: 2017 and 2018 only */
+    d = data_new(m);
+    snprintf(path, sizeof path, "%s/2018.csv", dir);
+    assert_int_equal(pa_data_read_with_siblings(d, path, &e), PA_OK);
+    assert_true(pa_data_row_count(d) == 2);
+    r = compute_ok(m, d);
+    assert_true(pa_result_period_count(r) == 2);
+    assert_string_equal(pa_result_period(r, 0), "2017");
+    assert_string_equal(pa_result_period(r, 1), "2018");
+    pa_result_free(r);
+    pa_data_free(d);
+
+    /* a file not named after a period is read alone (and here fails: no column a) */
+    d = data_new(m);
+    snprintf(path, sizeof path, "%s/notes.csv", dir);
+    assert_int_equal(pa_data_read_with_siblings(d, path, &e), PA_ERR_DATA);
+    assert_string_equal(e.file, path);
+    pa_data_free(d);
+
+    /* a missing file */
+    d = data_new(m);
+    snprintf(path, sizeof path, "%s/2099.csv", dir);
+    assert_int_equal(pa_data_read_with_siblings(d, path, &e), PA_ERR_IO);
+    pa_data_free(d);
+
+    pa_model_free(m);
+}
+
+/* ---- ranks ---- */
+
+static void
+test_ranks(void **state)
+{
+    (void)state;
+    /* minmax over u1..u4 (ref excluded from statistics): min 0, max 10
+     * → u1 100, u2 100, u3 50, u4 0; ref (20) scores 200 but is not ranked.
+     * Ranks, 1 = best, ties share the minimum: u1 1, u2 1, u3 3, u4 4, ref 0 */
+    fixture f = run("[index]\n"
+                    "code = idx\n"
+                    "normalise = minmax\n"
+                    "scope = period\n"
+                    "reference_units = ref\n"
+                    "[indicator a]\n",
+                    "unit,a\nu1,10\nu2,10\nu3,5\nu4,0\nref,20\n", "t.csv");
+    static const char *const units[] = { "u1", "u2", "u3", "u4", "ref" };
+    static const double scores[] = { 100, 100, 50, 0, 200 };
+    static const long ranks[] = { 1, 1, 3, 4, 0 };
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = nodei(f.r, k ? "idx" : "a");
+        for (size_t i = 0; i < 5; i++) {
+            size_t u = unit(f.r, units[i]);
+            assert_close(pa_result_score(f.r, u, 0, n), scores[i], REL);
+            assert_int_equal(pa_result_rank(f.r, u, 0, n), ranks[i]);
+        }
+    }
+    /* out of range: no rank, no score */
+    assert_int_equal(pa_result_rank(f.r, 99, 0, 0), 0);
+    assert_true(isnan(pa_result_score(f.r, 0, 99, 0)));
+    fixture_free(&f);
+}
+
+/* ---- changes and base ---- */
+
+static void
+test_changes_and_base(void **state)
+{
+    (void)state;
+    /* u1: a = 4, 5, 6 and b = 2, 2, 1 in 2017, 2018, 2019; scores a = a, b = −b,
+     * idx = (a − b)/2 = 1, 1.5, 2.5. u2: a = 0 in 2018, 1 in 2019. */
+    fixture f = run(model_ab,
+                    "unit,year,a,b\n"
+                    "u1,2017,4,2\n"
+                    "u1,2018,5,2\n"
+                    "u1,2019,6,1\n"
+                    "u2,2018,0,1\n"
+                    "u2,2019,1,1\n",
+                    "t.csv");
+    pa_result *r = f.r;
+    size_t a = nodei(r, "a"), b = nodei(r, "b"), idx = nodei(r, "idx");
+    size_t u1 = unit(r, "u1"), u2 = unit(r, "u2");
+    size_t p17 = period(r, "2017"), p18 = period(r, "2018"), p19 = period(r, "2019");
+    assert_close(pa_result_score(r, u1, p19, idx), 2.5, REL);
+    /* default base: the previous period */
+    assert_true(pa_result_base_of(r, p19) == p18);
+    assert_true(pa_result_base_of(r, p18) == p17);
+    assert_true(pa_result_base_of(r, p17) == PA_NONE);
+    /* 2019 vs 2018, a: value (6 − 5)/5 = +20 %, score +1, +20 % */
+    assert_close(pa_result_value_change_pct(r, u1, p19, a), 20, REL);
+    assert_close(pa_result_score_change(r, u1, p19, a), 1, REL);
+    assert_close(pa_result_score_change_pct(r, u1, p19, a), 20, REL);
+    /* b: value (1 − 2)/2 = −50 %; score −1 − (−2) = +1, in percent of |−2|: +50 % */
+    assert_close(pa_result_value_change_pct(r, u1, p19, b), -50, REL);
+    assert_close(pa_result_score_change(r, u1, p19, b), 1, REL);
+    assert_close(pa_result_score_change_pct(r, u1, p19, b), 50, REL);
+    /* idx: no value; score 2.5 − 1.5 = 1, 1/1.5 = 66.666…% */
+    assert_true(isnan(pa_result_value_change_pct(r, u1, p19, idx)));
+    assert_close(pa_result_score_change(r, u1, p19, idx), 1, REL);
+    assert_close(pa_result_score_change_pct(r, u1, p19, idx), 200.0 / 3.0, REL);
+    /* the first period has nothing to compare with */
+    assert_true(isnan(pa_result_value_change_pct(r, u1, p17, a)));
+    assert_true(isnan(pa_result_score_change(r, u1, p17, a)));
+    /* u2: from 0 the percent change is undefined, the point change is 1 */
+    assert_true(isnan(pa_result_value_change_pct(r, u2, p19, a)));
+    assert_close(pa_result_score_change(r, u2, p19, a), 1, REL);
+    /* u2 has no 2017 row: 2018 vs 2017 undefined */
+    assert_true(isnan(pa_result_score_change(r, u2, p18, a)));
+
+    /* compare with 2017 instead */
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_result_set_base(r, "2017", &e), PA_OK);
+    assert_true(pa_result_base_of(r, p19) == p17);
+    assert_true(pa_result_base_of(r, p18) == p17);
+    assert_true(pa_result_base_of(r, p17) == PA_NONE);
+    /* 2019 vs 2017, a: (6 − 4)/4 = +50 %, score +2; 2018 vs 2017: (5 − 4)/4 = +25 % */
+    assert_close(pa_result_value_change_pct(r, u1, p19, a), 50, REL);
+    assert_close(pa_result_score_change(r, u1, p19, a), 2, REL);
+    assert_close(pa_result_value_change_pct(r, u1, p18, a), 25, REL);
+    /* idx 2019 vs 2017: 2.5 − 1 = 1.5, +150 % */
+    assert_close(pa_result_score_change(r, u1, p19, idx), 1.5, REL);
+    assert_close(pa_result_score_change_pct(r, u1, p19, idx), 150, REL);
+    assert_true(isnan(pa_result_value_change_pct(r, u1, p17, a)));
+    /* an unknown base period is refused and changes nothing */
+    assert_int_equal(pa_result_set_base(r, "1999", &e), PA_ERR_ARGUMENT);
+    assert_int_equal(e.status, PA_ERR_ARGUMENT);
+    assert_true(pa_result_base_of(r, p19) == p17);
+    /* NULL restores the previous period */
+    assert_int_equal(pa_result_set_base(r, NULL, &e), PA_OK);
+    assert_true(pa_result_base_of(r, p19) == p18);
+    assert_close(pa_result_value_change_pct(r, u1, p19, a), 20, REL);
+    fixture_free(&f);
+}
+
+/* ---- writers ---- */
+
+static const char model_w[] = "[index]\n"
+                              "code = idx\n"
+                              "name_column = name\n"
+                              "normalise = none\n"
+                              "bands = 50 good green;0 bad red\n"
+                              "[indicator a]\n"
+                              "label = A, the first\n";
+
+static const char csv_w[] = "unit,name,year,a\n"
+                            "u1,\"Zhuhai, city\",2018,40\n"
+                            "u1,\"Zhuhai, city\",2019,60\n"
+                            "u2,Two,2019,\n";
+
+static char *
+write_result(const pa_result *r, pa_format format, const pa_write_options *o, pa_status want)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_result_write(r, f, format, o, &e), want);
+    fclose(f);
+    return buf;
+}
+
+static void
+test_write_csv(void **state)
+{
+    (void)state;
+    fixture f = run(model_w, csv_w, "t.csv");
+    char *out = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
+    /* rows by unit, period, node (a, then idx). u1 2018: 40 → band bad (≥ 0), rank 1, no base;
+     * u1 2019: 60 → good, value (60 − 40)/40 = +50 %, score +20 = +50 %;
+     * u2: no 2018 row, a missing in 2019 → empty cells. Fields with a comma are quoted.
+     * The last column, flags, is empty: nothing imputed, treated or screened. */
+    const char *want =
+        "unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
+        "score_change,score_change_pct,flags\n"
+        "u1,\"Zhuhai, city\",2018,a,\"A, the first\",1,40,40,1,bad,,,,\n"
+        "u1,\"Zhuhai, city\",2018,idx,idx,2,,40,1,bad,,,,\n"
+        "u1,\"Zhuhai, city\",2019,a,\"A, the first\",1,60,60,1,good,50,20,50,\n"
+        "u1,\"Zhuhai, city\",2019,idx,idx,2,,60,1,good,,20,50,\n"
+        "u2,Two,2018,a,\"A, the first\",1,,,,,,,,\n"
+        "u2,Two,2018,idx,idx,2,,,,,,,,\n"
+        "u2,Two,2019,a,\"A, the first\",1,,,,,,,,\n"
+        "u2,Two,2019,idx,idx,2,,,,,,,,\n";
+    /* the header starts with exactly the columns of the contract, in this order */
+    static const char contract[] = "unit,name,period,node,label,level,value,score,rank,band,"
+                                   "value_change_pct,score_change,score_change_pct";
+    assert_true(strncmp(out, contract, sizeof contract - 1) == 0);
+    assert_true(out[sizeof contract - 1] == '\n' || out[sizeof contract - 1] == ',');
+    assert_string_equal(out, want);
+    free(out);
+    /* only 2019 and the index */
+    const char *const nodes[] = { "idx" };
+    pa_write_options o = { .period = "2019", .nodes = nodes, .n_nodes = 1 };
+    out = write_result(f.r, PA_FORMAT_CSV, &o, PA_OK);
+    assert_string_equal(out, "unit,name,period,node,label,level,value,score,rank,band,"
+                             "value_change_pct,score_change,score_change_pct,flags\n"
+                             "u1,\"Zhuhai, city\",2019,idx,idx,2,,60,1,good,,20,50,\n"
+                             "u2,Two,2019,idx,idx,2,,,,,,,,\n");
+    free(out);
+    /* unknown period or node: refused, nothing written */
+    pa_write_options bad_p = { .period = "2000" };
+    out = write_result(f.r, PA_FORMAT_CSV, &bad_p, PA_ERR_ARGUMENT);
+    assert_string_equal(out, "");
+    free(out);
+    const char *const bad_nodes[] = { "nope" };
+    pa_write_options bad_n = { .nodes = bad_nodes, .n_nodes = 1 };
+    out = write_result(f.r, PA_FORMAT_CSV, &bad_n, PA_ERR_ARGUMENT);
+    assert_string_equal(out, "");
+    free(out);
+    fixture_free(&f);
+}
+
+static void
+test_write_csv_quotes(void **state)
+{
+    (void)state;
+    /* a quote inside a field is doubled; a unit code with a comma is quoted */
+    fixture f = run("[index]\ncode = idx\nname_column = name\nnormalise = none\n[indicator a]\n",
+                    "unit,name,a\n\"u,1\",\"say \"\"hi\"\"\",1\n", "t.csv");
+    char *out = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
+    assert_non_null(strstr(out, "\n\"u,1\",\"say \"\"hi\"\"\",,a,a,1,1,1,1,,,,,\n"));
+    free(out);
+    fixture_free(&f);
+}
+
+static void
+test_write_json(void **state)
+{
+    (void)state;
+    fixture f = run(model_w, csv_w, "t.csv");
+    char *out = write_result(f.r, PA_FORMAT_JSON, NULL, PA_OK);
+    /* missing numbers and absent ranks, bands and changes are null */
+    assert_non_null(strstr(out, "{\"unit\": \"u2\", \"period\": \"2019\", \"node\": \"a\", "
+                                "\"level\": 1, \"value\": null, \"score\": null, \"rank\": null, "
+                                "\"band\": null, \"colour\": null, \"value_change_pct\": null, "
+                                "\"score_change\": null, \"score_change_pct\": null, \"flags\": []}"));
+    /* the index has no value */
+    assert_non_null(strstr(out, "{\"unit\": \"u1\", \"period\": \"2019\", \"node\": \"idx\", "
+                                "\"level\": 2, \"value\": null, \"score\": 60, \"rank\": 1, "
+                                "\"band\": \"good\", \"colour\": \"green\", "
+                                "\"value_change_pct\": null, \"score_change\": 20, "
+                                "\"score_change_pct\": 50, \"flags\": []}"));
+    assert_non_null(strstr(out, "{\"unit\": \"u1\", \"period\": \"2019\", \"node\": \"a\", "
+                                "\"level\": 1, \"value\": 60, \"score\": 60, \"rank\": 1, "
+                                "\"band\": \"good\", \"colour\": \"green\", "
+                                "\"value_change_pct\": 50, \"score_change\": 20, "
+                                "\"score_change_pct\": 50, \"flags\": []}"));
+    /* coverage by period: u1 has both indicators (1 of 1) in 2018 and 2019; u2 has no 2018
+     * row (null) and a missing a in 2019 (0) */
+    assert_non_null(strstr(out, "{\"code\": \"u1\", \"name\": \"Zhuhai, city\", "
+                                "\"ranked\": true, \"coverage\": [1, 1]}"));
+    assert_non_null(strstr(out, "{\"code\": \"u2\", \"name\": \"Two\", "
+                                "\"ranked\": true, \"coverage\": [null, 0]}"));
+    assert_non_null(strstr(out, "\"periods\": [\"2018\", \"2019\"]"));
+    /* no non-JSON numbers */
+    assert_null(strstr(out, "nan"));
+    assert_null(strstr(out, "inf"));
+    free(out);
+    fixture_free(&f);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_period_from_year_column),
+        cmocka_unit_test(test_period_from_file_name),
+        cmocka_unit_test(test_no_period),
+        cmocka_unit_test(test_missing_tokens),
+        cmocka_unit_test(test_unused_columns_ignored),
+        cmocka_unit_test(test_gb18030_file),
+        cmocka_unit_test(test_missing_needed_column),
+        cmocka_unit_test(test_duplicate_header),
+        cmocka_unit_test(test_ragged_rows),
+        cmocka_unit_test(test_text_in_number_column),
+        cmocka_unit_test(test_empty_unit_and_period),
+        cmocka_unit_test(test_duplicate_unit_period),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test_teardown(test_failed_read_adds_nothing, free_held),
+        cmocka_unit_test(test_denominate),
+        cmocka_unit_test(test_denominator_zero),
+        cmocka_unit_test_teardown(test_siblings, remove_siblings),
+        cmocka_unit_test(test_ranks),
+        cmocka_unit_test(test_changes_and_base),
+        cmocka_unit_test(test_write_csv),
+        cmocka_unit_test(test_write_csv_quotes),
+        cmocka_unit_test(test_write_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of lib/util.c: strict numbers, missing tokens, shortest round-trip formatting,
+ * period names and the string map. Every expectation is worked out in a comment. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../testutil.h"
+
+/* Parse a NUL-terminated string with pa_parse_number. */
+static int
+parse(const char *s, double *out)
+{
+    return pa_parse_number(s, strlen(s), out);
+}
+
+static void
+test_parse_number_accepts(void **state)
+{
+    (void)state;
+    double v = 0;
+    assert_int_equal(parse("12", &v), 0);
+    assert_true(v == 12.0);
+    assert_int_equal(parse("-3.5", &v), 0);
+    assert_true(v == -3.5);
+    assert_int_equal(parse("1e3", &v), 0); /* 1·10³ */
+    assert_true(v == 1000.0);
+    assert_int_equal(parse(" 7 ", &v), 0); /* surrounding blanks are allowed */
+    assert_true(v == 7.0);
+    assert_int_equal(parse("\t8\t", &v), 0); /* tabs are blanks too */
+    assert_true(v == 8.0);
+    assert_int_equal(parse("+5", &v), 0);
+    assert_true(v == 5.0);
+    assert_int_equal(parse(".25", &v), 0); /* digits after the point only */
+    assert_true(v == 0.25);
+    assert_int_equal(parse("2.5E-2", &v), 0); /* 2.5/100 */
+    assert_true(v == 0.025);
+    /* the length is honoured: "123" with len 2 is 12 */
+    assert_int_equal(pa_parse_number("123", 2, &v), 0);
+    assert_true(v == 12.0);
+    /* underflow to 0 is not an error (only overflow is out of range) */
+    assert_int_equal(parse("1e-400", &v), 0);
+    assert_true(v == 0.0);
+}
+
+static void
+test_parse_number_rejects(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "nan", "NaN", "inf", "-inf", "Infinity", "0x10", "0X1F",
+                                       "1,5", "12abc", "", "   ", "1e", "1e+", ".", "-", "+",
+                                       "1.2.3", "1 2", "e5", "--1", "١٢" /* Arabic digits */ };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        double v = 42.0;
+        int r = parse(bad[i], &v);
+        if (r != -1)
+            print_error("'%s' gave %d\n", bad[i], r);
+        assert_int_equal(r, -1);
+        assert_true(v == 42.0); /* *out untouched on failure */
+    }
+}
+
+static void
+test_parse_number_overflow(void **state)
+{
+    (void)state;
+    double v = 42.0;
+    /* 1e400 > DBL_MAX ≈ 1.8e308: out of range, -2, not -1 (it is a number) */
+    assert_int_equal(parse("1e400", &v), -2);
+    assert_int_equal(parse("-1e400", &v), -2);
+    assert_true(v == 42.0);
+    /* DBL_MAX itself is fine */
+    assert_int_equal(parse("1.7976931348623157e308", &v), 0);
+    assert_true(v == 1.7976931348623157e308);
+}
+
+static void
+test_is_missing(void **state)
+{
+    (void)state;
+    /* SPEC §2: empty, NA, N/A, -, — (U+2014, UTF-8 E2 80 94), null */
+    static const char *const missing[] = { "", "NA", "N/A", "-", "\xe2\x80\x94", "null",
+                                           " NA ", "  ", "\tnull" };
+    for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
+        if (!pa_is_missing(missing[i], strlen(missing[i])))
+            print_error("'%s' should be missing\n", missing[i]);
+        assert_true(pa_is_missing(missing[i], strlen(missing[i])));
+    }
+    /* numbers, words and look-alikes are not missing tokens: "nan" must be an error later,
+     * "–" is an en dash (U+2013), "--" is two hyphens */
+    static const char *const present[] = { "0", "1", "-1", "nan", "NaN", "none", "NAN", "--",
+                                           "\xe2\x80\x93", "N", "A", "nul", "nulls", "NA1",
+                                           "x" };
+    for (size_t i = 0; i < sizeof present / sizeof *present; i++) {
+        if (pa_is_missing(present[i], strlen(present[i])))
+            print_error("'%s' should not be missing\n", present[i]);
+        assert_false(pa_is_missing(present[i], strlen(present[i])));
+    }
+    /* the length is honoured: "NAB" with len 2 is "NA" */
+    assert_true(pa_is_missing("NAB", 2));
+    assert_false(pa_is_missing("NAB", 3));
+}
+
+/* Format and return a static copy (test helper). */
+static const char *
+fmt(double v)
+{
+    static char buf[64];
+    int n = pa_format_number(v, buf, 32); /* the documented minimum size */
+    assert_int_equal(n, (int)strlen(buf));
+    return buf;
+}
+
+static void
+test_format_number_exact(void **state)
+{
+    (void)state;
+    assert_string_equal(fmt(0.1), "0.1");
+    assert_string_equal(fmt(18500), "18500"); /* counts stay plain, not 1.85e+04 */
+    assert_string_equal(fmt(-2.5), "-2.5");
+    assert_string_equal(fmt(0.0), "0");
+    assert_string_equal(fmt(-0.0), "0"); /* no "-0" */
+    assert_string_equal(fmt(100), "100");
+    assert_string_equal(fmt(1e-300), "1e-300");
+    /* 0.1 + 0.2 is 0.30000000000000004440…: 17 significant digits are needed */
+    assert_string_equal(fmt(0.1 + 0.2), "0.30000000000000004");
+    assert_string_equal(fmt(371.7), "371.7");
+    /* every output reads back to the same double */
+    double third = 1.0 / 3.0;
+    assert_true(strtod(fmt(third), NULL) == third);
+    assert_true(strtod(fmt(1e-300), NULL) == 1e-300);
+    assert_true(strtod(fmt(5e-324), NULL) == 5e-324); /* smallest subnormal */
+    assert_true(strtod(fmt(1.7976931348623157e308), NULL) == 1.7976931348623157e308);
+    assert_true(strtod(fmt(1e16), NULL) == 1e16);
+    assert_true(strtod(fmt(-1.234e-5), NULL) == -1.234e-5);
+}
+
+static uint64_t
+xorshift(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+static void
+test_format_number_random_roundtrip(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 200000; i++) {
+        uint64_t bits = xorshift(&seed);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v))
+            continue;
+        char buf[64];
+        memset(buf, 'x', sizeof buf);
+        int n = pa_format_number(v, buf, 32);
+        assert_true(n > 0 && n < 32); /* fits the documented 32 bytes */
+        double back = strtod(buf, NULL);
+        if (!(back == v))
+            print_error("%.17g formatted as '%s'\n", v, buf);
+        assert_true(back == v);
+    }
+}
+
+static void
+test_format_number_shortest(void **state)
+{
+    (void)state;
+    /* k/1000 for random k: the shortest text is "%.3f" with trailing zeros (and point)
+     * removed, e.g. 123456/1000 → "123.456", 120/1000 → "0.12", 5000/1000 → "5"; a text with
+     * fewer decimals is ≥ 0.0005 away, far more than one ulp below 1e6. */
+    uint64_t seed = 12345;
+    for (int i = 0; i < 20000; i++) {
+        long k = (long)(xorshift(&seed) % 1000000000ULL) + 1;
+        double v = (double)k / 1000.0;
+        char want[64];
+        snprintf(want, sizeof want, "%.3f", v);
+        char *e = want + strlen(want) - 1;
+        while (*e == '0')
+            *e-- = '\0';
+        if (*e == '.')
+            *e = '\0';
+        assert_string_equal(fmt(v), want);
+        char neg[66];
+        snprintf(neg, sizeof neg, "-%s", want);
+        assert_string_equal(fmt(-v), neg);
+    }
+}
+
+static void
+test_period_cmp(void **state)
+{
+    (void)state;
+    assert_true(pa_period_cmp("2019", "2018") > 0);
+    assert_true(pa_period_cmp("2018", "2019") < 0);
+    assert_int_equal(pa_period_cmp("2019", "2019"), 0);
+    /* numerically: 9 < 10 although "9" > "10" as bytes */
+    assert_true(pa_period_cmp("9", "10") < 0);
+    assert_true(pa_period_cmp("10", "9") > 0);
+    /* not numbers: as bytes, so zero-padded months order right */
+    assert_true(pa_period_cmp("2019-03", "2019-11") < 0);
+    assert_true(pa_period_cmp("2019Q2", "2019Q1") > 0);
+    assert_true(pa_period_cmp("a", "b") < 0);
+    assert_int_equal(pa_period_cmp("", ""), 0);
+}
+
+static void
+test_is_period_name(void **state)
+{
+    (void)state;
+    static const char *const yes[] = { "2019", "2019-03", "2019Q1", "2019_12", "7" };
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        assert_true(pa_is_period_name(yes[i], strlen(yes[i])));
+    static const char *const no[] = { "", "notes", "data2019", "2019 data", "2019.5", "Q1",
+                                      "-2019", "2019a" };
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        if (pa_is_period_name(no[i], strlen(no[i])))
+            print_error("'%s' should not be a period name\n", no[i]);
+        assert_false(pa_is_period_name(no[i], strlen(no[i])));
+    }
+    /* the stem of "2019.csv" (len 4) is a period */
+    assert_true(pa_is_period_name("2019.csv", 4));
+    assert_false(pa_is_period_name("2019.csv", 8));
+}
+
+static void
+test_strmap_basic(void **state)
+{
+    (void)state;
+    pa_strmap m;
+    memset(&m, 0, sizeof m);
+    /* finding in an empty map is safe */
+    assert_true(pa_strmap_find(&m, "a", 1) == PA_NONE);
+    int added = -1;
+    assert_true(pa_strmap_intern(&m, "a", 1, &added) == 0);
+    assert_int_equal(added, 1);
+    assert_true(pa_strmap_intern(&m, "bc", 2, &added) == 1);
+    assert_int_equal(added, 1);
+    assert_true(pa_strmap_intern(&m, "a", 1, &added) == 0); /* again: same index, not added */
+    assert_int_equal(added, 0);
+    assert_true(pa_strmap_intern(&m, "", 0, &added) == 2); /* the empty key is a key */
+    assert_int_equal(added, 1);
+    assert_true(m.n == 3);
+    assert_true(pa_strmap_find(&m, "bc", 2) == 1);
+    assert_true(pa_strmap_find(&m, "", 0) == 2);
+    assert_true(pa_strmap_find(&m, "c", 1) == PA_NONE);
+    /* a prefix of a key is another key: "b" is not "bc" */
+    assert_true(pa_strmap_find(&m, "b", 1) == PA_NONE);
+    /* the length is honoured: "abc" with len 1 is "a" */
+    assert_true(pa_strmap_find(&m, "abc", 1) == 0);
+    assert_true(pa_strmap_intern(&m, "bcd", 2, NULL) == 1);
+    assert_string_equal(m.keys[1], "bc");
+    /* keys are copies */
+    char tmp[4] = "xyz";
+    size_t k = pa_strmap_intern(&m, tmp, 3, NULL);
+    tmp[0] = 'q';
+    assert_true(pa_strmap_find(&m, "xyz", 3) == k);
+    pa_strmap_free(&m);
+    assert_true(m.n == 0 && m.keys == NULL && m.slots == NULL);
+    pa_strmap_free(&m); /* twice is harmless */
+    pa_strmap_free(NULL);
+}
+
+static void
+test_strmap_growth(void **state)
+{
+    (void)state;
+    pa_strmap m;
+    memset(&m, 0, sizeof m);
+    enum { N = 5000 }; /* well past 1000 keys: several rehashes (64 → 16384 slots) */
+    char key[32];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(key, sizeof key, "unit%zu", i);
+        int added = 0;
+        assert_true(pa_strmap_intern(&m, key, strlen(key), &added) == i);
+        assert_int_equal(added, 1);
+    }
+    assert_true(m.n == N);
+    /* load factor stays at most 1/2 and the table is a power of two */
+    assert_true(m.n_slots >= 2 * N);
+    assert_true((m.n_slots & (m.n_slots - 1)) == 0);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(key, sizeof key, "unit%zu", i);
+        assert_true(pa_strmap_find(&m, key, strlen(key)) == i);
+        assert_string_equal(m.keys[i], key);
+        int added = 1;
+        assert_true(pa_strmap_intern(&m, key, strlen(key), &added) == i);
+        assert_int_equal(added, 0);
+    }
+    assert_true(pa_strmap_find(&m, "unit5000", 8) == PA_NONE);
+    assert_true(m.n == N);
+    pa_strmap_free(&m);
+}
+
+static void
+test_strmap_out_of_memory(void **state)
+{
+    (void)state;
+    pa_strmap m;
+    memset(&m, 0, sizeof m);
+    /* fail the first allocation (the slot table): PA_NONE, map still empty and usable */
+    pa__alloc_fail_at(1);
+    int added = -1;
+    assert_true(pa_strmap_intern(&m, "a", 1, &added) == PA_NONE);
+    pa__alloc_fail_at(0);
+    assert_int_equal(added, 0);
+    assert_true(m.n == 0);
+    assert_true(pa_strmap_find(&m, "a", 1) == PA_NONE);
+    assert_true(pa_strmap_intern(&m, "a", 1, &added) == 0);
+    assert_int_equal(added, 1);
+    pa_strmap_free(&m);
+}
+
+static void
+test_error_format(void **state)
+{
+    (void)state;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    char buf[700];
+    /* pa_fail fills every field */
+    assert_int_equal(pa_fail(&e, PA_ERR_DATA, "a.csv", 3, 2, "bad %s", "x"), PA_ERR_DATA);
+    assert_int_equal(e.status, PA_ERR_DATA);
+    assert_string_equal(e.file, "a.csv");
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 2);
+    assert_string_equal(e.text, "bad x");
+    /* "FILE:LINE:COLUMN: text", absent parts left out */
+    pa_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "a.csv:3:2: bad x");
+    e.column = 0;
+    pa_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "a.csv:3: bad x");
+    e.line = 0;
+    pa_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "a.csv: bad x");
+    e.file[0] = '\0';
+    int n = pa_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "bad x");
+    assert_int_equal(n, 5);
+    /* like snprintf: the length it needed even when truncated */
+    pa_fail(&e, PA_ERR_DATA, "a.csv", 3, 2, "bad x");
+    assert_int_equal(pa_error_format(&e, buf, 4), (int)strlen("a.csv:3:2: bad x"));
+    assert_string_equal(buf, "a.c");
+    /* a NULL error struct is accepted by pa_fail */
+    assert_int_equal(pa_fail(NULL, PA_ERR_MODEL, NULL, 0, 0, "x"), PA_ERR_MODEL);
+    assert_string_equal(pa_strerror(PA_OK), "success");
+    assert_string_equal(pa_strerror(PA_ERR_NOMEM), "out of memory");
+    assert_non_null(pa_strerror((pa_status)99));
+    assert_non_null(pa_version());
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_number_accepts),
+        cmocka_unit_test(test_parse_number_rejects),
+        cmocka_unit_test(test_parse_number_overflow),
+        cmocka_unit_test(test_is_missing),
+        cmocka_unit_test(test_format_number_exact),
+        cmocka_unit_test(test_format_number_random_roundtrip),
+        cmocka_unit_test(test_format_number_shortest),
+        cmocka_unit_test(test_period_cmp),
+        cmocka_unit_test(test_is_period_name),
+        cmocka_unit_test(test_strmap_basic),
+        cmocka_unit_test(test_strmap_growth),
+        cmocka_unit_test(test_strmap_out_of_memory),
+        cmocka_unit_test(test_error_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
