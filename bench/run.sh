@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The grid benchmark: the same job by libpingan, pandas and DuckDB, whole processes, on a
+# deterministic panel (bench/gen.py). Checks that the three agree before it reports a time.
+#   sh bench/run.sh            200,000 cells x 10 years, and 20,000 cells
+#   sh bench/run.sh --large    also 2,000,000 cells x 10 years (about 850 MB of CSV)
+# Needs python3-pandas (apt) and the npm package @duckdb/node-api (installed into
+# bench/node_modules on first use); both are set up here when missing.
+set -eu
+cd "$(dirname "$0")/.."
+sizes="20000 200000"
+[ "${1:-}" = "--large" ] && sizes="$sizes 2000000"
+work=${BENCH_DIR:-/tmp/pingan-bench}
+mkdir -p "$work"
+
+sh scripts/setup.sh >/dev/null
+PY=/usr/bin/python3 # Debian's, where python3-pandas lives
+if ! "$PY" -c 'import pandas' 2>/dev/null; then
+    apt-get install -y -qq python3-pandas >/dev/null
+fi
+if ! command -v node >/dev/null; then
+    apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ ! -d bench/node_modules/@duckdb/node-api ]; then
+    (cd bench && npm install --no-audit --no-fund --silent @duckdb/node-api@1.5.6-r.1 >/dev/null)
+fi
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+
+measure() { # label, command...: prints "seconds max_rss_kb"
+    label=$1; shift
+    /usr/bin/time -f "%e %M" -o "$work/time.$label" "$@" >/dev/null
+    cat "$work/time.$label"
+}
+
+printf '%-9s %-10s %10s %10s %10s %10s\n' cells tool seconds "peak MB" "x slower" "MB/s csv"
+for cells in $sizes; do
+    csv="$work/panel-$cells.csv"
+    [ -f "$csv" ] || "$PY" bench/gen.py "$cells" > "$csv"
+    mb=$(du -m "$csv" | cut -f1)
+    set -- $(measure pingan ./build/tools/pingan-index -c bench/grid.ini -f csv --node index \
+        -o "$work/out-pingan.csv" "$csv")
+    t_p=$1; m_p=$2
+    set -- $(measure pandas "$PY" bench/pandas_job.py "$csv" "$work/out-pandas.csv")
+    t_pd=$1; m_pd=$2
+    set -- $(measure duckdb node bench/duckdb_job.mjs "$csv" "$work/out-duckdb.csv")
+    t_dk=$1; m_dk=$2
+    "$PY" bench/compare.py "$work/out-pingan.csv" "$work/out-pandas.csv" "$work/out-duckdb.csv"
+    for row in "libpingan $t_p $m_p" "pandas $t_pd $m_pd" "duckdb $t_dk $m_dk"; do
+        set -- $row
+        printf '%-9s %-10s %10s %10d %10.1f %10.0f\n' "$cells" "$1" "$2" $(($3 / 1024)) \
+            "$(echo "$2 $t_p" | awk '{print $1 / $2}')" "$(echo "$mb $2" | awk '{print $1 / $2}')"
+    done
+done
