@@ -156,20 +156,26 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         r->node_labels[k] = pa_strdup(nd->label ? nd->label : nd->code);
         r->node_units[k] = pa_strdup(nd->measure ? nd->measure : "");
         r->node_level[k] = nd->level;
-        r->node_weight[k] = 1;
-        if (nd->parent != PA_NONE) {
-            const pa_node *par = &m->nodes[nd->parent];
-            double sw = 0;
-            for (size_t ch = 0; ch < par->n_children; ch++)
-                sw += m->nodes[par->children[ch]].weight;
-            r->node_weight[k] = nd->weight / sw;
-        }
+        r->node_weight[k] = nd->parent == PA_NONE ? 1 : nd->weight;
         r->node_parent[k] = nd->parent == PA_NONE ? PA_NONE : pos[nd->parent];
         if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
             pa_free(pos);
             return pa_nomem(err);
         }
     }
+    /* weights as shares of their siblings' sum */
+    double *sum = pa_calloc(r->nn, sizeof *sum);
+    if (!sum) {
+        pa_free(pos);
+        return pa_nomem(err);
+    }
+    for (size_t k = 0; k < m->n_nodes; k++)
+        if (r->node_parent[k] != PA_NONE)
+            sum[r->node_parent[k]] += r->node_weight[k];
+    for (size_t k = 0; k < m->n_nodes; k++)
+        if (r->node_parent[k] != PA_NONE)
+            r->node_weight[k] /= sum[r->node_parent[k]];
+    pa_free(sum);
     pa_free(pos);
     r->n_bands = m->n_bands;
     for (size_t b = 0; b < m->n_bands; b++) {

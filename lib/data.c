@@ -37,10 +37,7 @@ typedef struct file_ctx {
 size_t
 pa_data_col(const pa_data *d, const char *name)
 {
-    for (size_t j = 0; j < d->n_cols; j++)
-        if (strcmp(d->col_names[j], name) == 0)
-            return j;
-    return PA_NONE;
+    return pa_strmap_find(&d->colmap, name, strlen(name));
 }
 
 static int
@@ -54,6 +51,10 @@ add_col(pa_data *d, const char *name)
     d->col_names = names;
     if (!(names[d->n_cols] = pa_strdup(name)))
         return 0;
+    if (pa_strmap_intern(&d->colmap, name, strlen(name), NULL) == PA_NONE) {
+        pa_free(names[d->n_cols]);
+        return 0;
+    }
     d->n_cols++;
     return 1;
 }
@@ -111,6 +112,7 @@ pa_data_free(pa_data *d)
     pa_strmap_free(&d->periods);
     pa_strmap_free(&d->files);
     pa_strmap_free(&d->groups);
+    pa_strmap_free(&d->colmap);
     pa_free(d->row_group);
     pa_free(d->row_unit);
     pa_free(d->row_period);
@@ -182,10 +184,11 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
                  : ((len == 4 && !strncasecmp(s, "year", 4)) ||
                     (len == 6 && !strncasecmp(s, "period", 6))))
         r = ROLE_PERIOD, c->has_period = 1;
-    else
-        for (size_t j = 0; j < d->n_cols; j++)
-            if (strlen(d->col_names[j]) == len && !memcmp(d->col_names[j], s, len))
-                r = (int)j;
+    else {
+        size_t j = pa_strmap_find(&d->colmap, s, len);
+        if (j != PA_NONE)
+            r = (int)j;
+    }
     c->role[col] = r;
     return PA_OK;
 }

@@ -180,11 +180,14 @@ struct pa_model {
     double min_coverage;        /* screening: least share of indicators present */
     pa_penalty *penalties; size_t n_penalties;
     char **reference_units; size_t n_reference_units;
+    pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
 };
 
 pa_status pa_model_finish(pa_model *m, pa_error *err);
 pa_status pa_meta_read(pa_model *m, const char *path, pa_error *err);
 size_t pa_model_find(const pa_model *m, const char *code);
+/* Rename the top node (keeps the code map right); 0 when out of memory. */
+int pa_model_rename_top(pa_model *m, const char *code);
 pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
 
 /* ---- data ---- */
@@ -192,6 +195,7 @@ struct pa_data {
     const pa_model *model;
     size_t n_cols;              /* numeric columns the model needs */
     char **col_names;
+    pa_strmap colmap;           /* column name → index */
     double **cols;              /* [n_cols][cap] */
     uint32_t *row_group;        /* impute_group value of each row (UINT32_MAX: none) */
     pa_strmap groups;

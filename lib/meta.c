@@ -106,13 +106,10 @@ meta_row(void *user, long line, long ncols)
             goto out;
         }
         if (strcmp(nd->code, "index") == 0) {
-            char *dup = pa_strdup(code);
-            if (!dup) {
+            if (!pa_model_rename_top(m, code)) {
                 st = pa_nomem(c->err);
                 goto out;
             }
-            pa_free(nd->code);
-            nd->code = dup;
         } else if (strcmp(nd->code, code) != 0) {
             st = pa_fail(c->err, PA_ERR_MODEL, c->path, line, c->cell_col[M_CODE],
                          "top node '%s' differs from the model's code '%s'", code, nd->code);

@@ -79,6 +79,13 @@ pa_model_add_node(pa_model *m, const char *code, int is_indicator)
     nd->code = pa_strdup(code);
     if (!nd->code)
         return NULL;
+    int added;
+    size_t idx = pa_strmap_intern(&m->codes, code, strlen(code), &added);
+    if (idx == PA_NONE) {
+        pa_free(nd->code);
+        return NULL;
+    }
+    (void)added; /* callers check for duplicates first; the map keeps the first index */
     nd->is_indicator = is_indicator;
     nd->weight = 1.0;
     nd->direction = 1;
@@ -89,13 +96,35 @@ pa_model_add_node(pa_model *m, const char *code, int is_indicator)
     return nd;
 }
 
+/* Node codes are interned in the order nodes are added, so a code's map index is its node
+ * index (the top node is node 0). */
 size_t
 pa_model_find(const pa_model *m, const char *code)
 {
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (strcmp(m->nodes[i].code, code) == 0)
-            return i;
-    return PA_NONE;
+    size_t i = pa_strmap_find(&m->codes, code, strlen(code));
+    return i < m->n_nodes && strcmp(m->nodes[i].code, code) == 0 ? i : PA_NONE;
+}
+
+int
+pa_model_rename_top(pa_model *m, const char *code)
+{
+    char *dup = pa_strdup(code);
+    if (!dup)
+        return 0;
+    pa_strmap fresh = { 0 };
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const char *k = i == m->top ? dup : m->nodes[i].code;
+        if (pa_strmap_intern(&fresh, k, strlen(k), NULL) == PA_NONE) {
+            pa_strmap_free(&fresh);
+            pa_free(dup);
+            return 0;
+        }
+    }
+    pa_strmap_free(&m->codes);
+    m->codes = fresh;
+    pa_free(m->nodes[m->top].code);
+    m->nodes[m->top].code = dup;
+    return 1;
 }
 
 /* ---- value parsers ---- */
@@ -329,7 +358,9 @@ index_key(parse_ctx *c, const char *name, const char *v)
     if (strcmp(name, "code") == 0) {
         if (!*v || strpbrk(v, " \t,;"))
             return fail_at(c, col, "code must be one word, not '%s'%s", v, "");
-        return set_str(&top->code, v);
+        if (pa_model_find(m, v) != PA_NONE && pa_model_find(m, v) != m->top)
+            return fail_at(c, col, "code '%s' is already the code of a node%s", v, "");
+        return pa_model_rename_top(m, v);
     }
     if (strcmp(name, "label") == 0)
         return set_str(&top->label, v);
@@ -673,6 +704,7 @@ pa_model_free(pa_model *m)
     pa_free(m->meta);
     pa_free(m->base_period);
     pa_free(m->meta_path);
+    pa_strmap_free(&m->codes);
     pa_free(m->impute_group);
     for (size_t i = 0; i < m->n_penalties; i++) {
         pa_free(m->penalties[i].code);
