@@ -176,6 +176,93 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
     return PA_OK;
 }
 
+typedef struct agg_job {
+    const pa_model *m;
+    pa_result *r;
+    const size_t *pos;          /* model node → result node */
+    size_t k;                   /* the node being aggregated */
+    const size_t *col;
+    const double *w;
+    int report;                 /* fill fail_unit/period and the message (one thread only) */
+} agg_job;
+
+/* One period of one node. Periods are independent, so they run in parallel. */
+static pa_status
+aggregate_period(void *ctx, size_t p, pa_error *err)
+{
+    agg_job *j = ctx;
+    const pa_model *m = j->m;
+    pa_result *r = j->r;
+    size_t k = j->k;
+    const pa_node *nd = &m->nodes[m->order[k]];
+    pa_agg agg = nd->eff.agg;
+    size_t nc = nd->n_children;
+    double par = agg == PA_AGG_MPI ? nd->mpi_sign : nd->p;
+    double x[nc ? nc : 1];
+    if (agg == PA_AGG_COPELAND) {
+        unsigned char *in = pa_malloc(r->nu ? r->nu : 1);
+        if (!in)
+            return pa_nomem(err);
+        for (size_t u = 0; u < r->nu; u++)
+            in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
+        copeland_period(r, k, p, j->col, j->w, nc, in);
+        pa_free(in);
+    }
+    for (size_t u = 0; u < r->nu; u++) {
+        size_t cell = PA_CELL(r, k, p, u);
+        size_t present = 0;
+        for (size_t c = 0; c < nc; c++) {
+            x[c] = r->score[PA_CELL(r, j->col[c], p, u)];
+            present += !isnan(x[c]);
+        }
+        if (present && (double)present < nd->min_coverage * (double)nc) {
+            r->score[cell] = NAN;
+            r->flags[cell] |= PA_CELL_LOW_COVERAGE;
+            continue;
+        }
+        if (agg == PA_AGG_COPELAND)
+            continue;
+        int bad;
+        double v = pa_aggregate_values(agg, x, j->w, nc, par, &bad);
+        if (bad >= 0) {
+            if (!j->report)
+                return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
+            r->fail_unit = u;
+            r->fail_period = p;
+            char num[40];
+            pa_format_number(x[bad], num, sizeof num);
+            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                           "unit '%s', period '%s': the %s mean at '%s' cannot take the "
+                           "score %s of '%s'%s",
+                           r->unit_codes[u], r->periods[p],
+                           agg == PA_AGG_GEOMETRIC ? "geometric"
+                           : agg == PA_AGG_HARMONIC ? "harmonic"
+                           : agg == PA_AGG_MPI ? "Mazziotta-Pareto"
+                                               : "generalised",
+                           nd->code, num, r->node_codes[j->col[bad]],
+                           agg == PA_AGG_MPI ? " (children average 0)"
+                                             : " (it needs scores above 0)");
+        }
+        r->score[cell] = v;
+    }
+    /* penalty points come off after aggregation, not below the range's floor */
+    for (size_t q = 0; q < m->n_penalties; q++) {
+        if (j->pos[m->penalties[q].target_node] != k)
+            continue;
+        size_t pn = r->n_model_nodes + q;
+        for (size_t u = 0; u < r->nu; u++) {
+            size_t cell = PA_CELL(r, k, p, u);
+            double pts = r->score[PA_CELL(r, pn, p, u)];
+            if (isnan(r->score[cell]) || isnan(pts))
+                continue;
+            double floor_ = nd->eff.range[0];
+            double v = r->score[cell] + pts;
+            r->score[cell] = v < floor_ && r->score[cell] >= floor_ ? floor_ : v;
+        }
+    }
+    return PA_OK;
+}
+
 pa_status
 pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
 {
@@ -183,12 +270,11 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
     for (size_t i = 0; i < m->n_nodes; i++)
         if (m->nodes[i].n_children > maxc)
             maxc = m->nodes[i].n_children;
-    double *x = pa_malloc(maxc * sizeof *x), *w = pa_malloc(maxc * sizeof *w);
+    double *w = pa_malloc(maxc * sizeof *w);
     size_t *col = pa_malloc(maxc * sizeof *col);
-    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos); /* model node → result node */
-    unsigned char *in = pa_malloc(r->nu ? r->nu : 1);
+    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos);
     pa_status st = PA_OK;
-    if (!x || !w || !col || !pos || !in) {
+    if (!w || !col || !pos) {
         st = pa_nomem(err);
         goto out;
     }
@@ -198,76 +284,21 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
         const pa_node *nd = &m->nodes[m->order[k]];
         if (nd->is_indicator)
             continue;
-        pa_agg agg = nd->eff.agg;
         for (size_t c = 0; c < nd->n_children; c++) {
             col[c] = pos[nd->children[c]];
             w[c] = m->nodes[nd->children[c]].weight;
         }
-        double par = agg == PA_AGG_MPI ? nd->mpi_sign : nd->p;
-        for (size_t p = 0; p < r->np && st == PA_OK; p++) {
-            if (agg == PA_AGG_COPELAND) {
-                for (size_t u = 0; u < r->nu; u++)
-                    in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
-                copeland_period(r, k, p, col, w, nd->n_children, in);
-            }
-            for (size_t u = 0; u < r->nu; u++) {
-                size_t cell = PA_CELL(r, k, p, u);
-                size_t present = 0;
-                for (size_t c = 0; c < nd->n_children; c++) {
-                    x[c] = r->score[PA_CELL(r, col[c], p, u)];
-                    present += !isnan(x[c]);
-                }
-                if (present && (double)present < nd->min_coverage * (double)nd->n_children) {
-                    r->score[cell] = NAN;
-                    r->flags[cell] |= PA_CELL_LOW_COVERAGE;
-                    continue;
-                }
-                if (agg == PA_AGG_COPELAND)
-                    continue;
-                int bad;
-                double v = pa_aggregate_values(agg, x, w, nd->n_children, par, &bad);
-                if (bad >= 0) {
-                    r->fail_unit = u;
-                    r->fail_period = p;
-                    char num[40];
-                    pa_format_number(x[bad], num, sizeof num);
-                    st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                                 "unit '%s', period '%s': the %s mean at '%s' cannot take the "
-                                 "score %s of '%s'%s",
-                                 r->unit_codes[u], r->periods[p],
-                                 agg == PA_AGG_GEOMETRIC ? "geometric"
-                                 : agg == PA_AGG_HARMONIC ? "harmonic"
-                                 : agg == PA_AGG_MPI ? "Mazziotta-Pareto"
-                                                     : "generalised",
-                                 nd->code, num, r->node_codes[col[bad]],
-                                 agg == PA_AGG_MPI ? " (children average 0)"
-                                                   : " (it needs scores above 0)");
-                    break;
-                }
-                r->score[cell] = v;
-            }
-            /* penalty points come off after aggregation, not below the range's floor */
-            for (size_t q = 0; q < m->n_penalties; q++) {
-                if (pos[m->penalties[q].target_node] != k)
-                    continue;
-                size_t pn = r->n_model_nodes + q;
-                for (size_t u = 0; u < r->nu; u++) {
-                    size_t cell = PA_CELL(r, k, p, u);
-                    double pts = r->score[PA_CELL(r, pn, p, u)];
-                    if (isnan(r->score[cell]) || isnan(pts))
-                        continue;
-                    double floor_ = nd->eff.range[0];
-                    double v = r->score[cell] + pts;
-                    r->score[cell] = v < floor_ && r->score[cell] >= floor_ ? floor_ : v;
-                }
-            }
+        agg_job j = { .m = m, .r = r, .pos = pos, .k = k, .col = col, .w = w };
+        st = pa_parallel_for(r->np, aggregate_period, &j, err);
+        if (st == PA_ERR_COMPUTE) { /* again in order, alone, for the first failure's message */
+            j.report = 1;
+            for (size_t p = 0; p < r->np && (st = aggregate_period(&j, p, err)) == PA_OK; p++)
+                ;
         }
     }
 out:
-    pa_free(x);
     pa_free(w);
     pa_free(col);
     pa_free(pos);
-    pa_free(in);
     return st;
 }

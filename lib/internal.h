@@ -24,6 +24,10 @@ char *pa_strndup(const char *s, size_t n);
 /* Test hook: fail the Nth allocation from now on (0 disables). Returns allocations counted. */
 PA_EXPORT long pa__alloc_fail_at(long n);
 
+/* ---- a parallel for over independent tasks (results do not depend on the thread count) ---- */
+typedef pa_status (*pa_task_fn)(void *ctx, size_t task, pa_error *err);
+pa_status pa_parallel_for(size_t n, pa_task_fn fn, void *ctx, pa_error *err);
+
 /* ---- errors ---- */
 pa_status pa_fail(pa_error *err, pa_status st, const char *file, long line, long col,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -155,48 +155,62 @@ out:
     return st;
 }
 
+typedef struct norm_job {
+    const pa_model *m;
+    pa_result *r;
+    const unsigned char *stat;
+    size_t bp;
+} norm_job;
+
+static pa_status
+normalise_task(void *ctx, size_t k, pa_error *err)
+{
+    norm_job *j = ctx;
+    pa_result *r = j->r;
+    const pa_node *nd = &j->m->nodes[j->m->order[k]];
+    size_t cells = r->np * r->nu;
+    double *x = &r->score[PA_CELL(r, k, 0, 0)];
+    double *base = NULL;
+    if (nd->eff.norm == PA_NORM_BASE) {
+        if (!(base = pa_malloc((cells ? cells : 1) * sizeof *base)))
+            return pa_nomem(err);
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t u = 0; u < r->nu; u++)
+                base[p * r->nu + u] = x[j->bp * r->nu + u];
+    }
+    pa_status st = PA_OK;
+    if (nd->eff.scope == PA_SCOPE_PANEL)
+        st = pa_normalise_vector(nd, x, cells, j->stat, base, err);
+    else
+        for (size_t p = 0; p < r->np && st == PA_OK; p++)
+            st = pa_normalise_vector(nd, x + p * r->nu, r->nu, j->stat + p * r->nu,
+                                     base ? base + p * r->nu : NULL, err);
+    pa_free(base);
+    return st;
+}
+
 pa_status
 pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
 {
     size_t cells = r->np * r->nu;
-    unsigned char *stat = pa_malloc(cells);
-    double *base = pa_malloc(cells * sizeof *base);
-    pa_status st = PA_OK;
-    if (!stat || !base) {
-        st = pa_nomem(err);
-        goto out;
-    }
+    unsigned char *stat = pa_malloc(cells ? cells : 1);
+    if (!stat)
+        return pa_nomem(err);
+    /* screened cells are already missing, so they drop out of the statistics too */
     for (size_t p = 0; p < r->np; p++)
         for (size_t u = 0; u < r->nu; u++)
             stat[p * r->nu + u] = !r->reference[u];
-    /* screened cells are already missing, so they drop out of the statistics too */
-    size_t bp = 0;
+    norm_job j = { .m = m, .r = r, .stat = stat };
+    pa_status st = PA_OK;
     if (m->base_period) {
-        for (bp = 0; bp < r->np && strcmp(r->periods[bp], m->base_period) != 0; bp++)
+        for (j.bp = 0; j.bp < r->np && strcmp(r->periods[j.bp], m->base_period) != 0; j.bp++)
             ;
-        if (bp == r->np) {
+        if (j.bp == r->np)
             st = pa_fail(err, PA_ERR_COMPUTE, m->file, 0, 0,
                          "base_period '%s' is not a period of the data", m->base_period);
-            goto out;
-        }
     }
-    for (size_t k = 0; k < m->n_nodes && st == PA_OK; k++) {
-        const pa_node *nd = &m->nodes[m->order[k]];
-        if (!nd->is_indicator)
-            break;
-        double *x = &r->score[PA_CELL(r, k, 0, 0)];
-        for (size_t p = 0; p < r->np; p++)
-            for (size_t u = 0; u < r->nu; u++)
-                base[p * r->nu + u] = x[bp * r->nu + u];
-        if (nd->eff.scope == PA_SCOPE_PANEL)
-            st = pa_normalise_vector(nd, x, cells, stat, base, err);
-        else
-            for (size_t p = 0; p < r->np && st == PA_OK; p++)
-                st = pa_normalise_vector(nd, x + p * r->nu, r->nu, stat + p * r->nu,
-                                         base + p * r->nu, err);
-    }
-out:
+    if (st == PA_OK) /* indicators are the first m->n_indicators result nodes */
+        st = pa_parallel_for(m->n_indicators, normalise_task, &j, err);
     pa_free(stat);
-    pa_free(base);
     return st;
 }
