@@ -27,8 +27,10 @@ if [ "${QUICK:-0}" != 1 ]; then
             -Dc_args=-fno-sanitize-recover=all >/dev/null
     fi
     ninja -C build-asan >/dev/null
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        stage sanitizers build-asan
+    export PINGAN_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    stage sanitizers build-asan
+    unset PINGAN_SANITIZED ASAN_OPTIONS UBSAN_OPTIONS
 
     if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then
         echo "== fuzz (${FUZZ_SECONDS:-60} s per target)"
