@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "../testutil.h"
+#include "../pipeline.h"
 
 #define REL 1e-12
 
@@ -88,7 +89,7 @@ typedef struct fixture {
 } fixture;
 
 static fixture
-run(const char *model_text, const char *csv, const char *name)
+fixture_run(const char *model_text, const char *csv, const char *name)
 {
     fixture f;
     f.m = model(model_text);
@@ -106,34 +107,8 @@ fixture_free(fixture *f)
     pa_model_free(f->m);
 }
 
-static size_t
-unit(const pa_result *r, const char *code)
-{
-    for (size_t u = 0; u < pa_result_unit_count(r); u++)
-        if (strcmp(pa_result_unit_code(r, u), code) == 0)
-            return u;
-    print_error("no unit '%s'\n", code);
-    fail();
-    return 0;
-}
 
-static size_t
-period(const pa_result *r, const char *p)
-{
-    size_t i = pa_result_period_find(r, p);
-    if (i == PA_NONE)
-        print_error("no period '%s'\n", p);
-    assert_true(i != PA_NONE);
-    return i;
-}
 
-static size_t
-nodei(const pa_result *r, const char *code)
-{
-    size_t i = pa_result_node_find(r, code);
-    assert_true(i != PA_NONE);
-    return i;
-}
 
 /* Expect a read failure with status, line, column and a piece of the message. */
 #define expect_read_error(m, csv, line, col, needle) \
@@ -165,7 +140,7 @@ static void
 test_period_from_year_column(void **state)
 {
     (void)state;
-    fixture f = run(model_ab,
+    fixture f = fixture_run(model_ab,
                     "unit,year,a,b\n"
                     "u1,2019,3,4\n"
                     "u1,2018,1,2\n"
@@ -177,14 +152,14 @@ test_period_from_year_column(void **state)
     assert_string_equal(pa_result_period(f.r, 0), "2018");
     assert_string_equal(pa_result_period(f.r, 1), "2019");
     assert_true(pa_result_unit_count(f.r) == 2);
-    size_t a = nodei(f.r, "a");
-    assert_true(pa_result_value(f.r, unit(f.r, "u1"), 1, a) == 3);
-    assert_true(pa_result_value(f.r, unit(f.r, "u1"), 0, a) == 1);
+    size_t a = N(f.r, "a");
+    assert_true(pa_result_value(f.r, U(f.r, "u1"), 1, a) == 3);
+    assert_true(pa_result_value(f.r, U(f.r, "u1"), 0, a) == 1);
     /* u2 has no 2018 row: missing */
-    assert_true(isnan(pa_result_value(f.r, unit(f.r, "u2"), 0, a)));
+    assert_true(isnan(pa_result_value(f.r, U(f.r, "u2"), 0, a)));
     fixture_free(&f);
     /* "Period" (any case) works too, and numeric periods sort as numbers: 9 before 10 */
-    f = run(model_ab, "unit,Period,a,b\nu1,10,1,1\nu1,9,2,2\n", NULL);
+    f = fixture_run(model_ab, "unit,Period,a,b\nu1,10,1,1\nu1,9,2,2\n", NULL);
     assert_string_equal(pa_result_period(f.r, 0), "9");
     assert_string_equal(pa_result_period(f.r, 1), "10");
     fixture_free(&f);
@@ -202,8 +177,8 @@ test_period_from_file_name(void **state)
     assert_true(pa_result_period_count(r) == 2);
     assert_string_equal(pa_result_period(r, 0), "2018");
     assert_string_equal(pa_result_period(r, 1), "2019");
-    assert_true(pa_result_value(r, 0, 1, nodei(r, "a")) == 1);
-    assert_true(pa_result_value(r, 0, 0, nodei(r, "a")) == 3);
+    assert_true(pa_result_value(r, 0, 1, N(r, "a")) == 1);
+    assert_true(pa_result_value(r, 0, 0, N(r, "a")) == 3);
     pa_result_free(r);
     pa_data_free(d);
     pa_model_free(m);
@@ -214,13 +189,13 @@ test_no_period(void **state)
 {
     (void)state;
     /* neither a year column nor a period file name: one period named "" */
-    fixture f = run(model_ab, "unit,a,b\nu1,1,2\nu2,3,4\n", "data/indicators.csv");
+    fixture f = fixture_run(model_ab, "unit,a,b\nu1,1,2\nu2,3,4\n", "data/indicators.csv");
     assert_true(pa_result_period_count(f.r) == 1);
     assert_string_equal(pa_result_period(f.r, 0), "");
     assert_true(pa_result_base_of(f.r, 0) == PA_NONE);
     fixture_free(&f);
     /* no name at all */
-    f = run(model_ab, "unit,a,b\nu1,1,2\n", NULL);
+    f = fixture_run(model_ab, "unit,a,b\nu1,1,2\n", NULL);
     assert_string_equal(pa_result_period(f.r, 0), "");
     fixture_free(&f);
 }
@@ -232,7 +207,7 @@ test_missing_tokens(void **state)
 {
     (void)state;
     /* SPEC §2 tokens: empty, NA, N/A, -, — (U+2014), null; blanks around are allowed */
-    fixture f = run(model_ab,
+    fixture f = fixture_run(model_ab,
                     "unit,a,b\n"
                     "u1,NA,1\n"
                     "u2,,2\n"
@@ -243,18 +218,18 @@ test_missing_tokens(void **state)
                     "u7,7,7\n"
                     "u8, NA ,8\n",
                     "t.csv");
-    size_t a = nodei(f.r, "a"), b = nodei(f.r, "b");
+    size_t a = N(f.r, "a"), b = N(f.r, "b");
     const char *missing[] = { "u1", "u2", "u3", "u4", "u5", "u6", "u8" };
     for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
-        size_t u = unit(f.r, missing[i]);
+        size_t u = U(f.r, missing[i]);
         assert_true(isnan(pa_result_value(f.r, u, 0, a)));
         assert_true(isnan(pa_result_score(f.r, u, 0, a)));
         assert_true(pa_result_rank(f.r, u, 0, a) == 0); /* not ranked */
     }
-    assert_true(pa_result_value(f.r, unit(f.r, "u7"), 0, a) == 7);
-    assert_true(pa_result_value(f.r, unit(f.r, "u6"), 0, b) == 6);
+    assert_true(pa_result_value(f.r, U(f.r, "u7"), 0, a) == 7);
+    assert_true(pa_result_value(f.r, U(f.r, "u6"), 0, b) == 6);
     /* the index of u1 is b alone (a dropped out): −1 */
-    assert_close(pa_result_score(f.r, unit(f.r, "u1"), 0, nodei(f.r, "idx")), -1, REL);
+    assert_close(pa_result_score(f.r, U(f.r, "u1"), 0, N(f.r, "idx")), -1, REL);
     fixture_free(&f);
 }
 
@@ -263,12 +238,12 @@ test_unused_columns_ignored(void **state)
 {
     (void)state;
     /* "hello" and "free text" are not numbers, but nobody reads those columns */
-    fixture f = run(model_ab,
+    fixture f = fixture_run(model_ab,
                     "unit,extra,a,notes,b\n"
                     "u1,hello,1,free text,2\n",
                     "t.csv");
-    assert_true(pa_result_value(f.r, 0, 0, nodei(f.r, "a")) == 1);
-    assert_true(pa_result_value(f.r, 0, 0, nodei(f.r, "b")) == 2);
+    assert_true(pa_result_value(f.r, 0, 0, N(f.r, "a")) == 1);
+    assert_true(pa_result_value(f.r, 0, 0, N(f.r, "b")) == 2);
     assert_string_equal(pa_result_unit_name(f.r, 0), "u1"); /* no name column: the code */
     fixture_free(&f);
 }
@@ -278,7 +253,7 @@ test_gb18030_file(void **state)
 {
     (void)state;
     /* "unit,name,a,b\nxz,香洲区,1,2\n" in GB18030: the name arrives as UTF-8 */
-    fixture f = run("[index]\nname_column = name\n[indicator a]\n[indicator b]\n",
+    fixture f = fixture_run("[index]\nname_column = name\n[indicator a]\n[indicator b]\n",
                     "unit,name,a,b\nxz,\xcf\xe3\xd6\xde\xc7\xf8,1,2\n", "t.csv");
     assert_true(pa_result_unit_count(f.r) == 1);
     assert_string_equal(pa_result_unit_code(f.r, 0), "xz");
@@ -463,13 +438,13 @@ test_denominate(void **state)
     /* a / (pop / 10000): u1 50/(20000/10000) = 50/2 = 25; u2 30/(400000/10000) = 30/40 = 0.75;
      * the raw value stays the value, the rate is the score (normalise = none);
      * u3's population is missing: no rate */
-    fixture f = run(model_den,
+    fixture f = fixture_run(model_den,
                     "unit,pop,a,b\n"
                     "u1,20000,50,1\n"
                     "u2,400000,30,1\n"
                     "u3,NA,30,1\n",
                     "t.csv");
-    size_t a = nodei(f.r, "a");
+    size_t a = N(f.r, "a");
     assert_true(pa_result_value(f.r, 0, 0, a) == 50);
     assert_close(pa_result_score(f.r, 0, 0, a), 25, REL);
     assert_true(pa_result_value(f.r, 1, 0, a) == 30);
@@ -477,13 +452,13 @@ test_denominate(void **state)
     assert_true(pa_result_value(f.r, 2, 0, a) == 30);
     assert_true(isnan(pa_result_score(f.r, 2, 0, a)));
     /* b has no denominator: 1 */
-    assert_close(pa_result_score(f.r, 0, 0, nodei(f.r, "b")), 1, REL);
+    assert_close(pa_result_score(f.r, 0, 0, N(f.r, "b")), 1, REL);
     fixture_free(&f);
     /* denominate = no: the denominator is neither applied nor needed */
-    f = run("[index]\ncode = idx\nnormalise = none\ndenominate = no\n"
+    f = fixture_run("[index]\ncode = idx\nnormalise = none\ndenominate = no\n"
             "[indicator a]\ndenominator = pop\nper = 10000\n[indicator b]\n",
             "unit,a,b\nu1,50,1\n", "t.csv");
-    assert_close(pa_result_score(f.r, 0, 0, nodei(f.r, "a")), 50, REL);
+    assert_close(pa_result_score(f.r, 0, 0, N(f.r, "a")), 50, REL);
     fixture_free(&f);
 }
 
@@ -582,7 +557,7 @@ test_siblings(void **state)
     assert_string_equal(pa_result_period(r, 0), "2017");
     assert_string_equal(pa_result_period(r, 1), "2018");
     assert_string_equal(pa_result_period(r, 2), "2019");
-    size_t a = nodei(r, "a");
+    size_t a = N(r, "a");
     assert_true(pa_result_value(r, 0, 0, a) == 17);
     assert_true(pa_result_value(r, 0, 2, a) == 19);
     /* 2019 is compared with 2018 by default: (19 − 18)/18·100 = 5.555…% */
@@ -627,7 +602,7 @@ test_ranks(void **state)
     /* minmax over u1..u4 (ref excluded from statistics): min 0, max 10
      * → u1 100, u2 100, u3 50, u4 0; ref (20) scores 200 but is not ranked.
      * Ranks, 1 = best, ties share the minimum: u1 1, u2 1, u3 3, u4 4, ref 0 */
-    fixture f = run("[index]\n"
+    fixture f = fixture_run("[index]\n"
                     "code = idx\n"
                     "normalise = minmax\n"
                     "scope = period\n"
@@ -638,9 +613,9 @@ test_ranks(void **state)
     static const double scores[] = { 100, 100, 50, 0, 200 };
     static const long ranks[] = { 1, 1, 3, 4, 0 };
     for (size_t k = 0; k < 2; k++) {
-        size_t n = nodei(f.r, k ? "idx" : "a");
+        size_t n = N(f.r, k ? "idx" : "a");
         for (size_t i = 0; i < 5; i++) {
-            size_t u = unit(f.r, units[i]);
+            size_t u = U(f.r, units[i]);
             assert_close(pa_result_score(f.r, u, 0, n), scores[i], REL);
             assert_int_equal(pa_result_rank(f.r, u, 0, n), ranks[i]);
         }
@@ -659,7 +634,7 @@ test_changes_and_base(void **state)
     (void)state;
     /* u1: a = 4, 5, 6 and b = 2, 2, 1 in 2017, 2018, 2019; scores a = a, b = −b,
      * idx = (a − b)/2 = 1, 1.5, 2.5. u2: a = 0 in 2018, 1 in 2019. */
-    fixture f = run(model_ab,
+    fixture f = fixture_run(model_ab,
                     "unit,year,a,b\n"
                     "u1,2017,4,2\n"
                     "u1,2018,5,2\n"
@@ -668,9 +643,9 @@ test_changes_and_base(void **state)
                     "u2,2019,1,1\n",
                     "t.csv");
     pa_result *r = f.r;
-    size_t a = nodei(r, "a"), b = nodei(r, "b"), idx = nodei(r, "idx");
-    size_t u1 = unit(r, "u1"), u2 = unit(r, "u2");
-    size_t p17 = period(r, "2017"), p18 = period(r, "2018"), p19 = period(r, "2019");
+    size_t a = N(r, "a"), b = N(r, "b"), idx = N(r, "idx");
+    size_t u1 = U(r, "u1"), u2 = U(r, "u2");
+    size_t p17 = P(r, "2017"), p18 = P(r, "2018"), p19 = P(r, "2019");
     assert_close(pa_result_score(r, u1, p19, idx), 2.5, REL);
     /* default base: the previous period */
     assert_true(pa_result_base_of(r, p19) == p18);
@@ -756,7 +731,7 @@ static void
 test_write_csv(void **state)
 {
     (void)state;
-    fixture f = run(model_w, csv_w, "t.csv");
+    fixture f = fixture_run(model_w, csv_w, "t.csv");
     char *out = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
     /* rows by unit, period, node (a, then idx). u1 2018: 40 → band bad (≥ 0), rank 1, no base;
      * u1 2019: 60 → good, value (60 − 40)/40 = +50 %, score +20 = +50 %;
@@ -807,7 +782,7 @@ test_write_csv_quotes(void **state)
 {
     (void)state;
     /* a quote inside a field is doubled; a unit code with a comma is quoted */
-    fixture f = run("[index]\ncode = idx\nname_column = name\nnormalise = none\n[indicator a]\n",
+    fixture f = fixture_run("[index]\ncode = idx\nname_column = name\nnormalise = none\n[indicator a]\n",
                     "unit,name,a\n\"u,1\",\"say \"\"hi\"\"\",1\n", "t.csv");
     char *out = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
     assert_non_null(strstr(out, "\n\"u,1\",\"say \"\"hi\"\"\",,a,a,1,1,1,1,,,,,\n"));
@@ -819,7 +794,7 @@ static void
 test_write_json(void **state)
 {
     (void)state;
-    fixture f = run(model_w, csv_w, "t.csv");
+    fixture f = fixture_run(model_w, csv_w, "t.csv");
     char *out = write_result(f.r, PA_FORMAT_JSON, NULL, PA_OK);
     /* missing numbers and absent ranks, bands and changes are null */
     assert_non_null(strstr(out, "{\"unit\": \"u2\", \"period\": \"2019\", \"node\": \"a\", "
