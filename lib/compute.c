@@ -188,6 +188,17 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     return PA_OK;
 }
 
+void
+pa_load_values(pa_result *r, const pa_data *d, const size_t *cell_row, size_t col, size_t node)
+{
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++) {
+            size_t row = cell_row[p * r->nu + u];
+            if (row != PA_NONE)
+                r->value[PA_VCELL(r, node, p, u)] = d->cols[col][row];
+        }
+}
+
 pa_status
 pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
                    pa_error *err)
@@ -196,7 +207,7 @@ pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size
         const pa_node *nd = &m->nodes[m->order[k]];
         if (!nd->is_indicator)
             break;
-        size_t vc = pa_data_col(d, nd->column ? nd->column : nd->code);
+        pa_load_values(r, d, cell_row, pa_data_col(d, nd->column ? nd->column : nd->code), k);
         size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
                                                           : PA_NONE;
         for (size_t p = 0; p < r->np; p++)
@@ -204,9 +215,8 @@ pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size
                 size_t row = cell_row[p * r->nu + u];
                 if (row == PA_NONE)
                     continue;
-                double v = d->cols[vc][row];
+                double v = r->value[PA_VCELL(r, k, p, u)];
                 size_t cell = PA_CELL(r, k, p, u);
-                r->value[PA_VCELL(r, k, p, u)] = v;
                 if (dc != PA_NONE && !isnan(v)) {
                     double den = d->cols[dc][row];
                     if (!(den > 0) && !isnan(den))

@@ -244,6 +244,9 @@ pa_value_node(const pa_result *r, size_t n)
 #define PA_VCELL(r, n, p, u) ((pa_value_node(r, n) * (r)->np + (p)) * (r)->nu + (u))
 
 /* ---- steps (each works on one indicator or node column of the result) ---- */
+/* Raw values of a data column into a value node (indicator or penalty), unit × period. */
+void pa_load_values(pa_result *r, const pa_data *d, const size_t *cell_row, size_t col,
+                    size_t node);
 pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
                              const size_t *cell_row, pa_error *err);
 pa_status pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r,
