@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -96,35 +97,6 @@ ob_put(obuf *o, const char *s, size_t len)
     o->n += len;
 }
 
-static void
-ob_str(obuf *o, const char *s)
-{
-    ob_put(o, s, strlen(s));
-}
-
-static void
-ob_long(obuf *o, long v)
-{
-    char buf[24];
-    size_t i = sizeof buf;
-    unsigned long x = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        buf[--i] = (char)('0' + x % 10);
-        x /= 10;
-    } while (x);
-    if (v < 0)
-        buf[--i] = '-';
-    ob_put(o, buf + i, sizeof buf - i);
-}
-
-static void
-ob_num(obuf *o, double v)
-{
-    char buf[40];
-    if (!isnan(v))
-        ob_put(o, buf, (size_t)pa_format_number(v, buf, sizeof buf));
-}
-
 /* A field as CSV: quoted (by libcsv) only when it must be. Owned by the caller. */
 static char *
 csv_field(const char *s)
@@ -144,6 +116,7 @@ csv_field(const char *s)
 typedef struct csv_job {
     const writer *w;
     char **unit, **name, **period, **node, **label, **band; /* quoted once */
+    size_t *unit_len, *period_len, *node_len; /* of the joined prefixes below */
     size_t chunk;               /* units per block */
     size_t n_chunks;
     pthread_mutex_t lock;
@@ -152,59 +125,102 @@ typedef struct csv_job {
     int io_failed;
 } csv_job;
 
+/* Appends to a row being built in a fixed buffer (rows are short; longer text goes
+ * through ob_put directly). */
+typedef struct rowbuf {
+    char b[1024];
+    size_t n;
+} rowbuf;
+
+static inline void
+rb_put(obuf *o, rowbuf *rb, const char *s, size_t len)
+{
+    if (rb->n + len > sizeof rb->b) {
+        ob_put(o, rb->b, rb->n);
+        rb->n = 0;
+        if (len > sizeof rb->b) {
+            ob_put(o, s, len);
+            return;
+        }
+    }
+    memcpy(rb->b + rb->n, s, len);
+    rb->n += len;
+}
+
+static inline void
+rb_num(obuf *o, rowbuf *rb, double v)
+{
+    char buf[40];
+    if (!isnan(v))
+        rb_put(o, rb, buf, (size_t)pa_format_number(v, buf, sizeof buf));
+}
+
+static inline void
+rb_long(obuf *o, rowbuf *rb, long v)
+{
+    char buf[24];
+    size_t i = sizeof buf;
+    unsigned long x = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        buf[--i] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x);
+    if (v < 0)
+        buf[--i] = '-';
+    rb_put(o, rb, buf + i, sizeof buf - i);
+}
+
 static void
 format_rows(const csv_job *j, size_t u0, size_t u1, obuf *o)
 {
     const writer *w = j->w;
     const pa_result *r = w->r;
+    rowbuf rb = { .n = 0 };
     for (size_t u = u0; u < u1; u++)
         for (size_t p = w->p0; p < w->p1; p++)
             for (size_t n = 0; n < r->nn; n++) {
                 if (!w->node_on[n])
                     continue;
-                ob_str(o, j->unit[u]);
-                ob_put(o, ",", 1);
-                ob_str(o, j->name[u]);
-                ob_put(o, ",", 1);
-                ob_str(o, j->period[p]);
-                ob_put(o, ",", 1);
-                ob_str(o, j->node[n]);
-                ob_put(o, ",", 1);
-                ob_str(o, j->label[n]);
-                ob_put(o, ",", 1);
-                ob_long(o, r->node_level[n]);
-                ob_put(o, ",", 1);
-                ob_num(o, pa_result_value(r, u, p, n));
-                ob_put(o, ",", 1);
-                ob_num(o, pa_result_score(r, u, p, n));
-                ob_put(o, ",", 1);
+                /* "unit,name," and "period," and "node,label,level," were joined once */
+                rb_put(o, &rb, j->unit[u], j->unit_len[u]);
+                rb_put(o, &rb, j->period[p], j->period_len[p]);
+                rb_put(o, &rb, j->node[n], j->node_len[n]);
+                rb_num(o, &rb, pa_result_value(r, u, p, n));
+                rb_put(o, &rb, ",", 1);
+                double s = pa_result_score(r, u, p, n);
+                rb_num(o, &rb, s);
+                rb_put(o, &rb, ",", 1);
                 long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
                 if (rk)
-                    ob_long(o, rk);
-                ob_put(o, ",", 1);
-                double s = pa_result_score(r, u, p, n);
+                    rb_long(o, &rb, rk);
+                rb_put(o, &rb, ",", 1);
                 for (size_t b = 0; b < r->n_bands && !isnan(s); b++)
                     if (s >= r->bands[b].threshold) {
-                        ob_str(o, j->band[b]);
+                        rb_put(o, &rb, j->band[b], strlen(j->band[b]));
                         break;
                     }
-                ob_put(o, ",", 1);
-                ob_num(o, pa_result_value_change_pct(r, u, p, n));
-                ob_put(o, ",", 1);
-                ob_num(o, pa_result_score_change(r, u, p, n));
-                ob_put(o, ",", 1);
-                ob_num(o, pa_result_score_change_pct(r, u, p, n));
-                ob_put(o, ",", 1);
+                rb_put(o, &rb, ",", 1);
+                rb_num(o, &rb, pa_result_value_change_pct(r, u, p, n));
+                rb_put(o, &rb, ",", 1);
+                rb_num(o, &rb, pa_result_score_change(r, u, p, n));
+                rb_put(o, &rb, ",", 1);
+                rb_num(o, &rb, pa_result_score_change_pct(r, u, p, n));
+                rb_put(o, &rb, ",", 1);
                 unsigned fl = pa_result_flags(r, u, p, n);
                 for (unsigned bit = 0, first = 1; bit < sizeof flag_words / sizeof *flag_words; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
-                            ob_put(o, ";", 1);
-                        ob_str(o, flag_words[bit]);
+                            rb_put(o, &rb, ";", 1);
+                        rb_put(o, &rb, flag_words[bit], strlen(flag_words[bit]));
                         first = 0;
                     }
-                ob_put(o, "\n", 1);
+                rb_put(o, &rb, "\n", 1);
+                if (rb.n > sizeof rb.b / 2) {
+                    ob_put(o, rb.b, rb.n);
+                    rb.n = 0;
+                }
             }
+    ob_put(o, rb.b, rb.n);
 }
 
 /* Format blocks first, first + step, … and write each in its turn. */
@@ -267,7 +283,47 @@ write_csv(writer *w, pa_error *err)
     for (size_t b = 0; b < r->n_bands && st == PA_OK; b++)
         if (!(j.band[b] = csv_field(r->bands[b].label)))
             st = PA_ERR_NOMEM;
+    /* join the fixed parts of a row once: "unit,name,", "period,", "node,label,level," */
+    size_t *lens = pa_calloc(r->nu + r->np + r->nn + 1, sizeof *lens);
+    j.unit_len = lens, j.period_len = lens ? lens + r->nu : NULL, j.node_len = lens ? lens + r->nu + r->np : NULL;
+    if (!lens)
+        st = PA_ERR_NOMEM;
+    for (size_t u = 0; u < r->nu && st == PA_OK; u++) {
+        size_t len = strlen(j.unit[u]) + strlen(j.name[u]) + 3;
+        char *t = pa_malloc(len);
+        if (!t) {
+            st = PA_ERR_NOMEM;
+            break;
+        }
+        j.unit_len[u] = (size_t)snprintf(t, len, "%s,%s,", j.unit[u], j.name[u]);
+        pa_free(j.unit[u]);
+        j.unit[u] = t;
+    }
+    for (size_t p = 0; p < r->np && st == PA_OK; p++) {
+        size_t len = strlen(j.period[p]) + 2;
+        char *t = pa_malloc(len);
+        if (!t) {
+            st = PA_ERR_NOMEM;
+            break;
+        }
+        j.period_len[p] = (size_t)snprintf(t, len, "%s,", j.period[p]);
+        pa_free(j.period[p]);
+        j.period[p] = t;
+    }
+    for (size_t n = 0; n < r->nn && st == PA_OK; n++) {
+        size_t len = strlen(j.node[n]) + strlen(j.label[n]) + 32;
+        char *t = pa_malloc(len);
+        if (!t) {
+            st = PA_ERR_NOMEM;
+            break;
+        }
+        j.node_len[n] = (size_t)snprintf(t, len, "%s,%s,%d,", j.node[n], j.label[n],
+                                         r->node_level[n]);
+        pa_free(j.node[n]);
+        j.node[n] = t;
+    }
     if (st != PA_OK) {
+        pa_free(lens);
         st = pa_nomem(err);
         goto out;
     }
@@ -292,6 +348,7 @@ write_csv(writer *w, pa_error *err)
     pthread_mutex_destroy(&j.lock);
     pthread_cond_destroy(&j.turn_cv);
     pa_free(cw.buf.b);
+    pa_free(lens);
     if (main_buf.failed || cw.buf.failed)
         st = pa_nomem(err);
 out:
