@@ -30,6 +30,8 @@ typedef struct file_ctx {
     /* current row: text fields kept in buffers reused from row to row */
     struct text { char *s; size_t len, cap; } unit, uname, period, group;
     size_t last_period;         /* the period of the previous row, for a quick match */
+    size_t last_unit;           /* the unit of the previous row: panels list units in the
+                                 * same order every period, so the next is often unit + 1 */
     long unit_col;
     int *seen;                  /* numeric columns present in this row */
 } file_ctx;
@@ -314,7 +316,10 @@ on_row(void *user, long line, long ncols)
         d->unit_names = names;
         d->n_unit_names_cap = nc;
     }
-    size_t u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
+    size_t u = c->last_unit + 1;
+    if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
+        u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
+    c->last_unit = u;
     size_t plen = strlen(period), p = c->last_period;
     if (u != PA_NONE && (p == PA_NONE || strcmp(d->periods.keys[p], period) != 0))
         p = c->last_period = pa_strmap_intern(&d->periods, period, plen, NULL);
@@ -503,6 +508,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     h.c2.err = &h.err;
     h.c2.rows_at_start = 0;
     h.c2.last_period = PA_NONE;
+    h.c2.last_unit = PA_NONE;
     memset(&h.c2.unit, 0, sizeof h.c2.unit);
     memset(&h.c2.uname, 0, sizeof h.c2.uname);
     memset(&h.c2.period, 0, sizeof h.c2.period);
@@ -567,7 +573,8 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     }
     size_t units0 = d->units.n, periods0 = d->periods.n, groups0 = d->groups.n;
     file_ctx c = { .d = d, .err = err, .name = d->files.keys[fi], .file = (uint32_t)fi,
-                   .file_period = fp, .rows_at_start = d->n_rows, .last_period = PA_NONE };
+                   .file_period = fp, .rows_at_start = d->n_rows, .last_period = PA_NONE,
+                   .last_unit = PA_NONE };
     pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
     int done = 0;
     pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
