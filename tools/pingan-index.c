@@ -386,7 +386,9 @@ out_close(out_file *o, int ok)
         return 0;
     }
     int bad = !ok;
-    if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
+    /* no fsync: rename makes the file appear whole or not at all; durability across a power
+     * cut is the file system's (ext4 flushes a file renamed over another) */
+    if (fflush(o->f) != 0 || ferror(o->f))
         bad = 1;
     if (fclose(o->f) != 0)
         bad = 1;
