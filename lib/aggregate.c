@@ -34,11 +34,12 @@ weighted_median(double *x, double *w, size_t n)
     return x[n - 1];
 }
 
-double
-pa_aggregate_values(pa_agg agg, const double *xin, const double *win, size_t nin, double p,
-                    int *bad)
+/* With scratch room for 2·nin doubles (the present children, sorted for the median). */
+static double
+aggregate_values(pa_agg agg, const double *xin, const double *win, size_t nin, double p,
+                 int *bad, double *scratch)
 {
-    double x[nin ? nin : 1], w[nin ? nin : 1];
+    double *x = scratch, *w = scratch + nin;
     size_t n = 0;
     *bad = -1;
     for (size_t i = 0; i < nin; i++) {
@@ -99,6 +100,21 @@ pa_aggregate_values(pa_agg agg, const double *xin, const double *win, size_t nin
             acc += w[i] * x[i];
         return acc / sw;
     }
+}
+
+double
+pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, double p, int *bad)
+{
+    double small[64];
+    double *scratch = 2 * n <= 64 ? small : pa_malloc(2 * n * sizeof *scratch);
+    if (!scratch) {
+        *bad = -2;
+        return NAN;
+    }
+    double v = aggregate_values(agg, x, w, n, p, bad, scratch);
+    if (scratch != small)
+        pa_free(scratch);
+    return v;
 }
 
 /* COINr a_copeland within one period: for each pair of units, the weight share of children
@@ -195,11 +211,19 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
     pa_agg agg = nd->eff.agg;
     size_t nc = nd->n_children;
     double par = agg == PA_AGG_MPI ? nd->mpi_sign : nd->p;
-    double x[nc ? nc : 1];
+    /* on the heap: a node may have hundreds of thousands of children, and this runs on
+     * worker threads with small stacks */
+    double *x = pa_malloc((nc ? nc : 1) * 3 * sizeof *x);
+    if (!x)
+        return pa_nomem(err);
+    double *scratch = x + (nc ? nc : 1);
+    pa_status st = PA_OK;
     if (agg == PA_AGG_COPELAND) {
         unsigned char *in = pa_malloc(r->nu ? r->nu : 1);
-        if (!in)
+        if (!in) {
+            pa_free(x);
             return pa_nomem(err);
+        }
         for (size_t u = 0; u < r->nu; u++)
             in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
         copeland_period(r, k, p, j->col, j->w, nc, in);
@@ -220,15 +244,17 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
         if (agg == PA_AGG_COPELAND)
             continue;
         int bad;
-        double v = pa_aggregate_values(agg, x, j->w, nc, par, &bad);
+        double v = aggregate_values(agg, x, j->w, nc, par, &bad, scratch);
         if (bad >= 0) {
-            if (!j->report)
+            if (!j->report) {
+                pa_free(x);
                 return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
+            }
             r->fail_unit = u;
             r->fail_period = p;
             char num[40];
             pa_format_number(x[bad], num, sizeof num);
-            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+            st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
                            "unit '%s', period '%s': the %s mean at '%s' cannot take the "
                            "score %s of '%s'%s",
                            r->unit_codes[u], r->periods[p],
@@ -239,9 +265,12 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
                            nd->code, num, r->node_codes[j->col[bad]],
                            agg == PA_AGG_MPI ? " (children average 0)"
                                              : " (it needs scores above 0)");
+            pa_free(x);
+            return st;
         }
         r->score[cell] = v;
     }
+    pa_free(x);
     /* penalty points come off after aggregation, not below the range's floor */
     for (size_t q = 0; q < m->n_penalties; q++) {
         if (j->pos[m->penalties[q].target_node] != k)

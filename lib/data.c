@@ -30,6 +30,7 @@ typedef struct file_ctx {
     /* current row: text fields kept in buffers reused from row to row */
     struct text { char *s; size_t len, cap; } unit, uname, period, group;
     size_t last_period;         /* the period of the previous row, for a quick match */
+    size_t units0, periods0, groups0; /* map sizes when the file began, to undo it */
     size_t last_unit;           /* the unit of the previous row: panels list units in the
                                  * same order every period, so the next is often unit + 1 */
     long unit_col;
@@ -358,10 +359,26 @@ out:
     return st;
 }
 
+/* Forget the units, periods and groups that this file brought (a failed or re-read file). */
+static void
+undo_maps(file_ctx *c)
+{
+    pa_data *d = c->d;
+    for (size_t u = c->units0; u < d->units.n; u++) {
+        pa_free(d->unit_names[u]);
+        d->unit_names[u] = NULL;
+    }
+    pa_strmap_truncate(&d->units, c->units0);
+    pa_strmap_truncate(&d->periods, c->periods0);
+    pa_strmap_truncate(&d->groups, c->groups0);
+    c->last_unit = c->last_period = PA_NONE;
+}
+
 static void
 on_reset(void *user)
 {
     file_ctx *c = user;
+    undo_maps(c);
     c->d->n_rows = c->rows_at_start;
     c->header_done = 0;
     c->n_header = 0;
@@ -509,6 +526,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     h.c2.rows_at_start = 0;
     h.c2.last_period = PA_NONE;
     h.c2.last_unit = PA_NONE;
+    h.c2.units0 = h.c2.periods0 = h.c2.groups0 = 0;
     memset(&h.c2.unit, 0, sizeof h.c2.unit);
     memset(&h.c2.uname, 0, sizeof h.c2.uname);
     memset(&h.c2.period, 0, sizeof h.c2.period);
@@ -571,10 +589,10 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         pa_free(fp);
         return pa_nomem(err);
     }
-    size_t units0 = d->units.n, periods0 = d->periods.n, groups0 = d->groups.n;
     file_ctx c = { .d = d, .err = err, .name = d->files.keys[fi], .file = (uint32_t)fi,
                    .file_period = fp, .rows_at_start = d->n_rows, .last_period = PA_NONE,
-                   .last_unit = PA_NONE };
+                   .last_unit = PA_NONE, .units0 = d->units.n, .periods0 = d->periods.n,
+                   .groups0 = d->groups.n };
     pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
     int done = 0;
     pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
@@ -587,17 +605,12 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     if (st == PA_OK && !c.header_done)
         st = pa_fail(err, PA_ERR_DATA, c.name, 1, 0, "empty file: no header row");
     size_t rows = d->n_rows; /* a failed file adds nothing */
-    on_reset(&c); /* frees the header state */
-    if (st == PA_OK) {
+    if (st == PA_OK) { /* keep what was read; free the header state */
+        c.units0 = d->units.n, c.periods0 = d->periods.n, c.groups0 = d->groups.n;
+        on_reset(&c);
         d->n_rows = rows;
-    } else { /* units and periods that only this file brought go too */
-        for (size_t u = units0; u < d->units.n; u++) {
-            pa_free(d->unit_names[u]);
-            d->unit_names[u] = NULL;
-        }
-        pa_strmap_truncate(&d->units, units0);
-        pa_strmap_truncate(&d->periods, periods0);
-        pa_strmap_truncate(&d->groups, groups0);
+    } else {
+        on_reset(&c); /* a failed file adds nothing: no rows, units or periods */
     }
     pa_free(c.role);
     pa_free(c.unit.s);

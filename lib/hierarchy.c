@@ -31,6 +31,7 @@ can_reach_zero(const pa_node *nd)
     case PA_NORM_PRANK:
     case PA_NORM_BORDA:
     case PA_NORM_DIST2MAX:
+    case PA_NORM_DIST2TARG: /* the minimum scores 1 − (t − min)/(t − min) = 0 */
         return 1;
     default:
         return 0;
@@ -73,6 +74,9 @@ pa_model_finish(pa_model *m, pa_error *err)
             return pa_nomem(err);
         m->meta_path = path;
         st = pa_meta_read(m, path, err);
+        if (st == PA_ERR_IO) /* the table cannot be read: point at the key that names it */
+            st = pa_fail(err, PA_ERR_MODEL, m->file, m->meta_at.line, m->meta_at.col,
+                         "cannot read the iMeta table '%s'", path);
         if (st != PA_OK)
             return st;
     }
@@ -189,7 +193,7 @@ pa_model_finish(pa_model *m, pa_error *err)
             e.scope = s->scope;
         if (s->denominate_set)
             e.denominate = s->denominate;
-#define INHERIT(f) if (s->f##_set) e.f = s->f
+#define INHERIT(f) if (s->f##_set) e.f = s->f, e.f##_set = 1
         INHERIT(treat);
         INHERIT(winmax);
         INHERIT(skew);
@@ -199,9 +203,16 @@ pa_model_finish(pa_model *m, pa_error *err)
 #undef INHERIT
         if (s->impute_set)
             e.impute = s->impute, e.impute_at = s->impute_at;
-        /* the aggregation applies at the node that names it, else the default */
+        /* the aggregation applies at the node that names it, else the default, and its
+         * parameters (p, penalty) come with it */
         e.agg = s->agg_set ? s->agg : top->set.agg;
         e.agg_at = s->agg_set ? s->agg_at : top->set.agg_at;
+        if (!s->agg_set && nd != top) {
+            if (!nd->p_set)
+                nd->p = top->p, nd->p_set = top->p_set;
+            if (!nd->mpi_set)
+                nd->mpi_sign = top->mpi_sign;
+        }
         nd->eff = e;
     }
     /* levels, from the bottom up */
@@ -300,6 +311,10 @@ pa_model_finish(pa_model *m, pa_error *err)
             return fail_node(m, err, pe->target_at.line ? pe->target_at : pe->at,
                              "penalty '%s' applies to '%s', which does not exist", pe->code,
                              target);
+        if (m->nodes[pe->target_node].is_indicator)
+            return fail_node(m, err, pe->target_at.line ? pe->target_at : pe->at,
+                             "penalty '%s' applies to indicator '%s'; penalties come off a "
+                             "group or the index", pe->code, target);
         if (!(pe->points > 0))
             return fail_node(m, err, pe->at, "penalty '%s' needs 'points = N' (N > 0)%s",
                              pe->code, "");

@@ -151,6 +151,7 @@ typedef struct pa_node {
     int from_meta;              /* defined by the COINr iMeta table */
     double p;                   int p_set;      /* genmean exponent */
     int mpi_sign;               /* -1: penalise unbalanced children (default), +1 */
+    int mpi_set;
     double min_coverage;        /* share of children below which the score is missing */
 } pa_node;
 
@@ -178,6 +179,7 @@ struct pa_model {
     pa_band *bands; size_t n_bands;
     char *unit_column, *name_column, *period_column, *meta;
     char *base_period;
+    pa_loc base_period_at, meta_at;
     char *meta_path;            /* resolved path of the iMeta table */
     char *impute_group;         /* grouping column of group_mean / group_median */
     pa_loc impute_group_at;
@@ -265,7 +267,8 @@ pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
  * may use (NULL: all). Exposed for unit tests. */
 pa_status pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
                               const double *base, pa_error *err);
-/* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none.
+/* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none
+ * (and sets *bad to -2 when out of memory).
  * `p` is the genmean exponent or the MPI sign. *bad is the index of a child the method
  * cannot take (≤ 0 under geometric/harmonic/negative p), else -1. Not for copeland. */
 double pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, double p,

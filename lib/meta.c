@@ -41,8 +41,13 @@ meta_field(void *user, const char *s, size_t len, long line, long col)
             return pa_fail(c->err, PA_ERR_MODEL, c->path, line, col, "too many columns");
         c->col_of[col] = -1;
         for (int i = 0; i < M_NCOLS; i++)
-            if (strlen(meta_cols[i]) == len && memcmp(meta_cols[i], s, len) == 0)
+            if (strlen(meta_cols[i]) == len && memcmp(meta_cols[i], s, len) == 0) {
+                for (long f = 1; f < col; f++)
+                    if (c->col_of[f] == i)
+                        return pa_fail(c->err, PA_ERR_MODEL, c->path, line, col,
+                                       "column '%s' appears twice", meta_cols[i]);
                 c->col_of[col] = i;
+            }
         c->nfields = col;
         return PA_OK;
     }

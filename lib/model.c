@@ -47,6 +47,14 @@ lookup(const char *const *names, size_t n, const char *v)
     return -1;
 }
 
+/* Column of a key in the current line (1 when it cannot be found). */
+static long
+key_col(parse_ctx *c, const char *name)
+{
+    const char *p = strstr(c->raw, name);
+    return p ? (long)(p - c->raw) + 1 : 1;
+}
+
 static long
 col_of(parse_ctx *c, const char *needle)
 {
@@ -339,6 +347,7 @@ aggregate_key(parse_ctx *c, pa_node *nd, const char *name, const char *v)
             nd->mpi_sign = 1;
         else
             return fail_at(c, col, "penalty must be negative or positive, not '%s'%s", v, "");
+        nd->mpi_set = 1;
         return 1;
     }
     return -1;
@@ -366,16 +375,20 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return set_str(&top->label, v);
     if (strcmp(name, "bands") == 0)
         return parse_bands(c, v);
-    if (strcmp(name, "meta") == 0)
+    if (strcmp(name, "meta") == 0) {
+        m->meta_at = (pa_loc){ c->line, col };
         return set_str(&m->meta, v);
+    }
     if (strcmp(name, "unit_column") == 0)
         return set_str(&m->unit_column, v);
     if (strcmp(name, "name_column") == 0)
         return set_str(&m->name_column, v);
     if (strcmp(name, "period_column") == 0)
         return set_str(&m->period_column, v);
-    if (strcmp(name, "base_period") == 0)
+    if (strcmp(name, "base_period") == 0) {
+        m->base_period_at = (pa_loc){ c->line, col };
         return set_str(&m->base_period, v);
+    }
     if (strcmp(name, "reference_units") == 0)
         return parse_list(&m->reference_units, &m->n_reference_units, v);
     if (strcmp(name, "impute_group") == 0) {
@@ -392,8 +405,7 @@ index_key(parse_ctx *c, const char *name, const char *v)
             top->min_coverage = x;
         return 1;
     }
-    return fail_at(c, (long)(strstr(c->raw, name) ? strstr(c->raw, name) - c->raw + 1 : 1),
-                   "unknown key '%s' in [%s]", name, c->section);
+    return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]", name, c->section);
 }
 
 static int
@@ -429,7 +441,7 @@ node_key(parse_ctx *c, const char *name, const char *v)
                                        "'%s'%s", v, "");
             return 1;
         }
-        return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1),
+        return fail_at(c, key_col(c, name),
                        "unknown key '%s' in [%s]", name, c->section);
     }
     if (strcmp(name, "unit") == 0) {
@@ -486,7 +498,7 @@ node_key(parse_ctx *c, const char *name, const char *v)
     }
     if (strcmp(name, "column") == 0)
         return set_str(&nd->column, v);
-    return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1), "unknown key '%s' in [%s]",
+    return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]",
                    name, c->section);
 }
 
@@ -513,7 +525,7 @@ penalty_key(parse_ctx *c, const char *name, const char *v)
             return fail_at(c, col, "cap must be a positive number of points, not '%s'%s", v, "");
         return 1;
     }
-    return fail_at(c, (long)(strstr(c->raw, name) - c->raw + 1), "unknown key '%s' in [%s]",
+    return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]",
                    name, c->section);
 }
 
@@ -623,47 +635,47 @@ reader(char *str, int num, void *stream)
         s += 3;
         len -= 3;
     }
+    if (len && s[len - 1] == '\r')
+        len--;
+    /* the line as written, for the columns of messages */
     size_t rl = len < sizeof c->raw - 1 ? len : sizeof c->raw - 1;
     memcpy(c->raw, s, rl);
     c->raw[rl] = '\0';
-    if (rl && c->raw[rl - 1] == '\r')
-        c->raw[--rl] = '\0';
-    /* An inline comment is ';' or '#' after a blank, as in most INI dialects; a whole-line
-     * comment is passed on empty, so that its length does not matter. */
-    size_t keep = rl;
-    {
-        size_t b = 0;
-        while (b < rl && (c->raw[b] == ' ' || c->raw[b] == '\t'))
-            b++;
-        if (b < rl && (c->raw[b] == ';' || c->raw[b] == '#'))
-            keep = 0;
-    }
-    for (size_t i = 1; i < keep; i++)
-        if ((c->raw[i] == ';' || c->raw[i] == '#') && (c->raw[i - 1] == ' ' || c->raw[i - 1] == '\t')) {
-            keep = i;
+    /* What inih sees: no leading blanks (an indented line would otherwise continue the value
+     * above it), no comment. A comment is a line starting with ';' or '#', or ';'/'#' after a
+     * blank; a whole-line comment may be of any length. */
+    size_t lead = 0;
+    while (lead < len && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    size_t end = len;
+    if (lead < len && (s[lead] == ';' || s[lead] == '#'))
+        end = lead;
+    for (size_t i = lead + 1; i < end; i++)
+        if ((s[i] == ';' || s[i] == '#') && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+            end = i;
             break;
         }
-    const char *t = c->raw;
-    while (*t == ' ' || *t == '\t')
-        t++;
-    if (*t == '[' && t < c->raw + keep) {
-        const char *close = memchr(t, ']', keep - (size_t)(t - c->raw));
-        if (close) {
-            char name[256];
-            size_t nlen = (size_t)(close - t - 1);
-            if (nlen >= sizeof name)
-                nlen = sizeof name - 1;
-            memcpy(name, t + 1, nlen);
-            name[nlen] = '\0';
-            begin_section(c, name);
-        }
-    }
-    if (keep + 2 > (size_t)num || len >= sizeof c->raw - 1) {
+    while (end > lead && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+        end--;
+    size_t keep = end - lead;
+    if (keep + 2 > (size_t)num) {
         c->too_long = c->line;
         c->max_line = num - 2;
         return NULL;
     }
-    memcpy(str, c->raw, keep);
+    if (keep && s[lead] == '[') {
+        const char *close = memchr(s + lead, ']', keep);
+        if (close) {
+            char name[256];
+            size_t nlen = (size_t)(close - (s + lead) - 1);
+            if (nlen >= sizeof name)
+                nlen = sizeof name - 1;
+            memcpy(name, s + lead + 1, nlen);
+            name[nlen] = '\0';
+            begin_section(c, name);
+        }
+    }
+    memcpy(str, s + lead, keep);
     str[keep] = '\n';
     str[keep + 1] = '\0';
     return str;

@@ -206,8 +206,28 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
         for (j.bp = 0; j.bp < r->np && strcmp(r->periods[j.bp], m->base_period) != 0; j.bp++)
             ;
         if (j.bp == r->np)
-            st = pa_fail(err, PA_ERR_COMPUTE, m->file, 0, 0,
-                         "base_period '%s' is not a period of the data", m->base_period);
+            st = pa_fail(err, PA_ERR_COMPUTE, m->file, m->base_period_at.line,
+                         m->base_period_at.col, "base_period '%s' is not a period of the data",
+                         m->base_period);
+    }
+    /* a base-period value of 0 is found here, in order, so that the message can name the
+     * unit and the data row */
+    for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (nd->eff.norm != PA_NORM_BASE)
+            continue;
+        for (size_t p = 0; p < r->np && st == PA_OK; p++)
+            for (size_t u = 0; u < r->nu; u++)
+                if (!isnan(r->score[PA_CELL(r, k, p, u)]) &&
+                    r->score[PA_CELL(r, k, j.bp, u)] == 0) {
+                    r->fail_unit = u;
+                    r->fail_period = j.bp;
+                    st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                                 "unit '%s': indicator '%s' is 0 in the base period '%s', so "
+                                 "'base' normalisation is undefined", r->unit_codes[u],
+                                 nd->code, r->periods[j.bp]);
+                    break;
+                }
     }
     if (st == PA_OK) /* indicators are the first m->n_indicators result nodes */
         st = pa_parallel_for(m->n_indicators, normalise_task, &j, err);

@@ -13,6 +13,8 @@ static uint64_t
 key_of(double x)
 {
     uint64_t b;
+    if (x == 0)
+        x = 0.0; /* -0 ranks with 0 */
     memcpy(&b, &x, sizeof b);
     return (b >> 63) ? ~b : b | (1ULL << 63);
 }

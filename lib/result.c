@@ -135,7 +135,7 @@ pa_result_band(const pa_result *r, size_t u, size_t p, size_t n, const char **co
     double s = pa_result_score(r, u, p, n);
     if (colour)
         *colour = NULL;
-    if (isnan(s))
+    if (isnan(s) || r->node_penalty[n]) /* points taken off are not a grade */
         return NULL;
     for (size_t b = 0; b < r->n_bands; b++)
         if (s >= r->bands[b].threshold) {

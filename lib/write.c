@@ -194,7 +194,7 @@ format_rows(const csv_job *j, size_t u0, size_t u1, obuf *o)
                 if (rk)
                     rb_long(o, &rb, rk);
                 rb_put(o, &rb, ",", 1);
-                for (size_t b = 0; b < r->n_bands && !isnan(s); b++)
+                for (size_t b = 0; b < r->n_bands && !isnan(s) && !r->node_penalty[n]; b++)
                     if (s >= r->bands[b].threshold) {
                         rb_put(o, &rb, j->band[b], strlen(j->band[b]));
                         break;
@@ -236,9 +236,9 @@ csv_blocks(csv_job *j, size_t first, size_t step, obuf *o)
         while (j->turn != c)
             pthread_cond_wait(&j->turn_cv, &j->lock);
         pthread_mutex_unlock(&j->lock);
-        if (o->failed || fwrite(o->b, 1, o->n, j->w->f) != o->n)
-            j->io_failed = 1;
+        int bad = o->failed || fwrite(o->b, 1, o->n, j->w->f) != o->n;
         pthread_mutex_lock(&j->lock);
+        j->io_failed |= bad;
         j->turn++;
         pthread_cond_broadcast(&j->turn_cv);
         pthread_mutex_unlock(&j->lock);
@@ -342,8 +342,6 @@ write_csv(writer *w, pa_error *err)
     csv_blocks(&j, 0, threaded ? 2 : 1, &main_buf);
     if (threaded) {
         pthread_join(th, NULL);
-        if (cw.buf.failed)
-            j.io_failed = 1;
     }
     pthread_mutex_destroy(&j.lock);
     pthread_cond_destroy(&j.turn_cv);
@@ -351,6 +349,8 @@ write_csv(writer *w, pa_error *err)
     pa_free(lens);
     if (main_buf.failed || cw.buf.failed)
         st = pa_nomem(err);
+    else if (j.io_failed)
+        st = pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 out:
     for (size_t i = 0; i < nstr; i++)
         pa_free(all[i]);
