@@ -130,6 +130,23 @@ pa_data_row_count(const pa_data *d)
     return d ? d->n_rows : 0;
 }
 
+/* Room for one more unit's name, made before the unit is added so that the unit map and the
+ * name array never disagree (even when an allocation fails). */
+static int
+name_room(pa_data *d)
+{
+    if (d->units.n + 1 <= d->n_unit_names_cap)
+        return 1;
+    size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
+    char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
+    if (!names)
+        return 0;
+    memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
+    d->unit_names = names;
+    d->n_unit_names_cap = nc;
+    return 1;
+}
+
 static int
 grow_rows(pa_data *d)
 {
@@ -305,17 +322,9 @@ on_row(void *user, long line, long ncols)
         st = pa_nomem(c->err);
         goto out;
     }
-    /* room for a name before the unit can be added, so the two never disagree */
-    if (d->units.n + 1 > d->n_unit_names_cap) {
-        size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
-        char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
-        if (!names) {
-            st = pa_nomem(c->err);
-            goto out;
-        }
-        memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
-        d->unit_names = names;
-        d->n_unit_names_cap = nc;
+    if (!name_room(d)) {
+        st = pa_nomem(c->err);
+        goto out;
     }
     size_t u = c->last_unit + 1;
     if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
@@ -452,15 +461,8 @@ merge_half(pa_data *d, const pa_data *d2, uint32_t file, long line_offset, pa_er
         return pa_nomem(err);
     size_t *umap = map, *pmap = map + nu, *gmap = pmap + np;
     for (size_t k = 0; k < nu; k++) {
-        if (d->units.n + 1 > d->n_unit_names_cap) {
-            size_t nc = d->n_unit_names_cap ? d->n_unit_names_cap * 2 : 64;
-            char **names = pa_reallocarray(d->unit_names, nc, sizeof *names);
-            if (!names)
-                goto nomem;
-            memset(names + d->n_unit_names_cap, 0, (nc - d->n_unit_names_cap) * sizeof *names);
-            d->unit_names = names;
-            d->n_unit_names_cap = nc;
-        }
+        if (!name_room(d))
+            goto nomem;
         if ((umap[k] = remap(&d->units, &d2->units, k)) == PA_NONE)
             goto nomem;
         if (!d->unit_names[umap[k]] && d2->unit_names[k] &&
@@ -569,6 +571,20 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     return st;
 }
 
+/* The file name of a path and the length of its stem ("data/2019.csv" → "2019.csv", 4);
+ * *dot (optional) points at the extension's dot, or NULL. */
+static const char *
+file_stem(const char *path, size_t *stem, const char **dot)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *d = strrchr(base, '.');
+    *stem = d ? (size_t)(d - base) : strlen(base);
+    if (dot)
+        *dot = d;
+    return base;
+}
+
 static pa_status
 read_any(pa_data *d, const char *path, const char *bytes, size_t size, const char *name,
          pa_error *err)
@@ -577,10 +593,8 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     const char *label = name ? name : path ? path : "<buffer>";
     /* period from the file name: ".../2019.csv" → "2019" */
-    const char *base = strrchr(label, '/');
-    base = base ? base + 1 : label;
-    const char *dot = strrchr(base, '.');
-    size_t stem = dot ? (size_t)(dot - base) : strlen(base);
+    size_t stem;
+    const char *base = file_stem(label, &stem, NULL);
     char *fp = pa_is_period_name(base, stem) ? pa_strndup(base, stem) : pa_strdup("");
     if (!fp)
         return pa_nomem(err);
@@ -646,10 +660,9 @@ pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
 {
     if (!d || !path)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    const char *dot = strrchr(base, '.');
-    size_t stem = dot ? (size_t)(dot - base) : strlen(base);
+    size_t stem;
+    const char *dot;
+    const char *base = file_stem(path, &stem, &dot), *slash = base > path ? base - 1 : NULL;
     if (!pa_is_period_name(base, stem))
         return pa_data_read_file(d, path, err);
     char *dir = slash ? pa_strndup(path, (size_t)(slash - path) + 1) : pa_strdup("");
