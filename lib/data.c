@@ -48,10 +48,15 @@ add_col(pa_data *d, const char *name)
 {
     if (!name || pa_data_col(d, name) != PA_NONE)
         return 1;
-    char **names = pa_reallocarray(d->col_names, d->n_cols + 1, sizeof *names);
-    if (!names)
-        return 0;
-    d->col_names = names;
+    if (d->n_cols == d->cap_cols) {
+        size_t nc = d->cap_cols ? d->cap_cols * 2 : 16;
+        char **grown = pa_reallocarray(d->col_names, nc, sizeof *grown);
+        if (!grown)
+            return 0;
+        d->col_names = grown;
+        d->cap_cols = nc;
+    }
+    char **names = d->col_names;
     if (!(names[d->n_cols] = pa_strdup(name)))
         return 0;
     if (pa_strmap_intern(&d->colmap, name, strlen(name), NULL) == PA_NONE) {

@@ -134,19 +134,23 @@ pa_model_finish(pa_model *m, pa_error *err)
         pa_free(depth);
         return st;
     }
-    /* children */
+    /* children: counted first, so that each list is allocated once */
+    for (size_t i = 0; i < n; i++)
+        if (i != m->top)
+            m->nodes[m->nodes[i].parent].n_children++;
     for (size_t i = 0; i < n; i++) {
-        if (i == m->top)
-            continue;
-        pa_node *p = &m->nodes[m->nodes[i].parent];
-        size_t *c = pa_reallocarray(p->children, p->n_children + 1, sizeof *c);
-        if (!c) {
+        pa_node *p = &m->nodes[i];
+        if (p->n_children && !(p->children = pa_malloc(p->n_children * sizeof *p->children))) {
             pa_free(depth);
             return pa_nomem(err);
         }
-        p->children = c;
-        c[p->n_children++] = i;
+        p->n_children = 0;
     }
+    for (size_t i = 0; i < n; i++)
+        if (i != m->top) {
+            pa_node *p = &m->nodes[m->nodes[i].parent];
+            p->children[p->n_children++] = i;
+        }
     /* visit order: parents before children (by depth) */
     size_t *by_depth = pa_malloc(n * sizeof *by_depth);
     m->order = pa_malloc(n * sizeof *m->order);

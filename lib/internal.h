@@ -171,7 +171,7 @@ typedef struct pa_penalty {
 struct pa_model {
     char *file;                 /* for messages */
     char *dir;                  /* folder of the model, for meta = */
-    size_t n_nodes;
+    size_t n_nodes, cap_nodes;
     pa_node *nodes;             /* index 0 is the top; after finish: any order */
     size_t top;
     size_t *order;              /* bottom-up: indicators first, then by level */
@@ -199,7 +199,7 @@ pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
 /* ---- data ---- */
 struct pa_data {
     const pa_model *model;
-    size_t n_cols;              /* numeric columns the model needs */
+    size_t n_cols, cap_cols;    /* numeric columns the model needs */
     char **col_names;
     pa_strmap colmap;           /* column name → index */
     double **cols;              /* [n_cols][cap] */

@@ -78,10 +78,15 @@ fail_at(parse_ctx *c, long col, const char *fmt, const char *a, const char *b)
 pa_node *
 pa_model_add_node(pa_model *m, const char *code, int is_indicator)
 {
-    pa_node *nodes = pa_reallocarray(m->nodes, m->n_nodes + 1, sizeof *nodes);
-    if (!nodes)
-        return NULL;
-    m->nodes = nodes;
+    if (m->n_nodes == m->cap_nodes) { /* doubling: models may have many thousand nodes */
+        size_t nc = m->cap_nodes ? m->cap_nodes * 2 : 16;
+        pa_node *nodes = pa_reallocarray(m->nodes, nc, sizeof *nodes);
+        if (!nodes)
+            return NULL;
+        m->nodes = nodes;
+        m->cap_nodes = nc;
+    }
+    pa_node *nodes = m->nodes;
     pa_node *nd = &nodes[m->n_nodes];
     memset(nd, 0, sizeof *nd);
     nd->code = pa_strdup(code);
