@@ -214,6 +214,9 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
         return pa_nomem(r->err);
     csv_set_realloc_func(&p, pa_realloc);
     csv_set_free_func(&p, pa_free);
+    /* libcsv grows its field buffer by a fixed block (128 bytes by default): a long field
+     * would take hundreds of thousands of reallocations */
+    csv_set_blk_size(&p, 256u << 10);
     iconv_t cd = (iconv_t)-1;
     char *conv = NULL;
     pa_status st = PA_OK;
