@@ -192,7 +192,6 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
 typedef struct agg_job {
     const pa_model *m;
     pa_result *r;
-    const size_t *pos;          /* model node → result node */
     size_t k;                   /* the node being aggregated */
     const size_t *col;
     const double *w;
@@ -273,7 +272,7 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
     pa_free(x);
     /* penalty points come off after aggregation, not below the range's floor */
     for (size_t q = 0; q < m->n_penalties; q++) {
-        if (j->pos[m->penalties[q].target_node] != k)
+        if (m->pos[m->penalties[q].target_node] != k)
             continue;
         size_t pn = r->n_model_nodes + q;
         for (size_t u = 0; u < r->nu; u++) {
@@ -298,23 +297,20 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
             maxc = m->nodes[i].n_children;
     double *w = pa_malloc(maxc * sizeof *w);
     size_t *col = pa_malloc(maxc * sizeof *col);
-    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos);
     pa_status st = PA_OK;
-    if (!w || !col || !pos) {
+    if (!w || !col) {
         st = pa_nomem(err);
         goto out;
     }
-    for (size_t k = 0; k < m->n_nodes; k++)
-        pos[m->order[k]] = k;
     for (size_t k = 0; k < m->n_nodes && st == PA_OK; k++) {
         const pa_node *nd = &m->nodes[m->order[k]];
         if (nd->is_indicator)
             continue;
         for (size_t c = 0; c < nd->n_children; c++) {
-            col[c] = pos[nd->children[c]];
+            col[c] = m->pos[nd->children[c]];
             w[c] = m->nodes[nd->children[c]].weight;
         }
-        agg_job j = { .m = m, .r = r, .pos = pos, .k = k, .col = col, .w = w };
+        agg_job j = { .m = m, .r = r, .k = k, .col = col, .w = w };
         st = pa_parallel_for(r->np, aggregate_period, &j, err);
         if (st == PA_ERR_COMPUTE) { /* again in order, alone, for the first failure's message */
             j.report = 1;
@@ -325,6 +321,5 @@ pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
 out:
     pa_free(w);
     pa_free(col);
-    pa_free(pos);
     return st;
 }

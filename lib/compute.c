@@ -130,11 +130,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         }
     }
     pa_free(perm);
-    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos);
-    if (!pos)
-        return pa_nomem(err);
-    for (size_t k = 0; k < m->n_nodes; k++)
-        pos[m->order[k]] = k;
+    const size_t *pos = m->pos;
     for (size_t q = 0; q < m->n_penalties; q++) {
         const pa_penalty *pe = &m->penalties[q];
         size_t k = m->n_nodes + q;
@@ -146,7 +142,6 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         r->node_parent[k] = pos[pe->target_node];
         r->node_penalty[k] = 1;
         if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
-            pa_free(pos);
             return pa_nomem(err);
         }
     }
@@ -159,16 +154,13 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         r->node_weight[k] = nd->parent == PA_NONE ? 1 : nd->weight;
         r->node_parent[k] = nd->parent == PA_NONE ? PA_NONE : pos[nd->parent];
         if (!r->node_codes[k] || !r->node_labels[k] || !r->node_units[k]) {
-            pa_free(pos);
             return pa_nomem(err);
         }
     }
     /* weights as shares of their siblings' sum */
     double *sum = pa_calloc(r->nn, sizeof *sum);
-    if (!sum) {
-        pa_free(pos);
+    if (!sum)
         return pa_nomem(err);
-    }
     for (size_t k = 0; k < m->n_nodes; k++)
         if (r->node_parent[k] != PA_NONE)
             sum[r->node_parent[k]] += r->node_weight[k];
@@ -176,7 +168,6 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         if (r->node_parent[k] != PA_NONE)
             r->node_weight[k] /= sum[r->node_parent[k]];
     pa_free(sum);
-    pa_free(pos);
     r->n_bands = m->n_bands;
     for (size_t b = 0; b < m->n_bands; b++) {
         r->bands[b].threshold = m->bands[b].threshold;
@@ -274,11 +265,6 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
 static pa_status
 step_check(const pa_model *m, pa_result *r, pa_error *err)
 {
-    size_t *pos = pa_malloc(m->n_nodes * sizeof *pos); /* model node → result node */
-    if (!pos)
-        return pa_nomem(err);
-    for (size_t k = 0; k < m->n_nodes; k++)
-        pos[m->order[k]] = k;
     pa_status st = PA_OK;
     for (size_t k = 0; k < r->n_model_nodes && st == PA_OK; k++) {
         const pa_node *nd = &m->nodes[m->order[k]];
@@ -291,7 +277,8 @@ step_check(const pa_model *m, pa_result *r, pa_error *err)
                 if (isnan(s) && !nd->is_indicator &&
                     !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
                     for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
-                        lost = !isnan(r->score[PA_CELL(r, pos[nd->children[ch]], p, u)]);
+                        lost = !isnan(r->score[PA_CELL(r, m->pos[nd->children[ch]], p,
+                                                       u)]);
                 if (isinf(s) || lost) {
                     r->fail_unit = u;
                     r->fail_period = p;
@@ -303,7 +290,6 @@ step_check(const pa_model *m, pa_result *r, pa_error *err)
                 }
             }
     }
-    pa_free(pos);
     return st;
 }
 

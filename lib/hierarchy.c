@@ -241,6 +241,10 @@ pa_model_finish(pa_model *m, pa_error *err)
     for (size_t i = 0; i < n; i++)
         m->order[i] = i;
     qsort_r(m->order, n, sizeof *m->order, cmp_level, m);
+    if (!(m->pos = pa_malloc(n * sizeof *m->pos)))
+        return pa_nomem(err);
+    for (size_t k = 0; k < n; k++)
+        m->pos[m->order[k]] = k;
 
     /* per-node checks */
     m->n_indicators = 0;

@@ -175,6 +175,7 @@ struct pa_model {
     pa_node *nodes;             /* index 0 is the top; after finish: any order */
     size_t top;
     size_t *order;              /* bottom-up: indicators first, then by level */
+    size_t *pos;                /* inverse of order: node index → its place (result node) */
     size_t n_indicators;
     pa_band *bands; size_t n_bands;
     char *unit_column, *name_column, *period_column, *meta;

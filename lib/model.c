@@ -707,6 +707,7 @@ pa_model_free(pa_model *m)
         node_free(&m->nodes[i]);
     pa_free(m->nodes);
     pa_free(m->order);
+    pa_free(m->pos);
     for (size_t i = 0; i < m->n_bands; i++) {
         pa_free(m->bands[i].label);
         pa_free(m->bands[i].colour);
