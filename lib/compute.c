@@ -194,10 +194,8 @@ pa_status
 pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
                    pa_error *err)
 {
-    for (size_t k = 0; k < m->n_nodes; k++) {
+    for (size_t k = 0; k < m->n_indicators; k++) { /* indicators come first */
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (!nd->is_indicator)
-            break;
         pa_load_values(r, d, cell_row, pa_data_col(d, nd->column ? nd->column : nd->code), k);
         size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
                                                           : PA_NONE;
@@ -233,10 +231,8 @@ pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size
 pa_status
 pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
 {
-    for (size_t k = 0; k < m->n_nodes; k++) {
+    for (size_t k = 0; k < m->n_indicators; k++) { /* indicators come first */
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (!nd->is_indicator)
-            break;
         if (nd->transform != PA_TRANSFORM_LOG)
             continue;
         for (size_t p = 0; p < r->np; p++)

@@ -81,10 +81,8 @@ pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, const size_t *
         return pa_nomem(err);
     }
     period_axis(r, t);
-    for (size_t k = 0; k < m->n_nodes; k++) {
+    for (size_t k = 0; k < m->n_indicators; k++) { /* indicators come first */
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (!nd->is_indicator)
-            break;
         pa_impute how = nd->eff.impute;
         if (how == PA_IMPUTE_NONE)
             continue;

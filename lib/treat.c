@@ -179,10 +179,8 @@ pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
     if (!stat)
         return pa_nomem(err);
     pa_status st = PA_OK;
-    for (size_t k = 0; k < m->n_nodes && st == PA_OK; k++) {
+    for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++) { /* indicators come first */
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (!nd->is_indicator)
-            break;
         if (nd->eff.treat == PA_TREAT_NONE)
             continue;
         for (size_t p = 0; p < r->np; p++)
