@@ -6,23 +6,31 @@
 
 #include "internal.h"
 
+/* Sums of squared, cubed and fourth powers of the deviations from the mean. */
+static void
+central_sums(const double *x, size_t n, double *s2, double *s3, double *s4)
+{
+    double mean = gsl_stats_mean(x, 1, n);
+    *s2 = *s3 = *s4 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - mean, d2 = d * d;
+        *s2 += d2;
+        *s3 += d2 * d;
+        *s4 += d2 * d2;
+    }
+}
+
 /* e1071::skewness type 2, as COINr's skew(). */
 double
 pa_skew(const double *x, size_t n)
 {
     if (n < 3)
         return NAN;
-    double mean = gsl_stats_mean(x, 1, n), s2 = 0, s3 = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = x[i] - mean;
-        s2 += d * d;
-        s3 += d * d * d;
-    }
+    double s2, s3, s4, dn = (double)n;
+    central_sums(x, n, &s2, &s3, &s4);
     if (s2 == 0)
         return NAN;
-    double dn = (double)n;
-    double y = sqrt(dn) * s3 / pow(s2, 1.5);
-    return y * sqrt(dn * (dn - 1)) / (dn - 2);
+    return sqrt(dn) * s3 / pow(s2, 1.5) * sqrt(dn * (dn - 1)) / (dn - 2);
 }
 
 /* e1071::kurtosis type 2 (excess), as COINr's kurt(). */
@@ -31,15 +39,10 @@ pa_kurt(const double *x, size_t n)
 {
     if (n < 4)
         return NAN;
-    double mean = gsl_stats_mean(x, 1, n), s2 = 0, s4 = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = x[i] - mean;
-        s2 += d * d;
-        s4 += d * d * d * d;
-    }
+    double s2, s3, s4, dn = (double)n;
+    central_sums(x, n, &s2, &s3, &s4);
     if (s2 == 0)
         return NAN;
-    double dn = (double)n;
     double rr = dn * s4 / (s2 * s2);
     return ((dn + 1) * (rr - 3) + 6) * (dn - 1) / ((dn - 2) * (dn - 3));
 }
