@@ -303,27 +303,14 @@ test_group_without_impute_group(void **state)
                         "normalise = none\n"     /* 2 */
                         "impute = group_mean\n"  /* 3 */
                         "[indicator a]\n";       /* 4 */
-    pa_model *m = NULL;
-    pa_error e;
-    memset(&e, 0, sizeof e);
-    pa_status st = pa_model_parse(&m, model, "t.ini", &e);
-    if (st != PA_ERR_MODEL)
-        report("model", st, &e);
-    assert_int_equal(st, PA_ERR_MODEL);
-    assert_null(m);
-    assert_string_equal(e.file, "t.ini");
-    assert_int_equal(e.line, 3);
-    assert_non_null(strstr(e.text, "impute_group"));
+    expect_model_error(model, 3, "impute_group");
 
     /* set on the indicator: the indicator's line */
     const char *model2 = "[index]\n"                /* 1 */
                          "normalise = none\n"       /* 2 */
                          "[indicator a]\n"          /* 3 */
                          "impute = group_median\n"; /* 4 */
-    memset(&e, 0, sizeof e);
-    st = pa_model_parse(&m, model2, "t.ini", &e);
-    assert_int_equal(st, PA_ERR_MODEL);
-    assert_int_equal(e.line, 4);
+    expect_model_error(model2, 4, "impute_group");
 }
 
 static void

@@ -147,17 +147,7 @@ test_min_coverage_out_of_range(void **state)
                         "normalise = minmax\n"   /* 2 */
                         "min_coverage = 1.5\n"   /* 3 */
                         "[indicator a]\n";       /* 4 */
-    pa_model *m = NULL;
-    pa_error e;
-    memset(&e, 0, sizeof e);
-    pa_status st = pa_model_parse(&m, model, "t.ini", &e);
-    if (st != PA_ERR_MODEL)
-        report("model", st, &e);
-    assert_int_equal(st, PA_ERR_MODEL);
-    assert_null(m);
-    assert_string_equal(e.file, "t.ini");
-    assert_int_equal(e.line, 3);
-    assert_non_null(strstr(e.text, "min_coverage"));
+    expect_model_error(model, 3, "min_coverage");
 }
 
 int
