@@ -173,8 +173,10 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
                 size_t row = cell_row[p * r->nu + u];
                 double v = r->value[PA_VCELL(r, n, p, u)];
                 size_t c = PA_CELL(r, n, p, u);
-                if (row == PA_NONE || isnan(v))
+                if (row == PA_NONE || isnan(v)) {
+                    r->score[c] = NAN;
                     continue;
+                }
                 if (v < 0)
                     return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
                                    d->row_line[row], 0,

@@ -101,10 +101,8 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         !r->reference || !r->base ||
         !r->value || !r->score || !r->rank || !r->bands)
         return pa_nomem(err);
-    for (size_t i = 0; i < cells; i++)
-        r->score[i] = NAN;
-    for (size_t i = 0; i < vcells; i++)
-        r->value[i] = NAN;
+    /* score and value are not filled here: every step writes each cell of its nodes (a first
+     * touch of hundreds of megabytes is best spent where the work is, on all cores) */
     for (size_t u = 0; u < r->nu; u++) {
         const char *code = d->units.keys[u];
         r->unit_codes[u] = pa_strdup(code);
@@ -182,49 +180,66 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
 void
 pa_load_values(pa_result *r, const pa_data *d, const size_t *cell_row, size_t col, size_t node)
 {
-    for (size_t p = 0; p < r->np; p++)
-        for (size_t u = 0; u < r->nu; u++) {
-            size_t row = cell_row[p * r->nu + u];
-            if (row != PA_NONE)
-                r->value[PA_VCELL(r, node, p, u)] = d->cols[col][row];
+    double *val = &r->value[PA_VCELL(r, node, 0, 0)];
+    const double *src = d->cols[col];
+    for (size_t i = 0; i < r->np * r->nu; i++)
+        val[i] = cell_row[i] != PA_NONE ? src[cell_row[i]] : NAN;
+}
+
+typedef struct denom_job {
+    const pa_model *m;
+    const pa_data *d;
+    pa_result *r;
+    const size_t *cell_row;
+} denom_job;
+
+/* One indicator: raw values and their rates. Indicators are independent, so they run in
+ * parallel; the error reported is the first indicator's, as in a plain loop. */
+static pa_status
+denominate_task(void *ctx, size_t k, pa_error *err)
+{
+    const denom_job *j = ctx;
+    const pa_model *m = j->m;
+    const pa_data *d = j->d;
+    pa_result *r = j->r;
+    const pa_node *nd = &m->nodes[m->order[k]]; /* indicators come first */
+    const double *col = d->cols[pa_data_col(d, nd->column ? nd->column : nd->code)];
+    size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
+                                                      : PA_NONE;
+    const double *den = dc != PA_NONE ? d->cols[dc] : NULL;
+    double *val = &r->value[PA_VCELL(r, k, 0, 0)], *score = &r->score[PA_CELL(r, k, 0, 0)];
+    for (size_t i = 0; i < r->np * r->nu; i++) {
+        size_t row = j->cell_row[i];
+        if (row == PA_NONE) {
+            val[i] = score[i] = NAN;
+            continue;
         }
+        double v = val[i] = col[row];
+        if (den && !isnan(v)) {
+            double dv = den[row];
+            if (!(dv > 0) && !isnan(dv))
+                return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
+                               d->row_line[row], 0,
+                               "denominator '%s' of unit '%s' is %g; it must be above "
+                               "0 to divide '%s'", nd->denominator, r->unit_codes[i % r->nu],
+                               dv, nd->code);
+            v = v / (dv / nd->per);
+        }
+        if (isinf(v))
+            return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]], d->row_line[row],
+                           0, "indicator '%s' of unit '%s' overflows when divided by its "
+                           "denominator", nd->code, r->unit_codes[i % r->nu]);
+        score[i] = v;
+    }
+    return PA_OK;
 }
 
 pa_status
 pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
                    pa_error *err)
 {
-    for (size_t k = 0; k < m->n_indicators; k++) { /* indicators come first */
-        const pa_node *nd = &m->nodes[m->order[k]];
-        pa_load_values(r, d, cell_row, pa_data_col(d, nd->column ? nd->column : nd->code), k);
-        size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
-                                                          : PA_NONE;
-        for (size_t p = 0; p < r->np; p++)
-            for (size_t u = 0; u < r->nu; u++) {
-                size_t row = cell_row[p * r->nu + u];
-                if (row == PA_NONE)
-                    continue;
-                double v = r->value[PA_VCELL(r, k, p, u)];
-                size_t cell = PA_CELL(r, k, p, u);
-                if (dc != PA_NONE && !isnan(v)) {
-                    double den = d->cols[dc][row];
-                    if (!(den > 0) && !isnan(den))
-                        return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
-                                       d->row_line[row], 0,
-                                       "denominator '%s' of unit '%s' is %g; it must be above "
-                                       "0 to divide '%s'", nd->denominator, r->unit_codes[u],
-                                       den, nd->code);
-                    v = v / (den / nd->per);
-                }
-                if (isinf(v))
-                    return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
-                                   d->row_line[row], 0,
-                                   "indicator '%s' of unit '%s' overflows when divided by its "
-                                   "denominator", nd->code, r->unit_codes[u]);
-                r->score[cell] = v;
-            }
-    }
-    return PA_OK;
+    denom_job j = { .m = m, .d = d, .r = r, .cell_row = cell_row };
+    return pa_parallel_for(m->n_indicators, denominate_task, &j, err);
 }
 
 /* transform = log, after imputation and treatment, right before normalising. */
