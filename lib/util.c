@@ -210,10 +210,56 @@ pa_parse_number(const char *s, size_t len, double *out)
     return 0;
 }
 
+typedef unsigned __int128 u128;
+#define P19 10000000000000000000ULL
+/* 10^0 .. 10^22 */
+static const u128 pow10_u128[] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+    1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+    1000000000000000000ULL, P19, (u128)P19 * 10, (u128)P19 * 100, (u128)P19 * 1000 };
+
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324"
+                                 "25262728293031323334353637383940414243444546474849"
+                                 "50515253545556575859606162636465666768697071727374"
+                                 "75767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of q, written backwards ending at `end`; returns where they start.
+ * Two digits per division, and numbers of nine digits or more as two independent halves. */
+static char *
+digits_u64(uint64_t q, char *end)
+{
+    if (q >= 100000000) {
+        uint32_t lo = (uint32_t)(q % 100000000);
+        q /= 100000000;
+        for (int i = 0; i < 4; i++, lo /= 100) {
+            end -= 2;
+            memcpy(end, two_digits + 2 * (lo % 100), 2);
+        }
+    }
+    if (q >= 100000000) { /* only integers of 17 digits get here */
+        *--end = (char)('0' + q % 10);
+        q /= 10;
+    }
+    uint32_t h = (uint32_t)q; /* below 10^8 */
+    while (h >= 100) {
+        end -= 2;
+        memcpy(end, two_digits + 2 * (h % 100), 2);
+        h /= 100;
+    }
+    if (h >= 10) {
+        end -= 2;
+        memcpy(end, two_digits + 2 * h, 2);
+    } else {
+        *--end = (char)('0' + h);
+    }
+    return end;
+}
+
 /* Shortest plain decimal of a double in [1e-4, 1e16) with exact integer arithmetic: the
  * first number of decimals whose correctly rounded value lies inside the interval that
- * reads back to v. The same digits as printf("%.*f") with the smallest such precision, about
- * fifty times faster. Returns -1 outside that range. */
+ * reads back to v. The same digits as printf("%.*f") with the smallest such precision.
+ * Returns -1 outside that range. */
 static int
 format_fixed(double v, char *buf, size_t size)
 {
@@ -230,9 +276,13 @@ format_fixed(double v, char *buf, size_t size)
     if (v < 0)
         *p++ = '-';
     if (s <= 0) { /* an integer below 2^54 */
-        return (int)(p - buf) + snprintf(p, size - 1, "%llu", (unsigned long long)(m << -s));
+        char tmp[24];
+        char *end = tmp + sizeof tmp, *d = digits_u64(m << -s, end);
+        memcpy(p, d, (size_t)(end - d));
+        p += end - d;
+        *p = '\0';
+        return (int)(p - buf);
     }
-    typedef unsigned __int128 u128;
     const int lower_half = frac == 0 && be > 1; /* the gap below a power of two is half */
     const int even = (m & 1) == 0;               /* ties read back to the even mantissa */
     /* Start at 15 significant digits: a shorter decimal that reads back would also be the
@@ -241,9 +291,11 @@ format_fixed(double v, char *buf, size_t size)
     static const double p10[] = { 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1,    1e1,  1e2,
                                   1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10,
                                   1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17 };
-    /* floor(log10 a) from the binary exponent, corrected with the table (an estimate one too
-     * low only happens at a power of ten, where 16 digits are still unique) */
-    int e10 = (int)floor((be - 1023) * 0.30102999566398120);
+    /* floor(log10 a) from the binary exponent (log10(2) ≈ 78913 / 2^18), corrected with the
+     * table (an estimate one too low only happens at a power of ten, where 16 digits are
+     * still unique) */
+    int e10 = (be - 1023) * 78913;
+    e10 = e10 >= 0 ? e10 >> 18 : -((-e10 + (1 << 18) - 1) >> 18);
     while (e10 > -5 && a < p10[e10 + 5])
         e10--;
     while (e10 < 16 && a >= p10[e10 + 6])
@@ -251,10 +303,8 @@ format_fixed(double v, char *buf, size_t size)
     int start = 14 - e10;
     if (start < 0)
         start = 0;
-    u128 pow10 = 1;
-    for (int k = 0; k < start; k++)
-        pow10 *= 10;
-    for (int dec = start; dec <= 21; dec++, pow10 *= 10) {
+    for (int dec = start; dec <= 21; dec++) {
+        u128 pow10 = pow10_u128[dec];
         u128 num = (u128)m * pow10; /* a·10^dec·2^s, below 2^124 */
         u128 q = num >> s, rem = num - (q << s), half = (u128)1 << (s - 1);
         if (rem > half || (rem == half && (q & 1)))
@@ -271,18 +321,26 @@ format_fixed(double v, char *buf, size_t size)
                 q64 /= 10;
                 dec--;
             }
-        char digits[48];
-        int nd = 0;
-        do {
-            digits[nd++] = (char)('0' + (int)(q64 % 10));
-            q64 /= 10;
-        } while (q64);
-        while (nd <= dec)
-            digits[nd++] = '0';
-        for (int i = nd - 1; i >= 0; i--) {
-            *p++ = digits[i];
-            if (i == dec && dec > 0)
+        /* fixed-size copies (inlined, no call): the digits sit in the first half of tmp and
+         * buf has room for 48 bytes, so copying 24 past any start stays inside both */
+        char tmp[48];
+        char *end = tmp + 24, *d = digits_u64(q64, end);
+        int nd = (int)(end - d);
+        if (nd <= dec) { /* 0.000ddd */
+            *p++ = '0';
+            *p++ = '.';
+            memset(p, '0', 24);
+            p += dec - nd;
+            memcpy(p, d, 24);
+            p += nd;
+        } else {
+            memcpy(p, d, 24);
+            p += nd - dec;
+            if (dec > 0) {
                 *p++ = '.';
+                memcpy(p, d + nd - dec, 24);
+                p += dec;
+            }
         }
         *p = '\0';
         return (int)(p - buf);
@@ -296,6 +354,11 @@ pa_format_number(double v, char *buf, size_t size)
     if (v == 0.0) {
         snprintf(buf, size, "0");
         return 1;
+    }
+    if (size >= 48) {
+        int fast = format_fixed(v, buf, size);
+        if (fast >= 0)
+            return fast;
     }
     char tmp[64];
     int fast = format_fixed(v, tmp, sizeof tmp);

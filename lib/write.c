@@ -150,7 +150,7 @@ rb_put(obuf *o, rowbuf *rb, const char *s, size_t len)
 static inline void
 rb_num(obuf *o, rowbuf *rb, double v)
 {
-    char buf[40];
+    char buf[48];
     if (!isnan(v))
         rb_put(o, rb, buf, (size_t)pa_format_number(v, buf, sizeof buf));
 }

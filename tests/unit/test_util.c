@@ -172,6 +172,38 @@ test_format_number_random_roundtrip(void **state)
     }
 }
 
+/* Plain-notation numbers (1e-4 to 1e16, the range the writer's fast path covers) against the
+ * definition: the fewest decimals of printf's "%.*f" that read back to the same double. Both
+ * the documented 32-byte buffer and the writer's 48-byte one. */
+static void
+test_format_number_plain_range(void **state)
+{
+    (void)state;
+    uint64_t seed = 0xC0FFEE;
+    for (int i = 0; i < 100000; i++) {
+        uint64_t bits = xorshift(&seed);
+        double mant = 1.0 + (double)(bits >> 12) / 4503599627370496.0; /* [1, 2) */
+        double v = ldexp(mant, (int)(bits % 67) - 14) * (bits & 2048 ? -1 : 1);
+        if (fabs(v) < 1e-4 || fabs(v) >= 1e16)
+            continue;
+        char want[64];
+        for (int dec = 0; dec <= 21; dec++) {
+            snprintf(want, sizeof want, "%.*f", dec, v);
+            if (strtod(want, NULL) == v)
+                break;
+        }
+        char small[32], large[48];
+        int ns = pa_format_number(v, small, sizeof small);
+        int nl = pa_format_number(v, large, sizeof large);
+        if (strcmp(small, want) != 0 || strcmp(large, want) != 0)
+            print_error("%.17g: want '%s', got '%s' / '%s'\n", v, want, small, large);
+        assert_string_equal(small, want);
+        assert_string_equal(large, want);
+        assert_int_equal(ns, (int)strlen(want));
+        assert_int_equal(nl, (int)strlen(want));
+    }
+}
+
 static void
 test_format_number_shortest(void **state)
 {
@@ -371,6 +403,7 @@ main(void)
         cmocka_unit_test(test_format_number_exact),
         cmocka_unit_test(test_format_number_random_roundtrip),
         cmocka_unit_test(test_format_number_shortest),
+        cmocka_unit_test(test_format_number_plain_range),
         cmocka_unit_test(test_period_cmp),
         cmocka_unit_test(test_is_period_name),
         cmocka_unit_test(test_strmap_basic),
