@@ -256,6 +256,24 @@ digits_u64(uint64_t q, char *end)
     return end;
 }
 
+/* Whether m / 2^s rounded to `dec` decimals (into *q) reads back to the same double: it lies
+ * within half a gap of it (a quarter below a power of two; ties to the even mantissa). */
+static int
+rounds_back(uint64_t m, int s, int dec, int lower_half, int even, u128 *q)
+{
+    u128 pow10 = pow10_u128[dec];
+    u128 num = (u128)m * pow10; /* a·10^dec·2^s, below 2^124 */
+    u128 r = num >> s, rem = num - (r << s), half = (u128)1 << (s - 1);
+    if (rem > half || (rem == half && (r & 1)))
+        r++;
+    u128 qs = r << s;
+    int below = qs < num;
+    u128 diff = below ? num - qs : qs - num;
+    u128 scaled = diff * (below && lower_half ? 4 : 2);
+    *q = r;
+    return scaled < pow10 || (even && scaled == pow10);
+}
+
 /* Shortest plain decimal of a double in [1e-4, 1e16) with exact integer arithmetic: the
  * first number of decimals whose correctly rounded value lies inside the interval that
  * reads back to v. The same digits as printf("%.*f") with the smallest such precision.
@@ -303,49 +321,52 @@ format_fixed(double v, char *buf, size_t size)
     int start = 14 - e10;
     if (start < 0)
         start = 0;
-    for (int dec = start; dec <= 21; dec++) {
-        u128 pow10 = pow10_u128[dec];
-        u128 num = (u128)m * pow10; /* a·10^dec·2^s, below 2^124 */
-        u128 q = num >> s, rem = num - (q << s), half = (u128)1 << (s - 1);
-        if (rem > half || (rem == half && (q & 1)))
-            q++;
-        u128 qs = q << s;
-        int below = qs < num;
-        u128 diff = below ? num - qs : qs - num;
-        u128 scaled = diff * (below && lower_half ? 4 : 2);
-        if (!(scaled < pow10 || (even && scaled == pow10)))
-            continue;
-        uint64_t q64 = (uint64_t)q; /* at most 17 significant digits here */
-        if (dec == start) /* the shortest: drop trailing zeros */
-            while (dec > 0 && q64 % 10 == 0) {
-                q64 /= 10;
-                dec--;
-            }
-        /* fixed-size copies (inlined, no call): the digits sit in the first half of tmp and
-         * buf has room for 48 bytes, so copying 24 past any start stays inside both */
-        char tmp[48];
-        char *end = tmp + 24, *d = digits_u64(q64, end);
-        int nd = (int)(end - d);
-        if (nd <= dec) { /* 0.000ddd */
-            *p++ = '0';
-            *p++ = '.';
-            memset(p, '0', 24);
-            p += dec - nd;
-            memcpy(p, d, 24);
-            p += nd;
-        } else {
-            memcpy(p, d, 24);
-            p += nd - dec;
-            if (dec > 0) {
-                *p++ = '.';
-                memcpy(p, d + nd - dec, 24);
-                p += dec;
-            }
+    /* Reading back is monotonic in the number of decimals (a finer grid's nearest point is
+     * no farther), so try 16 digits first: most doubles need 16 or 17, and this tries at
+     * most two precisions for them instead of three. */
+    u128 q;
+    int dec = start + 1;
+    if (rounds_back(m, s, dec, lower_half, even, &q)) {
+        u128 q15;
+        if (rounds_back(m, s, start, lower_half, even, &q15)) {
+            dec = start;
+            q = q15;
         }
-        *p = '\0';
-        return (int)(p - buf);
+    } else {
+        for (dec++; dec <= 21 && !rounds_back(m, s, dec, lower_half, even, &q); dec++)
+            ;
+        if (dec > 21)
+            return -1;
     }
-    return -1;
+    uint64_t q64 = (uint64_t)q; /* at most 17 significant digits here */
+    if (dec == start) /* the shortest: drop trailing zeros */
+        while (dec > 0 && q64 % 10 == 0) {
+            q64 /= 10;
+            dec--;
+        }
+    /* fixed-size copies (inlined, no call): the digits sit in the first half of tmp and
+     * buf has room for 48 bytes, so copying 24 past any start stays inside both */
+    char tmp[48];
+    char *end = tmp + 24, *d = digits_u64(q64, end);
+    int nd = (int)(end - d);
+    if (nd <= dec) { /* 0.000ddd */
+        *p++ = '0';
+        *p++ = '.';
+        memset(p, '0', 24);
+        p += dec - nd;
+        memcpy(p, d, 24);
+        p += nd;
+    } else {
+        memcpy(p, d, 24);
+        p += nd - dec;
+        if (dec > 0) {
+            *p++ = '.';
+            memcpy(p, d + nd - dec, 24);
+            p += dec;
+        }
+    }
+    *p = '\0';
+    return (int)(p - buf);
 }
 
 int
