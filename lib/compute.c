@@ -271,35 +271,54 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
     return PA_OK;
 }
 
-/* Last guard: no infinity anywhere, and no score lost to arithmetic (a node whose present
+typedef struct check_job {
+    const pa_model *m;
+    pa_result *r;
+    int report;                 /* fill fail_unit/period and the message (one thread only) */
+} check_job;
+
+/* Last guard, one node: no infinity, and no score lost to arithmetic (a node whose present
  * inputs gave NaN) — numbers too large or too small for doubles end here, not in the output. */
+static pa_status
+check_node(void *ctx, size_t k, pa_error *err)
+{
+    const check_job *j = ctx;
+    const pa_model *m = j->m;
+    pa_result *r = j->r;
+    const pa_node *nd = &m->nodes[m->order[k]];
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++) {
+            size_t c = PA_CELL(r, k, p, u);
+            double s = r->score[c];
+            int lost = 0;
+            /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
+            if (isnan(s) && !nd->is_indicator &&
+                !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
+                for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
+                    lost = !isnan(r->score[PA_CELL(r, m->pos[nd->children[ch]], p, u)]);
+            if (!isinf(s) && !lost)
+                continue;
+            if (!j->report)
+                return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
+            r->fail_unit = u;
+            r->fail_period = p;
+            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                           "unit '%s', period '%s': the score of '%s' is not a finite "
+                           "number (values too large or too small to compute with)",
+                           r->unit_codes[u], r->periods[p], nd->code);
+        }
+    return PA_OK;
+}
+
 static pa_status
 step_check(const pa_model *m, pa_result *r, pa_error *err)
 {
-    pa_status st = PA_OK;
-    for (size_t k = 0; k < r->n_model_nodes && st == PA_OK; k++) {
-        const pa_node *nd = &m->nodes[m->order[k]];
-        for (size_t p = 0; p < r->np && st == PA_OK; p++)
-            for (size_t u = 0; u < r->nu; u++) {
-                size_t c = PA_CELL(r, k, p, u);
-                double s = r->score[c];
-                int lost = 0;
-                /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
-                if (isnan(s) && !nd->is_indicator &&
-                    !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
-                    for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
-                        lost = !isnan(r->score[PA_CELL(r, m->pos[nd->children[ch]], p,
-                                                       u)]);
-                if (isinf(s) || lost) {
-                    r->fail_unit = u;
-                    r->fail_period = p;
-                    st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                                 "unit '%s', period '%s': the score of '%s' is not a finite "
-                                 "number (values too large or too small to compute with)",
-                                 r->unit_codes[u], r->periods[p], nd->code);
-                    break;
-                }
-            }
+    check_job j = { .m = m, .r = r };
+    pa_status st = pa_parallel_for(r->n_model_nodes, check_node, &j, err);
+    if (st == PA_ERR_COMPUTE) { /* again in order, alone, for the first failure's message */
+        j.report = 1;
+        for (size_t k = 0; k < r->n_model_nodes && (st = check_node(&j, k, err)) == PA_OK; k++)
+            ;
     }
     return st;
 }

@@ -68,22 +68,29 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
     if (s->norm == PA_NORM_NONE)
         return PA_OK;
 
-    /* values that statistics may use */
-    double *v = pa_malloc((n ? n : 1) * sizeof *v);
-    if (!v)
+    /* the values that statistics may use: gathered only for the methods that need more than
+     * the extremes (a copy of a panel column is a lot of fresh memory to fault in) */
+    int gather = s->norm == PA_NORM_ZSCORE || s->norm == PA_NORM_RANK ||
+                 s->norm == PA_NORM_PRANK || s->norm == PA_NORM_BORDA;
+    double *v = gather ? pa_malloc((n ? n : 1) * sizeof *v) : NULL;
+    if (gather && !v)
         return pa_nomem(err);
     size_t m = 0;
+    double mn = INFINITY, mx = -INFINITY;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]) && (!stat || stat[i]))
-            v[m++] = x[i];
+        if (!isnan(x[i]) && (!stat || stat[i])) {
+            mn = x[i] < mn ? x[i] : mn;
+            mx = x[i] > mx ? x[i] : mx;
+            if (gather)
+                v[m] = x[i];
+            m++;
+        }
     pa_status st = PA_OK;
     if (m == 0) {
         for (size_t i = 0; i < n; i++)
             x[i] = NAN;
         goto out;
     }
-    double mn, mx;
-    gsl_stats_minmax(&mn, &mx, v, 1, m);
     if (!isfinite(mx - mn)) {
         st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
                      "indicator '%s': its values span more than doubles can hold "

@@ -205,26 +205,41 @@ pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
 
 /* Coverage of a unit in a period: the share of indicators present (after imputation). Units
  * below min_coverage are screened out: none of their scores is computed. */
+typedef struct screen_job {
+    const pa_model *m;
+    pa_result *r;
+    const size_t *cell_row;
+} screen_job;
+
+/* One period (periods are independent, so they run in parallel). */
+static pa_status
+screen_period(void *ctx, size_t p, pa_error *err)
+{
+    (void)err;
+    const screen_job *j = ctx;
+    const pa_model *m = j->m;
+    pa_result *r = j->r;
+    size_t ni = m->n_indicators;
+    for (size_t u = 0; u < r->nu; u++) {
+        size_t present = 0;
+        for (size_t k = 0; k < ni; k++)
+            present += !isnan(r->score[PA_CELL(r, k, p, u)]);
+        double cov = (double)present / (double)ni;
+        r->coverage[p * r->nu + u] = j->cell_row[p * r->nu + u] != PA_NONE ? cov : NAN;
+        if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) && cov < m->min_coverage)
+            for (size_t k = 0; k < r->n_model_nodes; k++) {
+                size_t c = PA_CELL(r, k, p, u);
+                if (k < ni)
+                    r->score[c] = NAN;
+                r->flags[c] |= PA_CELL_SCREENED;
+            }
+    }
+    return PA_OK;
+}
+
 pa_status
 pa_step_screen(const pa_model *m, pa_result *r, const size_t *cell_row, pa_error *err)
 {
-    (void)err;
-    size_t ni = m->n_indicators;
-    for (size_t p = 0; p < r->np; p++)
-        for (size_t u = 0; u < r->nu; u++) {
-            size_t present = 0;
-            for (size_t k = 0; k < ni; k++)
-                present += !isnan(r->score[PA_CELL(r, k, p, u)]);
-            double cov = (double)present / (double)ni;
-            r->coverage[p * r->nu + u] = cell_row[p * r->nu + u] != PA_NONE ? cov : NAN;
-            if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) &&
-                cov < m->min_coverage)
-                for (size_t k = 0; k < r->n_model_nodes; k++) {
-                    size_t c = PA_CELL(r, k, p, u);
-                    if (k < ni)
-                        r->score[c] = NAN;
-                    r->flags[c] |= PA_CELL_SCREENED;
-                }
-        }
-    return PA_OK;
+    screen_job j = { .m = m, .r = r, .cell_row = cell_row };
+    return pa_parallel_for(r->np, screen_period, &j, err);
 }
