@@ -167,11 +167,10 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
     for (size_t k = 0; k < m->n_penalties; k++) {
         const pa_penalty *pe = &m->penalties[k];
         size_t n = r->n_model_nodes + k;
-        pa_load_values(r, d, cell_row, pa_data_col(d, pe->column ? pe->column : pe->code), n);
         for (size_t p = 0; p < r->np; p++)
             for (size_t u = 0; u < r->nu; u++) {
                 size_t row = cell_row[p * r->nu + u];
-                double v = r->value[PA_VCELL(r, n, p, u)];
+                double v = pa_cell_value(r, pa_value_node(r, n), p, u);
                 size_t c = PA_CELL(r, n, p, u);
                 if (row == PA_NONE || isnan(v)) {
                     r->score[c] = NAN;

@@ -42,7 +42,10 @@ pa_result_free(pa_result *r)
     pa_free(r->node_parent);
     pa_free(r->node_weight);
     pa_free(r->reference);
-    pa_free(r->value);
+    for (size_t k = 0; r->vcol && k < r->n_ind + r->nn - r->n_model_nodes; k++)
+        pa_col_unref(r->vcol[k]);
+    pa_free(r->vcol);
+    pa_free(r->cell_row);
     pa_free(r->score);
     for (size_t n = 0; n < r->nn && r->rank; n++)
         pa_free(r->rank[n]);
@@ -86,8 +89,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->reference = pa_calloc(r->nu, 1);
     r->base = pa_calloc(r->np, sizeof *r->base);
     r->n_ind = m->n_indicators;
-    size_t vcells = (m->n_indicators + m->n_penalties) * r->np * r->nu;
-    r->value = pa_malloc((vcells ? vcells : 1) * sizeof *r->value);
+    r->vcol = pa_calloc(m->n_indicators + m->n_penalties, sizeof *r->vcol);
     r->score = pa_malloc(cells * sizeof *r->score);
     r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
@@ -99,10 +101,10 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||
         !r->reference || !r->base ||
-        !r->value || !r->score || !r->rank || !r->bands)
+        !r->vcol || !r->score || !r->rank || !r->bands)
         return pa_nomem(err);
-    /* score and value are not filled here: every step writes each cell of its nodes (a first
-     * touch of hundreds of megabytes is best spent where the work is, on all cores) */
+    /* scores are not filled here: every step writes each cell of its nodes (a first touch of
+     * hundreds of megabytes is best spent where the work is, on all cores) */
     for (size_t u = 0; u < r->nu; u++) {
         const char *code = d->units.keys[u];
         r->unit_codes[u] = pa_strdup(code);
@@ -177,15 +179,6 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     return PA_OK;
 }
 
-void
-pa_load_values(pa_result *r, const pa_data *d, const size_t *cell_row, size_t col, size_t node)
-{
-    double *val = &r->value[PA_VCELL(r, node, 0, 0)];
-    const double *src = d->cols[col];
-    for (size_t i = 0; i < r->np * r->nu; i++)
-        val[i] = cell_row[i] != PA_NONE ? src[cell_row[i]] : NAN;
-}
-
 typedef struct denom_job {
     const pa_model *m;
     const pa_data *d;
@@ -193,7 +186,7 @@ typedef struct denom_job {
     const size_t *cell_row;
 } denom_job;
 
-/* One indicator: raw values and their rates. Indicators are independent, so they run in
+/* One indicator: its rates. Indicators are independent, so they run in
  * parallel; the error reported is the first indicator's, as in a plain loop. */
 static pa_status
 denominate_task(void *ctx, size_t k, pa_error *err)
@@ -207,14 +200,14 @@ denominate_task(void *ctx, size_t k, pa_error *err)
     size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
                                                       : PA_NONE;
     const double *den = dc != PA_NONE ? d->cols[dc] : NULL;
-    double *val = &r->value[PA_VCELL(r, k, 0, 0)], *score = &r->score[PA_CELL(r, k, 0, 0)];
+    double *score = &r->score[PA_CELL(r, k, 0, 0)];
     for (size_t i = 0; i < r->np * r->nu; i++) {
         size_t row = j->cell_row[i];
         if (row == PA_NONE) {
-            val[i] = score[i] = NAN;
+            score[i] = NAN;
             continue;
         }
-        double v = val[i] = col[row];
+        double v = col[row];
         if (den && !isnan(v)) {
             double dv = den[row];
             if (!(dv > 0) && !isnan(dv))
@@ -367,6 +360,20 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         }
         cell_row[c] = row;
     }
+    r->cell_row = cell_row;
+    /* the raw values stay in the data set's columns, which the result now holds too */
+    for (size_t k = 0; k < m->n_indicators + m->n_penalties; k++) {
+        const char *col;
+        if (k < m->n_indicators) {
+            const pa_node *nd = &m->nodes[m->order[k]]; /* indicators come first */
+            col = nd->column ? nd->column : nd->code;
+        } else {
+            const pa_penalty *pe = &m->penalties[k - m->n_indicators];
+            col = pe->column ? pe->column : pe->code;
+        }
+        r->vcol[k] = d->cols[pa_data_col(d, col)];
+        pa_col_ref(r->vcol[k]);
+    }
     if ((st = pa_step_denominate(m, d, r, cell_row, err)) != PA_OK ||
         (st = pa_step_impute(m, d, r, cell_row, err)) != PA_OK ||
         (st = pa_step_screen(m, r, cell_row, err)) != PA_OK ||
@@ -388,7 +395,8 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
     }
 out:
     pa_free(pmap);
-    pa_free(cell_row);
+    if (!r || r->cell_row != cell_row)
+        pa_free(cell_row);
     if (st != PA_OK) {
         pa_result_free(r);
         return st;

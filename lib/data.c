@@ -109,7 +109,7 @@ pa_data_free(pa_data *d)
     for (size_t j = 0; j < d->n_cols; j++) {
         pa_free(d->col_names[j]);
         if (d->cols)
-            pa_free(d->cols[j]);
+            pa_col_unref(d->cols[j]);
     }
     pa_free(d->col_names);
     pa_free(d->cols);
@@ -162,11 +162,62 @@ grow_rows(pa_data *d)
     GROW(d->row_file);
     GROW(d->row_line);
     GROW(d->row_group);
-    for (size_t j = 0; j < d->n_cols; j++)
-        GROW(d->cols[j]);
 #undef GROW
+    for (size_t j = 0; j < d->n_cols; j++) {
+        double *c = pa_col_grow(d->cols[j], d->cap, nc);
+        if (!c)
+            return 0;
+        d->cols[j] = c;
+    }
     d->cap = nc;
     return 1;
+}
+
+typedef struct col_head {
+    long refs;
+    long pad;                   /* keeps the values 16-byte aligned */
+} col_head;
+
+static col_head *
+col_head_of(double *col)
+{
+    return (col_head *)(void *)((char *)col - sizeof(col_head));
+}
+
+double *
+pa_col_grow(double *col, size_t old_cap, size_t new_cap)
+{
+    if (new_cap > (SIZE_MAX - sizeof(col_head)) / sizeof *col)
+        return NULL;
+    size_t bytes = sizeof(col_head) + new_cap * sizeof *col;
+    col_head *h;
+    if (col && __atomic_load_n(&col_head_of(col)->refs, __ATOMIC_ACQUIRE) == 1) {
+        if (!(h = pa_realloc(col_head_of(col), bytes)))
+            return NULL;
+        return (double *)(void *)(h + 1);
+    }
+    if (!(h = pa_malloc(bytes)))
+        return NULL;
+    h->refs = 1;
+    double *nc = (double *)(void *)(h + 1);
+    if (col) { /* a result holds this one: leave its rows where they are */
+        memcpy(nc, col, old_cap * sizeof *col);
+        pa_col_unref(col);
+    }
+    return nc;
+}
+
+void
+pa_col_ref(double *col)
+{
+    __atomic_add_fetch(&col_head_of(col)->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+pa_col_unref(double *col)
+{
+    if (col && __atomic_sub_fetch(&col_head_of(col)->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        pa_free(col_head_of(col));
 }
 
 static pa_status

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <locale.h>
+#include <math.h>
 #include <pthread.h>
 
 #include "pingan/pingan.h"
@@ -197,6 +198,16 @@ size_t pa_model_find(const pa_model *m, const char *code);
 int pa_model_rename_top(pa_model *m, const char *code);
 pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
 
+/* ---- data columns, shared by a data set and the results computed from it ----
+ * d->cols[j] points at the values; a reference count sits in front. A result keeps the raw
+ * values it reports by holding the columns instead of copying them: the data set only ever
+ * appends rows, and copies a column first when it must move one that a result still holds. */
+/* A column of new_cap values holding the first old_cap of col (NULL: a new column). NULL when
+ * out of memory (col is kept). */
+double *pa_col_grow(double *col, size_t old_cap, size_t new_cap);
+void pa_col_ref(double *col);
+void pa_col_unref(double *col);
+
 /* ---- data ---- */
 struct pa_data {
     const pa_model *model;
@@ -224,7 +235,8 @@ struct pa_result {
     size_t *node_parent;
     double *node_weight;        /* share among siblings (weights rescaled to sum to 1) */
     unsigned char *reference;   /* by unit: scored but not ranked */
-    double *value;              /* [indicator or penalty][period][unit], see PA_VCELL */
+    double **vcol;              /* [indicator or penalty]: the data column of its raw values */
+    size_t *cell_row;           /* [period][unit]: data row of the cell, PA_NONE for none */
     double *score;              /* [node][period][unit] */
     int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
     pthread_mutex_t rank_lock;
@@ -244,12 +256,15 @@ pa_value_node(const pa_result *r, size_t n)
 {
     return n < r->n_ind ? n : n >= r->n_model_nodes ? r->n_ind + (n - r->n_model_nodes) : PA_NONE;
 }
-#define PA_VCELL(r, n, p, u) ((pa_value_node(r, n) * (r)->np + (p)) * (r)->nu + (u))
+/* Raw value of a value node (see pa_value_node) in a cell; NaN when the cell has no row. */
+static inline double
+pa_cell_value(const pa_result *r, size_t vn, size_t p, size_t u)
+{
+    size_t row = r->cell_row[p * r->nu + u];
+    return row == PA_NONE ? (double)NAN : r->vcol[vn][row];
+}
 
 /* ---- steps (each works on one indicator or node column of the result) ---- */
-/* Raw values of a data column into a value node (indicator or penalty), unit × period. */
-void pa_load_values(pa_result *r, const pa_data *d, const size_t *cell_row, size_t col,
-                    size_t node);
 pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
                              const size_t *cell_row, pa_error *err);
 pa_status pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r,

@@ -112,7 +112,7 @@ pa_result_value(const pa_result *r, size_t u, size_t p, size_t n)
 {
     if (!IN_RANGE(r, u, p, n) || pa_value_node(r, n) == PA_NONE)
         return NAN;
-    return r->value[PA_VCELL(r, n, p, u)];
+    return pa_cell_value(r, pa_value_node(r, n), p, u);
 }
 
 double
@@ -162,7 +162,8 @@ pa_result_value_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
         return NAN;
     if (pa_value_node(r, n) == PA_NONE)
         return NAN;
-    return pct(r->value[PA_VCELL(r, n, p, u)], r->value[PA_VCELL(r, n, r->base[p], u)]);
+    size_t vn = pa_value_node(r, n);
+    return pct(pa_cell_value(r, vn, p, u), pa_cell_value(r, vn, r->base[p], u));
 }
 
 double

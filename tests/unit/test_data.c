@@ -826,6 +826,48 @@ test_write_json(void **state)
     fixture_free(&f);
 }
 
+/* A result keeps the raw values it was computed from while its data set goes on growing (rows
+ * written into the shared columns, then the columns moved) and after the data set is freed. */
+static void
+test_result_outlives_growing_data(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    pa_data *d = data_new(m);
+    pa_error e;
+    assert_int_equal(read_str(d, "unit,a,b\nu1,1,2\nu2,3,4\n", "2018.csv", &e), PA_OK);
+    pa_result *r1 = NULL;
+    assert_int_equal(pa_compute(&r1, m, d, &e), PA_OK);
+    /* 3,000 more rows: the first fill the columns' room, the rest make them move */
+    size_t cap = 3000 * 32 + 16, n = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    n += (size_t)snprintf(csv + n, cap - n, "unit,a,b\n");
+    for (int i = 0; i < 3000; i++)
+        n += (size_t)snprintf(csv + n, cap - n, "x%d,%d,%d\n", i, 100 + i, 200 + i);
+    assert_int_equal(read_str(d, csv, "2019.csv", &e), PA_OK);
+    free(csv);
+    pa_result *r2 = NULL;
+    assert_int_equal(pa_compute(&r2, m, d, &e), PA_OK);
+    pa_data_free(d);
+    size_t a1 = pa_result_node_find(r1, "a"), b1 = pa_result_node_find(r1, "b");
+    assert_int_equal(pa_result_unit_count(r1), 2);
+    assert_int_equal(pa_result_period_count(r1), 1);
+    assert_true(pa_result_value(r1, 0, 0, a1) == 1);
+    assert_true(pa_result_value(r1, 0, 0, b1) == 2);
+    assert_true(pa_result_value(r1, 1, 0, a1) == 3);
+    assert_true(pa_result_value(r1, 1, 0, b1) == 4);
+    size_t a2 = pa_result_node_find(r2, "a"), p19 = pa_result_period_find(r2, "2019");
+    assert_int_equal(pa_result_unit_count(r2), 3002);
+    assert_true(pa_result_value(r2, 0, pa_result_period_find(r2, "2018"), a2) == 1);
+    assert_true(pa_result_value(r2, 2, p19, a2) == 100);      /* x0 */
+    assert_true(pa_result_value(r2, 3001, p19, a2) == 3099);  /* x2999 */
+    assert_true(isnan(pa_result_value(r2, 0, p19, a2)));      /* u1 has no 2019 row */
+    pa_result_free(r1);
+    pa_result_free(r2);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -852,6 +894,7 @@ main(void)
         cmocka_unit_test(test_write_csv),
         cmocka_unit_test(test_write_csv_quotes),
         cmocka_unit_test(test_write_json),
+        cmocka_unit_test(test_result_outlives_growing_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
