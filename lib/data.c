@@ -152,10 +152,16 @@ name_room(pa_data *d)
     return 1;
 }
 
+/* Room for at least `need` rows (doubling). 0 when out of memory, or when the rows are
+ * borrowed from another data set (the second half of a parallel read). */
 static int
-grow_rows(pa_data *d)
+grow_rows_to(pa_data *d, size_t need)
 {
+    if (d->borrowed)
+        return 0;
     size_t nc = d->cap ? d->cap * 2 : 1024;
+    while (nc < need)
+        nc *= 2;
 #define GROW(p) do { void *q = pa_reallocarray(p, nc, sizeof *(p)); if (!q) return 0; p = q; } while (0)
     GROW(d->row_unit);
     GROW(d->row_period);
@@ -164,13 +170,19 @@ grow_rows(pa_data *d)
     GROW(d->row_group);
 #undef GROW
     for (size_t j = 0; j < d->n_cols; j++) {
-        double *c = pa_col_grow(d->cols[j], d->cap, nc);
+        double *c = pa_col_grow(d->cols[j], d->n_rows, nc);
         if (!c)
             return 0;
         d->cols[j] = c;
     }
     d->cap = nc;
     return 1;
+}
+
+static int
+grow_rows(pa_data *d)
+{
+    return grow_rows_to(d, d->cap + 1);
 }
 
 typedef struct col_head {
@@ -185,7 +197,7 @@ col_head_of(double *col)
 }
 
 double *
-pa_col_grow(double *col, size_t old_cap, size_t new_cap)
+pa_col_grow(double *col, size_t keep, size_t new_cap)
 {
     if (new_cap > (SIZE_MAX - sizeof(col_head)) / sizeof *col)
         return NULL;
@@ -201,7 +213,7 @@ pa_col_grow(double *col, size_t old_cap, size_t new_cap)
     h->refs = 1;
     double *nc = (double *)(void *)(h + 1);
     if (col) { /* a result holds this one: leave its rows where they are */
-        memcpy(nc, col, old_cap * sizeof *col);
+        memcpy(nc, col, keep * sizeof *col);
         pa_col_unref(col);
     }
     return nc;
@@ -456,9 +468,11 @@ on_reset(void *user)
 /* ---- reading a large file with two threads ----
  * The file is cut at the first line end after its middle. That is only safe when no quoted
  * field can span the cut, so the first half must hold no quote character, and both halves must
- * be plain UTF-8; otherwise the file is read as a whole, as before. The second half goes into
- * a data set of its own, merged after: units and periods keep the order of first appearance,
- * and line numbers are shifted by the lines of the first half. */
+ * be plain UTF-8; otherwise the file is read as a whole, as before. Both halves first count
+ * their line ends (at once); the second half then writes its rows straight into the data set's
+ * arrays, after room for every line of the first, with units, periods and groups of its own
+ * that are mapped into the data set's afterwards: units and periods keep the order of first
+ * appearance, and line numbers are shifted by the lines of the first half. */
 
 #define PARALLEL_MIN_BYTES (8u << 20)
 
@@ -501,17 +515,63 @@ line_end_after(FILE *f, uint64_t from)
     return 0;
 }
 
+typedef struct line_count {
+    const char *path;
+    uint64_t range[2][2];       /* [half][start, end) */
+    size_t lines[2];
+} line_count;
+
+/* Line ends (LF, CRLF, lone CR) in one half, plus one for a last line without an end: no
+ * more rows than that can end in it. */
+static pa_status
+count_task(void *ctx, size_t k, pa_error *err)
+{
+    (void)err;
+    line_count *lc = ctx;
+    FILE *f = fopen(lc->path, "rb");
+    char *buf = pa_malloc(1u << 20);
+    uint64_t pos = lc->range[k][0], end = lc->range[k][1];
+    size_t n = 0;
+    int cr = 0; /* the byte before was a CR */
+    char lastc = '\n';
+    pa_status st = f && buf && fseeko(f, (off_t)pos, SEEK_SET) == 0 ? PA_OK : PA_ERR_IO;
+    while (st == PA_OK && pos < end) {
+        size_t want = end - pos < (1u << 20) ? (size_t)(end - pos) : (1u << 20);
+        size_t got = fread(buf, 1, want, f);
+        if (got == 0) {
+            st = PA_ERR_IO;
+            break;
+        }
+        if (cr && buf[0] == '\n')
+            n--; /* the CR was the first half of a CRLF */
+        for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+            n++;
+        for (const char *p = buf, *e = buf + got; (p = memchr(p, '\r', (size_t)(e - p))); p++)
+            n += p + 1 == e || p[1] != '\n';
+        cr = buf[got - 1] == '\r';
+        lastc = buf[got - 1];
+        pos += got;
+    }
+    n += lastc != '\n' && lastc != '\r';
+    if (f)
+        fclose(f);
+    pa_free(buf);
+    lc->lines[k] = n;
+    return st;
+}
+
 static size_t
 remap(pa_strmap *dst, const pa_strmap *src, size_t k)
 {
     return pa_strmap_intern(dst, src->keys[k], strlen(src->keys[k]), NULL);
 }
 
-/* Append the rows of d2 (the second half) to d. */
+/* The second half's rows sit at d's rows [from, from + d2->n_rows): move them to the end of the
+ * first half's (only when it had blank lines) and give them d's units, periods and lines. */
 static pa_status
-merge_half(pa_data *d, const pa_data *d2, uint32_t file, long line_offset, pa_error *err)
+adopt_half(pa_data *d, const pa_data *d2, size_t from, long line_offset, pa_error *err)
 {
-    size_t nu = d2->units.n, np = d2->periods.n, ng = d2->groups.n;
+    size_t nu = d2->units.n, np = d2->periods.n, ng = d2->groups.n, n = d2->n_rows;
     size_t *map = pa_malloc((nu + np + ng + 1) * sizeof *map);
     if (!map)
         return pa_nomem(err);
@@ -531,26 +591,46 @@ merge_half(pa_data *d, const pa_data *d2, uint32_t file, long line_offset, pa_er
     for (size_t k = 0; k < ng; k++)
         if ((gmap[k] = remap(&d->groups, &d2->groups, k)) == PA_NONE)
             goto nomem;
-    while (d->cap < d->n_rows + d2->n_rows)
-        if (!grow_rows(d))
-            goto nomem;
-    size_t base = d->n_rows;
-    for (size_t j = 0; j < d->n_cols; j++)
-        memcpy(d->cols[j] + base, d2->cols[j], d2->n_rows * sizeof *d2->cols[j]);
-    for (size_t i = 0; i < d2->n_rows; i++) {
-        d->row_unit[base + i] = (uint32_t)umap[d2->row_unit[i]];
-        d->row_period[base + i] = (uint32_t)pmap[d2->row_period[i]];
-        d->row_file[base + i] = file;
-        d->row_line[base + i] = d2->row_line[i] + line_offset;
-        d->row_group[base + i] =
-            d2->row_group[i] == UINT32_MAX ? UINT32_MAX : (uint32_t)gmap[d2->row_group[i]];
+    size_t to = d->n_rows;
+    if (to != from) {
+#define MOVE(p) memmove((p) + to, (p) + from, n * sizeof *(p))
+        for (size_t j = 0; j < d->n_cols; j++)
+            MOVE(d->cols[j]);
+        MOVE(d->row_unit);
+        MOVE(d->row_period);
+        MOVE(d->row_file);
+        MOVE(d->row_line);
+        MOVE(d->row_group);
+#undef MOVE
     }
-    d->n_rows += d2->n_rows;
+    for (size_t i = to; i < to + n; i++) {
+        d->row_unit[i] = (uint32_t)umap[d->row_unit[i]];
+        d->row_period[i] = (uint32_t)pmap[d->row_period[i]];
+        d->row_line[i] += line_offset;
+        if (d->row_group[i] != UINT32_MAX)
+            d->row_group[i] = (uint32_t)gmap[d->row_group[i]];
+    }
+    d->n_rows += n;
     pa_free(map);
     return PA_OK;
 nomem:
     pa_free(map);
     return pa_nomem(err);
+}
+
+/* Forget the row arrays d2 borrowed from the data set before freeing it. */
+static void
+free_half(pa_data *d2)
+{
+    if (!d2)
+        return;
+    if (d2->borrowed) {
+        for (size_t j = 0; j < d2->n_cols; j++)
+            d2->cols[j] = NULL;
+        d2->row_unit = d2->row_period = d2->row_file = d2->row_group = NULL;
+        d2->row_line = NULL;
+    }
+    pa_data_free(d2);
 }
 
 /* Returns PA_OK with *done = 0 when the file must be read as a whole instead. */
@@ -575,9 +655,24 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     pa_status st = pa_csv_read_range(path, 0, hdr_end, 0, 1, sink, &fallback, &last, c->err);
     if (st != PA_OK || fallback || !c->header_done)
         return fallback || !c->header_done ? PA_OK : st;
+    line_count lc = { .path = path, .range = { { hdr_end, mid }, { mid, size } } };
+    if (pa_parallel_for(2, count_task, &lc, NULL) != PA_OK)
+        return PA_OK; /* one thread then */
+    size_t base = d->n_rows + lc.lines[0];
+    if (base + lc.lines[1] < base || !grow_rows_to(d, base + lc.lines[1]))
+        return PA_OK;
     half h = { .path = path, .start = mid, .end = size };
     if ((st = pa_data_new(&h.d2, d->model, c->err)) != PA_OK)
         return st;
+    for (size_t j = 0; j < d->n_cols; j++)
+        h.d2->cols[j] = d->cols[j] + base;
+    h.d2->row_unit = d->row_unit + base;
+    h.d2->row_period = d->row_period + base;
+    h.d2->row_file = d->row_file + base;
+    h.d2->row_line = d->row_line + base;
+    h.d2->row_group = d->row_group + base;
+    h.d2->cap = lc.lines[1];
+    h.d2->borrowed = 1;
     h.c2 = *c; /* the header's roles, shared read-only */
     h.c2.d = h.d2;
     h.c2.err = &h.err;
@@ -594,7 +689,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     pthread_t th;
     if (!h.c2.seen || pthread_create(&th, NULL, half_main, &h) != 0) {
         pa_free(h.c2.seen);
-        pa_data_free(h.d2);
+        free_half(h.d2);
         return PA_OK; /* one thread then */
     }
     int fb_a = 0;
@@ -613,7 +708,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
             }
         }
         if (st == PA_OK)
-            st = merge_half(d, h.d2, c->file, offset, c->err);
+            st = adopt_half(d, h.d2, base, offset, c->err);
     } else {
         st = PA_OK; /* read it whole */
         d->n_rows = c->rows_at_start;
@@ -623,7 +718,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     pa_free(h.c2.uname.s);
     pa_free(h.c2.period.s);
     pa_free(h.c2.group.s);
-    pa_data_free(h.d2);
+    free_half(h.d2);
     return st;
 }
 

@@ -202,9 +202,9 @@ pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
  * d->cols[j] points at the values; a reference count sits in front. A result keeps the raw
  * values it reports by holding the columns instead of copying them: the data set only ever
  * appends rows, and copies a column first when it must move one that a result still holds. */
-/* A column of new_cap values holding the first old_cap of col (NULL: a new column). NULL when
+/* A column of new_cap values holding the first `keep` of col (NULL: a new column). NULL when
  * out of memory (col is kept). */
-double *pa_col_grow(double *col, size_t old_cap, size_t new_cap);
+double *pa_col_grow(double *col, size_t keep, size_t new_cap);
 void pa_col_ref(double *col);
 void pa_col_unref(double *col);
 
@@ -223,6 +223,7 @@ struct pa_data {
     size_t n_rows, cap;
     uint32_t *row_unit, *row_period, *row_file;
     long *row_line;
+    int borrowed;               /* the row arrays belong to another data set: never grow */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
 

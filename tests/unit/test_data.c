@@ -868,6 +868,153 @@ test_result_outlives_growing_data(void **state)
     pa_model_free(m);
 }
 
+/* ---- files of 8 MiB and more are read as two halves at once ---- */
+
+static char big_path[4200];
+
+static int
+remove_big(void **state)
+{
+    (void)state;
+    if (big_path[0])
+        unlink(big_path);
+    big_path[0] = '\0';
+    return 0;
+}
+
+/* 260,000 rows (about 9 MB, CRLF): units in every period, so in both halves; names; groups
+ * (some missing) for group_mean imputation; missing values; blank and blank-looking lines in
+ * the first half (the second half's rows then move up); no line end after the last row.
+ * `bad_row` >= 0 puts a word in column a of that row. */
+static char *
+big_csv(long bad_row, size_t *len)
+{
+    size_t cap = 48u << 20, n = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    n += (size_t)snprintf(s + n, cap - n, "unit,name,year,district,a,b");
+    for (long i = 0; i < 260000; i++) {
+        long u = i % 60000;
+        n += (size_t)snprintf(s + n, cap - n, "\r\n");
+        if (i < 130000 && i % 50000 == 1)
+            n += (size_t)snprintf(s + n, cap - n, "\r\n  \r\n");
+        char a[16];
+        if (i == bad_row)
+            snprintf(a, sizeof a, "zz");
+        else if (i % 13 == 0)
+            snprintf(a, sizeof a, "NA");
+        else
+            snprintf(a, sizeof a, "%ld", i % 997);
+        n += (size_t)snprintf(s + n, cap - n, "u%ld,N%ld,%ld,%s,%s,%ld.25", u, u, 2000 + i / 60000,
+                              u % 11 == 0 ? "" : u % 7 == 0 ? "d7" : u % 3 == 0 ? "d3" : "d1",
+                              a, (i * 7) % 1009);
+    }
+    *len = n;
+    return s;
+}
+
+static void
+write_big(const char *s, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(big_path, sizeof big_path, "%s/pa_big_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(big_path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(s, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static const char model_big[] = "[index]\n"
+                                 "code = idx\n"
+                                 "name_column = name\n"
+                                 "period_column = year\n"
+                                 "impute = group_mean\n"
+                                 "impute_group = district\n"
+                                 "[indicator a]\n"
+                                 "[indicator b]\n"
+                                 "direction = -1\n";
+
+static int
+same_double(double x, double y)
+{
+    return (isnan(x) && isnan(y)) || x == y;
+}
+
+/* The file read in two halves gives the same result as the same bytes read whole. */
+static void
+test_parallel_read_matches_whole(void **state)
+{
+    (void)state;
+    size_t len;
+    char *csv = big_csv(-1, &len);
+    assert_true(len > (8u << 20));
+    write_big(csv, len);
+    pa_model *m = model(model_big);
+    pa_data *d1 = data_new(m), *d2 = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_read_file(d1, big_path, &e), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d2, csv, len, "whole.csv", &e), PA_OK);
+    free(csv);
+    assert_int_equal(pa_data_row_count(d1), 260000);
+    assert_int_equal(pa_data_row_count(d2), 260000);
+    pa_result *r1 = compute_ok(m, d1), *r2 = compute_ok(m, d2);
+    assert_int_equal(pa_result_unit_count(r1), 60000);
+    assert_int_equal(pa_result_unit_count(r2), 60000);
+    assert_int_equal(pa_result_period_count(r1), 5);
+    assert_int_equal(pa_result_period_count(r2), 5);
+    for (size_t u = 0; u < 60000; u++) {
+        assert_string_equal(pa_result_unit_code(r1, u), pa_result_unit_code(r2, u));
+        assert_string_equal(pa_result_unit_name(r1, u), pa_result_unit_name(r2, u));
+        for (size_t p = 0; p < 5; p++)
+            for (size_t k = 0; k < pa_result_node_count(r1); k++) {
+                assert_true(same_double(pa_result_value(r1, u, p, k), pa_result_value(r2, u, p, k)));
+                assert_true(same_double(pa_result_score(r1, u, p, k), pa_result_score(r2, u, p, k)));
+                assert_int_equal(pa_result_flags(r1, u, p, k), pa_result_flags(r2, u, p, k));
+            }
+    }
+    /* imputation by group saw the groups of both halves: u0 (no district) keeps its gap */
+    size_t a = pa_result_node_find(r1, "a");
+    assert_true(pa_result_flags(r1, 1, 0, a) == 0 || pa_result_flags(r1, 1, 0, a) == PA_FLAG_IMPUTED);
+    assert_true(isnan(pa_result_score(r1, 0, 0, a))); /* row 0: a is NA, no district */
+    pa_result_free(r1);
+    pa_result_free(r2);
+    pa_data_free(d1);
+    pa_data_free(d2);
+    pa_model_free(m);
+}
+
+/* An error in the second half names the line of the whole file. */
+static void
+test_parallel_read_error_line(void **state)
+{
+    (void)state;
+    size_t len;
+    char *csv = big_csv(250000, &len);
+    write_big(csv, len);
+    pa_model *m = model(model_big);
+    pa_data *d1 = data_new(m), *d2 = data_new(m);
+    pa_error e1, e2;
+    memset(&e1, 0, sizeof e1);
+    memset(&e2, 0, sizeof e2);
+    assert_int_equal(pa_data_read_file(d1, big_path, &e1), PA_ERR_DATA);
+    assert_int_equal(pa_data_read_buffer(d2, csv, len, "whole.csv", &e2), PA_ERR_DATA);
+    free(csv);
+    /* row i is on line i + 2, after the header, plus two blank lines before each of rows 1,
+     * 50,001 and 100,001: line 250,008 */
+    assert_int_equal(e1.line, 250008);
+    assert_int_equal(e2.line, 250008);
+    assert_int_equal(e1.column, 5);
+    assert_int_equal(e2.column, 5);
+    assert_string_equal(e1.file, big_path);
+    assert_int_equal(pa_data_row_count(d1), 0); /* a failed file adds nothing */
+    pa_data_free(d1);
+    pa_data_free(d2);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -895,6 +1042,8 @@ main(void)
         cmocka_unit_test(test_write_csv_quotes),
         cmocka_unit_test(test_write_json),
         cmocka_unit_test(test_result_outlives_growing_data),
+        cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
+        cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
