@@ -55,6 +55,47 @@ radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t 
     }
 }
 
+typedef struct rank_job {
+    const pa_result *r;
+    size_t n;
+    int32_t *rk;
+} rank_job;
+
+/* One period (periods are independent, so they run in parallel). */
+static pa_status
+rank_period(void *ctx, size_t p, pa_error *err)
+{
+    const rank_job *j = ctx;
+    const pa_result *r = j->r;
+    size_t nu = r->nu;
+    uint64_t *key = pa_malloc((nu ? nu : 1) * 2 * sizeof *key);
+    uint32_t *idx = pa_malloc((nu ? nu : 1) * 2 * sizeof *idx);
+    if (!key || !idx) {
+        pa_free(key), pa_free(idx);
+        return pa_nomem(err);
+    }
+    const double *s = &r->score[PA_CELL(r, j->n, p, 0)];
+    int32_t *rk = j->rk + p * nu;
+    size_t m = 0;
+    for (size_t u = 0; u < nu; u++)
+        if (!r->reference[u] && !isnan(s[u])) {
+            key[m] = key_of(s[u]);
+            idx[m++] = (uint32_t)u;
+        }
+    radix_sort(key, idx, key + nu, idx + nu, m);
+    /* ascending: a tie group ending at j has m − 1 − j units above it */
+    for (size_t i = m; i-- > 0;) {
+        size_t end = i;
+        while (i > 0 && key[i - 1] == key[end])
+            i--;
+        for (size_t t = i; t <= end; t++)
+            rk[idx[t]] = (int32_t)(m - end);
+    }
+    pa_free(key);
+    pa_free(idx);
+    return PA_OK;
+}
+
 pa_status
 pa_rank_node(const pa_result *rc, size_t n, pa_error *err)
 {
@@ -63,36 +104,16 @@ pa_rank_node(const pa_result *rc, size_t n, pa_error *err)
     pthread_mutex_lock(&r->rank_lock);
     if (r->rank[n] || r->node_penalty[n])
         goto out;
-    size_t nu = r->nu;
-    int32_t *rk = pa_calloc(r->np && nu ? r->np * nu : 1, sizeof *rk);
-    uint64_t *key = pa_malloc((nu ? nu : 1) * 2 * sizeof *key);
-    uint32_t *idx = pa_malloc((nu ? nu : 1) * 2 * sizeof *idx);
-    if (!rk || !key || !idx) {
-        pa_free(rk), pa_free(key), pa_free(idx);
+    int32_t *rk = pa_calloc(r->np && r->nu ? r->np * r->nu : 1, sizeof *rk);
+    if (!rk) {
         st = pa_nomem(err);
         goto out;
     }
-    for (size_t p = 0; p < r->np; p++) {
-        const double *s = &r->score[PA_CELL(r, n, p, 0)];
-        size_t m = 0;
-        for (size_t u = 0; u < nu; u++)
-            if (!r->reference[u] && !isnan(s[u])) {
-                key[m] = key_of(s[u]);
-                idx[m++] = (uint32_t)u;
-            }
-        radix_sort(key, idx, key + nu, idx + nu, m);
-        /* ascending: a tie group ending at j has m − 1 − j units above it */
-        for (size_t j = m; j-- > 0;) {
-            size_t end = j;
-            while (j > 0 && key[j - 1] == key[end])
-                j--;
-            for (size_t i = j; i <= end; i++)
-                rk[p * nu + idx[i]] = (int32_t)(m - end);
-        }
-    }
-    pa_free(key);
-    pa_free(idx);
-    r->rank[n] = rk;
+    rank_job j = { .r = r, .n = n, .rk = rk };
+    if ((st = pa_parallel_for(r->np, rank_period, &j, err)) != PA_OK)
+        pa_free(rk);
+    else
+        r->rank[n] = rk;
 out:
     pthread_mutex_unlock(&r->rank_lock);
     return st;
