@@ -232,9 +232,14 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
     for (size_t u = 0; u < r->nu; u++) {
         size_t cell = PA_CELL(r, k, p, u);
         size_t present = 0;
+        double sw = 0, acc = 0; /* the arithmetic mean, in the order aggregate_values sums */
         for (size_t c = 0; c < nc; c++) {
             x[c] = r->score[PA_CELL(r, j->col[c], p, u)];
-            present += !isnan(x[c]);
+            if (!isnan(x[c])) {
+                present++;
+                sw += j->w[c];
+                acc += j->w[c] * x[c];
+            }
         }
         if (present && (double)present < nd->min_coverage * (double)nc) {
             r->score[cell] = NAN;
@@ -243,6 +248,10 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
         }
         if (agg == PA_AGG_COPELAND)
             continue;
+        if (agg == PA_AGG_ARITHMETIC) { /* the usual case, without the generic call */
+            r->score[cell] = present ? acc / sw : NAN;
+            continue;
+        }
         int bad;
         double v = aggregate_values(agg, x, j->w, nc, par, &bad, scratch);
         if (bad >= 0) {
