@@ -394,9 +394,14 @@ on_row(void *user, long line, long ncols)
         st = pa_nomem(c->err);
         goto out;
     }
-    size_t u = c->last_unit + 1;
-    if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
-        u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
+    /* files list a unit's periods together or each period's units in the same order: try
+     * the unit of the last row, then the one after it, before hashing */
+    size_t u = c->last_unit;
+    if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0) {
+        u = c->last_unit + 1;
+        if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
+            u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
+    }
     c->last_unit = u;
     size_t plen = strlen(period), p = c->last_period;
     if (u != PA_NONE && (p == PA_NONE || strcmp(d->periods.keys[p], period) != 0))
