@@ -265,6 +265,15 @@ pa_cell_value(const pa_result *r, size_t vn, size_t p, size_t u)
     return row == PA_NONE ? (double)NAN : r->vcol[vn][row];
 }
 
+/* Percent change; undefined (NaN) when the base is 0 or either side is missing. */
+static inline double
+pa_pct(double now, double then)
+{
+    if (isnan(now) || isnan(then) || then == 0)
+        return NAN;
+    return (now - then) / fabs(then) * 100.0;
+}
+
 /* ---- steps (each works on one indicator or node column of the result) ---- */
 pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
                              const size_t *cell_row, pa_error *err);

@@ -146,15 +146,6 @@ pa_result_band(const pa_result *r, size_t u, size_t p, size_t n, const char **co
     return NULL;
 }
 
-/* Percent change; undefined (NaN) when the base is 0 or either side is missing. */
-static double
-pct(double now, double then)
-{
-    if (isnan(now) || isnan(then) || then == 0)
-        return NAN;
-    return (now - then) / fabs(then) * 100.0;
-}
-
 double
 pa_result_value_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
 {
@@ -163,7 +154,7 @@ pa_result_value_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
     if (pa_value_node(r, n) == PA_NONE)
         return NAN;
     size_t vn = pa_value_node(r, n);
-    return pct(pa_cell_value(r, vn, p, u), pa_cell_value(r, vn, r->base[p], u));
+    return pa_pct(pa_cell_value(r, vn, p, u), pa_cell_value(r, vn, r->base[p], u));
 }
 
 double
@@ -179,7 +170,7 @@ pa_result_score_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
 {
     if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
         return NAN;
-    return pct(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
+    return pa_pct(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
 }
 
 int

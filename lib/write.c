@@ -78,25 +78,6 @@ typedef struct obuf {
     int failed;
 } obuf;
 
-static void
-ob_put(obuf *o, const char *s, size_t len)
-{
-    if (o->n + len > o->cap) {
-        size_t nc = o->cap ? o->cap * 2 : 1 << 16;
-        while (nc < o->n + len)
-            nc *= 2;
-        char *b = pa_realloc(o->b, nc);
-        if (!b) {
-            o->failed = 1;
-            return;
-        }
-        o->b = b;
-        o->cap = nc;
-    }
-    memcpy(o->b + o->n, s, len);
-    o->n += len;
-}
-
 /* A field as CSV: quoted (by libcsv) only when it must be. Owned by the caller. */
 static char *
 csv_field(const char *s)
@@ -117,6 +98,8 @@ typedef struct csv_job {
     const writer *w;
     char **unit, **name, **period, **node, **label, **band; /* quoted once */
     size_t *unit_len, *period_len, *node_len; /* of the joined prefixes below */
+    size_t *band_len, band_max; /* of the quoted band labels, and the longest */
+    size_t flags_max;           /* every flag word with its separator */
     size_t chunk;               /* units per block */
     size_t n_chunks;
     pthread_mutex_t lock;
@@ -125,38 +108,44 @@ typedef struct csv_job {
     int io_failed;
 } csv_job;
 
-/* Appends to a row being built in a fixed buffer (rows are short; longer text goes
- * through ob_put directly). */
-typedef struct rowbuf {
-    char b[1024];
-    size_t n;
-} rowbuf;
-
-static inline void
-rb_put(obuf *o, rowbuf *rb, const char *s, size_t len)
+/* Room for `need` more bytes at the end of o (0 when out of memory). */
+static int
+ob_reserve(obuf *o, size_t need)
 {
-    if (rb->n + len > sizeof rb->b) {
-        ob_put(o, rb->b, rb->n);
-        rb->n = 0;
-        if (len > sizeof rb->b) {
-            ob_put(o, s, len);
-            return;
-        }
+    if (o->n + need <= o->cap)
+        return 1;
+    size_t nc = o->cap ? o->cap * 2 : 1 << 16;
+    while (nc < o->n + need)
+        nc *= 2;
+    char *b = pa_realloc(o->b, nc);
+    if (!b) {
+        o->failed = 1;
+        return 0;
     }
-    memcpy(rb->b + rb->n, s, len);
-    rb->n += len;
+    o->b = b;
+    o->cap = nc;
+    return 1;
 }
 
-static inline void
-rb_num(obuf *o, rowbuf *rb, double v)
+/* Pieces of a row written straight into the block buffer, which has room for the longest row
+ * (see format_rows): a number takes at most NUM_ROOM bytes. */
+#define NUM_ROOM 48
+
+static inline char *
+put(char *q, const char *s, size_t len)
 {
-    char buf[48];
-    if (!isnan(v))
-        rb_put(o, rb, buf, (size_t)pa_format_number(v, buf, sizeof buf));
+    memcpy(q, s, len);
+    return q + len;
 }
 
-static inline void
-rb_long(obuf *o, rowbuf *rb, long v)
+static inline char *
+put_num(char *q, double v)
+{
+    return isnan(v) ? q : q + pa_format_number(v, q, NUM_ROOM);
+}
+
+static inline char *
+put_long(char *q, long v)
 {
     char buf[24];
     size_t i = sizeof buf;
@@ -167,7 +156,7 @@ rb_long(obuf *o, rowbuf *rb, long v)
     } while (x);
     if (v < 0)
         buf[--i] = '-';
-    rb_put(o, rb, buf + i, sizeof buf - i);
+    return put(q, buf + i, sizeof buf - i);
 }
 
 static void
@@ -175,52 +164,59 @@ format_rows(const csv_job *j, size_t u0, size_t u1, obuf *o)
 {
     const writer *w = j->w;
     const pa_result *r = w->r;
-    rowbuf rb = { .n = 0 };
+    const size_t nflags = sizeof flag_words / sizeof *flag_words;
     for (size_t u = u0; u < u1; u++)
-        for (size_t p = w->p0; p < w->p1; p++)
+        for (size_t p = w->p0; p < w->p1; p++) {
+            size_t base = r->base[p];
             for (size_t n = 0; n < r->nn; n++) {
                 if (!w->node_on[n])
                     continue;
+                /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
+                if (!ob_reserve(o, j->unit_len[u] + j->period_len[p] + j->node_len[n] +
+                                       6 * NUM_ROOM + j->band_max + j->flags_max + 8))
+                    return;
+                char *q = o->b + o->n;
                 /* "unit,name," and "period," and "node,label,level," were joined once */
-                rb_put(o, &rb, j->unit[u], j->unit_len[u]);
-                rb_put(o, &rb, j->period[p], j->period_len[p]);
-                rb_put(o, &rb, j->node[n], j->node_len[n]);
-                rb_num(o, &rb, pa_result_value(r, u, p, n));
-                rb_put(o, &rb, ",", 1);
-                double s = pa_result_score(r, u, p, n);
-                rb_num(o, &rb, s);
-                rb_put(o, &rb, ",", 1);
+                q = put(q, j->unit[u], j->unit_len[u]);
+                q = put(q, j->period[p], j->period_len[p]);
+                q = put(q, j->node[n], j->node_len[n]);
+                size_t vn = pa_value_node(r, n);
+                double v = vn != PA_NONE ? pa_cell_value(r, vn, p, u) : NAN;
+                double s = r->score[PA_CELL(r, n, p, u)];
+                double vb = base != PA_NONE && vn != PA_NONE ? pa_cell_value(r, vn, base, u) : NAN;
+                double sb = base != PA_NONE ? r->score[PA_CELL(r, n, base, u)] : NAN;
+                q = put_num(q, v);
+                *q++ = ',';
+                q = put_num(q, s);
+                *q++ = ',';
                 long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
                 if (rk)
-                    rb_long(o, &rb, rk);
-                rb_put(o, &rb, ",", 1);
+                    q = put_long(q, rk);
+                *q++ = ',';
                 for (size_t b = 0; b < r->n_bands && !isnan(s) && !r->node_penalty[n]; b++)
                     if (s >= r->bands[b].threshold) {
-                        rb_put(o, &rb, j->band[b], strlen(j->band[b]));
+                        q = put(q, j->band[b], j->band_len[b]);
                         break;
                     }
-                rb_put(o, &rb, ",", 1);
-                rb_num(o, &rb, pa_result_value_change_pct(r, u, p, n));
-                rb_put(o, &rb, ",", 1);
-                rb_num(o, &rb, pa_result_score_change(r, u, p, n));
-                rb_put(o, &rb, ",", 1);
-                rb_num(o, &rb, pa_result_score_change_pct(r, u, p, n));
-                rb_put(o, &rb, ",", 1);
-                unsigned fl = pa_result_flags(r, u, p, n);
-                for (unsigned bit = 0, first = 1; bit < sizeof flag_words / sizeof *flag_words; bit++)
+                *q++ = ',';
+                q = put_num(q, pa_pct(v, vb));
+                *q++ = ',';
+                q = put_num(q, s - sb);
+                *q++ = ',';
+                q = put_num(q, pa_pct(s, sb));
+                *q++ = ',';
+                unsigned fl = r->flags[PA_CELL(r, n, p, u)];
+                for (unsigned bit = 0, first = 1; bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
-                            rb_put(o, &rb, ";", 1);
-                        rb_put(o, &rb, flag_words[bit], strlen(flag_words[bit]));
+                            *q++ = ';';
+                        q = put(q, flag_words[bit], strlen(flag_words[bit]));
                         first = 0;
                     }
-                rb_put(o, &rb, "\n", 1);
-                if (rb.n > sizeof rb.b / 2) {
-                    ob_put(o, rb.b, rb.n);
-                    rb.n = 0;
-                }
+                *q++ = '\n';
+                o->n = (size_t)(q - o->b);
             }
-    ob_put(o, rb.b, rb.n);
+        }
 }
 
 /* Format blocks first, first + step, … and write each in its turn. */
@@ -284,8 +280,16 @@ write_csv(writer *w, pa_error *err)
         if (!(j.band[b] = csv_field(r->bands[b].label)))
             st = PA_ERR_NOMEM;
     /* join the fixed parts of a row once: "unit,name,", "period,", "node,label,level," */
-    size_t *lens = pa_calloc(r->nu + r->np + r->nn + 1, sizeof *lens);
+    size_t *lens = pa_calloc(r->nu + r->np + r->nn + r->n_bands + 1, sizeof *lens);
     j.unit_len = lens, j.period_len = lens ? lens + r->nu : NULL, j.node_len = lens ? lens + r->nu + r->np : NULL;
+    j.band_len = lens ? lens + r->nu + r->np + r->nn : NULL;
+    for (size_t b = 0; b < r->n_bands && lens && st == PA_OK; b++) {
+        j.band_len[b] = strlen(j.band[b]);
+        if (j.band_len[b] > j.band_max)
+            j.band_max = j.band_len[b];
+    }
+    for (size_t f = 0; f < sizeof flag_words / sizeof *flag_words; f++)
+        j.flags_max += strlen(flag_words[f]) + 1;
     if (!lens)
         st = PA_ERR_NOMEM;
     for (size_t u = 0; u < r->nu && st == PA_OK; u++) {
