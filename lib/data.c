@@ -697,10 +697,20 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
         free_half(h.d2);
         return PA_OK; /* one thread then */
     }
+    /* neither half may grow past its room (the other half or the end of the arrays): more
+     * rows than counted line ends means the file changed meanwhile */
+    size_t cap = d->cap;
+    d->cap = base;
+    d->borrowed = 1;
     int fb_a = 0;
     long last_a = 0;
     st = pa_csv_read_range(path, hdr_end, mid, last, 1, sink, &fb_a, &last_a, c->err);
     pthread_join(th, NULL);
+    d->cap = cap;
+    d->borrowed = 0;
+    if ((st == PA_ERR_NOMEM && d->n_rows == base) ||
+        (h.st == PA_ERR_NOMEM && h.d2->n_rows == h.d2->cap))
+        fb_a = 1; /* read it whole */
     if (!fb_a && !h.fallback) {
         *done = 1;
         long offset = last_a - 1;
