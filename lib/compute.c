@@ -11,12 +11,7 @@ pa_result_free(pa_result *r)
 {
     if (!r)
         return;
-    for (size_t u = 0; u < r->nu; u++) {
-        if (r->unit_codes)
-            pa_free(r->unit_codes[u]);
-        if (r->unit_names)
-            pa_free(r->unit_names[u]);
-    }
+    pa_free(r->unit_text);
     for (size_t p = 0; p < r->np && r->periods; p++)
         pa_free(r->periods[p]);
     for (size_t n = 0; n < r->nn; n++) {
@@ -105,12 +100,24 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         return pa_nomem(err);
     /* scores are not filled here: every step writes each cell of its nodes (a first touch of
      * hundreds of megabytes is best spent where the work is, on all cores) */
+    /* codes and names in one block (a grid has hundreds of thousands of units); a unit
+     * without a name is named by its code */
+    size_t text = 1;
+    for (size_t u = 0; u < r->nu; u++)
+        text += strlen(d->units.keys[u]) + 1 + (d->unit_names[u] ? strlen(d->unit_names[u]) + 1 : 0);
+    if (!(r->unit_text = pa_malloc(text)))
+        return pa_nomem(err);
+    char *t = r->unit_text;
     for (size_t u = 0; u < r->nu; u++) {
         const char *code = d->units.keys[u];
-        r->unit_codes[u] = pa_strdup(code);
-        r->unit_names[u] = pa_strdup(d->unit_names[u] ? d->unit_names[u] : code);
-        if (!r->unit_codes[u] || !r->unit_names[u])
-            return pa_nomem(err);
+        size_t len = strlen(code) + 1;
+        r->unit_codes[u] = r->unit_names[u] = memcpy(t, code, len);
+        t += len;
+        if (d->unit_names[u]) {
+            len = strlen(d->unit_names[u]) + 1;
+            r->unit_names[u] = memcpy(t, d->unit_names[u], len);
+            t += len;
+        }
         for (size_t k = 0; k < m->n_reference_units; k++)
             if (strcmp(m->reference_units[k], code) == 0)
                 r->reference[u] = 1;

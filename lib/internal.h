@@ -231,6 +231,7 @@ size_t pa_data_col(const pa_data *d, const char *name);
 struct pa_result {
     size_t nu, np, nn;
     char **unit_codes, **unit_names, **periods;
+    char *unit_text;            /* the unit codes and names, one block */
     char **node_codes, **node_labels, **node_units;
     int *node_level;
     size_t *node_parent;

@@ -78,27 +78,39 @@ typedef struct obuf {
     int failed;
 } obuf;
 
-/* A field as CSV: quoted (by libcsv) only when it must be. Owned by the caller. */
-static char *
-csv_field(const char *s)
+/* Text being measured (b NULL) or written into a block that has room for it. */
+typedef struct textbuf {
+    char *b;
+    size_t n;
+} textbuf;
+
+static void
+tb_text(textbuf *t, const char *s, size_t len)
+{
+    if (t->b)
+        memcpy(t->b + t->n, s, len);
+    t->n += len;
+}
+
+/* A field as CSV: quoted (by libcsv) only when it must be. */
+static void
+tb_field(textbuf *t, const char *s)
 {
     size_t len = strlen(s);
     if (!strpbrk(s, ",\"\r\n"))
-        return pa_strdup(s);
-    size_t need = csv_write(NULL, 0, s, len);
-    char *q = pa_malloc(need + 1);
-    if (q) {
-        csv_write(q, need, s, len);
-        q[need] = '\0';
-    }
-    return q;
+        tb_text(t, s, len);
+    else
+        t->n += csv_write(t->b ? t->b + t->n : NULL, t->b ? (size_t)-1 : 0, s, len);
 }
 
 typedef struct csv_job {
     const writer *w;
-    char **unit, **name, **period, **node, **label, **band; /* quoted once */
-    size_t *unit_len, *period_len, *node_len; /* of the joined prefixes below */
-    size_t *band_len, band_max; /* of the quoted band labels, and the longest */
+    /* the fixed parts of rows, quoted once and joined: "unit,name,", "period,",
+     * "node,label,level,", and band labels; all in one block */
+    char **unit, **period, **node, **band;
+    size_t *unit_len, *period_len, *node_len, *band_len;
+    char *text;
+    size_t band_max;            /* the longest band label */
     size_t flags_max;           /* every flag word with its separator */
     size_t chunk;               /* units per block */
     size_t n_chunks;
@@ -255,79 +267,69 @@ csv_worker_main(void *arg)
 }
 
 static pa_status
+csv_prefixes(csv_job *j, const pa_result *r)
+{
+    size_t n = r->nu + r->np + r->nn + r->n_bands + 1;
+    j->unit = pa_malloc(n * sizeof *j->unit);
+    j->unit_len = pa_malloc(n * sizeof *j->unit_len);
+    if (!j->unit || !j->unit_len)
+        return PA_ERR_NOMEM;
+    j->period = j->unit + r->nu, j->node = j->period + r->np, j->band = j->node + r->nn;
+    j->period_len = j->unit_len + r->nu, j->node_len = j->period_len + r->np;
+    j->band_len = j->node_len + r->nn;
+    textbuf t = { 0 };
+    for (int pass = 0; pass < 2; pass++) { /* measure, then write */
+        t.n = 0;
+        for (size_t u = 0; u < r->nu; u++) {
+            size_t at = t.n;
+            tb_field(&t, r->unit_codes[u]);
+            tb_text(&t, ",", 1);
+            tb_field(&t, r->unit_names[u]);
+            tb_text(&t, ",", 1);
+            j->unit_len[u] = t.n - at;
+        }
+        for (size_t p = 0; p < r->np; p++) {
+            size_t at = t.n;
+            tb_field(&t, r->periods[p]);
+            tb_text(&t, ",", 1);
+            j->period_len[p] = t.n - at;
+        }
+        for (size_t k = 0; k < r->nn; k++) {
+            size_t at = t.n;
+            char level[24];
+            tb_field(&t, r->node_codes[k]);
+            tb_text(&t, ",", 1);
+            tb_field(&t, r->node_labels[k]);
+            tb_text(&t, level, (size_t)snprintf(level, sizeof level, ",%d,", r->node_level[k]));
+            j->node_len[k] = t.n - at;
+        }
+        for (size_t b = 0; b < r->n_bands; b++) {
+            size_t at = t.n;
+            tb_field(&t, r->bands[b].label);
+            j->band_len[b] = t.n - at;
+            j->band_max = j->band_len[b] > j->band_max ? j->band_len[b] : j->band_max;
+        }
+        if (pass == 0 && !(t.b = j->text = pa_malloc(t.n ? t.n : 1)))
+            return PA_ERR_NOMEM;
+    }
+    char *s = j->text;
+    for (size_t i = 0; i + 1 < n; i++) { /* the lengths in order are the pieces of the block */
+        j->unit[i] = s;
+        s += j->unit_len[i];
+    }
+    return PA_OK;
+}
+
+static pa_status
 write_csv(writer *w, pa_error *err)
 {
     const pa_result *r = w->r;
     csv_job j = { .w = w };
-    size_t nstr = r->nu * 2 + r->np + r->nn * 2 + r->n_bands;
-    char **all = pa_calloc(nstr ? nstr : 1, sizeof *all);
     obuf main_buf = { 0 };
     pa_status st = PA_OK;
-    if (!all)
-        return pa_nomem(err);
-    j.unit = all, j.name = j.unit + r->nu, j.period = j.name + r->nu, j.node = j.period + r->np,
-    j.label = j.node + r->nn, j.band = j.label + r->nn;
-    for (size_t u = 0; u < r->nu && st == PA_OK; u++)
-        if (!(j.unit[u] = csv_field(r->unit_codes[u])) || !(j.name[u] = csv_field(r->unit_names[u])))
-            st = PA_ERR_NOMEM;
-    for (size_t p = 0; p < r->np && st == PA_OK; p++)
-        if (!(j.period[p] = csv_field(r->periods[p])))
-            st = PA_ERR_NOMEM;
-    for (size_t n = 0; n < r->nn && st == PA_OK; n++)
-        if (!(j.node[n] = csv_field(r->node_codes[n])) || !(j.label[n] = csv_field(r->node_labels[n])))
-            st = PA_ERR_NOMEM;
-    for (size_t b = 0; b < r->n_bands && st == PA_OK; b++)
-        if (!(j.band[b] = csv_field(r->bands[b].label)))
-            st = PA_ERR_NOMEM;
-    /* join the fixed parts of a row once: "unit,name,", "period,", "node,label,level," */
-    size_t *lens = pa_calloc(r->nu + r->np + r->nn + r->n_bands + 1, sizeof *lens);
-    j.unit_len = lens, j.period_len = lens ? lens + r->nu : NULL, j.node_len = lens ? lens + r->nu + r->np : NULL;
-    j.band_len = lens ? lens + r->nu + r->np + r->nn : NULL;
-    for (size_t b = 0; b < r->n_bands && lens && st == PA_OK; b++) {
-        j.band_len[b] = strlen(j.band[b]);
-        if (j.band_len[b] > j.band_max)
-            j.band_max = j.band_len[b];
-    }
     for (size_t f = 0; f < sizeof flag_words / sizeof *flag_words; f++)
         j.flags_max += strlen(flag_words[f]) + 1;
-    if (!lens)
-        st = PA_ERR_NOMEM;
-    for (size_t u = 0; u < r->nu && st == PA_OK; u++) {
-        size_t len = strlen(j.unit[u]) + strlen(j.name[u]) + 3;
-        char *t = pa_malloc(len);
-        if (!t) {
-            st = PA_ERR_NOMEM;
-            break;
-        }
-        j.unit_len[u] = (size_t)snprintf(t, len, "%s,%s,", j.unit[u], j.name[u]);
-        pa_free(j.unit[u]);
-        j.unit[u] = t;
-    }
-    for (size_t p = 0; p < r->np && st == PA_OK; p++) {
-        size_t len = strlen(j.period[p]) + 2;
-        char *t = pa_malloc(len);
-        if (!t) {
-            st = PA_ERR_NOMEM;
-            break;
-        }
-        j.period_len[p] = (size_t)snprintf(t, len, "%s,", j.period[p]);
-        pa_free(j.period[p]);
-        j.period[p] = t;
-    }
-    for (size_t n = 0; n < r->nn && st == PA_OK; n++) {
-        size_t len = strlen(j.node[n]) + strlen(j.label[n]) + 32;
-        char *t = pa_malloc(len);
-        if (!t) {
-            st = PA_ERR_NOMEM;
-            break;
-        }
-        j.node_len[n] = (size_t)snprintf(t, len, "%s,%s,%d,", j.node[n], j.label[n],
-                                         r->node_level[n]);
-        pa_free(j.node[n]);
-        j.node[n] = t;
-    }
-    if (st != PA_OK) {
-        pa_free(lens);
+    if (csv_prefixes(&j, r) != PA_OK) {
         st = pa_nomem(err);
         goto out;
     }
@@ -350,15 +352,14 @@ write_csv(writer *w, pa_error *err)
     pthread_mutex_destroy(&j.lock);
     pthread_cond_destroy(&j.turn_cv);
     pa_free(cw.buf.b);
-    pa_free(lens);
     if (main_buf.failed || cw.buf.failed)
         st = pa_nomem(err);
     else if (j.io_failed)
         st = pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 out:
-    for (size_t i = 0; i < nstr; i++)
-        pa_free(all[i]);
-    pa_free(all);
+    pa_free(j.unit);
+    pa_free(j.unit_len);
+    pa_free(j.text);
     pa_free(main_buf.b);
     return st;
 }
