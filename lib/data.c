@@ -403,9 +403,14 @@ on_row(void *user, long line, long ncols)
             u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
     }
     c->last_unit = u;
-    size_t plen = strlen(period), p = c->last_period;
-    if (u != PA_NONE && (p == PA_NONE || strcmp(d->periods.keys[p], period) != 0))
-        p = c->last_period = pa_strmap_intern(&d->periods, period, plen, NULL);
+    /* likewise periods: the same as the last row's, the next one, or (a new unit) the first */
+    size_t p = c->last_period;
+    if (u != PA_NONE && (p >= d->periods.n || strcmp(d->periods.keys[p], period) != 0)) {
+        p = p + 1 < d->periods.n ? p + 1 : 0;
+        if (p >= d->periods.n || strcmp(d->periods.keys[p], period) != 0)
+            p = pa_strmap_intern(&d->periods, period, strlen(period), NULL);
+        c->last_period = p;
+    }
     if (u == PA_NONE || p == PA_NONE) {
         st = pa_nomem(c->err);
         goto out;
