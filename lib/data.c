@@ -159,6 +159,8 @@ grow_rows_to(pa_data *d, size_t need)
 {
     if (d->borrowed)
         return 0;
+    if (need <= d->cap)
+        return 1;
     size_t nc = d->cap ? d->cap * 2 : 1024;
     while (nc < need)
         nc *= 2;

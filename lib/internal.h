@@ -40,7 +40,8 @@ locale_t pa_c_locale(void);
 int pa_is_missing(const char *s, size_t len);
 /* Strict decimal number: 0 ok, -1 not a number, -2 out of range. Surrounding blanks allowed. */
 int pa_parse_number(const char *s, size_t len, double *out);
-/* Shortest text that reads back to the same double. buf >= 32. */
+/* Shortest text that reads back to the same double. buf >= 32; given 48 bytes or more, the
+ * digits are copied straight in and any of the 48 bytes after the text may be overwritten. */
 int pa_format_number(double v, char *buf, size_t size);
 /* Compare two period names: numerically when both are numbers, else as bytes. */
 int pa_period_cmp(const char *a, const char *b);

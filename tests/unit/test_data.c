@@ -986,6 +986,42 @@ test_parallel_read_matches_whole(void **state)
     pa_model_free(m);
 }
 
+/* A large file whose rows fit the data set's room leaves the room as it is (it used to
+ * double on every file of 8 MiB or more). */
+static void
+test_parallel_read_room(void **state)
+{
+    (void)state;
+    size_t len;
+    char *csv = big_csv(-1, &len);
+    pa_model *m = model(model_big);
+    pa_data *d = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_read_buffer(d, csv, len, "whole.csv", &e), PA_OK);
+    free(csv);
+    size_t cap = d->cap;
+    assert_true(cap >= 261000); /* room for 1,000 more rows */
+    /* 1,000 rows of 9 kB (an unused column): 9 MB, read in two halves */
+    size_t room = 1000 * 9100 + 64, n = 0;
+    char *big = malloc(room);
+    assert_non_null(big);
+    n += (size_t)snprintf(big + n, room - n, "unit,name,year,district,a,b,notes\n");
+    for (int i = 0; i < 1000; i++) {
+        n += (size_t)snprintf(big + n, room - n, "v%d,V,2010,d1,1,2,", i);
+        memset(big + n, 'x', 9000);
+        n += 9000;
+        big[n++] = '\n';
+    }
+    write_big(big, n);
+    free(big);
+    assert_int_equal(pa_data_read_file(d, big_path, &e), PA_OK);
+    assert_int_equal(pa_data_row_count(d), 261000);
+    assert_true(d->cap == cap);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
 /* An error in the second half names the line of the whole file. */
 static void
 test_parallel_read_error_line(void **state)
@@ -1044,6 +1080,7 @@ main(void)
         cmocka_unit_test(test_result_outlives_growing_data),
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
+        cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
