@@ -18,6 +18,12 @@
  * - Missing numbers are NaN; absent ranks are 0.
  * - The library never prints, exits or aborts, and does not depend on the
  *   process locale.
+ * - A result is independent of the model and data set it was computed from:
+ *   either may be freed, and the data set read further, while the result is
+ *   in use. Distinct objects may be used from different threads; one object
+ *   from several threads only for reading (a result's accessors and writers).
+ * - Large files and results use both cores of the machine; results do not
+ *   depend on the number of threads.
  */
 #ifndef PINGAN_PINGAN_H
 #define PINGAN_PINGAN_H
@@ -136,7 +142,9 @@ PA_EXPORT size_t pa_data_row_count(const pa_data *data);
 /**
  * Run the whole pipeline: denominate → impute → screen → treat → transform →
  * normalise → aggregate (with penalty points), then ranks, bands and changes
- * against the previous period.
+ * against the previous period. The result keeps the raw values by sharing
+ * the data set's columns, not by copying them; it stays valid after
+ * pa_data_free().
  */
 PA_EXPORT pa_status pa_compute(pa_result **out, const pa_model *model, const pa_data *data,
                                pa_error *err);

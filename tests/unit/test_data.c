@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1051,6 +1052,94 @@ test_parallel_read_error_line(void **state)
     pa_model_free(m);
 }
 
+/* ---- threads: distinct objects at once, and one result read by several threads ---- */
+
+typedef struct thread_job {
+    const pa_model *m;
+    const char *csv;
+    const pa_result *r;         /* to write, or NULL: read, compute and write one */
+    char *out;
+    pa_status st;
+} thread_job;
+
+static char *
+write_mem(const pa_result *r, pa_status *st)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        *st = PA_ERR_IO;
+        return NULL;
+    }
+    *st = pa_result_write(r, f, PA_FORMAT_CSV, NULL, NULL);
+    fclose(f);
+    return buf;
+}
+
+/* No cmocka asserts here: they may only fail on the test's own thread. */
+static void *
+thread_main(void *arg)
+{
+    thread_job *j = arg;
+    if (j->r) {
+        j->out = write_mem(j->r, &j->st);
+        return NULL;
+    }
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    j->st = pa_data_new(&d, j->m, NULL);
+    if (j->st == PA_OK)
+        j->st = pa_data_read_buffer(d, j->csv, strlen(j->csv), "t.csv", NULL);
+    if (j->st == PA_OK)
+        j->st = pa_compute(&r, j->m, d, NULL);
+    pa_data_free(d); /* the result outlives it */
+    if (j->st == PA_OK)
+        j->out = write_mem(r, &j->st);
+    pa_result_free(r);
+    return NULL;
+}
+
+/* Two threads compute from one model while two others write one result whose ranks are not
+ * computed yet (each writer asks for them): every output is the one of a plain run. */
+static void
+test_threads(void **state)
+{
+    (void)state;
+    size_t cap = 20000 * 2 * 32 + 32, n = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    n += (size_t)snprintf(csv + n, cap - n, "unit,name,year,a\n");
+    for (int y = 2018; y <= 2019; y++)
+        for (int u = 0; u < 20000; u++)
+            n += (size_t)snprintf(csv + n, cap - n, "u%d,U %d,%d,%d\n", u, u, y, (u * 37 + y) % 101);
+    pa_model *m = model(model_w);
+    pa_data *d = data_new(m);
+    read_ok(d, csv, "t.csv");
+    pa_result *ref = compute_ok(m, d), *shared = compute_ok(m, d);
+    pa_data_free(d);
+    char *want = write_result(ref, PA_FORMAT_CSV, NULL, PA_OK);
+    thread_job jobs[4] = { { .m = m, .csv = csv }, { .m = m, .csv = csv }, { .r = shared },
+                           { .r = shared } };
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, &jobs[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(jobs[i].st, PA_OK);
+        assert_non_null(jobs[i].out);
+        assert_true(strcmp(jobs[i].out, want) == 0);
+        free(jobs[i].out);
+    }
+    assert_true(strlen(want) > 32768 * 40); /* enough rows for the writer's two threads */
+    free(want);
+    free(csv);
+    pa_result_free(ref);
+    pa_result_free(shared);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -1081,6 +1170,7 @@ main(void)
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
