@@ -193,40 +193,33 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
 typedef struct agg_job {
     const pa_model *m;
     pa_result *r;
-    size_t k;                   /* the node being aggregated */
-    const size_t *col;
-    const double *w;
+    const size_t *first;        /* by result node: where its children start in col and w */
+    const size_t *col;          /* children (result nodes), node after node */
+    const double *w;            /* their weights */
+    size_t maxc;                /* the most children of a node */
     int report;                 /* fill fail_unit/period and the message (one thread only) */
 } agg_job;
 
-/* One period of one node. Periods are independent, so they run in parallel. */
+/* One period of one node, with room x for 3·maxc doubles. */
 static pa_status
-aggregate_period(void *ctx, size_t p, pa_error *err)
+aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error *err)
 {
-    agg_job *j = ctx;
     const pa_model *m = j->m;
     pa_result *r = j->r;
-    size_t k = j->k;
     const pa_node *nd = &m->nodes[m->order[k]];
+    const size_t *col = j->col + j->first[k];
+    const double *w = j->w + j->first[k];
     pa_agg agg = nd->eff.agg;
     size_t nc = nd->n_children;
     double par = agg == PA_AGG_MPI ? nd->mpi_sign : nd->p;
-    /* on the heap: a node may have hundreds of thousands of children, and this runs on
-     * worker threads with small stacks */
-    double *x = pa_malloc((nc ? nc : 1) * 3 * sizeof *x);
-    if (!x)
-        return pa_nomem(err);
-    double *scratch = x + (nc ? nc : 1);
-    pa_status st = PA_OK;
+    double *scratch = x + j->maxc;
     if (agg == PA_AGG_COPELAND) {
         unsigned char *in = pa_malloc(r->nu ? r->nu : 1);
-        if (!in) {
-            pa_free(x);
+        if (!in)
             return pa_nomem(err);
-        }
         for (size_t u = 0; u < r->nu; u++)
             in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
-        copeland_period(r, k, p, j->col, j->w, nc, in);
+        copeland_period(r, k, p, col, w, nc, in);
         pa_free(in);
     }
     for (size_t u = 0; u < r->nu; u++) {
@@ -234,11 +227,11 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
         size_t present = 0;
         double sw = 0, acc = 0; /* the arithmetic mean, in the order aggregate_values sums */
         for (size_t c = 0; c < nc; c++) {
-            x[c] = r->score[PA_CELL(r, j->col[c], p, u)];
+            x[c] = r->score[PA_CELL(r, col[c], p, u)];
             if (!isnan(x[c])) {
                 present++;
-                sw += j->w[c];
-                acc += j->w[c] * x[c];
+                sw += w[c];
+                acc += w[c] * x[c];
             }
         }
         if (present && (double)present < nd->min_coverage * (double)nc) {
@@ -253,17 +246,15 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
             continue;
         }
         int bad;
-        double v = aggregate_values(agg, x, j->w, nc, par, &bad, scratch);
+        double v = aggregate_values(agg, x, w, nc, par, &bad, scratch);
         if (bad >= 0) {
-            if (!j->report) {
-                pa_free(x);
+            if (!j->report)
                 return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
-            }
             r->fail_unit = u;
             r->fail_period = p;
             char num[40];
             pa_format_number(x[bad], num, sizeof num);
-            st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
                            "unit '%s', period '%s': the %s mean at '%s' cannot take the "
                            "score %s of '%s'%s",
                            r->unit_codes[u], r->periods[p],
@@ -271,15 +262,12 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
                            : agg == PA_AGG_HARMONIC ? "harmonic"
                            : agg == PA_AGG_MPI ? "Mazziotta-Pareto"
                                                : "generalised",
-                           nd->code, num, r->node_codes[j->col[bad]],
+                           nd->code, num, r->node_codes[col[bad]],
                            agg == PA_AGG_MPI ? " (children average 0)"
                                              : " (it needs scores above 0)");
-            pa_free(x);
-            return st;
         }
         r->score[cell] = v;
     }
-    pa_free(x);
     /* penalty points come off after aggregation, not below the range's floor */
     for (size_t q = 0; q < m->n_penalties; q++) {
         if (m->pos[m->penalties[q].target_node] != k)
@@ -298,38 +286,65 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
     return PA_OK;
 }
 
+/* Every node of one period, bottom-up. Periods are independent, so they run in parallel,
+ * and a period's children are still in the cache when its parents are computed. */
+static pa_status
+aggregate_period(void *ctx, size_t p, pa_error *err)
+{
+    const agg_job *j = ctx;
+    /* on the heap: a node may have hundreds of thousands of children, and this runs on
+     * worker threads with small stacks */
+    double *x = pa_malloc(j->maxc * 3 * sizeof *x);
+    if (!x)
+        return pa_nomem(err);
+    pa_status st = PA_OK;
+    for (size_t k = j->m->n_indicators; k < j->m->n_nodes && st == PA_OK; k++)
+        st = aggregate_node_period(j, k, p, x, err);
+    pa_free(x);
+    return st;
+}
+
 pa_status
 pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
 {
-    size_t maxc = 1;
-    for (size_t i = 0; i < m->n_nodes; i++)
+    size_t maxc = 1, total = 0;
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        total += m->nodes[i].n_children;
         if (m->nodes[i].n_children > maxc)
             maxc = m->nodes[i].n_children;
-    double *w = pa_malloc(maxc * sizeof *w);
-    size_t *col = pa_malloc(maxc * sizeof *col);
+    }
+    size_t *first = pa_malloc((m->n_nodes + 1) * sizeof *first);
+    size_t *col = pa_malloc((total + 1) * sizeof *col);
+    double *w = pa_malloc((total + 1) * sizeof *w);
+    double *x = pa_malloc(maxc * 3 * sizeof *x);
     pa_status st = PA_OK;
-    if (!w || !col) {
+    if (!first || !col || !w || !x) {
         st = pa_nomem(err);
         goto out;
     }
-    for (size_t k = 0; k < m->n_nodes && st == PA_OK; k++) {
+    for (size_t k = 0, at = 0; k < m->n_nodes; k++) { /* indicators have no children */
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (nd->is_indicator)
-            continue;
-        for (size_t c = 0; c < nd->n_children; c++) {
-            col[c] = m->pos[nd->children[c]];
-            w[c] = m->nodes[nd->children[c]].weight;
-        }
-        agg_job j = { .m = m, .r = r, .k = k, .col = col, .w = w };
-        st = pa_parallel_for(r->np, aggregate_period, &j, err);
-        if (st == PA_ERR_COMPUTE) { /* again in order, alone, for the first failure's message */
-            j.report = 1;
-            for (size_t p = 0; p < r->np && (st = aggregate_period(&j, p, err)) == PA_OK; p++)
-                ;
+        first[k] = at;
+        for (size_t c = 0; c < nd->n_children; c++, at++) {
+            col[at] = m->pos[nd->children[c]];
+            w[at] = m->nodes[nd->children[c]].weight;
         }
     }
+    agg_job j = { .m = m, .r = r, .first = first, .col = col, .w = w, .maxc = maxc };
+    st = pa_parallel_for(r->np, aggregate_period, &j, err);
+    if (st == PA_ERR_COMPUTE) {
+        /* again alone, node after node and period after period, for the message of the
+         * first failure in that order (every node is computed again from its children) */
+        j.report = 1;
+        st = PA_OK;
+        for (size_t k = m->n_indicators; k < m->n_nodes && st == PA_OK; k++)
+            for (size_t p = 0; p < r->np && st == PA_OK; p++)
+                st = aggregate_node_period(&j, k, p, x, err);
+    }
 out:
-    pa_free(w);
+    pa_free(first);
     pa_free(col);
+    pa_free(w);
+    pa_free(x);
     return st;
 }
