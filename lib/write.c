@@ -57,21 +57,9 @@ json_num(FILE *f, double v)
 static const char *const flag_words[] = { "imputed", "winsorised_high", "winsorised_low",
                                           "log_CT", "boxcox", "screened_out", "low_coverage" };
 
-/* Flags as words joined by sep, e.g. "imputed;winsorised_high". */
-static void
-flag_list(FILE *f, unsigned flags, const char *sep, int quoted)
-{
-    int first = 1;
-    for (unsigned b = 0; b < sizeof flag_words / sizeof *flag_words; b++)
-        if (flags & (1u << b)) {
-            fprintf(f, quoted ? "%s\"%s\"" : "%s%s", first ? "" : sep, flag_words[b]);
-            first = 0;
-        }
-}
-
-/* CSV rows are built in memory and written in large blocks; on big results two threads
- * format alternate blocks of units while the other writes, and the bytes are the same as
- * with one thread (blocks are written in order). */
+/* Rows (CSV or JSON) are built in memory and written in large blocks; on big results two
+ * threads format alternate blocks of units while the other writes, and the bytes are the same
+ * as with one thread (blocks are written in order). */
 typedef struct obuf {
     char *b;
     size_t n, cap;
@@ -103,22 +91,44 @@ tb_field(textbuf *t, const char *s)
         t->n += csv_write(t->b ? t->b + t->n : NULL, t->b ? (size_t)-1 : 0, s, len);
 }
 
-typedef struct csv_job {
+/* A JSON string, escaped as json_str() does. */
+static void
+tb_json(textbuf *t, const char *s)
+{
+    tb_text(t, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[8];
+        if (*p == '"' || *p == '\\')
+            tb_text(t, esc, (size_t)snprintf(esc, sizeof esc, "\\%c", *p));
+        else if (*p == '\n')
+            tb_text(t, "\\n", 2);
+        else if (*p < 0x20)
+            tb_text(t, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p));
+        else
+            tb_text(t, (const char *)p, 1);
+    }
+    tb_text(t, "\"", 1);
+}
+
+typedef struct row_job {
     const writer *w;
-    /* the fixed parts of rows, quoted once and joined: "unit,name,", "period,",
-     * "node,label,level,", and band labels; all in one block */
+    int json;
+    /* the fixed parts of rows, quoted once and joined, all in one block. CSV: "unit,name,",
+     * "period,", "node,label,level,", band labels. JSON: {"unit": …, "period": ,
+     * …, "node": , …, "level": L, "value": , and per band its ', "band": …, "colour": …' */
     char **unit, **period, **node, **band;
     size_t *unit_len, *period_len, *node_len, *band_len;
     char *text;
-    size_t band_max;            /* the longest band label */
-    size_t flags_max;           /* every flag word with its separator */
+    size_t band_max;            /* the longest band text */
+    size_t flags_max;           /* every flag word with its separator and quotes */
+    size_t first_node;          /* the first node written (JSON: no comma before the first row) */
     size_t chunk;               /* units per block */
     size_t n_chunks;
     pthread_mutex_t lock;
     pthread_cond_t turn_cv;
     size_t turn;                /* the block to be written next */
     int io_failed;
-} csv_job;
+} row_job;
 
 /* Room for `need` more bytes at the end of o (0 when out of memory). */
 static int
@@ -142,6 +152,8 @@ ob_reserve(obuf *o, size_t need)
 /* Pieces of a row written straight into the block buffer, which has room for the longest row
  * (see format_rows): a number takes at most NUM_ROOM bytes. */
 #define NUM_ROOM 48
+/* the keys and punctuation of a JSON row besides its fixed parts, with room to spare */
+#define JSON_KEYS 160
 
 static inline char *
 put(char *q, const char *s, size_t len)
@@ -150,10 +162,18 @@ put(char *q, const char *s, size_t len)
     return q + len;
 }
 
+#define PUT_LIT(q, s) put((q), (s), sizeof(s) - 1)
+
 static inline char *
 put_num(char *q, double v)
 {
     return isnan(v) ? q : q + pa_format_number(v, q, NUM_ROOM);
+}
+
+static inline char *
+put_json_num(char *q, double v)
+{
+    return isnan(v) ? PUT_LIT(q, "null") : q + pa_format_number(v, q, NUM_ROOM);
 }
 
 static inline char *
@@ -171,8 +191,18 @@ put_long(char *q, long v)
     return put(q, buf + i, sizeof buf - i);
 }
 
+/* The band of a score (as pa_result_band()), or -1. */
+static inline long
+band_of(const pa_result *r, size_t n, double s)
+{
+    for (size_t b = 0; b < r->n_bands && !isnan(s) && !r->node_penalty[n]; b++)
+        if (s >= r->bands[b].threshold)
+            return (long)b;
+    return -1;
+}
+
 static void
-format_rows(const csv_job *j, size_t u0, size_t u1, obuf *o)
+format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
 {
     const writer *w = j->w;
     const pa_result *r = w->r;
@@ -185,47 +215,71 @@ format_rows(const csv_job *j, size_t u0, size_t u1, obuf *o)
                     continue;
                 /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
                 if (!ob_reserve(o, j->unit_len[u] + j->period_len[p] + j->node_len[n] +
-                                       6 * NUM_ROOM + j->band_max + j->flags_max + 8))
+                                       6 * NUM_ROOM + j->band_max + j->flags_max + JSON_KEYS))
                     return;
                 char *q = o->b + o->n;
-                /* "unit,name," and "period," and "node,label,level," were joined once */
-                q = put(q, j->unit[u], j->unit_len[u]);
-                q = put(q, j->period[p], j->period_len[p]);
-                q = put(q, j->node[n], j->node_len[n]);
                 size_t vn = pa_value_node(r, n);
                 double v = vn != PA_NONE ? pa_cell_value(r, vn, p, u) : NAN;
                 double s = r->score[PA_CELL(r, n, p, u)];
                 double vb = base != PA_NONE && vn != PA_NONE ? pa_cell_value(r, vn, base, u) : NAN;
                 double sb = base != PA_NONE ? r->score[PA_CELL(r, n, base, u)] : NAN;
-                q = put_num(q, v);
-                *q++ = ',';
-                q = put_num(q, s);
-                *q++ = ',';
                 long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
-                if (rk)
-                    q = put_long(q, rk);
-                *q++ = ',';
-                for (size_t b = 0; b < r->n_bands && !isnan(s) && !r->node_penalty[n]; b++)
-                    if (s >= r->bands[b].threshold) {
-                        q = put(q, j->band[b], j->band_len[b]);
-                        break;
-                    }
-                *q++ = ',';
-                q = put_num(q, pa_pct(v, vb));
-                *q++ = ',';
-                q = put_num(q, s - sb);
-                *q++ = ',';
-                q = put_num(q, pa_pct(s, sb));
-                *q++ = ',';
+                long band = band_of(r, n, s);
                 unsigned fl = r->flags[PA_CELL(r, n, p, u)];
+                if (j->json) {
+                    if (!(u == 0 && p == w->p0 && n == j->first_node))
+                        *q++ = ',';
+                    q = PUT_LIT(q, "\n    ");
+                }
+                /* CSV: "unit,name," "period," "node,label,level,"; JSON: up to "value": */
+                q = put(q, j->unit[u], j->unit_len[u]);
+                q = put(q, j->period[p], j->period_len[p]);
+                q = put(q, j->node[n], j->node_len[n]);
+                if (j->json) {
+                    q = put_json_num(q, v);
+                    q = PUT_LIT(q, ", \"score\": ");
+                    q = put_json_num(q, s);
+                    q = PUT_LIT(q, ", \"rank\": ");
+                    q = rk ? put_long(q, rk) : PUT_LIT(q, "null");
+                    q = band >= 0 ? put(q, j->band[band], j->band_len[band])
+                                  : PUT_LIT(q, ", \"band\": null, \"colour\": null");
+                    q = PUT_LIT(q, ", \"value_change_pct\": ");
+                    q = put_json_num(q, pa_pct(v, vb));
+                    q = PUT_LIT(q, ", \"score_change\": ");
+                    q = put_json_num(q, s - sb);
+                    q = PUT_LIT(q, ", \"score_change_pct\": ");
+                    q = put_json_num(q, pa_pct(s, sb));
+                    q = PUT_LIT(q, ", \"flags\": [");
+                } else {
+                    q = put_num(q, v);
+                    *q++ = ',';
+                    q = put_num(q, s);
+                    *q++ = ',';
+                    if (rk)
+                        q = put_long(q, rk);
+                    *q++ = ',';
+                    if (band >= 0)
+                        q = put(q, j->band[band], j->band_len[band]);
+                    *q++ = ',';
+                    q = put_num(q, pa_pct(v, vb));
+                    *q++ = ',';
+                    q = put_num(q, s - sb);
+                    *q++ = ',';
+                    q = put_num(q, pa_pct(s, sb));
+                    *q++ = ',';
+                }
                 for (unsigned bit = 0, first = 1; bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
-                            *q++ = ';';
+                            q = j->json ? PUT_LIT(q, ", ") : PUT_LIT(q, ";");
+                        if (j->json)
+                            *q++ = '"';
                         q = put(q, flag_words[bit], strlen(flag_words[bit]));
+                        if (j->json)
+                            *q++ = '"';
                         first = 0;
                     }
-                *q++ = '\n';
+                q = j->json ? PUT_LIT(q, "]}") : PUT_LIT(q, "\n");
                 o->n = (size_t)(q - o->b);
             }
         }
@@ -233,7 +287,7 @@ format_rows(const csv_job *j, size_t u0, size_t u1, obuf *o)
 
 /* Format blocks first, first + step, … and write each in its turn. */
 static void
-csv_blocks(csv_job *j, size_t first, size_t step, obuf *o)
+row_blocks(row_job *j, size_t first, size_t step, obuf *o)
 {
     const pa_result *r = j->w->r;
     for (size_t c = first; c < j->n_chunks; c += step) {
@@ -253,21 +307,21 @@ csv_blocks(csv_job *j, size_t first, size_t step, obuf *o)
     }
 }
 
-typedef struct csv_worker {
-    csv_job *job;
+typedef struct row_worker {
+    row_job *job;
     obuf buf;
-} csv_worker;
+} row_worker;
 
 static void *
-csv_worker_main(void *arg)
+row_worker_main(void *arg)
 {
-    csv_worker *cw = arg;
-    csv_blocks(cw->job, 1, 2, &cw->buf);
+    row_worker *rw = arg;
+    row_blocks(rw->job, 1, 2, &rw->buf);
     return NULL;
 }
 
 static pa_status
-csv_prefixes(csv_job *j, const pa_result *r)
+row_prefixes(row_job *j, const pa_result *r)
 {
     size_t n = r->nu + r->np + r->nn + r->n_bands + 1;
     j->unit = pa_malloc(n * sizeof *j->unit);
@@ -277,35 +331,59 @@ csv_prefixes(csv_job *j, const pa_result *r)
     j->period = j->unit + r->nu, j->node = j->period + r->np, j->band = j->node + r->nn;
     j->period_len = j->unit_len + r->nu, j->node_len = j->period_len + r->np;
     j->band_len = j->node_len + r->nn;
+    void (*str)(textbuf *, const char *) = j->json ? tb_json : tb_field;
     textbuf t = { 0 };
     for (int pass = 0; pass < 2; pass++) { /* measure, then write */
         t.n = 0;
         for (size_t u = 0; u < r->nu; u++) {
             size_t at = t.n;
-            tb_field(&t, r->unit_codes[u]);
-            tb_text(&t, ",", 1);
-            tb_field(&t, r->unit_names[u]);
-            tb_text(&t, ",", 1);
+            if (j->json) {
+                tb_text(&t, "{\"unit\": ", 9);
+                str(&t, r->unit_codes[u]);
+                tb_text(&t, ", \"period\": ", 12);
+            } else {
+                str(&t, r->unit_codes[u]);
+                tb_text(&t, ",", 1);
+                str(&t, r->unit_names[u]);
+                tb_text(&t, ",", 1);
+            }
             j->unit_len[u] = t.n - at;
         }
         for (size_t p = 0; p < r->np; p++) {
             size_t at = t.n;
-            tb_field(&t, r->periods[p]);
-            tb_text(&t, ",", 1);
+            str(&t, r->periods[p]);
+            tb_text(&t, j->json ? ", \"node\": " : ",", j->json ? 10 : 1);
             j->period_len[p] = t.n - at;
         }
         for (size_t k = 0; k < r->nn; k++) {
             size_t at = t.n;
-            char level[24];
-            tb_field(&t, r->node_codes[k]);
-            tb_text(&t, ",", 1);
-            tb_field(&t, r->node_labels[k]);
-            tb_text(&t, level, (size_t)snprintf(level, sizeof level, ",%d,", r->node_level[k]));
+            char level[48];
+            str(&t, r->node_codes[k]);
+            if (j->json) {
+                tb_text(&t, level, (size_t)snprintf(level, sizeof level,
+                                                    ", \"level\": %d, \"value\": ",
+                                                    r->node_level[k]));
+            } else {
+                tb_text(&t, ",", 1);
+                str(&t, r->node_labels[k]);
+                tb_text(&t, level, (size_t)snprintf(level, sizeof level, ",%d,",
+                                                    r->node_level[k]));
+            }
             j->node_len[k] = t.n - at;
         }
         for (size_t b = 0; b < r->n_bands; b++) {
             size_t at = t.n;
-            tb_field(&t, r->bands[b].label);
+            if (j->json) {
+                tb_text(&t, ", \"band\": ", 10);
+                str(&t, r->bands[b].label);
+                tb_text(&t, ", \"colour\": ", 12);
+                if (r->bands[b].colour && *r->bands[b].colour)
+                    str(&t, r->bands[b].colour);
+                else
+                    tb_text(&t, "null", 4);
+            } else {
+                str(&t, r->bands[b].label);
+            }
             j->band_len[b] = t.n - at;
             j->band_max = j->band_len[b] > j->band_max ? j->band_len[b] : j->band_max;
         }
@@ -320,21 +398,22 @@ csv_prefixes(csv_job *j, const pa_result *r)
     return PA_OK;
 }
 
+/* The rows, after whatever the format writes before them. */
 static pa_status
-write_csv(writer *w, pa_error *err)
+write_rows(writer *w, int json, pa_error *err)
 {
     const pa_result *r = w->r;
-    csv_job j = { .w = w };
+    row_job j = { .w = w, .json = json };
     obuf main_buf = { 0 };
     pa_status st = PA_OK;
     for (size_t f = 0; f < sizeof flag_words / sizeof *flag_words; f++)
-        j.flags_max += strlen(flag_words[f]) + 1;
-    if (csv_prefixes(&j, r) != PA_OK) {
+        j.flags_max += strlen(flag_words[f]) + 4;
+    for (j.first_node = 0; j.first_node < r->nn && !w->node_on[j.first_node]; j.first_node++)
+        ;
+    if (row_prefixes(&j, r) != PA_OK) {
         st = pa_nomem(err);
         goto out;
     }
-    fputs("unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
-          "score_change,score_change_pct,flags\n", w->f);
     size_t rows_per_unit = (w->p1 - w->p0) * r->nn;
     j.chunk = rows_per_unit ? (32768 + rows_per_unit - 1) / rows_per_unit : r->nu;
     if (j.chunk == 0)
@@ -342,17 +421,17 @@ write_csv(writer *w, pa_error *err)
     j.n_chunks = (r->nu + j.chunk - 1) / j.chunk;
     pthread_mutex_init(&j.lock, NULL);
     pthread_cond_init(&j.turn_cv, NULL);
-    csv_worker cw = { .job = &j };
+    row_worker rw = { .job = &j };
     pthread_t th;
-    int threaded = j.n_chunks > 1 && pthread_create(&th, NULL, csv_worker_main, &cw) == 0;
-    csv_blocks(&j, 0, threaded ? 2 : 1, &main_buf);
+    int threaded = j.n_chunks > 1 && pthread_create(&th, NULL, row_worker_main, &rw) == 0;
+    row_blocks(&j, 0, threaded ? 2 : 1, &main_buf);
     if (threaded) {
         pthread_join(th, NULL);
     }
     pthread_mutex_destroy(&j.lock);
     pthread_cond_destroy(&j.turn_cv);
-    pa_free(cw.buf.b);
-    if (main_buf.failed || cw.buf.failed)
+    pa_free(rw.buf.b);
+    if (main_buf.failed || rw.buf.failed)
         st = pa_nomem(err);
     else if (j.io_failed)
         st = pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
@@ -364,8 +443,16 @@ out:
     return st;
 }
 
-static void
-write_json(writer *w)
+static pa_status
+write_csv(writer *w, pa_error *err)
+{
+    fputs("unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
+          "score_change,score_change_pct,flags\n", w->f);
+    return write_rows(w, 0, err);
+}
+
+static pa_status
+write_json(writer *w, pa_error *err)
 {
     const pa_result *r = w->r;
     FILE *f = w->f;
@@ -410,51 +497,9 @@ write_json(writer *w)
         fputc('}', f);
     }
     fputs("\n  ],\n  \"rows\": [", f);
-    first = 1;
-    for (size_t u = 0; u < r->nu; u++)
-        for (size_t p = w->p0; p < w->p1; p++)
-            for (size_t n = 0; n < r->nn; n++) {
-                if (!w->node_on[n])
-                    continue;
-                fputs(first ? "\n    {\"unit\": " : ",\n    {\"unit\": ", f);
-                first = 0;
-                json_str(f, r->unit_codes[u]);
-                fputs(", \"period\": ", f);
-                json_str(f, r->periods[p]);
-                fputs(", \"node\": ", f);
-                json_str(f, r->node_codes[n]);
-                fprintf(f, ", \"level\": %d, \"value\": ", r->node_level[n]);
-                json_num(f, pa_result_value(r, u, p, n));
-                fputs(", \"score\": ", f);
-                json_num(f, pa_result_score(r, u, p, n));
-                long rk = pa_result_rank(r, u, p, n);
-                if (rk)
-                    fprintf(f, ", \"rank\": %ld", rk);
-                else
-                    fputs(", \"rank\": null", f);
-                const char *colour;
-                const char *band = pa_result_band(r, u, p, n, &colour);
-                fputs(", \"band\": ", f);
-                if (band)
-                    json_str(f, band);
-                else
-                    fputs("null", f);
-                fputs(", \"colour\": ", f);
-                if (band && colour && *colour)
-                    json_str(f, colour);
-                else
-                    fputs("null", f);
-                fputs(", \"value_change_pct\": ", f);
-                json_num(f, pa_result_value_change_pct(r, u, p, n));
-                fputs(", \"score_change\": ", f);
-                json_num(f, pa_result_score_change(r, u, p, n));
-                fputs(", \"score_change_pct\": ", f);
-                json_num(f, pa_result_score_change_pct(r, u, p, n));
-                fputs(", \"flags\": [", f);
-                flag_list(f, pa_result_flags(r, u, p, n), ", ", 1);
-                fputs("]}", f);
-            }
+    pa_status st = write_rows(w, 1, err);
     fputs("\n  ]\n}\n", f);
+    return st;
 }
 
 pa_status
@@ -492,11 +537,7 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
             pa_free(w.node_on);
             return PA_ERR_NOMEM;
         }
-    pa_status st = PA_OK;
-    if (format == PA_FORMAT_CSV)
-        st = write_csv(&w, err);
-    else
-        write_json(&w);
+    pa_status st = format == PA_FORMAT_CSV ? write_csv(&w, err) : write_json(&w, err);
     pa_free(w.node_on);
     if (st != PA_OK)
         return st;
