@@ -267,13 +267,27 @@ pa_cell_value(const pa_result *r, size_t vn, size_t p, size_t u)
     return row == PA_NONE ? (double)NAN : r->vcol[vn][row];
 }
 
-/* Percent change; undefined (NaN) when the base is 0 or either side is missing. */
+/* Changes: undefined (NaN) when either side is missing, and when the change is beyond the
+ * range of doubles (5e-324 → 1 is +2e325 %), so that no infinity reaches an output. */
+static inline double
+pa_finite_or_nan(double x)
+{
+    return isfinite(x) ? x : NAN;
+}
+
+static inline double
+pa_diff(double now, double then)
+{
+    return pa_finite_or_nan(now - then);
+}
+
+/* Percent change; also undefined when the base is 0. */
 static inline double
 pa_pct(double now, double then)
 {
     if (isnan(now) || isnan(then) || then == 0)
         return NAN;
-    return (now - then) / fabs(then) * 100.0;
+    return pa_finite_or_nan((now - then) / fabs(then) * 100.0);
 }
 
 /* ---- steps (each works on one indicator or node column of the result) ---- */

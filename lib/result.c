@@ -162,7 +162,7 @@ pa_result_score_change(const pa_result *r, size_t u, size_t p, size_t n)
 {
     if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
         return NAN;
-    return r->score[PA_CELL(r, n, p, u)] - r->score[PA_CELL(r, n, r->base[p], u)];
+    return pa_diff(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
 }
 
 double

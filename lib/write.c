@@ -246,7 +246,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                     q = PUT_LIT(q, ", \"value_change_pct\": ");
                     q = put_json_num(q, pa_pct(v, vb));
                     q = PUT_LIT(q, ", \"score_change\": ");
-                    q = put_json_num(q, s - sb);
+                    q = put_json_num(q, pa_diff(s, sb));
                     q = PUT_LIT(q, ", \"score_change_pct\": ");
                     q = put_json_num(q, pa_pct(s, sb));
                     q = PUT_LIT(q, ", \"flags\": [");
@@ -263,7 +263,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                     *q++ = ',';
                     q = put_num(q, pa_pct(v, vb));
                     *q++ = ',';
-                    q = put_num(q, s - sb);
+                    q = put_num(q, pa_diff(s, sb));
                     *q++ = ',';
                     q = put_num(q, pa_pct(s, sb));
                     *q++ = ',';

@@ -215,10 +215,12 @@ PA_EXPORT long pa_result_rank(const pa_result *r, size_t unit, size_t period, si
 /** Band label and colour of the score, or NULL when there is no band or no score. */
 PA_EXPORT const char *pa_result_band(const pa_result *r, size_t unit, size_t period,
                                      size_t node, const char **colour);
-/** Value change in percent against the base period; NaN when undefined. */
+/** Value change in percent against the base period; NaN when undefined (a side missing,
+ *  a base of 0, or a change beyond the range of doubles). */
 PA_EXPORT double pa_result_value_change_pct(const pa_result *r, size_t unit, size_t period,
                                             size_t node);
-/** Score change in points and in percent against the base period; NaN when undefined. */
+/** Score change in points and in percent against the base period; NaN when undefined
+ *  (as for the value change). */
 PA_EXPORT double pa_result_score_change(const pa_result *r, size_t unit, size_t period,
                                         size_t node);
 PA_EXPORT double pa_result_score_change_pct(const pa_result *r, size_t unit, size_t period,

@@ -1052,6 +1052,33 @@ test_parallel_read_error_line(void **state)
     pa_model_free(m);
 }
 
+/* A change beyond the range of doubles is undefined, never an infinity in the output:
+ * 5e-324 → 1 is +2e325 %, and with normalise = none a score going from -1e308 to 1e308
+ * changes by 2e308 points (and its percent change, +200 %, overflows on the way). */
+static void
+test_change_overflow(void **state)
+{
+    (void)state;
+    fixture f = fixture_run("[index]\ncode = idx\nnormalise = none\n[indicator a]\n[indicator b]\n",
+                            "unit,year,a,b\nu1,2018,5e-324,-1e308\nu1,2019,1,1e308\n", "t.csv");
+    size_t a = pa_result_node_find(f.r, "a"), b = pa_result_node_find(f.r, "b");
+    assert_true(isnan(pa_result_value_change_pct(f.r, 0, 1, a)));
+    assert_true(isnan(pa_result_score_change_pct(f.r, 0, 1, a)));
+    assert_true(pa_result_score_change(f.r, 0, 1, a) == 1 - 5e-324);
+    assert_true(isnan(pa_result_score_change(f.r, 0, 1, b)));
+    assert_true(isnan(pa_result_score_change_pct(f.r, 0, 1, b)));
+    assert_true(isnan(pa_result_value_change_pct(f.r, 0, 1, b)));
+    for (int fmt = 0; fmt < 2; fmt++) {
+        char *out = write_result(f.r, fmt ? PA_FORMAT_JSON : PA_FORMAT_CSV, NULL, PA_OK);
+        assert_null(strstr(out, "inf"));
+        free(out);
+    }
+    char *csv = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
+    assert_non_null(strstr(csv, "\nu1,u1,2019,b,b,1,1e+308,1e+308,1,,,,,\n"));
+    free(csv);
+    fixture_free(&f);
+}
+
 /* ---- threads: distinct objects at once, and one result read by several threads ---- */
 
 typedef struct thread_job {
@@ -1170,6 +1197,7 @@ main(void)
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
+        cmocka_unit_test(test_change_overflow),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
