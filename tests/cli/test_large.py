@@ -108,6 +108,11 @@ def body():
         with open(out_json, encoding="utf-8") as f:
             text = f.read()
     check(len(crows) == UNITS * len(YEARS) * 3, f"{len(crows)} CSV rows")
+    # rows by unit, period and node, in that order, whichever thread formatted their block
+    order = [(f"c{u:05d}", str(y), n) for u in range(UNITS) for y in YEARS
+             for n in ("fires", "calls", "grid")]
+    check([(r["unit"], r["period"], r["node"]) for r in crows] == order,
+          "CSV rows are not in unit, period, node order")
     want = expected(rows)
     want_rank = ranks(want)
     got = {(r["unit"], int(r["period"])): r for r in crows if r["node"] == "grid"}
