@@ -29,23 +29,6 @@ num(FILE *f, double v)
 }
 
 static void
-json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static void
 json_num(FILE *f, double v)
 {
     if (isnan(v))
@@ -66,16 +49,20 @@ typedef struct obuf {
     int failed;
 } obuf;
 
-/* Text being measured (b NULL) or written into a block that has room for it. */
+/* Text being measured (b and f NULL), written into a block that has room for it, or
+ * written to a stream. */
 typedef struct textbuf {
     char *b;
     size_t n;
+    FILE *f;
 } textbuf;
 
 static void
 tb_text(textbuf *t, const char *s, size_t len)
 {
-    if (t->b)
+    if (t->f)
+        fwrite(s, 1, len, t->f);
+    else if (t->b)
         memcpy(t->b + t->n, s, len);
     t->n += len;
 }
@@ -91,7 +78,7 @@ tb_field(textbuf *t, const char *s)
         t->n += csv_write(t->b ? t->b + t->n : NULL, t->b ? (size_t)-1 : 0, s, len);
 }
 
-/* A JSON string, escaped as json_str() does. */
+/* A JSON string: quotes, backslashes and control characters escaped. */
 static void
 tb_json(textbuf *t, const char *s)
 {
@@ -108,6 +95,13 @@ tb_json(textbuf *t, const char *s)
             tb_text(t, (const char *)p, 1);
     }
     tb_text(t, "\"", 1);
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+    textbuf t = { .f = f };
+    tb_json(&t, s);
 }
 
 typedef struct row_job {
