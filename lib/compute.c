@@ -203,7 +203,7 @@ denominate_task(void *ctx, size_t k, pa_error *err)
     const pa_data *d = j->d;
     pa_result *r = j->r;
     const pa_node *nd = &m->nodes[m->order[k]]; /* indicators come first */
-    const double *col = d->cols[pa_data_col(d, nd->column ? nd->column : nd->code)];
+    const double *col = r->vcol[k]; /* its raw values */
     size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
                                                       : PA_NONE;
     const double *den = dc != PA_NONE ? d->cols[dc] : NULL;

@@ -83,7 +83,7 @@ rank_period(void *ctx, size_t p, pa_error *err)
             idx[m++] = (uint32_t)u;
         }
     radix_sort(key, idx, key + nu, idx + nu, m);
-    /* ascending: a tie group ending at j has m − 1 − j units above it */
+    /* ascending: a tie group ending at `end` has m − 1 − end units above it */
     for (size_t i = m; i-- > 0;) {
         size_t end = i;
         while (i > 0 && key[i - 1] == key[end])
