@@ -158,16 +158,34 @@ put(char *q, const char *s, size_t len)
 
 #define PUT_LIT(q, s) put((q), (s), sizeof(s) - 1)
 
+/* The punctuation of a row after its fixed parts: what follows the value, score, rank, band,
+ * value change, score change and percent change, then closes the row; how a missing number or
+ * band is written; and how flags are quoted and joined. */
+typedef struct row_format {
+    const char *after[7], *end;
+    const char *missing, *no_band;
+    const char *flag_quote, *flag_sep;
+} row_format;
+
+static const row_format csv_format = {
+    { ",", ",", ",", ",", ",", ",", "," }, "\n", "", "", "", ";"
+};
+static const row_format json_format = {
+    { ", \"score\": ", ", \"rank\": ", "", ", \"value_change_pct\": ", ", \"score_change\": ",
+      ", \"score_change_pct\": ", ", \"flags\": [" },
+    "]}", "null", ", \"band\": null, \"colour\": null", "\"", ", "
+};
+
 static inline char *
-put_num(char *q, double v)
+put_str(char *q, const char *s)
 {
-    return isnan(v) ? q : q + pa_format_number(v, q, NUM_ROOM);
+    return put(q, s, strlen(s));
 }
 
 static inline char *
-put_json_num(char *q, double v)
+put_num(char *q, double v, const row_format *fmt)
 {
-    return isnan(v) ? PUT_LIT(q, "null") : q + pa_format_number(v, q, NUM_ROOM);
+    return isnan(v) ? put_str(q, fmt->missing) : q + pa_format_number(v, q, NUM_ROOM);
 }
 
 static inline char *
@@ -220,6 +238,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                 long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
                 long band = band_of(r, n, s);
                 unsigned fl = r->flags[PA_CELL(r, n, p, u)];
+                const row_format *fmt = j->json ? &json_format : &csv_format;
                 if (j->json) {
                     if (!(u == 0 && p == w->p0 && n == j->first_node))
                         *q++ = ',';
@@ -229,51 +248,24 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                 q = put(q, j->unit[u], j->unit_len[u]);
                 q = put(q, j->period[p], j->period_len[p]);
                 q = put(q, j->node[n], j->node_len[n]);
-                if (j->json) {
-                    q = put_json_num(q, v);
-                    q = PUT_LIT(q, ", \"score\": ");
-                    q = put_json_num(q, s);
-                    q = PUT_LIT(q, ", \"rank\": ");
-                    q = rk ? put_long(q, rk) : PUT_LIT(q, "null");
-                    q = band >= 0 ? put(q, j->band[band], j->band_len[band])
-                                  : PUT_LIT(q, ", \"band\": null, \"colour\": null");
-                    q = PUT_LIT(q, ", \"value_change_pct\": ");
-                    q = put_json_num(q, pa_pct(v, vb));
-                    q = PUT_LIT(q, ", \"score_change\": ");
-                    q = put_json_num(q, pa_diff(s, sb));
-                    q = PUT_LIT(q, ", \"score_change_pct\": ");
-                    q = put_json_num(q, pa_pct(s, sb));
-                    q = PUT_LIT(q, ", \"flags\": [");
-                } else {
-                    q = put_num(q, v);
-                    *q++ = ',';
-                    q = put_num(q, s);
-                    *q++ = ',';
-                    if (rk)
-                        q = put_long(q, rk);
-                    *q++ = ',';
-                    if (band >= 0)
-                        q = put(q, j->band[band], j->band_len[band]);
-                    *q++ = ',';
-                    q = put_num(q, pa_pct(v, vb));
-                    *q++ = ',';
-                    q = put_num(q, pa_diff(s, sb));
-                    *q++ = ',';
-                    q = put_num(q, pa_pct(s, sb));
-                    *q++ = ',';
-                }
+                q = put_str(put_num(q, v, fmt), fmt->after[0]);
+                q = put_str(put_num(q, s, fmt), fmt->after[1]);
+                q = put_str(rk ? put_long(q, rk) : put_str(q, fmt->missing), fmt->after[2]);
+                q = band >= 0 ? put(q, j->band[band], j->band_len[band]) : put_str(q, fmt->no_band);
+                q = put_str(q, fmt->after[3]);
+                q = put_str(put_num(q, pa_pct(v, vb), fmt), fmt->after[4]);
+                q = put_str(put_num(q, pa_diff(s, sb), fmt), fmt->after[5]);
+                q = put_str(put_num(q, pa_pct(s, sb), fmt), fmt->after[6]);
                 for (unsigned bit = 0, first = 1; bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
-                            q = j->json ? PUT_LIT(q, ", ") : PUT_LIT(q, ";");
-                        if (j->json)
-                            *q++ = '"';
+                            q = put_str(q, fmt->flag_sep);
+                        q = put_str(q, fmt->flag_quote);
                         q = put(q, flag_words[bit], strlen(flag_words[bit]));
-                        if (j->json)
-                            *q++ = '"';
+                        q = put_str(q, fmt->flag_quote);
                         first = 0;
                     }
-                q = j->json ? PUT_LIT(q, "]}") : PUT_LIT(q, "\n");
+                q = put_str(q, fmt->end);
                 o->n = (size_t)(q - o->b);
             }
         }
