@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ usage(FILE *f)
           "      --period P       the period to report (default: the latest)\n"
           "      --base P         compare with period P instead of the previous period\n"
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
+          "      --top N          text: only the N best and N worst units (0: all, the\n"
+          "                       default)\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -54,6 +57,8 @@ display_width(const char *s)
     mbstate_t st;
     memset(&st, 0, sizeof st);
     int w = 0;
+    while ((unsigned char)*s >= ' ' && (unsigned char)*s < 0x7f) /* plain ASCII: one column */
+        s++, w++;
     size_t n = strlen(s);
     while (n) {
         wchar_t wc;
@@ -83,13 +88,17 @@ static void
 cell(const char *s, int width, int right)
 {
     int pad = width - display_width(s);
-    char tmp[1024];
-    int n = snprintf(tmp, sizeof tmp, "%*s%s%*s  ", right && pad > 0 ? pad : 0, "", s,
-                     !right && pad > 0 ? pad : 0, "");
-    if (n > 0 && line_len + (size_t)n < sizeof line_buf) {
-        memcpy(line_buf + line_len, tmp, (size_t)n);
-        line_len += (size_t)n;
-    }
+    size_t len = strlen(s), blanks = pad > 0 ? (size_t)pad : 0;
+    if (line_len + len + blanks + 2 >= sizeof line_buf)
+        return;
+    char *p = line_buf + line_len;
+    if (right)
+        memset(p, ' ', blanks), p += blanks;
+    memcpy(p, s, len), p += len;
+    if (!right)
+        memset(p, ' ', blanks), p += blanks;
+    memcpy(p, "  ", 2), p += 2;
+    line_len = (size_t)(p - line_buf);
 }
 
 static void
@@ -206,8 +215,27 @@ cmp_rank(const void *a, const void *b, void *arg)
     return x < y ? -1 : x > y;
 }
 
+/* With --top N the report lists the reference units, the N best and the N worst ranked
+ * units (order[] is sorted that way: reference, ranked, unscored); 0 lists every unit. */
+static int
+listed(size_t i, size_t n_lead, size_t n_ranked, size_t show)
+{
+    if (!show)
+        return 1;
+    return i < n_lead + (show < n_ranked ? show : n_ranked) ||
+           (i + show >= n_lead + n_ranked && i < n_lead + n_ranked);
+}
+
 static void
-write_text(FILE *f, const pa_result *r, size_t p, const char *title)
+note_unlisted(FILE *f, size_t *skipped)
+{
+    if (*skipped)
+        fprintf(f, "   …  另有 %zu 个单位未列出 (--top 0 列出全部)\n", *skipped);
+    *skipped = 0;
+}
+
+static void
+write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show)
 {
     size_t base = pa_result_base_of(r, p);
     size_t top = top_node(r);
@@ -247,6 +275,11 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
             wname = w;
     }
     qsort_r(order, nu, sizeof *order, cmp_rank, rk);
+    size_t n_lead = 0, n_ranked = 0, skipped = 0;
+    for (size_t u = 0; u < nu; u++) {
+        n_lead += rk[u] == 0;
+        n_ranked += rk[u] > 0 && rk[u] < 1L << 40;
+    }
     int wg[64];
     cell("排名", 4, 1);
     cell("地区", wname, 0);
@@ -262,6 +295,11 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
     }
     end_line(f);
     for (size_t i = 0; i < nu; i++) {
+        if (!listed(i, n_lead, n_ranked, show)) {
+            skipped++;
+            continue;
+        }
+        note_unlisted(f, &skipped);
         size_t u = order[i];
         long k = pa_result_rank(r, u, p, top);
         snprintf(a, sizeof a, k ? "%ld" : "-", k);
@@ -283,6 +321,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
         }
         end_line(f);
     }
+    note_unlisted(f, &skipped);
     fputs("\n排名 1 = 最好; \"-\" = 不参与排名 (参照单位, 如全市合计) 或无数据。"
           "得分变化 = 得分之差, 变化% = 得分的相对变化。\n", f);
 
@@ -294,6 +333,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title)
             wind = w;
     }
     for (size_t i = 0; i < nu; i++) {
+        if (!listed(i, n_lead, n_ranked, show))
+            continue;
         size_t u = order[i];
         fprintf(f, "\n%s (%s)\n", pa_result_unit_name(r, u), pa_result_unit_code(r, u));
         cell("指标", wind, 0);
@@ -429,12 +470,13 @@ main(int argc, char **argv)
         { "config", required_argument, 0, 'c' }, { "format", required_argument, 0, 'f' },
         { "output", required_argument, 0, 'o' }, { "period", required_argument, 0, 'P' },
         { "base", required_argument, 0, 'B' },   { "node", required_argument, 0, 'N' },
-        { "help", no_argument, 0, 'h' },         { "version", no_argument, 0, 'V' },
+        { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
+        { "version", no_argument, 0, 'V' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
-    size_t n_nodes = 0;
+    size_t n_nodes = 0, show = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -446,6 +488,19 @@ main(int argc, char **argv)
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
         case 'N': nodes[n_nodes++] = optarg; break;
+        case 'T': {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || errno || v > SIZE_MAX / 4) {
+                fprintf(stderr, "pingan-index: --top needs a number of units, not '%s'\n",
+                        optarg);
+                free(nodes);
+                return 2;
+            }
+            show = (size_t)v;
+            break;
+        }
         case 'f':
             if (strcmp(optarg, "text") == 0)
                 fmt = FMT_TEXT;
@@ -528,7 +583,7 @@ main(int argc, char **argv)
         goto out;
     int ok = 1;
     if (fmt == FMT_TEXT) {
-        write_text(of.f, res, p, pa_model_label(model));
+        write_text(of.f, res, p, pa_model_label(model), show);
     } else {
         pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,
                                 .n_nodes = n_nodes };

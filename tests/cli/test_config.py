@@ -26,7 +26,7 @@ from clitest import (Model, check, copy_data, index_rows, main, num, ok, parse_c
                      read_years, recompute, run, setup, tempdir)
 
 OPTIONS = ["-c", "--config", "-f", "--format", "-o", "--output", "--period", "--base",
-           "--node", "-h", "--help", "--version"]
+           "--node", "--top", "-h", "--help", "--version"]
 
 
 def edit(text, old, new):
