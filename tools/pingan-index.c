@@ -234,7 +234,8 @@ note_unlisted(FILE *f, size_t *skipped)
     *skipped = 0;
 }
 
-static void
+/* Returns 0, or -1 when out of memory (the caller then keeps no output). */
+static int
 write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show)
 {
     size_t base = pa_result_base_of(r, p);
@@ -252,7 +253,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     long *rk = malloc(nu * sizeof *rk);
     if (!groups || !order || !rk) {
         free(groups), free(order), free(rk);
-        return;
+        return -1;
     }
     for (size_t n = 0; n < nn; n++)
         if (pa_result_node_parent(r, n) == top && n != top && !pa_result_node_is_penalty(r, n))
@@ -376,6 +377,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     free(groups);
     free(order);
     free(rk);
+    return 0;
 }
 
 /* ---- output file, written atomically ---- */
@@ -583,7 +585,10 @@ main(int argc, char **argv)
         goto out;
     int ok = 1;
     if (fmt == FMT_TEXT) {
-        write_text(of.f, res, p, pa_model_label(model), show);
+        if (write_text(of.f, res, p, pa_model_label(model), show) != 0) {
+            fprintf(stderr, "pingan-index: out of memory\n");
+            ok = 0;
+        }
     } else {
         pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,
                                 .n_nodes = n_nodes };
