@@ -479,9 +479,13 @@ static int
 strmap_grow(pa_strmap *m)
 {
     size_t ns = m->n_slots ? m->n_slots * 2 : 64;
-    size_t *slots = pa_calloc(ns, sizeof *slots);
+    /* cleared by writing, not calloc: probing reads before inserting writes, and a page
+     * first read then written is faulted twice, the second time with a TLB flush on every
+     * core running the process */
+    size_t *slots = pa_reallocarray(NULL, ns, sizeof *slots);
     if (!slots)
         return -1;
+    memset(slots, 0, ns * sizeof *slots);
     for (size_t k = 0; k < m->n; k++) {
         size_t i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (ns - 1);
         while (slots[i])
