@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -35,6 +36,8 @@ typedef struct file_ctx {
                                  * same order every period, so the next is often unit + 1 */
     long unit_col;
     int *seen;                  /* numeric columns present in this row */
+    int list_units;             /* units listed as they come (runs of rows of one unit are
+                                 * one entry), not looked up: they are mapped afterwards */
 } file_ctx;
 
 size_t
@@ -401,7 +404,9 @@ on_row(void *user, long line, long ncols)
     size_t u = c->last_unit;
     if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0) {
         u = c->last_unit + 1;
-        if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
+        if (c->list_units)
+            u = pa_strmap_append(&d->units, c->unit.s, c->unit.len);
+        else if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
             u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
     }
     c->last_unit = u;
@@ -578,10 +583,12 @@ remap(pa_strmap *dst, const pa_strmap *src, size_t k)
     return pa_strmap_intern(dst, src->keys[k], strlen(src->keys[k]), NULL);
 }
 
-/* The second half's rows sit at d's rows [from, from + d2->n_rows): move them to the end of the
- * first half's (only when it had blank lines) and give them d's units, periods and lines. */
+/* d2's rows sit at d's rows [from, from + d2->n_rows) (the second half of a file, or a whole
+ * file read beside others): move them to the end of d's (only when blank lines or an earlier
+ * file left a gap) and give them d's units, periods, file and lines. */
 static pa_status
-adopt_half(pa_data *d, const pa_data *d2, size_t from, long line_offset, pa_error *err)
+adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_t file,
+           pa_error *err)
 {
     size_t nu = d2->units.n, np = d2->periods.n, ng = d2->groups.n, n = d2->n_rows;
     size_t *map = pa_malloc((nu + np + ng + 1) * sizeof *map);
@@ -591,7 +598,11 @@ adopt_half(pa_data *d, const pa_data *d2, size_t from, long line_offset, pa_erro
     for (size_t k = 0; k < nu; k++) {
         if (!name_room(d))
             goto nomem;
-        if ((umap[k] = remap(&d->units, &d2->units, k)) == PA_NONE)
+        /* files list their units in the same order: try the one after the last match */
+        size_t guess = k ? umap[k - 1] + 1 : 0;
+        if (guess < d->units.n && strcmp(d->units.keys[guess], d2->units.keys[k]) == 0)
+            umap[k] = guess;
+        else if ((umap[k] = remap(&d->units, &d2->units, k)) == PA_NONE)
             goto nomem;
         if (!d->unit_names[umap[k]] && d2->unit_names[k] &&
             !(d->unit_names[umap[k]] = pa_strdup(d2->unit_names[k])))
@@ -619,6 +630,7 @@ adopt_half(pa_data *d, const pa_data *d2, size_t from, long line_offset, pa_erro
         d->row_unit[i] = (uint32_t)umap[d->row_unit[i]];
         d->row_period[i] = (uint32_t)pmap[d->row_period[i]];
         d->row_line[i] += line_offset;
+        d->row_file[i] = file;
         if (d->row_group[i] != UINT32_MAX)
             d->row_group[i] = (uint32_t)gmap[d->row_group[i]];
     }
@@ -630,9 +642,30 @@ nomem:
     return pa_nomem(err);
 }
 
+/* A data set (*out) whose rows are d's rows [base, base + cap): it reads into them in place,
+ * with units, periods and groups of its own, and never grows. */
+static pa_status
+borrow_rows(pa_data *d, size_t base, size_t cap, pa_data **out, pa_error *err)
+{
+    pa_status st = pa_data_new(out, d->model, err);
+    if (st != PA_OK)
+        return st;
+    pa_data *d2 = *out;
+    for (size_t j = 0; j < d->n_cols; j++)
+        d2->cols[j] = d->cols[j] + base;
+    d2->row_unit = d->row_unit + base;
+    d2->row_period = d->row_period + base;
+    d2->row_file = d->row_file + base;
+    d2->row_line = d->row_line + base;
+    d2->row_group = d->row_group + base;
+    d2->cap = cap;
+    d2->borrowed = 1;
+    return PA_OK;
+}
+
 /* Forget the row arrays d2 borrowed from the data set before freeing it. */
 static void
-free_half(pa_data *d2)
+free_borrowed(pa_data *d2)
 {
     if (!d2)
         return;
@@ -674,19 +707,11 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     if (base + lc.lines[1] < base || !grow_rows_to(d, base + lc.lines[1]))
         return PA_OK;
     half h = { .path = path, .start = mid, .end = size };
-    if ((st = pa_data_new(&h.d2, d->model, c->err)) != PA_OK)
+    if ((st = borrow_rows(d, base, lc.lines[1], &h.d2, c->err)) != PA_OK)
         return st;
-    for (size_t j = 0; j < d->n_cols; j++)
-        h.d2->cols[j] = d->cols[j] + base;
-    h.d2->row_unit = d->row_unit + base;
-    h.d2->row_period = d->row_period + base;
-    h.d2->row_file = d->row_file + base;
-    h.d2->row_line = d->row_line + base;
-    h.d2->row_group = d->row_group + base;
-    h.d2->cap = lc.lines[1];
-    h.d2->borrowed = 1;
     h.c2 = *c; /* the header's roles, shared read-only */
     h.c2.d = h.d2;
+    h.c2.list_units = 1;
     h.c2.err = &h.err;
     h.c2.rows_at_start = 0;
     h.c2.last_period = PA_NONE;
@@ -701,7 +726,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     pthread_t th;
     if (!h.c2.seen || pthread_create(&th, NULL, half_main, &h) != 0) {
         pa_free(h.c2.seen);
-        free_half(h.d2);
+        free_borrowed(h.d2);
         return PA_OK; /* one thread then */
     }
     /* neither half may grow past its room (the other half or the end of the arrays): more
@@ -730,7 +755,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
             }
         }
         if (st == PA_OK)
-            st = adopt_half(d, h.d2, base, offset, c->err);
+            st = adopt_rows(d, h.d2, base, offset, c->file, c->err);
     } else {
         st = PA_OK; /* read it whole */
         d->n_rows = c->rows_at_start;
@@ -740,7 +765,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     pa_free(h.c2.uname.s);
     pa_free(h.c2.period.s);
     pa_free(h.c2.group.s);
-    free_half(h.d2);
+    free_borrowed(h.d2);
     return st;
 }
 
@@ -758,6 +783,49 @@ file_stem(const char *path, size_t *stem, const char **dot)
     return base;
 }
 
+/* The period a file's name gives ("data/2019.csv" → "2019"), or ""; NULL when out of memory. */
+static char *
+period_of_name(const char *label)
+{
+    size_t stem;
+    const char *base = file_stem(label, &stem, NULL);
+    return pa_is_period_name(base, stem) ? pa_strndup(base, stem) : pa_strdup("");
+}
+
+static void
+file_begin(file_ctx *c, pa_data *d, pa_error *err, const char *name, uint32_t file,
+           const char *file_period)
+{
+    *c = (file_ctx){ .d = d, .err = err, .name = name, .file = file,
+                     .file_period = file_period, .rows_at_start = d->n_rows,
+                     .last_period = PA_NONE, .last_unit = PA_NONE, .units0 = d->units.n,
+                     .periods0 = d->periods.n, .groups0 = d->groups.n };
+}
+
+/* After reading a file: keep what a good one brought, take back all a failed one did (no
+ * rows, units or periods), and free the reading state. */
+static pa_status
+file_end(file_ctx *c, pa_status st)
+{
+    pa_data *d = c->d;
+    if (st == PA_OK && !c->header_done)
+        st = pa_fail(c->err, PA_ERR_DATA, c->name, 1, 0, "empty file: no header row");
+    size_t rows = d->n_rows;
+    if (st == PA_OK) { /* keep what was read; free the header state */
+        c->units0 = d->units.n, c->periods0 = d->periods.n, c->groups0 = d->groups.n;
+        on_reset(c);
+        d->n_rows = rows;
+    } else {
+        on_reset(c);
+    }
+    pa_free(c->role);
+    pa_free(c->unit.s);
+    pa_free(c->uname.s);
+    pa_free(c->period.s);
+    pa_free(c->group.s);
+    return st;
+}
+
 static pa_status
 read_any(pa_data *d, const char *path, const char *bytes, size_t size, const char *name,
          pa_error *err)
@@ -765,10 +833,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     if (!d)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     const char *label = name ? name : path ? path : "<buffer>";
-    /* period from the file name: ".../2019.csv" → "2019" */
-    size_t stem;
-    const char *base = file_stem(label, &stem, NULL);
-    char *fp = pa_is_period_name(base, stem) ? pa_strndup(base, stem) : pa_strdup("");
+    char *fp = period_of_name(label);
     if (!fp)
         return pa_nomem(err);
     size_t fi = pa_strmap_intern(&d->files, label, strlen(label), NULL);
@@ -776,10 +841,8 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         pa_free(fp);
         return pa_nomem(err);
     }
-    file_ctx c = { .d = d, .err = err, .name = d->files.keys[fi], .file = (uint32_t)fi,
-                   .file_period = fp, .rows_at_start = d->n_rows, .last_period = PA_NONE,
-                   .last_unit = PA_NONE, .units0 = d->units.n, .periods0 = d->periods.n,
-                   .groups0 = d->groups.n };
+    file_ctx c;
+    file_begin(&c, d, err, d->files.keys[fi], (uint32_t)fi, fp);
     pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
     int done = 0;
     pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
@@ -789,22 +852,118 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         st = path ? pa_csv_read_file(path, &sink, err)
                   : pa_csv_read_buffer(bytes, size, label, &sink, err);
     }
-    if (st == PA_OK && !c.header_done)
-        st = pa_fail(err, PA_ERR_DATA, c.name, 1, 0, "empty file: no header row");
-    size_t rows = d->n_rows; /* a failed file adds nothing */
-    if (st == PA_OK) { /* keep what was read; free the header state */
-        c.units0 = d->units.n, c.periods0 = d->periods.n, c.groups0 = d->groups.n;
-        on_reset(&c);
-        d->n_rows = rows;
-    } else {
-        on_reset(&c); /* a failed file adds nothing: no rows, units or periods */
-    }
-    pa_free(c.role);
-    pa_free(c.unit.s);
-    pa_free(c.uname.s);
-    pa_free(c.period.s);
-    pa_free(c.group.s);
+    st = file_end(&c, st);
     pa_free(fp);
+    return st;
+}
+
+/* ---- several files at once ----
+ * Files given together (a period's file and its siblings) are read whole, one per thread, each
+ * straight into its place in the data set's arrays after room for every line of the files
+ * before it, with units, periods and groups of its own; they are then taken in file order as
+ * if read one after another: the first file that fails adds nothing and ends the reading, the
+ * files before it stay. */
+
+typedef struct files_job {
+    pa_data *d;
+    char *const *paths;
+    size_t *lines, *base;
+    pa_data **part;             /* by file: a data set on d's rows from base */
+    pa_status *st;
+    unsigned char *fallback;    /* by file: more rows than lines counted (it changed) */
+} files_job;
+
+static pa_status
+count_file_task(void *ctx, size_t k, pa_error *err)
+{
+    files_job *j = ctx;
+    struct stat sb;
+    if (stat(j->paths[k], &sb) != 0 || !S_ISREG(sb.st_mode))
+        return PA_ERR_IO; /* one by one then, for that file's own message */
+    line_count lc = { .path = j->paths[k], .range = { { 0, (uint64_t)sb.st_size } } };
+    pa_status st = count_task(&lc, 0, err);
+    j->lines[k] = lc.lines[0];
+    return st;
+}
+
+static pa_status
+read_file_task(void *ctx, size_t k, pa_error *err)
+{
+    files_job *j = ctx;
+    pa_data *part = j->part[k];
+    char *fp = period_of_name(j->paths[k]);
+    if (!fp)
+        return j->st[k] = pa_nomem(err);
+    file_ctx c;
+    file_begin(&c, part, err, j->paths[k], 0, fp);
+    c.list_units = 1;
+    pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
+    pa_status st = pa_csv_read_file(j->paths[k], &sink, err);
+    if (st == PA_ERR_NOMEM && part->n_rows == part->cap)
+        j->fallback[k] = 1; /* no room: it grew since it was counted; read it again alone */
+    st = file_end(&c, st);
+    pa_free(fp);
+    return j->st[k] = st;
+}
+
+/* Returns PA_OK with *done = 0 when the files must be read one by one instead. */
+static pa_status
+read_files_parallel(pa_data *d, char *const *paths, size_t n, int *done, pa_error *err)
+{
+    *done = 0;
+    if (n < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return PA_OK;
+    files_job j = { .d = d, .paths = paths };
+    j.lines = pa_calloc(2 * n, sizeof *j.lines);
+    j.part = pa_calloc(n, sizeof *j.part);
+    j.st = pa_calloc(n, sizeof *j.st);
+    j.fallback = pa_calloc(n, 1);
+    pa_status st = PA_OK;
+    if (!j.lines || !j.part || !j.st || !j.fallback)
+        goto out; /* one by one */
+    j.base = j.lines + n;
+    if (pa_parallel_for(n, count_file_task, &j, NULL) != PA_OK)
+        goto out;
+    size_t at = d->n_rows;
+    for (size_t k = 0; k < n; k++) {
+        j.lines[k] -= j.lines[k] > 0; /* the header is a line but no row */
+        j.base[k] = at;
+        if (at + j.lines[k] < at)
+            goto out;
+        at += j.lines[k];
+    }
+    if (!grow_rows_to(d, at))
+        goto out;
+    for (size_t k = 0; k < n; k++)
+        if (borrow_rows(d, j.base[k], j.lines[k], &j.part[k], NULL) != PA_OK)
+            goto out;
+    pa_error first;
+    memset(&first, 0, sizeof first);
+    pa_parallel_for(n, read_file_task, &j, &first); /* stops after the first failing file */
+    *done = 1;
+    for (size_t k = 0; k < n && st == PA_OK; k++) {
+        if (j.fallback[k]) {
+            for (; k < n && st == PA_OK; k++)
+                st = pa_data_read_file(d, paths[k], err);
+            break;
+        }
+        if (j.st[k] != PA_OK) {
+            if (err)
+                *err = first;
+            st = j.st[k];
+            break;
+        }
+        size_t fi = pa_strmap_intern(&d->files, paths[k], strlen(paths[k]), NULL);
+        st = fi == PA_NONE ? pa_nomem(err)
+                           : adopt_rows(d, j.part[k], j.base[k], 0, (uint32_t)fi, err);
+    }
+out:
+    for (size_t k = 0; j.part && k < n; k++)
+        free_borrowed(j.part[k]);
+    pa_free(j.lines);
+    pa_free(j.part);
+    pa_free(j.st);
+    pa_free(j.fallback);
     return st;
 }
 
@@ -841,7 +1000,7 @@ pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
     char *dir = slash ? pa_strndup(path, (size_t)(slash - path) + 1) : pa_strdup("");
     char *mine = pa_strndup(base, stem);
     const char *ext = dot ? dot : "";
-    char **names = NULL;
+    char **names = NULL, **paths = NULL;
     size_t n = 0;
     pa_status st = PA_OK;
     if (!dir || !mine) {
@@ -879,23 +1038,30 @@ pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
     if (st == PA_OK) {
         if (n)
             qsort(names, n, sizeof *names, cmp_str_period);
+        /* the siblings become paths, in period order, then the file itself */
+        if (!(paths = pa_calloc(n + 1, sizeof *paths)))
+            st = pa_nomem(err);
         for (size_t i = 0; i < n && st == PA_OK; i++) {
             size_t len = strlen(dir) + strlen(names[i]) + strlen(ext) + 1;
-            char *p = pa_malloc(len);
-            if (!p) {
+            if (!(paths[i] = pa_malloc(len)))
                 st = pa_nomem(err);
-                break;
-            }
-            snprintf(p, len, "%s%s%s", dir, names[i], ext);
-            st = pa_data_read_file(d, p, err);
-            pa_free(p);
+            else
+                snprintf(paths[i], len, "%s%s%s", dir, names[i], ext);
         }
+        if (st == PA_OK && !(paths[n] = pa_strdup(path)))
+            st = pa_nomem(err);
     }
+    int done = 0;
     if (st == PA_OK)
-        st = pa_data_read_file(d, path, err);
+        st = read_files_parallel(d, paths, n + 1, &done, err);
+    for (size_t i = 0; i <= n && st == PA_OK && !done; i++)
+        st = pa_data_read_file(d, paths[i], err);
 out:
     for (size_t i = 0; i < n; i++)
         pa_free(names[i]);
+    for (size_t i = 0; paths && i <= n; i++)
+        pa_free(paths[i]);
+    pa_free(paths);
     pa_free(names);
     pa_free(dir);
     pa_free(mine);

@@ -59,6 +59,9 @@ void pa_strmap_free(pa_strmap *m);
 size_t pa_strmap_find(const pa_strmap *m, const char *key, size_t len);
 /* Index of key, adding it when new; PA_NONE when out of memory. */
 size_t pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added);
+/* Adds key at the end without looking for it: the map is then a list (find no longer works),
+ * which a reader makes when it only needs codes in order of appearance. */
+size_t pa_strmap_append(pa_strmap *m, const char *key, size_t len);
 /* Forget every key added after the first n (used to undo a file that failed). */
 void pa_strmap_truncate(pa_strmap *m, size_t n);
 

@@ -506,6 +506,8 @@ pa_strmap_truncate(pa_strmap *m, size_t n)
     for (size_t k = n; k < m->n; k++)
         pa_free(m->keys[k]);
     m->n = n;
+    if (!m->n_slots) /* a list (pa_strmap_append) */
+        return;
     memset(m->slots, 0, m->n_slots * sizeof *m->slots);
     for (size_t k = 0; k < n; k++) { /* no allocation: the slots are kept */
         size_t i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (m->n_slots - 1);
@@ -513,6 +515,30 @@ pa_strmap_truncate(pa_strmap *m, size_t n)
             i = (i + 1) & (m->n_slots - 1);
         m->slots[i] = k + 1;
     }
+}
+
+static int
+strmap_key_room(pa_strmap *m)
+{
+    if (m->n < m->cap_keys)
+        return 0;
+    size_t nc = m->cap_keys ? m->cap_keys * 2 : 16;
+    char **keys = pa_reallocarray(m->keys, nc, sizeof *keys);
+    if (!keys)
+        return -1;
+    m->keys = keys;
+    m->cap_keys = nc;
+    return 0;
+}
+
+size_t
+pa_strmap_append(pa_strmap *m, const char *key, size_t len)
+{
+    char *k = strmap_key_room(m) == 0 ? pa_strndup(key, len) : NULL;
+    if (!k)
+        return PA_NONE;
+    m->keys[m->n] = k;
+    return m->n++;
 }
 
 size_t
@@ -525,14 +551,8 @@ pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added)
         return found;
     if ((m->n + 1) * 2 > m->n_slots && strmap_grow(m) < 0)
         return PA_NONE;
-    if (m->n == m->cap_keys) {
-        size_t nc = m->cap_keys ? m->cap_keys * 2 : 16;
-        char **keys = pa_reallocarray(m->keys, nc, sizeof *keys);
-        if (!keys)
-            return PA_NONE;
-        m->keys = keys;
-        m->cap_keys = nc;
-    }
+    if (strmap_key_room(m) < 0)
+        return PA_NONE;
     char *k = pa_strndup(key, len);
     if (!k)
         return PA_NONE;

@@ -130,6 +130,9 @@ PA_EXPORT pa_status pa_data_read_buffer(pa_data *data, const char *bytes, size_t
 /**
  * Read `path` and, when its name is a period ("2019.csv"), every sibling
  * file in the same folder whose name is an earlier period of the same form.
+ * The files are read at once on the machine's cores; the rows, units and
+ * messages are those of reading them one by one in period order: the first
+ * file that fails adds nothing and ends the reading, earlier files stay.
  */
 PA_EXPORT pa_status pa_data_read_with_siblings(pa_data *data, const char *path,
                                                pa_error *err);

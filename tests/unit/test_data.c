@@ -594,6 +594,198 @@ test_siblings(void **state)
     pa_model_free(m);
 }
 
+/* ---- sibling files are read at once, one per thread ---- */
+
+static int
+same_double(double x, double y)
+{
+    return (isnan(x) && isnan(y)) || x == y;
+}
+
+
+static char par_dir[4096];
+static const char *const par_names[] = { "2015.csv", "2016.csv", "2017.csv", "2018.csv",
+                                          "2019.csv" };
+
+static int
+remove_par_dir(void **state)
+{
+    (void)state;
+    if (par_dir[0]) {
+        for (size_t i = 0; i < sizeof par_names / sizeof *par_names; i++)
+            remove_file(par_dir, par_names[i]);
+        rmdir(par_dir);
+        par_dir[0] = '\0';
+    }
+    return 0;
+}
+
+static const char model_par[] = "[index]\n"
+                                "code = idx\n"
+                                "name_column = name\n"
+                                "impute = group_mean\n"
+                                "impute_group = district\n"
+                                "[indicator a]\n"
+                                "[indicator b]\n"
+                                "direction = -1\n";
+
+/* Five years of 400 units: names that change (the first one seen stays), CRLF and blank
+ * lines, a GB18030 file, units in another order, columns in another order, a name over two
+ * lines, units that only come late, no line end at the end. `bad` (a file index, or -1)
+ * puts a word into column a of that file's row 123. */
+static void
+write_par_files(int bad, int empty)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!par_dir[0]) {
+        snprintf(par_dir, sizeof par_dir, "%s/pa_par_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        assert_non_null(mkdtemp(par_dir));
+    }
+    size_t cap = 1u << 20;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    for (int f = 0; f < 5; f++) {
+        size_t n = 0;
+        const char *eol = f == 1 ? "\r\n" : "\n";
+        if (f == 3)
+            n += (size_t)snprintf(s + n, cap - n, "unit,b,district,name,a%s", eol);
+        else
+            n += (size_t)snprintf(s + n, cap - n, "unit,name,district,a,b%s", eol);
+        int units = f >= 3 ? 400 : 380;
+        for (int i = 0; i < units; i++) {
+            int u = f == 1 ? units - 1 - i : i; /* 2016 lists its units backwards */
+            char a[16], name[64];
+            if (f == bad && i == 123)
+                snprintf(a, sizeof a, "many");
+            else if ((u + f) % 17 == 0)
+                snprintf(a, sizeof a, "NA");
+            else
+                snprintf(a, sizeof a, "%d", (u * 31 + f * 7) % 101);
+            if (f == 2 && u % 5 == 0)
+                snprintf(name, sizeof name, "\xcf\xe3\xd6\xde%d", u); /* 香洲 in GB18030 */
+            else if (f == 3 && u == 7)
+                snprintf(name, sizeof name, "\"two%slines\"", eol);
+            else if (f == 4 && u % 9 == 0)
+                name[0] = '\0';
+            else
+                snprintf(name, sizeof name, "N%d-%d", u, u % 4 == 0 ? f : 0);
+            const char *district = u % 11 == 0 ? "" : u % 3 ? "d1" : "d3";
+            if (f == 3)
+                n += (size_t)snprintf(s + n, cap - n, "u%d,%d.5,%s,%s,%s%s", u, (u * 13) % 97,
+                                      district, name, a, eol);
+            else
+                n += (size_t)snprintf(s + n, cap - n, "u%d,%s,%s,%s,%d.5%s", u, name, district,
+                                      a, (u * 13) % 97, eol);
+            if (f == 1 && i % 100 == 50)
+                n += (size_t)snprintf(s + n, cap - n, "%s  %s", eol, eol); /* blank lines */
+        }
+        if (f == 4)
+            n -= strlen(eol); /* no line end after the last row */
+        if (f == empty)
+            n = 0;
+        s[n] = '\0';
+        write_file(par_dir, par_names[f], s);
+    }
+    free(s);
+}
+
+/* Two data sets hold the same rows, units (with names), periods, groups and files, in the
+ * same order and bit for bit. */
+static void
+assert_same_data(const pa_data *a, const pa_data *b)
+{
+    assert_int_equal(a->n_rows, b->n_rows);
+    assert_int_equal(a->units.n, b->units.n);
+    assert_int_equal(a->periods.n, b->periods.n);
+    assert_int_equal(a->groups.n, b->groups.n);
+    for (size_t u = 0; u < a->units.n; u++) {
+        assert_string_equal(a->units.keys[u], b->units.keys[u]);
+        assert_int_equal(a->unit_names[u] == NULL, b->unit_names[u] == NULL);
+        if (a->unit_names[u])
+            assert_string_equal(a->unit_names[u], b->unit_names[u]);
+    }
+    for (size_t p = 0; p < a->periods.n; p++)
+        assert_string_equal(a->periods.keys[p], b->periods.keys[p]);
+    for (size_t g = 0; g < a->groups.n; g++)
+        assert_string_equal(a->groups.keys[g], b->groups.keys[g]);
+    for (size_t i = 0; i < a->n_rows; i++) {
+        assert_int_equal(a->row_unit[i], b->row_unit[i]);
+        assert_int_equal(a->row_period[i], b->row_period[i]);
+        assert_int_equal(a->row_group[i], b->row_group[i]);
+        assert_int_equal(a->row_line[i], b->row_line[i]);
+        assert_string_equal(a->files.keys[a->row_file[i]], b->files.keys[b->row_file[i]]);
+        for (size_t j = 0; j < a->n_cols; j++)
+            assert_true(same_double(a->cols[j][i], b->cols[j][i]));
+    }
+}
+
+/* pa_data_read_with_siblings on 2019.csv against reading the five files one by one. */
+static void
+check_siblings_match(int bad, int empty)
+{
+    write_par_files(bad, empty);
+    pa_model *m = model(model_par);
+    pa_data *par = data_new(m), *one = data_new(m);
+    pa_error e1, e2;
+    memset(&e1, 0, sizeof e1);
+    memset(&e2, 0, sizeof e2);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/2019.csv", par_dir);
+    pa_status st1 = pa_data_read_with_siblings(par, path, &e1), st2 = PA_OK;
+    for (int f = 0; f < 5 && st2 == PA_OK; f++) {
+        snprintf(path, sizeof path, "%s/%s", par_dir, par_names[f]);
+        st2 = pa_data_read_file(one, path, &e2);
+    }
+    assert_int_equal(st1, st2);
+    if (st1 != PA_OK) { /* the same message; the files before the failing one are kept */
+        assert_string_equal(e1.file, e2.file);
+        assert_int_equal(e1.line, e2.line);
+        assert_int_equal(e1.column, e2.column);
+        assert_string_equal(e1.text, e2.text);
+    }
+    assert_same_data(par, one);
+    if (st1 == PA_OK) {
+        assert_int_equal(pa_data_row_count(par), 3 * 380 + 2 * 400);
+        assert_int_equal(par->units.n, 400);
+        assert_string_equal(par->unit_names[7], "N7-0");       /* 2015's, not 2018's */
+        assert_string_equal(par->unit_names[4], "N4-0");
+        pa_result *r1 = compute_ok(m, par), *r2 = compute_ok(m, one);
+        assert_int_equal(pa_result_period_count(r1), 5);
+        for (size_t u = 0; u < 400; u++)
+            for (size_t p = 0; p < 5; p++)
+                for (size_t k = 0; k < pa_result_node_count(r1); k++) {
+                    assert_true(same_double(pa_result_score(r1, u, p, k),
+                                            pa_result_score(r2, u, p, k)));
+                    assert_int_equal(pa_result_flags(r1, u, p, k), pa_result_flags(r2, u, p, k));
+                }
+        pa_result_free(r1);
+        pa_result_free(r2);
+    }
+    pa_data_free(par);
+    pa_data_free(one);
+    pa_model_free(m);
+}
+
+static void
+test_siblings_read_at_once(void **state)
+{
+    (void)state;
+    check_siblings_match(-1, -1);
+}
+
+/* The first failing file (in period order) is the one reported, however the threads ran,
+ * and the files before it stay read. */
+static void
+test_siblings_first_error(void **state)
+{
+    (void)state;
+    for (int bad = 0; bad < 5; bad++)
+        check_siblings_match(bad, -1);
+    check_siblings_match(3, 1);  /* an empty 2016 comes before the bad 2018 */
+    check_siblings_match(1, 3);  /* the bad 2016 comes before the empty 2018 */
+    check_siblings_match(-1, 4); /* the file given is empty */
+}
+
 /* ---- ranks ---- */
 
 static void
@@ -937,12 +1129,6 @@ static const char model_big[] = "[index]\n"
                                  "[indicator b]\n"
                                  "direction = -1\n";
 
-static int
-same_double(double x, double y)
-{
-    return (isnan(x) && isnan(y)) || x == y;
-}
-
 /* The file read in two halves gives the same result as the same bytes read whole. */
 static void
 test_parallel_read_matches_whole(void **state)
@@ -1194,6 +1380,8 @@ main(void)
         cmocka_unit_test(test_write_csv_quotes),
         cmocka_unit_test(test_write_json),
         cmocka_unit_test(test_result_outlives_growing_data),
+        cmocka_unit_test_teardown(test_siblings_read_at_once, remove_par_dir),
+        cmocka_unit_test_teardown(test_siblings_first_error, remove_par_dir),
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
