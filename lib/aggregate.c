@@ -180,7 +180,7 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
                     return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
                                    d->row_line[row], 0,
                                    "penalty column '%s' of unit '%s' is negative (%g)",
-                                   pe->column ? pe->column : pe->code, r->unit_codes[u], v);
+                                   pa_penalty_column(pe), r->unit_codes[u], v);
                 double pts = pe->points * v;
                 if (pe->cap >= 0 && pts > pe->cap)
                     pts = pe->cap;

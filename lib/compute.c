@@ -370,14 +370,9 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
     r->cell_row = cell_row;
     /* the raw values stay in the data set's columns, which the result now holds too */
     for (size_t k = 0; k < m->n_indicators + m->n_penalties; k++) {
-        const char *col;
-        if (k < m->n_indicators) {
-            const pa_node *nd = &m->nodes[m->order[k]]; /* indicators come first */
-            col = nd->column ? nd->column : nd->code;
-        } else {
-            const pa_penalty *pe = &m->penalties[k - m->n_indicators];
-            col = pe->column ? pe->column : pe->code;
-        }
+        const char *col = k < m->n_indicators /* indicators come first */
+                              ? pa_node_column(&m->nodes[m->order[k]])
+                              : pa_penalty_column(&m->penalties[k - m->n_indicators]);
         r->vcol[k] = d->cols[pa_data_col(d, col)];
         pa_col_ref(r->vcol[k]);
     }

@@ -84,14 +84,14 @@ pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
         const pa_node *nd = &m->nodes[i];
         if (!nd->is_indicator)
             continue;
-        if (!add_col(d, nd->column ? nd->column : nd->code) ||
+        if (!add_col(d, pa_node_column(nd)) ||
             (nd->eff.denominate && !add_col(d, nd->denominator))) {
             pa_data_free(d);
             return pa_nomem(err);
         }
     }
     for (size_t k = 0; k < m->n_penalties; k++)
-        if (!add_col(d, m->penalties[k].column ? m->penalties[k].column : m->penalties[k].code)) {
+        if (!add_col(d, pa_penalty_column(&m->penalties[k]))) {
             pa_data_free(d);
             return pa_nomem(err);
         }

@@ -173,6 +173,19 @@ typedef struct pa_penalty {
     pa_loc at, target_at;
 } pa_penalty;
 
+/* The data column of an indicator or a penalty: `column =`, else its code. */
+static inline const char *
+pa_node_column(const pa_node *nd)
+{
+    return nd->column ? nd->column : nd->code;
+}
+
+static inline const char *
+pa_penalty_column(const pa_penalty *pe)
+{
+    return pe->column ? pe->column : pe->code;
+}
+
 struct pa_model {
     char *file;                 /* for messages */
     char *dir;                  /* folder of the model, for meta = */
