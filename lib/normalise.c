@@ -1,25 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /* Normalisation of one indicator (COINr 1.1.14 semantics, formulas in doc/methods.md). */
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* Number of sorted values strictly below x. */
-static size_t
-count_below(const double *sorted, size_t n, double x)
+/* x[i] := how many values that statistics may use (stat) lie strictly below x[i], for every
+ * present x[i]: one radix sort of all values and a sweep over runs of equal ones, instead of
+ * a binary search per value. */
+static pa_status
+count_below_all(double *x, size_t n, const unsigned char *stat, pa_error *err)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (n > UINT32_MAX)
+        return pa_nomem(err); /* 32 GB a column: out of reach anyway */
+    uint64_t *key = pa_malloc((n ? n : 1) * 2 * sizeof *key);
+    uint32_t *idx = pa_malloc((n ? n : 1) * 2 * sizeof *idx);
+    if (!key || !idx) {
+        pa_free(key), pa_free(idx);
+        return pa_nomem(err);
     }
-    return lo;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            key[m] = pa_key_of(x[i]);
+            idx[m++] = (uint32_t)i;
+        }
+    pa_radix_sort(key, idx, key + n, idx + n, m);
+    size_t below = 0;
+    for (size_t i = 0, j; i < m; i = j) {
+        size_t in = 0;
+        for (j = i; j < m && key[j] == key[i]; j++)
+            in += !stat || stat[idx[j]];
+        for (size_t t = i; t < j; t++)
+            x[idx[t]] = (double)below;
+        below += in;
+    }
+    pa_free(key);
+    pa_free(idx);
+    return PA_OK;
 }
 
 pa_status
@@ -68,10 +87,10 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
     if (s->norm == PA_NORM_NONE)
         return PA_OK;
 
-    /* the values that statistics may use: gathered only for the methods that need more than
-     * the extremes (a copy of a panel column is a lot of fresh memory to fault in) */
-    int gather = s->norm == PA_NORM_ZSCORE || s->norm == PA_NORM_RANK ||
-                 s->norm == PA_NORM_PRANK || s->norm == PA_NORM_BORDA;
+    /* the values that statistics may use: gathered only for zscore, the one method that needs
+     * more than the extremes or the ranks (a copy of a panel column is a lot of fresh memory
+     * to fault in) */
+    int gather = s->norm == PA_NORM_ZSCORE;
     double *v = gather ? pa_malloc((n ? n : 1) * sizeof *v) : NULL;
     if (gather && !v)
         return pa_nomem(err);
@@ -115,11 +134,12 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
     case PA_NORM_RANK:
     case PA_NORM_PRANK:
     case PA_NORM_BORDA:
-        gsl_sort(v, 1, m);
+        if ((st = count_below_all(x, n, stat, err)) != PA_OK)
+            goto out;
         for (size_t i = 0; i < n; i++) {
             if (isnan(x[i]))
                 continue;
-            double r = (double)count_below(v, m, x[i]); /* ties get the minimum rank */
+            double r = x[i]; /* values below it: ties get the minimum rank */
             if (s->norm == PA_NORM_RANK)
                 x[i] = r + 1;
             else if (s->norm == PA_NORM_BORDA)

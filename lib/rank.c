@@ -8,9 +8,8 @@
 
 #include "internal.h"
 
-/* Doubles as unsigned keys in the same order. */
-static uint64_t
-key_of(double x)
+uint64_t
+pa_key_of(double x)
 {
     uint64_t b;
     if (x == 0)
@@ -19,9 +18,9 @@ key_of(double x)
     return (b >> 63) ? ~b : b | (1ULL << 63);
 }
 
-/* LSD radix sort of (key, index) pairs, ascending, 11 bits a pass; tkey/tidx have room for n. */
-static void
-radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t n)
+/* 11 bits a pass */
+void
+pa_radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t n)
 {
     enum { BITS = 11, BUCKETS = 1 << BITS };
     uint64_t *ka = key, *kb = tkey;
@@ -79,10 +78,10 @@ rank_period(void *ctx, size_t p, pa_error *err)
     size_t m = 0;
     for (size_t u = 0; u < nu; u++)
         if (!r->reference[u] && !isnan(s[u])) {
-            key[m] = key_of(s[u]);
+            key[m] = pa_key_of(s[u]);
             idx[m++] = (uint32_t)u;
         }
-    radix_sort(key, idx, key + nu, idx + nu, m);
+    pa_radix_sort(key, idx, key + nu, idx + nu, m);
     /* ascending: a tie group ending at `end` has m − 1 − end units above it */
     for (size_t i = m; i-- > 0;) {
         size_t end = i;

@@ -380,6 +380,53 @@ test_stat_mask(void **state)
     expect_vec(f, (double[]){ 0, 0.5, 1, 2 }, N(f));
 }
 
+/* Ranks of a large vector against the definition, counted one value at a time: rank = 1 +
+ * the number of statistics values strictly below (after the direction), with many ties, -0
+ * beside 0, missing values and values masked out of the statistics but scored. */
+static void
+test_rank_definition(void **state)
+{
+    (void)state;
+    enum { NV = 4000 };
+    static double x[NV], y[NV], want[NV];
+    static unsigned char stat[NV];
+    uint64_t seed = 42;
+    for (size_t i = 0; i < NV; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(seed >> 33);
+        x[i] = r % 50 == 0 ? NAN : r % 31 == 0 ? -0.0 : (double)(r % 997) - 400.0 + (r % 3) * 0.25;
+        stat[i] = r % 7 != 0;
+    }
+    static const pa_norm norms[] = { PA_NORM_RANK, PA_NORM_PRANK, PA_NORM_BORDA };
+    for (size_t k = 0; k < N(norms); k++)
+        for (int dir = -1; dir <= 1; dir += 2) {
+            size_t m = 0;
+            for (size_t i = 0; i < NV; i++)
+                m += !isnan(x[i]) && stat[i];
+            for (size_t i = 0; i < NV; i++) {
+                if (isnan(x[i])) {
+                    want[i] = NAN;
+                    continue;
+                }
+                size_t below = 0;
+                for (size_t j = 0; j < NV; j++)
+                    below += stat[j] && !isnan(x[j]) && dir * x[j] < dir * x[i];
+                want[i] = norms[k] == PA_NORM_RANK    ? (double)below + 1
+                          : norms[k] == PA_NORM_BORDA ? (double)below
+                                                      : (double)below / (double)(m - 1);
+            }
+            memcpy(y, x, sizeof y);
+            pa_node nd = ind(norms[k], dir);
+            run(&nd, y, NV, stat, NULL);
+            for (size_t i = 0; i < NV; i++) {
+                if (isnan(want[i]))
+                    assert_true(isnan(y[i]));
+                else
+                    assert_true(y[i] == want[i]);
+            }
+        }
+}
+
 int
 main(void)
 {
@@ -397,6 +444,7 @@ main(void)
         cmocka_unit_test(test_constant_column),
         cmocka_unit_test(test_all_missing),
         cmocka_unit_test(test_stat_mask),
+        cmocka_unit_test(test_rank_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
