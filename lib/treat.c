@@ -20,39 +20,50 @@ central_sums(const double *x, size_t n, double *s2, double *s3, double *s4)
     }
 }
 
-/* e1071::skewness type 2, as COINr's skew(). */
+/* e1071 skewness and excess kurtosis, type 2 (COINr's skew() and kurt()), from one pass over
+ * the deviations; NaN where undefined (too few values, or a constant column). */
+static void
+skew_kurt(const double *x, size_t n, double *sk, double *kt)
+{
+    *sk = *kt = NAN;
+    if (n < 3)
+        return;
+    double s2, s3, s4, dn = (double)n;
+    central_sums(x, n, &s2, &s3, &s4);
+    if (s2 == 0)
+        return;
+    *sk = sqrt(dn) * s3 / pow(s2, 1.5) * sqrt(dn * (dn - 1)) / (dn - 2);
+    if (n >= 4) {
+        double rr = dn * s4 / (s2 * s2);
+        *kt = ((dn + 1) * (rr - 3) + 6) * (dn - 1) / ((dn - 2) * (dn - 3));
+    }
+}
+
 double
 pa_skew(const double *x, size_t n)
 {
-    if (n < 3)
-        return NAN;
-    double s2, s3, s4, dn = (double)n;
-    central_sums(x, n, &s2, &s3, &s4);
-    if (s2 == 0)
-        return NAN;
-    return sqrt(dn) * s3 / pow(s2, 1.5) * sqrt(dn * (dn - 1)) / (dn - 2);
+    double sk, kt;
+    skew_kurt(x, n, &sk, &kt);
+    return sk;
 }
 
-/* e1071::kurtosis type 2 (excess), as COINr's kurt(). */
 double
 pa_kurt(const double *x, size_t n)
 {
-    if (n < 4)
-        return NAN;
-    double s2, s3, s4, dn = (double)n;
-    central_sums(x, n, &s2, &s3, &s4);
-    if (s2 == 0)
-        return NAN;
-    double rr = dn * s4 / (s2 * s2);
-    return ((dn + 1) * (rr - 3) + 6) * (dn - 1) / ((dn - 2) * (dn - 3));
+    double sk, kt;
+    skew_kurt(x, n, &sk, &kt);
+    return kt;
 }
 
 /* COINr check_SkewKurt: passes when |skew| < skew or kurtosis < kurt. Where the moments are
- * undefined (fewer than 4 values, or a constant column) there is no outlier to treat. */
+ * undefined (fewer than 4 values, or a constant column) there is no outlier to treat. The
+ * skewness is left in *skew for the next winsorising step. */
 static int
-passes(const pa_settings *s, const double *v, size_t n)
+passes(const pa_settings *s, const double *v, size_t n, double *skew)
 {
-    double sk = pa_skew(v, n), kt = pa_kurt(v, n);
+    double sk, kt;
+    skew_kurt(v, n, &sk, &kt);
+    *skew = sk;
     if (isnan(sk) || isnan(kt))
         return 1;
     return fabs(sk) < s->skew || kt < s->kurt;
@@ -65,9 +76,9 @@ static void
 winsorise(const pa_settings *s, double *v, size_t n, unsigned char *hi, unsigned char *lo)
 {
     size_t nhi = 0, nlo = 0;
-    int passing = passes(s, v, n);
+    double sk;
+    int passing = passes(s, v, n, &sk);
     while (!passing && (double)(nhi + nlo) < s->winmax) {
-        double sk = pa_skew(v, n);
         int up = sk >= 0;
         double ext = v[0];
         for (size_t i = 1; i < n; i++)
@@ -92,7 +103,7 @@ winsorise(const pa_settings *s, double *v, size_t n, unsigned char *hi, unsigned
             nhi = cnt;
         else
             nlo = cnt;
-        passing = passes(s, v, n);
+        passing = passes(s, v, n, &sk);
     }
 }
 
@@ -111,15 +122,16 @@ pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *
         goto out;
     }
     size_t m = 0;
+    double sk;
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]) && (!stat || stat[i])) {
             at[m] = i;
             v[m++] = x[i];
         }
-    if (passes(s, v, m))
+    if (passes(s, v, m, &sk))
         goto out;
     winsorise(s, v, m, hi, lo);
-    if (passes(s, v, m) || s->fallback == PA_FALLBACK_NONE) {
+    if (passes(s, v, m, &sk) || s->fallback == PA_FALLBACK_NONE) {
         for (size_t j = 0; j < m; j++) {
             x[at[j]] = v[j];
             flags[at[j]] |= hi[j] ? PA_CELL_WINHI : lo[j] ? PA_CELL_WINLO : 0;
@@ -156,7 +168,7 @@ pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *
                 at[m] = i;
                 v[m++] = x[i];
             }
-        if (!passes(s, v, m)) {
+        if (!passes(s, v, m, &sk)) {
             memset(hi, 0, n);
             memset(lo, 0, n);
             winsorise(s, v, m, hi, lo);
@@ -174,33 +186,47 @@ out:
     return st;
 }
 
-pa_status
-pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
+typedef struct treat_job {
+    const pa_model *m;
+    pa_result *r;
+} treat_job;
+
+/* One indicator (indicators are independent, so they run in parallel; the error reported
+ * is the first indicator's, as in a plain loop). */
+static pa_status
+treat_task(void *ctx, size_t k, pa_error *err)
 {
+    const treat_job *j = ctx;
+    pa_result *r = j->r;
+    const pa_node *nd = &j->m->nodes[j->m->order[k]]; /* indicators come first */
+    if (nd->eff.treat == PA_TREAT_NONE)
+        return PA_OK;
     size_t cells = r->np * r->nu;
     unsigned char *stat = pa_malloc(cells ? cells : 1);
     if (!stat)
         return pa_nomem(err);
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++)
+            stat[p * r->nu + u] =
+                !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
+    double *x = &r->score[PA_CELL(r, k, 0, 0)];
+    unsigned char *fl = &r->flags[PA_CELL(r, k, 0, 0)];
     pa_status st = PA_OK;
-    for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++) { /* indicators come first */
-        const pa_node *nd = &m->nodes[m->order[k]];
-        if (nd->eff.treat == PA_TREAT_NONE)
-            continue;
-        for (size_t p = 0; p < r->np; p++)
-            for (size_t u = 0; u < r->nu; u++)
-                stat[p * r->nu + u] =
-                    !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
-        double *x = &r->score[PA_CELL(r, k, 0, 0)];
-        unsigned char *fl = &r->flags[PA_CELL(r, k, 0, 0)];
-        if (nd->eff.scope == PA_SCOPE_PANEL)
-            st = pa_treat_vector(&nd->eff, x, cells, stat, fl, err);
-        else
-            for (size_t p = 0; p < r->np && st == PA_OK; p++)
-                st = pa_treat_vector(&nd->eff, x + p * r->nu, r->nu, stat + p * r->nu,
-                                     fl + p * r->nu, err);
-    }
+    if (nd->eff.scope == PA_SCOPE_PANEL)
+        st = pa_treat_vector(&nd->eff, x, cells, stat, fl, err);
+    else
+        for (size_t p = 0; p < r->np && st == PA_OK; p++)
+            st = pa_treat_vector(&nd->eff, x + p * r->nu, r->nu, stat + p * r->nu,
+                                 fl + p * r->nu, err);
     pa_free(stat);
     return st;
+}
+
+pa_status
+pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
+{
+    treat_job j = { .m = m, .r = r };
+    return pa_parallel_for(m->n_indicators, treat_task, &j, err);
 }
 
 /* Coverage of a unit in a period: the share of indicators present (after imputation). Units
