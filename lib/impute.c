@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Imputation of missing indicator values (COINr Impute semantics), after denomination. */
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
@@ -14,8 +13,7 @@ centre(pa_impute how, double *v, size_t n)
         return NAN;
     if (how == PA_IMPUTE_MEAN || how == PA_IMPUTE_GROUP_MEAN)
         return gsl_stats_mean(v, 1, n);
-    gsl_sort(v, 1, n); /* gsl_stats_median would reorder the input anyway */
-    return gsl_stats_median_from_sorted_data(v, 1, n);
+    return gsl_stats_median(v, 1, n); /* by selection, not a sort: it reorders v */
 }
 
 /* Period positions on a numeric axis when every period is a number, else 0, 1, 2, … */
@@ -67,65 +65,89 @@ impute_series(pa_impute how, double *x, size_t stride, size_t np, const size_t *
     }
 }
 
+typedef struct impute_job {
+    const pa_model *m;
+    const pa_data *d;
+    pa_result *r;
+    const size_t *cell_row;
+    const double *t;            /* the period axis */
+} impute_job;
+
+/* One indicator (indicators are independent, so they run in parallel). */
+static pa_status
+impute_task(void *ctx, size_t k, pa_error *err)
+{
+    const impute_job *j = ctx;
+    pa_result *r = j->r;
+    const size_t *cell_row = j->cell_row;
+    size_t nu = r->nu, np = r->np;
+    const pa_node *nd = &j->m->nodes[j->m->order[k]]; /* indicators come first */
+    pa_impute how = nd->eff.impute;
+    if (how == PA_IMPUTE_NONE)
+        return PA_OK;
+    if (how == PA_IMPUTE_LATEST || how == PA_IMPUTE_LINEAR) {
+        size_t *rows = pa_malloc((np ? np : 1) * sizeof *rows);
+        if (!rows)
+            return pa_nomem(err);
+        for (size_t u = 0; u < nu; u++) {
+            for (size_t p = 0; p < np; p++)
+                rows[p] = cell_row[p * nu + u];
+            impute_series(how, &r->score[PA_CELL(r, k, 0, u)], nu, np, rows, j->t,
+                          &r->flags[PA_CELL(r, k, 0, u)]);
+        }
+        pa_free(rows);
+        return PA_OK;
+    }
+    double *v = pa_malloc((nu ? nu : 1) * sizeof *v);
+    uint32_t *grp = pa_malloc((nu ? nu : 1) * sizeof *grp);
+    if (!v || !grp) {
+        pa_free(v), pa_free(grp);
+        return pa_nomem(err);
+    }
+    int by_group = how == PA_IMPUTE_GROUP_MEAN || how == PA_IMPUTE_GROUP_MEDIAN;
+    for (size_t p = 0; p < np; p++) {
+        double *x = &r->score[PA_CELL(r, k, p, 0)];
+        unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
+        for (size_t u = 0; u < nu; u++) {
+            size_t row = cell_row[p * nu + u];
+            grp[u] = row == PA_NONE ? UINT32_MAX : j->d->row_group[row];
+        }
+        /* one pass per group (or one pass for all): statistics from observed values */
+        for (size_t u0 = 0; u0 < nu; u0++) {
+            if (!isnan(x[u0]) || cell_row[p * nu + u0] == PA_NONE || (fl[u0] & PA_CELL_IMPUTED))
+                continue;
+            if (by_group && grp[u0] == UINT32_MAX)
+                continue; /* no group: nothing to impute from */
+            size_t n = 0;
+            for (size_t u = 0; u < nu; u++)
+                if (!isnan(x[u]) && !(fl[u] & PA_CELL_IMPUTED) && !r->reference[u] &&
+                    (!by_group || grp[u] == grp[u0]))
+                    v[n++] = x[u];
+            double c = centre(how, v, n);
+            if (isnan(c))
+                continue;
+            for (size_t u = u0; u < nu; u++)
+                if (isnan(x[u]) && cell_row[p * nu + u] != PA_NONE &&
+                    (!by_group || grp[u] == grp[u0])) {
+                    x[u] = c;
+                    fl[u] |= PA_CELL_IMPUTED;
+                }
+        }
+    }
+    pa_free(v), pa_free(grp);
+    return PA_OK;
+}
+
 pa_status
 pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
                pa_error *err)
 {
-    size_t nu = r->nu, np = r->np;
-    double *v = pa_malloc((nu ? nu : 1) * sizeof *v);
-    double *t = pa_malloc((np ? np : 1) * sizeof *t);
-    size_t *rows = pa_malloc((np ? np : 1) * sizeof *rows);
-    uint32_t *grp = pa_malloc((nu ? nu : 1) * sizeof *grp);
-    if (!v || !t || !rows || !grp) {
-        pa_free(v), pa_free(t), pa_free(rows), pa_free(grp);
+    double *t = pa_malloc((r->np ? r->np : 1) * sizeof *t);
+    if (!t)
         return pa_nomem(err);
-    }
     period_axis(r, t);
-    for (size_t k = 0; k < m->n_indicators; k++) { /* indicators come first */
-        const pa_node *nd = &m->nodes[m->order[k]];
-        pa_impute how = nd->eff.impute;
-        if (how == PA_IMPUTE_NONE)
-            continue;
-        if (how == PA_IMPUTE_LATEST || how == PA_IMPUTE_LINEAR) {
-            for (size_t u = 0; u < nu; u++) {
-                for (size_t p = 0; p < np; p++)
-                    rows[p] = cell_row[p * nu + u];
-                impute_series(how, &r->score[PA_CELL(r, k, 0, u)], nu, np, rows, t,
-                              &r->flags[PA_CELL(r, k, 0, u)]);
-            }
-            continue;
-        }
-        int by_group = how == PA_IMPUTE_GROUP_MEAN || how == PA_IMPUTE_GROUP_MEDIAN;
-        for (size_t p = 0; p < np; p++) {
-            double *x = &r->score[PA_CELL(r, k, p, 0)];
-            unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
-            for (size_t u = 0; u < nu; u++) {
-                size_t row = cell_row[p * nu + u];
-                grp[u] = row == PA_NONE ? UINT32_MAX : d->row_group[row];
-            }
-            /* one pass per group (or one pass for all): statistics from observed values */
-            for (size_t u0 = 0; u0 < nu; u0++) {
-                if (!isnan(x[u0]) || cell_row[p * nu + u0] == PA_NONE || (fl[u0] & PA_CELL_IMPUTED))
-                    continue;
-                if (by_group && grp[u0] == UINT32_MAX)
-                    continue; /* no group: nothing to impute from */
-                size_t n = 0;
-                for (size_t u = 0; u < nu; u++)
-                    if (!isnan(x[u]) && !(fl[u] & PA_CELL_IMPUTED) && !r->reference[u] &&
-                        (!by_group || grp[u] == grp[u0]))
-                        v[n++] = x[u];
-                double c = centre(how, v, n);
-                if (isnan(c))
-                    continue;
-                for (size_t u = u0; u < nu; u++)
-                    if (isnan(x[u]) && cell_row[p * nu + u] != PA_NONE &&
-                        (!by_group || grp[u] == grp[u0])) {
-                        x[u] = c;
-                        fl[u] |= PA_CELL_IMPUTED;
-                    }
-            }
-        }
-    }
-    pa_free(v), pa_free(t), pa_free(rows), pa_free(grp);
-    return PA_OK;
+    impute_job j = { .m = m, .d = d, .r = r, .cell_row = cell_row, .t = t };
+    pa_status st = pa_parallel_for(m->n_indicators, impute_task, &j, err);
+    pa_free(t);
+    return st;
 }
