@@ -120,42 +120,76 @@ pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, doub
 /* COINr a_copeland within one period: for each pair of units, the weight share of children
  * where one is higher (ties count half), turned into +1 / 0 / −1 and summed over opponents.
  * Opponents are the ranked units; reference units are scored against them too. */
-static void
+static inline double
+copeland_share(const double *xa, const double *xb, const double *share, const double *half,
+               size_t nc)
+{
+    /* without branches: a missing child compares false both ways and adds an exact 0, as
+     * does a lower one, so the sum is the one of skipping them */
+    double o = 0;
+    for (size_t c = 0; c < nc; c++)
+        o += share[c] * (double)(xa[c] > xb[c]) + half[c] * (double)(xa[c] == xb[c]);
+    return o;
+}
+
+static inline double
+copeland_point(double o)
+{
+    return o > 0.5 ? 1 : o < 0.5 ? -1 : 0;
+}
+
+/* Every pair is compared once: the children's scores of the period are laid out unit by
+ * unit, and a pair of opponents gives its outcome to both (the later one's as 1 − o, the
+ * way COINr fills the lower triangle). Still n² pairs: see doc/limits.md. */
+static pa_status
 copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const double *w, size_t nc,
-                const unsigned char *in)
+                const unsigned char *in, pa_error *err)
 {
     size_t nu = r->nu;
+    double *xs = pa_reallocarray(NULL, nu * nc + 2 * nc + nu + 1, sizeof *xs);
+    unsigned char *scored = pa_malloc(nu ? nu : 1);
+    if (!xs || !scored || (nc && nu * nc / nc != nu)) {
+        pa_free(xs), pa_free(scored);
+        return pa_nomem(err);
+    }
+    double *share = xs + nu * nc, *half = share + nc, *total = half + nc;
     double sw = 0;
     for (size_t c = 0; c < nc; c++)
         sw += w[c];
+    for (size_t c = 0; c < nc; c++) {
+        share[c] = w[c] / sw;
+        half[c] = w[c] / sw / 2;
+    }
     for (size_t i = 0; i < nu; i++) {
         int any = 0;
-        for (size_t c = 0; c < nc; c++)
-            any |= !isnan(r->score[PA_CELL(r, col[c], p, i)]);
-        if (!any || (r->flags[PA_CELL(r, k, p, i)] & PA_CELL_SCREENED)) {
-            r->score[PA_CELL(r, k, p, i)] = NAN;
-            continue;
+        for (size_t c = 0; c < nc; c++) {
+            xs[i * nc + c] = r->score[PA_CELL(r, col[c], p, i)];
+            any |= !isnan(xs[i * nc + c]);
         }
-        double total = 0;
-        for (size_t j = 0; j < nu; j++) {
-            if (j == i || !in[j])
-                continue;
-            /* COINr fills the lower triangle as 1 − upper: keep its orientation */
-            size_t a = i < j || !in[i] ? i : j, b = a == i ? j : i;
-            double o = 0;
-            for (size_t c = 0; c < nc; c++) {
-                double xa = r->score[PA_CELL(r, col[c], p, a)];
-                double xb = r->score[PA_CELL(r, col[c], p, b)];
-                if (isnan(xa) || isnan(xb))
-                    continue;
-                o += xa > xb ? w[c] / sw : xa == xb ? w[c] / sw / 2 : 0;
-            }
-            if (a != i)
-                o = 1 - o;
-            total += o > 0.5 ? 1 : o < 0.5 ? -1 : 0;
-        }
-        r->score[PA_CELL(r, k, p, i)] = total;
+        scored[i] = any && !(r->flags[PA_CELL(r, k, p, i)] & PA_CELL_SCREENED);
+        total[i] = 0;
     }
+    for (size_t i = 0; i < nu; i++) {
+        const double *xi = xs + i * nc;
+        if (in[i]) {
+            for (size_t j = i + 1; j < nu; j++) {
+                if (!in[j] || !(scored[i] || scored[j]))
+                    continue;
+                double o = copeland_share(xi, xs + j * nc, share, half, nc);
+                total[i] += copeland_point(o);
+                total[j] += copeland_point(1 - o);
+            }
+        } else if (scored[i]) { /* a reference unit meets every opponent, never met back */
+            for (size_t j = 0; j < nu; j++)
+                if (j != i && in[j])
+                    total[i] += copeland_point(copeland_share(xi, xs + j * nc, share, half, nc));
+        }
+    }
+    for (size_t i = 0; i < nu; i++)
+        r->score[PA_CELL(r, k, p, i)] = scored[i] ? total[i] : NAN;
+    pa_free(xs);
+    pa_free(scored);
+    return PA_OK;
 }
 
 /* Raw values of penalty columns and the points they take off (score = −points). */
@@ -219,8 +253,10 @@ aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error 
             return pa_nomem(err);
         for (size_t u = 0; u < r->nu; u++)
             in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
-        copeland_period(r, k, p, col, w, nc, in);
+        pa_status st = copeland_period(r, k, p, col, w, nc, in, err);
         pa_free(in);
+        if (st != PA_OK)
+            return st;
     }
     for (size_t u = 0; u < r->nu; u++) {
         size_t cell = PA_CELL(r, k, p, u);

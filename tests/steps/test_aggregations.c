@@ -241,6 +241,86 @@ test_copeland(void **state)
     run_free(&x);
 }
 
+/* Copeland on 80 units × 2 periods against the definition worked out unit by unit: ties,
+ * missing children, a reference unit (scored, never an opponent), screened units (neither),
+ * and a unit with every child missing (no score, still an opponent that loses nothing). */
+static void
+test_copeland_definition(void **state)
+{
+    (void)state;
+    enum { NU = 80 };
+    static char csv[NU * 2 * 40 + 64];
+    size_t n = (size_t)snprintf(csv, sizeof csv, "unit,year,a,b,c\n");
+    uint64_t seed = 7;
+    for (int y = 0; y < 2; y++)
+        for (int u = 0; u < NU; u++) {
+            char v[3][8];
+            for (int c = 0; c < 3; c++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                unsigned r = (unsigned)(seed >> 33);
+                if (r % 9 == 0 || (u == 5 && c < 2) || (u == 6 && y == 1))
+                    snprintf(v[c], sizeof v[c], "NA");
+                else
+                    snprintf(v[c], sizeof v[c], "%u", r % 5);
+            }
+            n += (size_t)snprintf(csv + n, sizeof csv - n, "u%d,%d,%s,%s,%s\n", u, 2020 + y,
+                                  v[0], v[1], v[2]);
+        }
+    run x = compute("[index]\n"
+                    "normalise = none\n"
+                    "denominate = no\n"
+                    "aggregate = copeland\n"
+                    "reference_units = u0\n"
+                    "min_coverage = 0.5\n"
+                    "[indicator a]\n"
+                    "weight = 3\n"
+                    "[indicator b]\n"
+                    "[indicator c]\n"
+                    "weight = 2\n",
+                    csv);
+    const pa_result *r = x.r;
+    size_t top = N(r, "index"), ch[3] = { N(r, "a"), N(r, "b"), N(r, "c") };
+    double w[3] = { 3.0 / 6, 1.0 / 6, 2.0 / 6 }; /* weight shares, as the library forms them */
+    int screened = 0, unscored = 0;
+    for (size_t p = 0; p < 2; p++)
+        for (size_t i = 0; i < NU; i++) {
+            int scr = (pa_result_flags(r, i, p, top) & PA_FLAG_SCREENED) != 0, any = 0;
+            for (int c = 0; c < 3; c++)
+                any |= !isnan(pa_result_score(r, i, p, ch[c]));
+            screened += scr;
+            if (scr || !any) {
+                unscored += !scr;
+                assert_true(isnan(pa_result_score(r, i, p, top)));
+                continue;
+            }
+            double total = 0;
+            for (size_t j = 0; j < NU; j++) {
+                if (j == i || j == U(r, "u0") ||
+                    (pa_result_flags(r, j, p, top) & PA_FLAG_SCREENED))
+                    continue;
+                /* the share where the first of the pair is higher, ties half; COINr takes
+                 * pairs of opponents in unit order and gives the second 1 − that share
+                 * (which differs from its own share when a child is missing) */
+                int swap = i > j && i != U(r, "u0");
+                size_t a = swap ? j : i, b = swap ? i : j;
+                double o = 0;
+                for (int c = 0; c < 3; c++) {
+                    double xa = pa_result_score(r, a, p, ch[c]), xb = pa_result_score(r, b, p, ch[c]);
+                    if (!isnan(xa) && !isnan(xb))
+                        o += xa > xb ? w[c] : xa == xb ? w[c] / 2 : 0;
+                }
+                if (swap)
+                    o = 1 - o;
+                total += o > 0.5 ? 1 : o < 0.5 ? -1 : 0;
+            }
+            assert_close(pa_result_score(r, i, p, top), total, TOL);
+        }
+    assert_true(screened >= 2); /* u5 (both years) and u6 (2021) at least */
+    assert_true(pa_result_flags(r, U(r, "u6"), P(r, "2021"), top) & PA_FLAG_SCREENED);
+    (void)unscored;
+    run_free(&x);
+}
+
 /* ---- model errors ---- */
 
 static void
@@ -345,6 +425,7 @@ main(void)
         cmocka_unit_test(test_mpi_equal_children),
         cmocka_unit_test(test_mpi_end_to_end),
         cmocka_unit_test(test_copeland),
+        cmocka_unit_test(test_copeland_definition),
         cmocka_unit_test(test_genmean_model_errors),
         cmocka_unit_test(test_group_min_coverage),
     };
