@@ -57,4 +57,21 @@ for cells in $sizes; do
         printf '%-9s %-10s %10s %10d %10.1f %10.0f\n' "$cells" "$1" "$2" $(($3 / 1024)) \
             "$(echo "$2 $t_p" | awk '{print $1 / $2}')" "$(echo "$mb $2" | awk '{print $1 / $2}')"
     done
+    # the analysts' layout: one file a year (2019.csv and its siblings), libpingan alone;
+    # the output must be the one of the single file, byte for byte
+    dir="$work/yearly-$cells"
+    if [ ! -f "$dir/2019.csv" ]; then
+        mkdir -p "$dir"
+        awk -F, -v d="$dir" 'NR == 1 { h = $1; for (i = 3; i <= NF; i++) h = h "," $i; next }
+            { f = d "/" $2 ".csv"; if (!(f in seen)) { print h > f; seen[f] = 1 }
+              l = $1; for (i = 3; i <= NF; i++) l = l "," $i; print l > f }' "$csv"
+    fi
+    grep -v '^period_column' bench/grid.ini > "$work/grid-yearly.ini"
+    set -- $(measure yearly ./build/tools/pingan-index -c "$work/grid-yearly.ini" -f csv \
+        --node index -o "$work/out-yearly.csv" "$dir/2019.csv")
+    cmp -s "$work/out-yearly.csv" "$work/out-pingan.csv" ||
+        { echo "bench: the yearly files gave another output" >&2; exit 1; }
+    printf '%-9s %-10s %10s %10d %10.1f %10.0f   (10 yearly files)\n' "$cells" libpingan "$1" \
+        $(($2 / 1024)) "$(echo "$1 $t_p" | awk '{print $1 / $2}')" \
+        "$(echo "$mb $1" | awk '{print $1 / $2}')"
 done
