@@ -38,6 +38,7 @@ typedef struct file_ctx {
     int *seen;                  /* numeric columns present in this row */
     int list_units;             /* units listed as they come (runs of rows of one unit are
                                  * one entry), not looked up: they are mapped afterwards */
+    size_t *named, n_named, cap_named; /* units from earlier files this one gave a name */
 } file_ctx;
 
 size_t
@@ -422,9 +423,24 @@ on_row(void *user, long line, long ncols)
         st = pa_nomem(c->err);
         goto out;
     }
-    if (c->uname.len && !d->unit_names[u] && !(d->unit_names[u] = pa_strdup(c->uname.s))) {
-        st = pa_nomem(c->err);
-        goto out;
+    if (c->uname.len && !d->unit_names[u]) {
+        /* a unit from an earlier file: remembered, so that a failure takes the name back */
+        if (u < c->units0 && c->n_named == c->cap_named) {
+            size_t nc = c->cap_named ? 2 * c->cap_named : 16;
+            size_t *nm = pa_reallocarray(c->named, nc, sizeof *nm);
+            if (!nm) {
+                st = pa_nomem(c->err);
+                goto out;
+            }
+            c->named = nm;
+            c->cap_named = nc;
+        }
+        if (!(d->unit_names[u] = pa_strdup(c->uname.s))) {
+            st = pa_nomem(c->err);
+            goto out;
+        }
+        if (u < c->units0)
+            c->named[c->n_named++] = u;
     }
     size_t row = d->n_rows++;
     d->row_unit[row] = (uint32_t)u;
@@ -462,6 +478,11 @@ undo_maps(file_ctx *c)
         pa_free(d->unit_names[u]);
         d->unit_names[u] = NULL;
     }
+    for (size_t k = 0; k < c->n_named; k++) {
+        pa_free(d->unit_names[c->named[k]]);
+        d->unit_names[c->named[k]] = NULL;
+    }
+    c->n_named = 0;
     pa_strmap_truncate(&d->units, c->units0);
     pa_strmap_truncate(&d->periods, c->periods0);
     pa_strmap_truncate(&d->groups, c->groups0);
@@ -717,6 +738,8 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     h.c2.last_period = PA_NONE;
     h.c2.last_unit = PA_NONE;
     h.c2.units0 = h.c2.periods0 = h.c2.groups0 = 0;
+    h.c2.named = NULL;
+    h.c2.n_named = h.c2.cap_named = 0;
     memset(&h.c2.unit, 0, sizeof h.c2.unit);
     memset(&h.c2.uname, 0, sizeof h.c2.uname);
     memset(&h.c2.period, 0, sizeof h.c2.period);
@@ -813,6 +836,7 @@ file_end(file_ctx *c, pa_status st)
     size_t rows = d->n_rows;
     if (st == PA_OK) { /* keep what was read; free the header state */
         c->units0 = d->units.n, c->periods0 = d->periods.n, c->groups0 = d->groups.n;
+        c->n_named = 0;
         on_reset(c);
         d->n_rows = rows;
     } else {
@@ -823,6 +847,7 @@ file_end(file_ctx *c, pa_status st)
     pa_free(c->uname.s);
     pa_free(c->period.s);
     pa_free(c->group.s);
+    pa_free(c->named);
     return st;
 }
 

@@ -13,7 +13,10 @@ centre(pa_impute how, double *v, size_t n)
         return NAN;
     if (how == PA_IMPUTE_MEAN || how == PA_IMPUTE_GROUP_MEAN)
         return gsl_stats_mean(v, 1, n);
-    return gsl_stats_median(v, 1, n); /* by selection, not a sort: it reorders v */
+    /* by selection, not a sort (it reorders v); with -0 and 0 among the values either may
+     * come out, so a zero median is written as 0 */
+    double c = gsl_stats_median(v, 1, n);
+    return c == 0 ? 0.0 : c;
 }
 
 /* Period positions on a numeric axis when every period is a number, else 0, 1, 2, … */

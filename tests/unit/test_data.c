@@ -422,6 +422,26 @@ test_failed_read_adds_nothing(void **state)
     assert_string_equal(pa_result_period(held.r, 0), "2018");
 }
 
+/* Nor a name: a failed file that named a unit read before takes the name back, so that the
+ * next file's name for it counts. */
+static void
+test_failed_read_adds_no_name(void **state)
+{
+    (void)state;
+    pa_model *m = model("[index]\nname_column = name\n[indicator a]\n[indicator b]\n");
+    pa_data *d = data_new(m);
+    read_ok(d, "unit,name,a,b\nu1,,1,2\nu2,Two,1,2\n", "2017.csv");
+    pa_error e;
+    assert_int_equal(read_str(d, "unit,name,a,b\nu1,Failed,1,2\nu2,Other,3,4\nu3,x,zz,1\n",
+                              "2018.csv", &e), PA_ERR_DATA);
+    assert_null(d->unit_names[0]);
+    assert_string_equal(d->unit_names[1], "Two");
+    read_ok(d, "unit,name,a,b\nu1,One,5,6\n", "2019.csv");
+    assert_string_equal(d->unit_names[0], "One");
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
 /* ---- denomination ---- */
 
 static const char model_den[] = "[index]\n"
@@ -1371,6 +1391,7 @@ main(void)
         cmocka_unit_test(test_duplicate_unit_period),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test_teardown(test_failed_read_adds_nothing, free_held),
+        cmocka_unit_test(test_failed_read_adds_no_name),
         cmocka_unit_test(test_denominate),
         cmocka_unit_test(test_denominator_zero),
         cmocka_unit_test_teardown(test_siblings, remove_siblings),
