@@ -215,15 +215,24 @@ cmp_rank(const void *a, const void *b, void *arg)
     return x < y ? -1 : x > y;
 }
 
-/* With --top N the report lists the reference units, the N best and the N worst ranked
- * units (order[] is sorted that way: reference, ranked, unscored); 0 lists every unit. */
-static int
-listed(size_t i, size_t n_lead, size_t n_ranked, size_t show)
+/* With --top N the report lists the reference units, the N best and the N worst ranked units
+ * (order[] is sorted that way: reference, ranked, unscored), a tie at either edge whole; 0
+ * lists every unit. */
+static void
+mark_listed(unsigned char *listed, const size_t *order, const long *rk, size_t nu,
+            size_t n_lead, size_t n_ranked, size_t show)
 {
+    for (size_t i = 0; i < nu; i++)
+        listed[i] = !show || i < n_lead;
     if (!show)
-        return 1;
-    return i < n_lead + (show < n_ranked ? show : n_ranked) ||
-           (i + show >= n_lead + n_ranked && i < n_lead + n_ranked);
+        return;
+    for (size_t a = 0, b; a < n_ranked; a = b + 1) { /* positions among the ranked */
+        for (b = a; b + 1 < n_ranked && rk[order[n_lead + b + 1]] == rk[order[n_lead + a]]; b++)
+            ;
+        int keep = a < show || b + show >= n_ranked;
+        for (size_t i = a; i <= b; i++)
+            listed[n_lead + i] = (unsigned char)keep;
+    }
 }
 
 static void
@@ -251,8 +260,9 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     size_t *groups = malloc(nn * sizeof *groups), ng = 0;
     size_t *order = malloc(nu * sizeof *order);
     long *rk = malloc(nu * sizeof *rk);
-    if (!groups || !order || !rk) {
-        free(groups), free(order), free(rk);
+    unsigned char *listed = malloc(nu ? nu : 1);
+    if (!groups || !order || !rk || !listed) {
+        free(groups), free(order), free(rk), free(listed);
         return -1;
     }
     for (size_t n = 0; n < nn; n++)
@@ -281,6 +291,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
         n_lead += rk[u] == 0;
         n_ranked += rk[u] > 0 && rk[u] < 1L << 40;
     }
+    mark_listed(listed, order, rk, nu, n_lead, n_ranked, show);
     int wg[64];
     cell("排名", 4, 1);
     cell("地区", wname, 0);
@@ -296,7 +307,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     }
     end_line(f);
     for (size_t i = 0; i < nu; i++) {
-        if (!listed(i, n_lead, n_ranked, show)) {
+        if (!listed[i]) {
             skipped++;
             continue;
         }
@@ -334,7 +345,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
             wind = w;
     }
     for (size_t i = 0; i < nu; i++) {
-        if (!listed(i, n_lead, n_ranked, show))
+        if (!listed[i])
             continue;
         size_t u = order[i];
         fprintf(f, "\n%s (%s)\n", pa_result_unit_name(r, u), pa_result_unit_code(r, u));
@@ -377,6 +388,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     free(groups);
     free(order);
     free(rk);
+    free(listed);
     return 0;
 }
 
@@ -529,6 +541,12 @@ main(int argc, char **argv)
             free(nodes);
             return 2;
         }
+    }
+    if (show && fmt != FMT_TEXT) {
+        fprintf(stderr, "pingan-index: --top is for the text report; csv and json hold every "
+                        "unit (use --node and --period to choose rows)\n");
+        free(nodes);
+        return 2;
     }
     if (optind >= argc) {
         fprintf(stderr, "pingan-index: no data file given (see pingan-index --help)\n");

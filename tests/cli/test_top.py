@@ -13,7 +13,10 @@ same data with two more units that have no score:
   equal to its block in the full report;
 - `--top 0` and a `--top` large enough to list every ranked unit give the full
   report (the latter still leaving out the unscored units, and saying so);
-- anything but a plain number of units is a usage error (exit 2, no output).
+- a tie at either edge is listed whole (ranks 1, 1 with --top 1; 4, 4, 4 among the worst
+  two);
+- anything but a plain number of units is a usage error (exit 2, no output), and so is
+  --top with csv or json output, which always hold every unit.
 """
 
 import os
@@ -43,9 +46,9 @@ def rank_of(line):
     return line.split()[0]
 
 
-def check_top(tool, data, n, expect_ranks, expect_notes):
-    full = run(tool, [data]).expect_ok().stdout
-    top = run(tool, ["--top", str(n), data]).expect_ok().stdout
+def check_top(tool, data, n, expect_ranks, expect_notes, args=()):
+    full = run(tool, [*args, data]).expect_ok().stdout
+    top = run(tool, [*args, "--top", str(n), data]).expect_ok().stdout
     f_table, f_blocks, f_order = sections(full)
     t_table, t_blocks, t_order = sections(top)
     check(top.split("\n")[:4] == full.split("\n")[:4], f"--top {n}: title or header differ")
@@ -94,6 +97,26 @@ def body():
         check_top(tool, data, 2, ["-", "1", "2", "6", "7"], [3, 2])
         check_top(tool, data, 100, ["-", "1", "2", "3", "4", "5", "6", "7"], [2])
         ok("unscored units are left out by --top and counted in their own line")
+
+        # ties at the edges are kept whole
+        ini = os.path.join(tmp, "ties.ini")
+        with open(ini, "w", encoding="utf-8") as f:
+            f.write("[index]\nnormalise = none\n[indicator a]\n")
+        ties = os.path.join(tmp, "t", "2019.csv")
+        os.makedirs(os.path.dirname(ties))
+        with open(ties, "w", encoding="utf-8") as f:
+            f.write("unit,a\nA,10\nB,9\nC,8\nD,5\nE,5\nF,5\nG,1\n")
+        check_top(tool, ties, 2, ["1", "2", "4", "4", "4", "7"], [1], ["-c", ini])
+        with open(ties, "w", encoding="utf-8") as f:
+            f.write("unit,a\nA,10\nB,10\nC,5\nD,1\n")
+        check_top(tool, ties, 1, ["1", "1", "4"], [1], ["-c", ini])
+        ok("a tie at the edge of the best or the worst is listed whole")
+
+        for fmt in ("csv", "json"):
+            r = run(tool, ["-f", fmt, "--top", "3", data])
+            check(r.rc == 2 and r.out == b"" and "--top" in r.stderr,
+                  f"--top with -f {fmt}: exit {r.rc}, stderr {r.stderr!r}; expected a usage error")
+        ok("--top with csv or json output: usage error")
 
         for bad in ["-1", "x", "3x", "", " 3", "+3", "1e3", "99999999999999999999999"]:
             r = run(tool, ["--top", bad, data])
