@@ -37,7 +37,8 @@ typedef struct file_ctx {
     long unit_col;
     int *seen;                  /* numeric columns present in this row */
     int list_units;             /* units listed as they come (runs of rows of one unit are
-                                 * one entry), not looked up: they are mapped afterwards */
+                                 * one entry), not looked up: they are mapped afterwards (for
+                                 * whole files read beside others, where each unit comes once) */
     size_t *named, n_named, cap_named; /* units from earlier files this one gave a name */
 } file_ctx;
 
@@ -731,8 +732,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     if ((st = borrow_rows(d, base, lc.lines[1], &h.d2, c->err)) != PA_OK)
         return st;
     h.c2 = *c; /* the header's roles, shared read-only */
-    h.c2.d = h.d2;
-    h.c2.list_units = 1;
+    h.c2.d = h.d2; /* units looked up, not listed: a period-major file repeats them */
     h.c2.err = &h.err;
     h.c2.rows_at_start = 0;
     h.c2.last_period = PA_NONE;
