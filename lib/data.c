@@ -613,10 +613,11 @@ adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_
            pa_error *err)
 {
     size_t nu = d2->units.n, np = d2->periods.n, ng = d2->groups.n, n = d2->n_rows;
-    size_t *map = pa_malloc((nu + np + ng + 1) * sizeof *map);
+    size_t nu0 = d->units.n, np0 = d->periods.n, ng0 = d->groups.n, n_named = 0;
+    size_t *map = pa_malloc((2 * nu + np + ng + 1) * sizeof *map);
     if (!map)
         return pa_nomem(err);
-    size_t *umap = map, *pmap = map + nu, *gmap = pmap + np;
+    size_t *umap = map, *pmap = map + nu, *gmap = pmap + np, *named = gmap + ng;
     for (size_t k = 0; k < nu; k++) {
         if (!name_room(d))
             goto nomem;
@@ -626,9 +627,12 @@ adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_
             umap[k] = guess;
         else if ((umap[k] = remap(&d->units, &d2->units, k)) == PA_NONE)
             goto nomem;
-        if (!d->unit_names[umap[k]] && d2->unit_names[k] &&
-            !(d->unit_names[umap[k]] = pa_strdup(d2->unit_names[k])))
-            goto nomem;
+        if (!d->unit_names[umap[k]] && d2->unit_names[k]) {
+            if (!(d->unit_names[umap[k]] = pa_strdup(d2->unit_names[k])))
+                goto nomem;
+            if (umap[k] < nu0)
+                named[n_named++] = umap[k];
+        }
     }
     for (size_t k = 0; k < np; k++)
         if ((pmap[k] = remap(&d->periods, &d2->periods, k)) == PA_NONE)
@@ -659,7 +663,18 @@ adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_
     d->n_rows += n;
     pa_free(map);
     return PA_OK;
-nomem:
+nomem: /* adds nothing: no units, periods, groups or names */
+    for (size_t u = nu0; u < d->units.n; u++) {
+        pa_free(d->unit_names[u]);
+        d->unit_names[u] = NULL;
+    }
+    for (size_t k = 0; k < n_named; k++) {
+        pa_free(d->unit_names[named[k]]);
+        d->unit_names[named[k]] = NULL;
+    }
+    pa_strmap_truncate(&d->units, nu0);
+    pa_strmap_truncate(&d->periods, np0);
+    pa_strmap_truncate(&d->groups, ng0);
     pa_free(map);
     return pa_nomem(err);
 }

@@ -654,7 +654,17 @@ static const char model_par[] = "[index]\n"
  * lines, units that only come late, no line end at the end. `bad` (a file index, or -1)
  * puts a word into column a of that file's row 123. */
 static void
+write_par_files_n(int bad, int empty, int few);
+
+static void
 write_par_files(int bad, int empty)
+{
+    write_par_files_n(bad, empty, 380);
+}
+
+/* `few`: units in the first three years (two more come in the last two) */
+static void
+write_par_files_n(int bad, int empty, int few)
 {
     const char *tmp = getenv("TMPDIR");
     if (!par_dir[0]) {
@@ -671,7 +681,7 @@ write_par_files(int bad, int empty)
             n += (size_t)snprintf(s + n, cap - n, "unit,b,district,name,a%s", eol);
         else
             n += (size_t)snprintf(s + n, cap - n, "unit,name,district,a,b%s", eol);
-        int units = f >= 3 ? 400 : 380;
+        int units = f >= 3 ? few + 20 : few;
         for (int i = 0; i < units; i++) {
             int u = f == 1 ? units - 1 - i : i; /* 2016 lists its units backwards */
             char a[16], name[64];
@@ -791,6 +801,51 @@ test_siblings_read_at_once(void **state)
 {
     (void)state;
     check_siblings_match(-1, -1);
+}
+
+/* Out of memory anywhere in reading the siblings: PA_ERR_NOMEM, and the data set holds the
+ * files before the one that failed, whole, and nothing of it (no unit without a row). */
+static void
+test_siblings_allocation_failure(void **state)
+{
+    (void)state;
+    write_par_files_n(-1, -1, 10);
+    pa_model *m = model(model_par);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/2019.csv", par_dir);
+    const size_t prefix[] = { 0, 10, 20, 30, 60, 90 }; /* rows after each file */
+    pa__alloc_fail_at(0);
+    pa_data *d = data_new(m);
+    pa_error e;
+    assert_int_equal(pa_data_read_with_siblings(d, path, &e), PA_OK);
+    pa_data_free(d);
+    long total = pa__alloc_fail_at(0);
+    assert_true(total > 50);
+    long failed = 0;
+    for (long n = 1; n <= total + 1; n++) {
+        d = data_new(m);
+        pa__alloc_fail_at(n);
+        pa_status st = pa_data_read_with_siblings(d, path, &e);
+        pa__alloc_fail_at(0);
+        if (st != PA_OK && st != PA_ERR_NOMEM)
+            fail_msg("allocation %ld of %ld: status %d", n, total, st);
+        failed += st == PA_ERR_NOMEM;
+        int whole = 0;
+        for (size_t k = 0; k < sizeof prefix / sizeof *prefix; k++)
+            whole |= d->n_rows == prefix[k];
+        if (!whole)
+            fail_msg("allocation %ld: %zu rows, not whole files", n, d->n_rows);
+        unsigned char seen[64] = { 0 };
+        assert_true(d->units.n <= 64);
+        for (size_t i = 0; i < d->n_rows; i++)
+            seen[d->row_unit[i]] = 1;
+        for (size_t u = 0; u < d->units.n; u++)
+            if (!seen[u])
+                fail_msg("allocation %ld: unit %s has no row", n, d->units.keys[u]);
+        pa_data_free(d);
+    }
+    assert_true(failed >= total / 2);
+    pa_model_free(m);
 }
 
 /* The first failing file (in period order) is the one reported, however the threads ran,
@@ -1403,6 +1458,7 @@ main(void)
         cmocka_unit_test(test_result_outlives_growing_data),
         cmocka_unit_test_teardown(test_siblings_read_at_once, remove_par_dir),
         cmocka_unit_test_teardown(test_siblings_first_error, remove_par_dir),
+        cmocka_unit_test_teardown(test_siblings_allocation_failure, remove_par_dir),
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
