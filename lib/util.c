@@ -431,7 +431,9 @@ pa_period_cmp(const char *a, const char *b)
     if (pa_parse_number(a, strlen(a), &x) == 0 && pa_parse_number(b, strlen(b), &y) == 0 &&
         x != y)
         return x < y ? -1 : 1;
-    return strcmp(a, b);
+    /* runs of digits by their value, so that months and weeks need no padding: 2019-9 before
+     * 2019-10, 2019W9 before 2019W10 (padded ones, 2019-09, keep their order) */
+    return strverscmp(a, b);
 }
 
 /* ---- string map ---- */

@@ -614,6 +614,66 @@ test_siblings(void **state)
     pa_model_free(m);
 }
 
+/* Months not padded with a zero: 2019-9.csv comes before 2019-10.csv, and 2019-12.csv
+ * brings in all eleven earlier months. */
+static char month_dir[4096];
+
+static int
+remove_months(void **state)
+{
+    (void)state;
+    if (month_dir[0]) {
+        for (int mo = 1; mo <= 12; mo++) {
+            char name[32];
+            snprintf(name, sizeof name, "2019-%d.csv", mo);
+            remove_file(month_dir, name);
+        }
+        rmdir(month_dir);
+        month_dir[0] = '\0';
+    }
+    return 0;
+}
+
+static void
+test_siblings_months(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(month_dir, sizeof month_dir, "%s/pa_months_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(month_dir));
+    for (int mo = 1; mo <= 12; mo++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "2019-%d.csv", mo);
+        snprintf(text, sizeof text, "unit,a,b\nu1,%d,1\n", mo * 10);
+        write_file(month_dir, name, text);
+    }
+    pa_model *m = model(model_ab);
+    char path[4200];
+    for (int last = 12; last >= 9; last -= 3) {
+        pa_data *d = data_new(m);
+        pa_error e;
+        memset(&e, 0, sizeof e);
+        snprintf(path, sizeof path, "%s/2019-%d.csv", month_dir, last);
+        assert_int_equal(pa_data_read_with_siblings(d, path, &e), PA_OK);
+        assert_int_equal(pa_data_row_count(d), (size_t)last);
+        pa_result *r = compute_ok(m, d);
+        assert_int_equal(pa_result_period_count(r), (size_t)last);
+        size_t a = N(r, "a");
+        for (int mo = 1; mo <= last; mo++) {
+            char want[16];
+            snprintf(want, sizeof want, "2019-%d", mo);
+            assert_string_equal(pa_result_period(r, (size_t)mo - 1), want);
+            assert_true(pa_result_value(r, 0, (size_t)mo - 1, a) == mo * 10);
+        }
+        /* 2019-10 is compared with 2019-9: (100 − 90) / 90 */
+        if (last >= 10)
+            assert_close(pa_result_value_change_pct(r, 0, 9, a), 100.0 / 9.0, REL);
+        pa_result_free(r);
+        pa_data_free(d);
+    }
+    pa_model_free(m);
+}
+
 /* ---- sibling files are read at once, one per thread ---- */
 
 static int
@@ -1456,6 +1516,7 @@ main(void)
         cmocka_unit_test(test_write_csv_quotes),
         cmocka_unit_test(test_write_json),
         cmocka_unit_test(test_result_outlives_growing_data),
+        cmocka_unit_test_teardown(test_siblings_months, remove_months),
         cmocka_unit_test_teardown(test_siblings_read_at_once, remove_par_dir),
         cmocka_unit_test_teardown(test_siblings_first_error, remove_par_dir),
         cmocka_unit_test_teardown(test_siblings_allocation_failure, remove_par_dir),

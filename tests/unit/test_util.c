@@ -239,9 +239,16 @@ test_period_cmp(void **state)
     /* numerically: 9 < 10 although "9" > "10" as bytes */
     assert_true(pa_period_cmp("9", "10") < 0);
     assert_true(pa_period_cmp("10", "9") > 0);
-    /* not numbers: as bytes, so zero-padded months order right */
+    /* not numbers: runs of digits by value, padded or not */
     assert_true(pa_period_cmp("2019-03", "2019-11") < 0);
+    assert_true(pa_period_cmp("2019-09", "2019-10") < 0);
+    assert_true(pa_period_cmp("2019-9", "2019-10") < 0);
+    assert_true(pa_period_cmp("2019-12", "2020-1") < 0);
+    assert_true(pa_period_cmp("2019M9", "2019M10") < 0);
+    assert_true(pa_period_cmp("2019W52", "2019W6") > 0);
+    assert_true(pa_period_cmp("2019-009", "2019-010") < 0);
     assert_true(pa_period_cmp("2019Q2", "2019Q1") > 0);
+    assert_true(pa_period_cmp("2019Q4", "2020Q1") < 0);
     assert_true(pa_period_cmp("a", "b") < 0);
     assert_int_equal(pa_period_cmp("", ""), 0);
 }
