@@ -606,6 +606,11 @@ main(int argc, char **argv)
         if (write_text(of.f, res, p, pa_model_label(model), show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");
             ok = 0;
+        } else if (!show && !output && pa_result_unit_count(res) > 1000 &&
+                   isatty(STDOUT_FILENO)) {
+            /* after the report, where the reader of a terminal is */
+            fprintf(stderr, "pingan-index: %zu units were listed; --top N lists the best and "
+                            "worst N only\n", pa_result_unit_count(res));
         }
     } else {
         pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,

@@ -16,12 +16,17 @@ same data with two more units that have no score:
 - a tie at either edge is listed whole (ranks 1, 1 with --top 1; 4, 4, 4 among the worst
   two);
 - anything but a plain number of units is a usage error (exit 2, no output), and so is
-  --top with csv or json output, which always hold every unit.
+  --top with csv or json output, which always hold every unit;
+- a full report of more than 1,000 units on a terminal ends with a hint about --top on
+  standard error (and only on a terminal: a pipe or a file gets none).
 """
 
 import os
+import pty
 import re
+import subprocess
 import sys
+import threading
 
 sys.dont_write_bytecode = True
 from clitest import check, copy_data, main, ok, run, setup, tempdir
@@ -71,6 +76,28 @@ def check_top(tool, data, n, expect_ranks, expect_notes, args=()):
           f"--top {n}: the legend is missing or doubled")
 
 
+def on_terminal(tool, args):
+    """Standard error of the tool run with its standard output on a pseudo-terminal."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([tool, *args], stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+
+    def drain():
+        try:
+            while os.read(master, 65536):
+                pass
+        except OSError:  # the other side closed
+            pass
+
+    t = threading.Thread(target=drain)
+    t.start()
+    err = p.communicate(timeout=120)[1]
+    t.join()
+    os.close(master)
+    check(p.returncode == 0, f"{args}: exit {p.returncode}")
+    return err.decode("utf-8")
+
+
 def body():
     tool, root = setup()
     with tempdir() as tmp:
@@ -117,6 +144,17 @@ def body():
             check(r.rc == 2 and r.out == b"" and "--top" in r.stderr,
                   f"--top with -f {fmt}: exit {r.rc}, stderr {r.stderr!r}; expected a usage error")
         ok("--top with csv or json output: usage error")
+
+        big = os.path.join(tmp, "big", "2019.csv")
+        os.makedirs(os.path.dirname(big))
+        with open(big, "w", encoding="utf-8") as f:
+            f.write("unit,a\n" + "".join(f"g{i},{i % 97}\n" for i in range(1100)))
+        for args, want in ((["-c", ini, big], True), (["-c", ini, "--top", "5", big], False)):
+            err = on_terminal(tool, args)
+            check(("--top N" in err) == want, f"{args}: stderr on a terminal {err!r}")
+            r = run(tool, args)
+            check(r.rc == 0 and r.err == b"", f"{args}: stderr on a pipe {r.stderr!r}")
+        ok("a full report of 1,100 units on a terminal ends with a hint about --top")
 
         for bad in ["-1", "x", "3x", "", " 3", "+3", "1e3", "99999999999999999999999"]:
             r = run(tool, ["--top", bad, data])
