@@ -424,15 +424,19 @@ pa_is_period_name(const char *s, size_t len)
     return 1;
 }
 
+/* Periods that are numbers come first, by value; the others follow by their runs of digits
+ * taken as numbers, so that months and weeks need no padding (2019-9 before 2019-10, 2019W9
+ * before 2019W10; padded ones keep their order). Two classes, each totally ordered, keep the
+ * comparison transitive, as qsort needs (numbers and digit runs disagree on 1.5 and 1.10). */
 int
 pa_period_cmp(const char *a, const char *b)
 {
     double x, y;
-    if (pa_parse_number(a, strlen(a), &x) == 0 && pa_parse_number(b, strlen(b), &y) == 0 &&
-        x != y)
+    int na = pa_parse_number(a, strlen(a), &x) == 0, nb = pa_parse_number(b, strlen(b), &y) == 0;
+    if (na != nb)
+        return na ? -1 : 1;
+    if (na && x != y)
         return x < y ? -1 : 1;
-    /* runs of digits by their value, so that months and weeks need no padding: 2019-9 before
-     * 2019-10, 2019W9 before 2019W10 (padded ones, 2019-09, keep their order) */
     return strverscmp(a, b);
 }
 

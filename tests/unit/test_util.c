@@ -249,6 +249,26 @@ test_period_cmp(void **state)
     assert_true(pa_period_cmp("2019-009", "2019-010") < 0);
     assert_true(pa_period_cmp("2019Q2", "2019Q1") > 0);
     assert_true(pa_period_cmp("2019Q4", "2020Q1") < 0);
+    /* numbers before other names, so that the order stays transitive: 1.10 < 1.5 as numbers,
+     * but 1.7a sits between them by digit runs */
+    assert_true(pa_period_cmp("1.10", "1.5") < 0);
+    assert_true(pa_period_cmp("1.5", "1.7a") < 0);
+    assert_true(pa_period_cmp("1.10", "1.7a") < 0);
+    assert_true(pa_period_cmp("10", "1a") < 0);
+    assert_true(pa_period_cmp("2020", "2019-12") < 0);
+    /* every triple of a mixed set is ordered consistently */
+    static const char *const mix[] = { "9", "10", "010", "-5", "-10", "1.5", "1.10", "2019",
+                                       "1a", "9a", "10a", "1.7a", "-7a", "2019-1", "2019-10",
+                                       "2019-9", "2019-09", "2019Q1", "", "x" };
+    size_t nm = sizeof mix / sizeof *mix;
+    for (size_t i = 0; i < nm; i++)
+        for (size_t j = 0; j < nm; j++) {
+            int ij = pa_period_cmp(mix[i], mix[j]);
+            assert_true((ij > 0) == (pa_period_cmp(mix[j], mix[i]) < 0));
+            for (size_t k = 0; k < nm; k++)
+                if (ij <= 0 && pa_period_cmp(mix[j], mix[k]) <= 0)
+                    assert_true(pa_period_cmp(mix[i], mix[k]) <= 0);
+        }
     assert_true(pa_period_cmp("a", "b") < 0);
     assert_int_equal(pa_period_cmp("", ""), 0);
 }
