@@ -424,19 +424,36 @@ pa_is_period_name(const char *s, size_t len)
     return 1;
 }
 
-/* Periods that are numbers come first, by value; the others follow by their runs of digits
- * taken as numbers, so that months and weeks need no padding (2019-9 before 2019-10, 2019W9
- * before 2019W10; padded ones keep their order). Two classes, each totally ordered, keep the
- * comparison transitive, as qsort needs (numbers and digit runs disagree on 1.5 and 1.10). */
+/* The number a period name starts with: all of it when it is a number (2019, 2019.5), else
+ * its leading digits (2019-03, 2019Q1, 2019年 → 2019); none (FY2019, ""): +∞. */
+static double
+period_lead(const char *s, int *number)
+{
+    double v;
+    *number = pa_parse_number(s, strlen(s), &v) == 0;
+    if (*number)
+        return v;
+    if (*s < '0' || *s > '9')
+        return INFINITY;
+    for (v = 0; *s >= '0' && *s <= '9'; s++)
+        v = v * 10 + (*s - '0');
+    return v;
+}
+
+/* By the number a name starts with; at the same number a plain number first; then by runs of
+ * digits taken as numbers, so that months and weeks need no padding (2019-9 before 2019-10,
+ * 2019W9 before 2019W10; zero-padded ones keep their order). Years, months and half-years
+ * then interleave as time does (2019, 2019-3, 2019-10, 2019.5, 2020), and the order is
+ * transitive for any mix of names, as qsort needs. */
 int
 pa_period_cmp(const char *a, const char *b)
 {
-    double x, y;
-    int na = pa_parse_number(a, strlen(a), &x) == 0, nb = pa_parse_number(b, strlen(b), &y) == 0;
+    int na, nb;
+    double la = period_lead(a, &na), lb = period_lead(b, &nb);
+    if (la != lb)
+        return la < lb ? -1 : 1;
     if (na != nb)
         return na ? -1 : 1;
-    if (na && x != y)
-        return x < y ? -1 : 1;
     return strverscmp(a, b);
 }
 
