@@ -19,13 +19,16 @@ centre(pa_impute how, double *v, size_t n)
     return c == 0 ? 0.0 : c;
 }
 
-/* Period positions on a numeric axis when every period is a number, else 0, 1, 2, … */
+/* Period positions on a numeric axis when every period is a number rising with the periods'
+ * order (years: 2015, 2017, 2018 keep their gap), else 0, 1, 2, … (months, and dotted months
+ * such as 2019.9, 2019.10, whose numbers do not rise). */
 static void
 period_axis(const pa_result *r, double *t)
 {
     int numeric = 1;
     for (size_t p = 0; p < r->np && numeric; p++)
-        numeric = pa_parse_number(r->periods[p], strlen(r->periods[p]), &t[p]) == 0;
+        numeric = pa_parse_number(r->periods[p], strlen(r->periods[p]), &t[p]) == 0 &&
+                  (p == 0 || t[p] > t[p - 1]);
     if (!numeric)
         for (size_t p = 0; p < r->np; p++)
             t[p] = (double)p;

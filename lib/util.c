@@ -424,37 +424,50 @@ pa_is_period_name(const char *s, size_t len)
     return 1;
 }
 
-/* The number a period name starts with: all of it when it is a number (2019, 2019.5), else
- * its leading digits (2019-03, 2019Q1, 2019年 → 2019); none (FY2019, ""): +∞. */
-static double
-period_lead(const char *s, int *number)
+static unsigned char
+fold_case(unsigned char c)
 {
-    double v;
-    *number = pa_parse_number(s, strlen(s), &v) == 0;
-    if (*number)
-        return v;
-    if (*s < '0' || *s > '9')
-        return INFINITY;
-    for (v = 0; *s >= '0' && *s <= '9'; s++)
-        v = v * 10 + (*s - '0');
-    return v;
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
 }
 
-/* By the number a name starts with; at the same number a plain number first; then by runs of
- * digits taken as numbers, so that months and weeks need no padding (2019-9 before 2019-10,
- * 2019W9 before 2019W10; zero-padded ones keep their order). Years, months and half-years
- * then interleave as time does (2019, 2019-3, 2019-10, 2019.5, 2020), and the order is
- * transitive for any mix of names, as qsort needs. */
+/* Period names in time order: run by run, runs of digits by their value (leading zeros aside),
+ * other bytes as bytes with ASCII case folded, a name before its longer extensions; names equal
+ * that way (2019-1 and 2019-01) by their bytes. So 9 < 10, 2019-9 < 2019-10 < 2019-11,
+ * 2019.9 < 2019.10 (dotted months), 2019-1 < 2019-02, 2019W9 < 2019W10, 2019q1 < 2019Q2, and
+ * years come before their months (2019 < 2019-3 < 2020). A lexicographic order over tokens
+ * that are themselves totally ordered: transitive for any mix of names, as qsort needs. */
 int
 pa_period_cmp(const char *a, const char *b)
 {
-    int na, nb;
-    double la = period_lead(a, &na), lb = period_lead(b, &nb);
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    if (na != nb)
-        return na ? -1 : 1;
-    return strverscmp(a, b);
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    while (*p && *q) {
+        if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+            while (*p == '0')
+                p++;
+            while (*q == '0')
+                q++;
+            const unsigned char *p0 = p, *q0 = q;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            size_t lp = (size_t)(p - p0), lq = (size_t)(q - q0);
+            if (lp != lq)
+                return lp < lq ? -1 : 1;
+            int c = memcmp(p0, q0, lp);
+            if (c)
+                return c < 0 ? -1 : 1;
+            continue;
+        }
+        unsigned char x = fold_case(*p), y = fold_case(*q);
+        if (x != y)
+            return x < y ? -1 : 1;
+        p++, q++;
+    }
+    if (*p || *q)
+        return *p ? 1 : -1;
+    int c = strcmp(a, b);
+    return c < 0 ? -1 : c > 0;
 }
 
 /* ---- string map ---- */

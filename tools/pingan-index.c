@@ -491,6 +491,7 @@ main(int argc, char **argv)
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
     size_t n_nodes = 0, show = 0;
+    int top_given = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -513,6 +514,7 @@ main(int argc, char **argv)
                 return 2;
             }
             show = (size_t)v;
+            top_given = 1;
             break;
         }
         case 'f':
@@ -606,7 +608,7 @@ main(int argc, char **argv)
         if (write_text(of.f, res, p, pa_model_label(model), show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");
             ok = 0;
-        } else if (!show && !output && pa_result_unit_count(res) > 1000 &&
+        } else if (!top_given && !output && pa_result_unit_count(res) > 1000 &&
                    isatty(STDOUT_FILENO)) {
             /* after the report, where the reader of a terminal is */
             fprintf(stderr, "pingan-index: %zu units were listed; --top N lists the best and "

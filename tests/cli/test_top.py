@@ -18,7 +18,8 @@ same data with two more units that have no score:
 - anything but a plain number of units is a usage error (exit 2, no output), and so is
   --top with csv or json output, which always hold every unit;
 - a full report of more than 1,000 units on a terminal ends with a hint about --top on
-  standard error (and only on a terminal: a pipe or a file gets none).
+  standard error (not when --top was given, even as 0, and only on a terminal: a pipe or
+  a file gets none).
 """
 
 import os
@@ -149,7 +150,8 @@ def body():
         os.makedirs(os.path.dirname(big))
         with open(big, "w", encoding="utf-8") as f:
             f.write("unit,a\n" + "".join(f"g{i},{i % 97}\n" for i in range(1100)))
-        for args, want in ((["-c", ini, big], True), (["-c", ini, "--top", "5", big], False)):
+        for args, want in ((["-c", ini, big], True), (["-c", ini, "--top", "5", big], False),
+                           (["-c", ini, "--top", "0", big], False)):
             err = on_terminal(tool, args)
             check(("--top N" in err) == want, f"{args}: stderr on a terminal {err!r}")
             r = run(tool, args)

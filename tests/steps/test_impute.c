@@ -239,6 +239,33 @@ test_linear_midpoint(void **state)
     run_free(&x);
 }
 
+/* Dotted months are names, not numbers: 2019.9, 2019.10, 2019.11 follow one another (as
+ * numbers 2019.10 would come first and equal 2019.1), so the gap is filled from its
+ * neighbours in time, one step apart: 9 → (9 + 13)/2 = 11 → 13. */
+static void
+test_linear_dotted_months(void **state)
+{
+    (void)state;
+    run x = compute("[index]\n"
+                    "period_column = period\n"
+                    "normalise = none\n"
+                    "denominate = no\n"
+                    "impute = linear\n"
+                    "[indicator a]\n",
+                    "unit,period,a\n"
+                    "u1,2019.11,13\n"
+                    "u1,2019.1,1\n"
+                    "u1,2019.9,9\n"
+                    "u1,2019.10,\n"
+                    "u1,2019.2,2\n");
+    assert_string_equal(pa_result_period(x.r, 0), "2019.1");
+    assert_string_equal(pa_result_period(x.r, 2), "2019.9");
+    assert_string_equal(pa_result_period(x.r, 3), "2019.10");
+    assert_string_equal(pa_result_period(x.r, 4), "2019.11");
+    assert_imputed(x, "u1", "2019.10", "a", 11.0);
+    run_free(&x);
+}
+
 static void
 test_linear_year_distance(void **state)
 {
@@ -352,6 +379,7 @@ main(void)
         cmocka_unit_test(test_group_median),
         cmocka_unit_test(test_latest),
         cmocka_unit_test(test_linear_midpoint),
+        cmocka_unit_test(test_linear_dotted_months),
         cmocka_unit_test(test_linear_year_distance),
         cmocka_unit_test(test_linear_non_numeric_periods),
         cmocka_unit_test(test_group_without_impute_group),
