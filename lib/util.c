@@ -553,24 +553,19 @@ pa_strmap_truncate(pa_strmap *m, size_t n)
     }
 }
 
-static int
-strmap_key_room(pa_strmap *m)
-{
-    if (m->n < m->cap_keys)
-        return 0;
-    size_t nc = m->cap_keys ? m->cap_keys * 2 : 16;
-    char **keys = pa_reallocarray(m->keys, nc, sizeof *keys);
-    if (!keys)
-        return -1;
-    m->keys = keys;
-    m->cap_keys = nc;
-    return 0;
-}
 
 size_t
 pa_strmap_append(pa_strmap *m, const char *key, size_t len)
 {
-    char *k = strmap_key_room(m) == 0 ? pa_strndup(key, len) : NULL;
+    if (m->n == m->cap_keys) {
+        size_t nc = m->cap_keys ? m->cap_keys * 2 : 16;
+        char **keys = pa_reallocarray(m->keys, nc, sizeof *keys);
+        if (!keys)
+            return PA_NONE;
+        m->keys = keys;
+        m->cap_keys = nc;
+    }
+    char *k = pa_strndup(key, len);
     if (!k)
         return PA_NONE;
     m->keys[m->n] = k;
@@ -587,20 +582,17 @@ pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added)
         return found;
     if ((m->n + 1) * 2 > m->n_slots && strmap_grow(m) < 0)
         return PA_NONE;
-    if (strmap_key_room(m) < 0)
+    size_t k = pa_strmap_append(m, key, len);
+    if (k == PA_NONE)
         return PA_NONE;
-    char *k = pa_strndup(key, len);
-    if (!k)
-        return PA_NONE;
-    m->keys[m->n] = k;
     size_t mask = m->n_slots - 1;
     size_t i = hash_bytes(key, len) & mask;
     while (m->slots[i])
         i = (i + 1) & mask;
-    m->slots[i] = m->n + 1;
+    m->slots[i] = k + 1;
     if (added)
         *added = 1;
-    return m->n++;
+    return k;
 }
 
 /* ---- a parallel for: tasks 0..n-1 on the machine's cores; the error reported is the one of
