@@ -43,7 +43,8 @@ int pa_parse_number(const char *s, size_t len, double *out);
 /* Shortest text that reads back to the same double. buf >= 32; given 48 bytes or more, the
  * digits are copied straight in and any of the 48 bytes after the text may be overwritten. */
 int pa_format_number(double v, char *buf, size_t size);
-/* Compare two period names: numerically when both are numbers, else as bytes. */
+/* Compare two period names in time order: run by run, runs of digits by their value (see
+ * util.c); a total order. */
 int pa_period_cmp(const char *a, const char *b);
 /* 1 when a file stem looks like a period ("2019", "2019-03"). */
 int pa_is_period_name(const char *s, size_t len);
