@@ -186,19 +186,12 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     return PA_OK;
 }
 
-typedef struct denom_job {
-    const pa_model *m;
-    const pa_data *d;
-    pa_result *r;
-    const size_t *cell_row;
-} denom_job;
-
 /* One indicator: its rates. Indicators are independent, so they run in
  * parallel; the error reported is the first indicator's, as in a plain loop. */
 static pa_status
 denominate_task(void *ctx, size_t k, pa_error *err)
 {
-    const denom_job *j = ctx;
+    const pa_step_job *j = ctx;
     const pa_model *m = j->m;
     const pa_data *d = j->d;
     pa_result *r = j->r;
@@ -238,7 +231,7 @@ pa_status
 pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
                    pa_error *err)
 {
-    denom_job j = { .m = m, .d = d, .r = r, .cell_row = cell_row };
+    pa_step_job j = { .m = m, .d = d, .r = r, .cell_row = cell_row };
     return pa_parallel_for(m->n_indicators, denominate_task, &j, err);
 }
 

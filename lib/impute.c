@@ -72,10 +72,7 @@ impute_series(pa_impute how, double *x, size_t stride, size_t np, const size_t *
 }
 
 typedef struct impute_job {
-    const pa_model *m;
-    const pa_data *d;
-    pa_result *r;
-    const size_t *cell_row;
+    pa_step_job s;
     const double *t;            /* the period axis */
 } impute_job;
 
@@ -84,10 +81,10 @@ static pa_status
 impute_task(void *ctx, size_t k, pa_error *err)
 {
     const impute_job *j = ctx;
-    pa_result *r = j->r;
-    const size_t *cell_row = j->cell_row;
+    pa_result *r = j->s.r;
+    const size_t *cell_row = j->s.cell_row;
     size_t nu = r->nu, np = r->np;
-    const pa_node *nd = &j->m->nodes[j->m->order[k]]; /* indicators come first */
+    const pa_node *nd = &j->s.m->nodes[j->s.m->order[k]]; /* indicators come first */
     pa_impute how = nd->eff.impute;
     if (how == PA_IMPUTE_NONE)
         return PA_OK;
@@ -116,7 +113,7 @@ impute_task(void *ctx, size_t k, pa_error *err)
         unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
         for (size_t u = 0; u < nu; u++) {
             size_t row = cell_row[p * nu + u];
-            grp[u] = row == PA_NONE ? UINT32_MAX : j->d->row_group[row];
+            grp[u] = row == PA_NONE ? UINT32_MAX : j->s.d->row_group[row];
         }
         /* one pass per group (or one pass for all): statistics from observed values */
         for (size_t u0 = 0; u0 < nu; u0++) {
@@ -152,7 +149,7 @@ pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, const size_t *
     if (!t)
         return pa_nomem(err);
     period_axis(r, t);
-    impute_job j = { .m = m, .d = d, .r = r, .cell_row = cell_row, .t = t };
+    impute_job j = { .s = { .m = m, .d = d, .r = r, .cell_row = cell_row }, .t = t };
     pa_status st = pa_parallel_for(m->n_indicators, impute_task, &j, err);
     pa_free(t);
     return st;

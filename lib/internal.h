@@ -308,6 +308,13 @@ pa_pct(double now, double then)
 }
 
 /* ---- steps (each works on one indicator or node column of the result) ---- */
+/* What a step's task needs to work on one indicator or period on any thread (pa_parallel_for). */
+typedef struct pa_step_job {
+    const pa_model *m;
+    const pa_data *d;
+    pa_result *r;
+    const size_t *cell_row;
+} pa_step_job;
 pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
                              const size_t *cell_row, pa_error *err);
 pa_status pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r,

@@ -186,17 +186,12 @@ out:
     return st;
 }
 
-typedef struct treat_job {
-    const pa_model *m;
-    pa_result *r;
-} treat_job;
-
 /* One indicator (indicators are independent, so they run in parallel; the error reported
  * is the first indicator's, as in a plain loop). */
 static pa_status
 treat_task(void *ctx, size_t k, pa_error *err)
 {
-    const treat_job *j = ctx;
+    const pa_step_job *j = ctx;
     pa_result *r = j->r;
     const pa_node *nd = &j->m->nodes[j->m->order[k]]; /* indicators come first */
     if (nd->eff.treat == PA_TREAT_NONE)
@@ -225,24 +220,18 @@ treat_task(void *ctx, size_t k, pa_error *err)
 pa_status
 pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
 {
-    treat_job j = { .m = m, .r = r };
+    pa_step_job j = { .m = m, .r = r };
     return pa_parallel_for(m->n_indicators, treat_task, &j, err);
 }
 
 /* Coverage of a unit in a period: the share of indicators present (after imputation). Units
  * below min_coverage are screened out: none of their scores is computed. */
-typedef struct screen_job {
-    const pa_model *m;
-    pa_result *r;
-    const size_t *cell_row;
-} screen_job;
-
 /* One period (periods are independent, so they run in parallel). */
 static pa_status
 screen_period(void *ctx, size_t p, pa_error *err)
 {
     (void)err;
-    const screen_job *j = ctx;
+    const pa_step_job *j = ctx;
     const pa_model *m = j->m;
     pa_result *r = j->r;
     size_t ni = m->n_indicators;
@@ -266,6 +255,6 @@ screen_period(void *ctx, size_t p, pa_error *err)
 pa_status
 pa_step_screen(const pa_model *m, pa_result *r, const size_t *cell_row, pa_error *err)
 {
-    screen_job j = { .m = m, .r = r, .cell_row = cell_row };
+    pa_step_job j = { .m = m, .r = r, .cell_row = cell_row };
     return pa_parallel_for(r->np, screen_period, &j, err);
 }
