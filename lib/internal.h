@@ -328,11 +328,17 @@ pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err);
 /* Fill the rank cache of one node (idempotent, thread-safe). */
 pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
-/* Doubles as unsigned keys in the same order (-0 as 0), and an LSD radix sort of (key, index)
- * pairs, ascending, with tkey/tidx as room for n more: gsl_sort is a heap sort, several
- * times slower on the million-cell columns of grid data. */
-uint64_t pa_key_of(double x);
-void pa_radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t n);
+/* The present values of x[0..n) (not NaN, not skip[i]) in ascending order by a radix sort:
+ * key[0..m) order-preserving keys (-0 as 0, so equal values have equal keys), idx[0..m) the
+ * values' places. Free with pa_sorted_free (also after an error). */
+typedef struct pa_sorted {
+    uint64_t *key;
+    uint32_t *idx;
+    size_t m;
+} pa_sorted;
+pa_status pa_sort_present(const double *x, size_t n, const unsigned char *skip, pa_sorted *out,
+                          pa_error *err);
+void pa_sorted_free(pa_sorted *s);
 
 /* Normalise one vector x[0..n) in place (NaN = missing); `stat` marks the values statistics
  * may use (NULL: all). Exposed for unit tests. */

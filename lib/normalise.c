@@ -12,32 +12,20 @@
 static pa_status
 count_below_all(double *x, size_t n, const unsigned char *stat, pa_error *err)
 {
-    if (n > UINT32_MAX)
-        return pa_nomem(err); /* 32 GB a column: out of reach anyway */
-    uint64_t *key = pa_malloc((n ? n : 1) * 2 * sizeof *key);
-    uint32_t *idx = pa_malloc((n ? n : 1) * 2 * sizeof *idx);
-    if (!key || !idx) {
-        pa_free(key), pa_free(idx);
-        return pa_nomem(err);
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            key[m] = pa_key_of(x[i]);
-            idx[m++] = (uint32_t)i;
-        }
-    pa_radix_sort(key, idx, key + n, idx + n, m);
+    pa_sorted so;
+    pa_status st = pa_sort_present(x, n, NULL, &so, err);
+    if (st != PA_OK)
+        return st;
     size_t below = 0;
-    for (size_t i = 0, j; i < m; i = j) {
+    for (size_t i = 0, j; i < so.m; i = j) {
         size_t in = 0;
-        for (j = i; j < m && key[j] == key[i]; j++)
-            in += !stat || stat[idx[j]];
+        for (j = i; j < so.m && so.key[j] == so.key[i]; j++)
+            in += !stat || stat[so.idx[j]];
         for (size_t t = i; t < j; t++)
-            x[idx[t]] = (double)below;
+            x[so.idx[t]] = (double)below;
         below += in;
     }
-    pa_free(key);
-    pa_free(idx);
+    pa_sorted_free(&so);
     return PA_OK;
 }
 

@@ -8,8 +8,9 @@
 
 #include "internal.h"
 
-uint64_t
-pa_key_of(double x)
+/* Doubles as unsigned keys in the same order (-0 as 0). */
+static uint64_t
+key_of(double x)
 {
     uint64_t b;
     if (x == 0)
@@ -18,9 +19,10 @@ pa_key_of(double x)
     return (b >> 63) ? ~b : b | (1ULL << 63);
 }
 
-/* 11 bits a pass */
-void
-pa_radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t n)
+/* LSD radix sort of (key, index) pairs, ascending, 11 bits a pass; tkey/tidx have room for n
+ * (gsl_sort is a heap sort, several times slower on the million-cell columns of grid data). */
+static void
+radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size_t n)
 {
     enum { BITS = 11, BUCKETS = 1 << BITS };
     uint64_t *ka = key, *kb = tkey;
@@ -54,6 +56,41 @@ pa_radix_sort(uint64_t *key, uint32_t *idx, uint64_t *tkey, uint32_t *tidx, size
     }
 }
 
+pa_status
+pa_sort_present(const double *x, size_t n, const unsigned char *skip, pa_sorted *out,
+                pa_error *err)
+{
+    out->key = NULL;
+    out->idx = NULL;
+    out->m = 0;
+    if (n > UINT32_MAX)
+        return pa_nomem(err); /* 32 GB a column: out of reach anyway */
+    uint64_t *key = pa_malloc((n ? n : 1) * 2 * sizeof *key);
+    uint32_t *idx = pa_malloc((n ? n : 1) * 2 * sizeof *idx);
+    if (!key || !idx) {
+        pa_free(key), pa_free(idx);
+        return pa_nomem(err);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]) && !(skip && skip[i])) {
+            key[m] = key_of(x[i]);
+            idx[m++] = (uint32_t)i;
+        }
+    radix_sort(key, idx, key + n, idx + n, m);
+    out->key = key;
+    out->idx = idx;
+    out->m = m;
+    return PA_OK;
+}
+
+void
+pa_sorted_free(pa_sorted *s)
+{
+    pa_free(s->key);
+    pa_free(s->idx);
+}
+
 typedef struct rank_job {
     const pa_result *r;
     size_t n;
@@ -66,32 +103,22 @@ rank_period(void *ctx, size_t p, pa_error *err)
 {
     const rank_job *j = ctx;
     const pa_result *r = j->r;
-    size_t nu = r->nu;
-    uint64_t *key = pa_malloc((nu ? nu : 1) * 2 * sizeof *key);
-    uint32_t *idx = pa_malloc((nu ? nu : 1) * 2 * sizeof *idx);
-    if (!key || !idx) {
-        pa_free(key), pa_free(idx);
-        return pa_nomem(err);
-    }
-    const double *s = &r->score[PA_CELL(r, j->n, p, 0)];
-    int32_t *rk = j->rk + p * nu;
-    size_t m = 0;
-    for (size_t u = 0; u < nu; u++)
-        if (!r->reference[u] && !isnan(s[u])) {
-            key[m] = pa_key_of(s[u]);
-            idx[m++] = (uint32_t)u;
-        }
-    pa_radix_sort(key, idx, key + nu, idx + nu, m);
+    pa_sorted so;
+    pa_status st = pa_sort_present(&r->score[PA_CELL(r, j->n, p, 0)], r->nu, r->reference,
+                                   &so, err);
+    if (st != PA_OK)
+        return st;
+    int32_t *rk = j->rk + p * r->nu;
+    size_t m = so.m;
     /* ascending: a tie group ending at `end` has m − 1 − end units above it */
     for (size_t i = m; i-- > 0;) {
         size_t end = i;
-        while (i > 0 && key[i - 1] == key[end])
+        while (i > 0 && so.key[i - 1] == so.key[end])
             i--;
         for (size_t t = i; t <= end; t++)
-            rk[idx[t]] = (int32_t)(m - end);
+            rk[so.idx[t]] = (int32_t)(m - end);
     }
-    pa_free(key);
-    pa_free(idx);
+    pa_sorted_free(&so);
     return PA_OK;
 }
 
