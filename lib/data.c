@@ -905,7 +905,6 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
  * files before it stay. */
 
 typedef struct files_job {
-    pa_data *d;
     char *const *paths;
     size_t *lines, *base;
     pa_data **part;             /* by file: a data set on d's rows from base */
@@ -953,7 +952,7 @@ read_files_parallel(pa_data *d, char *const *paths, size_t n, int *done, pa_erro
     *done = 0;
     if (n < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
         return PA_OK;
-    files_job j = { .d = d, .paths = paths };
+    files_job j = { .paths = paths };
     j.lines = pa_calloc(2 * n, sizeof *j.lines);
     j.part = pa_calloc(n, sizeof *j.part);
     j.st = pa_calloc(n, sizeof *j.st);
