@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -529,20 +530,35 @@ remove_file(const char *dir, const char *name)
     unlink(path);
 }
 
-static char sib_dir[4096];
-static const char *const sib_names[] = { "2017.csv", "2018.csv", "2019.csv", "2020.csv",
-                                         "notes.csv", "2016.txt" };
+/* One temporary folder for the tests of files read from disk, made on first use and removed
+ * with everything in it by the test's teardown. */
+static char tmp_dir[4096];
+
+static const char *
+make_tmp_dir(void)
+{
+    if (!tmp_dir[0]) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(tmp_dir, sizeof tmp_dir, "%s/pa_files_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        assert_non_null(mkdtemp(tmp_dir));
+    }
+    return tmp_dir;
+}
 
 static int
-remove_siblings(void **state)
+remove_tmp_dir(void **state)
 {
     (void)state;
-    if (sib_dir[0]) {
-        for (size_t i = 0; i < sizeof sib_names / sizeof *sib_names; i++)
-            remove_file(sib_dir, sib_names[i]);
-        rmdir(sib_dir);
-        sib_dir[0] = '\0';
-    }
+    if (!tmp_dir[0])
+        return 0;
+    DIR *dh = opendir(tmp_dir);
+    for (struct dirent *e; dh && (e = readdir(dh)) != NULL;)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            remove_file(tmp_dir, e->d_name);
+    if (dh)
+        closedir(dh);
+    rmdir(tmp_dir);
+    tmp_dir[0] = '\0';
     return 0;
 }
 
@@ -550,10 +566,7 @@ static void
 test_siblings(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    char *dir = sib_dir;
-    snprintf(dir, sizeof sib_dir, "%s/pa_siblings_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(dir));
+    const char *dir = make_tmp_dir();
     write_file(dir, "2017.csv", "unit,a,b\nu1,17,1\n");
     write_file(dir, "2018.csv", "unit,a,b\nu1,18,1\n");
     write_file(dir, "2019.csv", "unit,a,b\nu1,19,1\n");
@@ -616,31 +629,11 @@ test_siblings(void **state)
 
 /* Months not padded with a zero: 2019-9.csv comes before 2019-10.csv, and 2019-12.csv
  * brings in all eleven earlier months. */
-static char month_dir[4096];
-
-static int
-remove_months(void **state)
-{
-    (void)state;
-    if (month_dir[0]) {
-        for (int mo = 1; mo <= 12; mo++) {
-            char name[32];
-            snprintf(name, sizeof name, "2019-%d.csv", mo);
-            remove_file(month_dir, name);
-        }
-        rmdir(month_dir);
-        month_dir[0] = '\0';
-    }
-    return 0;
-}
-
 static void
 test_siblings_months(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(month_dir, sizeof month_dir, "%s/pa_months_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(month_dir));
+    const char *month_dir = make_tmp_dir();
     for (int mo = 1; mo <= 12; mo++) {
         char name[32], text[64];
         snprintf(name, sizeof name, "2019-%d.csv", mo);
@@ -683,22 +676,8 @@ same_double(double x, double y)
 }
 
 
-static char par_dir[4096];
 static const char *const par_names[] = { "2015.csv", "2016.csv", "2017.csv", "2018.csv",
                                           "2019.csv" };
-
-static int
-remove_par_dir(void **state)
-{
-    (void)state;
-    if (par_dir[0]) {
-        for (size_t i = 0; i < sizeof par_names / sizeof *par_names; i++)
-            remove_file(par_dir, par_names[i]);
-        rmdir(par_dir);
-        par_dir[0] = '\0';
-    }
-    return 0;
-}
 
 static const char model_par[] = "[index]\n"
                                 "code = idx\n"
@@ -726,11 +705,7 @@ write_par_files(int bad, int empty)
 static void
 write_par_files_n(int bad, int empty, int few)
 {
-    const char *tmp = getenv("TMPDIR");
-    if (!par_dir[0]) {
-        snprintf(par_dir, sizeof par_dir, "%s/pa_par_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        assert_non_null(mkdtemp(par_dir));
-    }
+    const char *par_dir = make_tmp_dir();
     size_t cap = 1u << 20;
     char *s = malloc(cap);
     assert_non_null(s);
@@ -820,10 +795,10 @@ check_siblings_match(int bad, int empty)
     memset(&e1, 0, sizeof e1);
     memset(&e2, 0, sizeof e2);
     char path[4200];
-    snprintf(path, sizeof path, "%s/2019.csv", par_dir);
+    snprintf(path, sizeof path, "%s/2019.csv", make_tmp_dir());
     pa_status st1 = pa_data_read_with_siblings(par, path, &e1), st2 = PA_OK;
     for (int f = 0; f < 5 && st2 == PA_OK; f++) {
-        snprintf(path, sizeof path, "%s/%s", par_dir, par_names[f]);
+        snprintf(path, sizeof path, "%s/%s", make_tmp_dir(), par_names[f]);
         st2 = pa_data_read_file(one, path, &e2);
     }
     assert_int_equal(st1, st2);
@@ -872,7 +847,7 @@ test_siblings_allocation_failure(void **state)
     write_par_files_n(-1, -1, 10);
     pa_model *m = model(model_par);
     char path[4200];
-    snprintf(path, sizeof path, "%s/2019.csv", par_dir);
+    snprintf(path, sizeof path, "%s/2019.csv", make_tmp_dir());
     const size_t prefix[] = { 0, 10, 20, 30, 60, 90 }; /* rows after each file */
     pa__alloc_fail_at(0);
     pa_data *d = data_new(m);
@@ -1509,17 +1484,17 @@ main(void)
         cmocka_unit_test(test_failed_read_adds_no_name),
         cmocka_unit_test(test_denominate),
         cmocka_unit_test(test_denominator_zero),
-        cmocka_unit_test_teardown(test_siblings, remove_siblings),
+        cmocka_unit_test_teardown(test_siblings, remove_tmp_dir),
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_changes_and_base),
         cmocka_unit_test(test_write_csv),
         cmocka_unit_test(test_write_csv_quotes),
         cmocka_unit_test(test_write_json),
         cmocka_unit_test(test_result_outlives_growing_data),
-        cmocka_unit_test_teardown(test_siblings_months, remove_months),
-        cmocka_unit_test_teardown(test_siblings_read_at_once, remove_par_dir),
-        cmocka_unit_test_teardown(test_siblings_first_error, remove_par_dir),
-        cmocka_unit_test_teardown(test_siblings_allocation_failure, remove_par_dir),
+        cmocka_unit_test_teardown(test_siblings_months, remove_tmp_dir),
+        cmocka_unit_test_teardown(test_siblings_read_at_once, remove_tmp_dir),
+        cmocka_unit_test_teardown(test_siblings_first_error, remove_tmp_dir),
+        cmocka_unit_test_teardown(test_siblings_allocation_failure, remove_tmp_dir),
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
