@@ -22,8 +22,8 @@
  *   either may be freed, and the data set read further, while the result is
  *   in use. Distinct objects may be used from different threads; one object
  *   from several threads only for reading (a result's accessors and writers).
- * - Large files and results use both cores of the machine; results do not
- *   depend on the number of threads.
+ * - Large files, sibling files and computations use the machine's cores (up
+ *   to eight); results do not depend on the number of threads.
  */
 #ifndef PINGAN_PINGAN_H
 #define PINGAN_PINGAN_H
