@@ -174,7 +174,8 @@ grow_rows_to(pa_data *d, size_t need)
     GROW(d->row_period);
     GROW(d->row_file);
     GROW(d->row_line);
-    GROW(d->row_group);
+    if (d->model->impute_group) /* the only use of a row's group */
+        GROW(d->row_group);
 #undef GROW
     for (size_t j = 0; j < d->n_cols; j++) {
         double *c = pa_col_grow(d->cols[j], d->n_rows, nc);
@@ -448,8 +449,9 @@ on_row(void *user, long line, long ncols)
     d->row_period[row] = (uint32_t)p;
     d->row_file[row] = c->file;
     d->row_line[row] = line;
-    d->row_group[row] = UINT32_MAX;
-    if (c->group.len && !pa_is_missing(c->group.s, c->group.len)) {
+    if (d->row_group)
+        d->row_group[row] = UINT32_MAX;
+    if (d->row_group && c->group.len && !pa_is_missing(c->group.s, c->group.len)) {
         size_t g = pa_strmap_intern(&d->groups, c->group.s, c->group.len, NULL);
         if (g == PA_NONE) {
             d->n_rows--;
@@ -649,7 +651,8 @@ adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_
         MOVE(d->row_period);
         MOVE(d->row_file);
         MOVE(d->row_line);
-        MOVE(d->row_group);
+        if (d->row_group)
+            MOVE(d->row_group);
 #undef MOVE
     }
     for (size_t i = to; i < to + n; i++) {
@@ -657,7 +660,7 @@ adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_
         d->row_period[i] = (uint32_t)pmap[d->row_period[i]];
         d->row_line[i] += line_offset;
         d->row_file[i] = file;
-        if (d->row_group[i] != UINT32_MAX)
+        if (d->row_group && d->row_group[i] != UINT32_MAX)
             d->row_group[i] = (uint32_t)gmap[d->row_group[i]];
     }
     d->n_rows += n;
@@ -694,7 +697,7 @@ borrow_rows(pa_data *d, size_t base, size_t cap, pa_data **out, pa_error *err)
     d2->row_period = d->row_period + base;
     d2->row_file = d->row_file + base;
     d2->row_line = d->row_line + base;
-    d2->row_group = d->row_group + base;
+    d2->row_group = d->row_group ? d->row_group + base : NULL;
     d2->cap = cap;
     d2->borrowed = 1;
     return PA_OK;

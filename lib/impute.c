@@ -113,7 +113,7 @@ impute_task(void *ctx, size_t k, pa_error *err)
         unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
         for (size_t u = 0; u < nu; u++) {
             size_t row = cell_row[p * nu + u];
-            grp[u] = row == PA_NONE ? UINT32_MAX : j->s.d->row_group[row];
+            grp[u] = row == PA_NONE || !by_group ? UINT32_MAX : j->s.d->row_group[row];
         }
         /* one pass per group (or one pass for all): statistics from observed values */
         for (size_t u0 = 0; u0 < nu; u0++) {

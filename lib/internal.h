@@ -233,7 +233,8 @@ struct pa_data {
     char **col_names;
     pa_strmap colmap;           /* column name → index */
     double **cols;              /* [n_cols][cap] */
-    uint32_t *row_group;        /* impute_group value of each row (UINT32_MAX: none) */
+    uint32_t *row_group;        /* impute_group value of each row (UINT32_MAX: none); NULL
+                                 * when the model has no impute_group */
     pa_strmap groups;
     pa_strmap units, periods, files;
     char **unit_names;          /* by unit, may be NULL entries */
