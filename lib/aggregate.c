@@ -163,7 +163,7 @@ copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const doubl
     for (size_t i = 0; i < nu; i++) {
         int any = 0;
         for (size_t c = 0; c < nc; c++) {
-            xs[i * nc + c] = r->score[PA_CELL(r, col[c], p, i)];
+            xs[i * nc + c] = PA_SCORE(r, col[c], p, i);
             any |= !isnan(xs[i * nc + c]);
         }
         scored[i] = any && !(r->flags[PA_CELL(r, k, p, i)] & PA_CELL_SCREENED);
@@ -186,7 +186,7 @@ copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const doubl
         }
     }
     for (size_t i = 0; i < nu; i++)
-        r->score[PA_CELL(r, k, p, i)] = scored[i] ? total[i] : NAN;
+        PA_SCORE(r, k, p, i) = scored[i] ? total[i] : NAN;
     pa_free(xs);
     pa_free(scored);
     return PA_OK;
@@ -197,17 +197,19 @@ pa_status
 pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
                 pa_error *err)
 {
-    (void)err;
     for (size_t k = 0; k < m->n_penalties; k++) {
         const pa_penalty *pe = &m->penalties[k];
         size_t n = r->n_model_nodes + k;
+        pa_status st = pa_node_alloc(r, n, err);
+        if (st != PA_OK)
+            return st;
         for (size_t p = 0; p < r->np; p++)
             for (size_t u = 0; u < r->nu; u++) {
                 size_t row = cell_row[p * r->nu + u];
                 double v = pa_cell_value(r, pa_value_node(r, n), p, u);
-                size_t c = PA_CELL(r, n, p, u);
+                double *c = &PA_SCORE(r, n, p, u);
                 if (row == PA_NONE || isnan(v)) {
-                    r->score[c] = NAN;
+                    *c = NAN;
                     continue;
                 }
                 if (v < 0)
@@ -218,8 +220,12 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
                 double pts = pe->points * v;
                 if (pe->cap >= 0 && pts > pe->cap)
                     pts = pe->cap;
-                r->score[c] = pts > 0 ? -pts : 0.0;
+                *c = pts > 0 ? -pts : 0.0;
             }
+        if (r->keep && !r->keep[n]) { /* its raw values are not wanted after this */
+            pa_col_unref(r->vcol[r->n_ind + k]);
+            r->vcol[r->n_ind + k] = NULL;
+        }
     }
     return PA_OK;
 }
@@ -227,26 +233,26 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
 typedef struct agg_job {
     const pa_model *m;
     pa_result *r;
-    const size_t *first;        /* by result node: where its children start in col and w */
-    const size_t *col;          /* children (result nodes), node after node */
+    size_t k;                   /* the node */
+    const size_t *col;          /* its children (result nodes) */
     const double *w;            /* their weights */
-    size_t maxc;                /* the most children of a node */
     int report;                 /* fill fail_unit/period and the message (one thread only) */
 } agg_job;
 
-/* One period of one node, with room x for 3·maxc doubles. */
+/* One period of the node, with room x for 3 doubles per child. */
 static pa_status
-aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error *err)
+aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
 {
     const pa_model *m = j->m;
     pa_result *r = j->r;
+    size_t k = j->k;
     const pa_node *nd = &m->nodes[m->order[k]];
-    const size_t *col = j->col + j->first[k];
-    const double *w = j->w + j->first[k];
+    const size_t *col = j->col;
+    const double *w = j->w;
     pa_agg agg = nd->eff.agg;
     size_t nc = nd->n_children;
     double par = agg == PA_AGG_MPI ? nd->mpi_sign : nd->p;
-    double *scratch = x + j->maxc;
+    double *scratch = x + nc;
     if (agg == PA_AGG_COPELAND) {
         unsigned char *in = pa_malloc(r->nu ? r->nu : 1);
         if (!in)
@@ -263,7 +269,7 @@ aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error 
         size_t present = 0;
         double sw = 0, acc = 0; /* the arithmetic mean, in the order aggregate_values sums */
         for (size_t c = 0; c < nc; c++) {
-            x[c] = r->score[PA_CELL(r, col[c], p, u)];
+            x[c] = PA_SCORE(r, col[c], p, u);
             if (!isnan(x[c])) {
                 present++;
                 sw += w[c];
@@ -271,14 +277,14 @@ aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error 
             }
         }
         if (present && (double)present < nd->min_coverage * (double)nc) {
-            r->score[cell] = NAN;
+            PA_SCORE(r, k, p, u) = NAN;
             r->flags[cell] |= PA_CELL_LOW_COVERAGE;
             continue;
         }
         if (agg == PA_AGG_COPELAND)
             continue;
         if (agg == PA_AGG_ARITHMETIC) { /* the usual case, without the generic call */
-            r->score[cell] = present ? acc / sw : NAN;
+            PA_SCORE(r, k, p, u) = present ? acc / sw : NAN;
             continue;
         }
         int bad;
@@ -302,7 +308,7 @@ aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error 
                            agg == PA_AGG_MPI ? " (children average 0)"
                                              : " (it needs scores above 0)");
         }
-        r->score[cell] = v;
+        PA_SCORE(r, k, p, u) = v;
     }
     /* penalty points come off after aggregation, not below the range's floor */
     for (size_t q = 0; q < m->n_penalties; q++) {
@@ -310,77 +316,63 @@ aggregate_node_period(const agg_job *j, size_t k, size_t p, double *x, pa_error 
             continue;
         size_t pn = r->n_model_nodes + q;
         for (size_t u = 0; u < r->nu; u++) {
-            size_t cell = PA_CELL(r, k, p, u);
-            double pts = r->score[PA_CELL(r, pn, p, u)];
-            if (isnan(r->score[cell]) || isnan(pts))
+            double *s = &PA_SCORE(r, k, p, u);
+            double pts = PA_SCORE(r, pn, p, u);
+            if (isnan(*s) || isnan(pts))
                 continue;
             double floor_ = nd->eff.range[0];
-            double v = r->score[cell] + pts;
-            r->score[cell] = v < floor_ && r->score[cell] >= floor_ ? floor_ : v;
+            double v = *s + pts;
+            *s = v < floor_ && *s >= floor_ ? floor_ : v;
         }
     }
     return PA_OK;
 }
 
-/* Every node of one period, bottom-up. Periods are independent, so they run in parallel,
- * and a period's children are still in the cache when its parents are computed. */
 static pa_status
 aggregate_period(void *ctx, size_t p, pa_error *err)
 {
     const agg_job *j = ctx;
+    const pa_node *nd = &j->m->nodes[j->m->order[j->k]];
     /* on the heap: a node may have hundreds of thousands of children, and this runs on
      * worker threads with small stacks */
-    double *x = pa_malloc(j->maxc * 3 * sizeof *x);
+    double *x = pa_malloc((nd->n_children ? nd->n_children : 1) * 3 * sizeof *x);
     if (!x)
         return pa_nomem(err);
-    pa_status st = PA_OK;
-    for (size_t k = j->m->n_indicators; k < j->m->n_nodes && st == PA_OK; k++)
-        st = aggregate_node_period(j, k, p, x, err);
+    pa_status st = aggregate_node_period(j, p, x, err);
     pa_free(x);
     return st;
 }
 
+/* One node from its children, every period; periods are independent, so they run in
+ * parallel. Nodes go bottom-up, one at a time, so that children can be let go as soon as
+ * their parent has them (pa_compute_nodes). */
 pa_status
-pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err)
+pa_aggregate_node(const pa_model *m, pa_result *r, size_t k, pa_error *err)
 {
-    size_t maxc = 1, total = 0;
-    for (size_t i = 0; i < m->n_nodes; i++) {
-        total += m->nodes[i].n_children;
-        if (m->nodes[i].n_children > maxc)
-            maxc = m->nodes[i].n_children;
-    }
-    size_t *first = pa_malloc((m->n_nodes + 1) * sizeof *first);
-    size_t *col = pa_malloc((total + 1) * sizeof *col);
-    double *w = pa_malloc((total + 1) * sizeof *w);
-    double *x = pa_malloc(maxc * 3 * sizeof *x);
+    const pa_node *nd = &m->nodes[m->order[k]];
+    size_t nc = nd->n_children;
+    size_t *col = pa_malloc((nc ? nc : 1) * sizeof *col);
+    double *w = pa_malloc((nc ? nc : 1) * sizeof *w);
     pa_status st = PA_OK;
-    if (!first || !col || !w || !x) {
-        st = pa_nomem(err);
-        goto out;
+    if (!col || !w || (st = pa_node_alloc(r, k, err)) != PA_OK) {
+        pa_free(col);
+        pa_free(w);
+        return st != PA_OK ? st : pa_nomem(err);
     }
-    for (size_t k = 0, at = 0; k < m->n_nodes; k++) { /* indicators have no children */
-        const pa_node *nd = &m->nodes[m->order[k]];
-        first[k] = at;
-        for (size_t c = 0; c < nd->n_children; c++, at++) {
-            col[at] = m->pos[nd->children[c]];
-            w[at] = m->nodes[nd->children[c]].weight;
-        }
+    for (size_t c = 0; c < nc; c++) {
+        col[c] = m->pos[nd->children[c]];
+        w[c] = m->nodes[nd->children[c]].weight;
     }
-    agg_job j = { .m = m, .r = r, .first = first, .col = col, .w = w, .maxc = maxc };
+    agg_job j = { .m = m, .r = r, .k = k, .col = col, .w = w };
     st = pa_parallel_for(r->np, aggregate_period, &j, err);
     if (st == PA_ERR_COMPUTE) {
-        /* again alone, node after node and period after period, for the message of the
-         * first failure in that order (every node is computed again from its children) */
+        /* again alone, period after period, for the message of the first failure */
         j.report = 1;
         st = PA_OK;
-        for (size_t k = m->n_indicators; k < m->n_nodes && st == PA_OK; k++)
-            for (size_t p = 0; p < r->np && st == PA_OK; p++)
-                st = aggregate_node_period(&j, k, p, x, err);
+        for (size_t p = 0; p < r->np && st == PA_OK; p++)
+            st = aggregate_period(&j, p, err);
     }
-out:
-    pa_free(first);
     pa_free(col);
     pa_free(w);
-    pa_free(x);
     return st;
 }

@@ -41,10 +41,13 @@ pa_result_free(pa_result *r)
         pa_col_unref(r->vcol[k]);
     pa_free(r->vcol);
     pa_free(r->cell_row);
+    for (size_t n = 0; n < r->nn && r->score; n++)
+        pa_free(r->score[n]);
     pa_free(r->score);
     for (size_t n = 0; n < r->nn && r->rank; n++)
         pa_free(r->rank[n]);
     pa_free(r->rank);
+    pa_free(r->keep);
     pthread_mutex_destroy(&r->rank_lock);
     pa_free(r->base);
     pa_free(r->flags);
@@ -85,7 +88,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->base = pa_calloc(r->np, sizeof *r->base);
     r->n_ind = m->n_indicators;
     r->vcol = pa_calloc(m->n_indicators + m->n_penalties, sizeof *r->vcol);
-    r->score = pa_malloc(cells * sizeof *r->score);
+    r->score = pa_calloc(r->nn, sizeof *r->score);
     r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
     r->flags = pa_calloc(cells, 1);
@@ -98,8 +101,9 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         !r->reference || !r->base ||
         !r->vcol || !r->score || !r->rank || !r->bands)
         return pa_nomem(err);
-    /* scores are not filled here: every step writes each cell of its nodes (a first touch of
-     * hundreds of megabytes is best spent where the work is, on all cores) */
+    /* node scores are allocated by the step that computes them and not filled here: every
+     * step writes each cell of its nodes (a first touch of hundreds of megabytes is best
+     * spent where the work is, on all cores) */
     /* codes and names in one block (a grid has hundreds of thousands of units); a unit
      * without a name is named by its code */
     size_t text = 1;
@@ -186,6 +190,15 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     return PA_OK;
 }
 
+pa_status
+pa_node_alloc(pa_result *r, size_t n, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    if (!r->score[n] && !(r->score[n] = pa_malloc((cells ? cells : 1) * sizeof *r->score[n])))
+        return pa_nomem(err);
+    return PA_OK;
+}
+
 /* One indicator: its rates. Indicators are independent, so they run in
  * parallel; the error reported is the first indicator's, as in a plain loop. */
 static pa_status
@@ -200,7 +213,10 @@ denominate_task(void *ctx, size_t k, pa_error *err)
     size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
                                                       : PA_NONE;
     const double *den = dc != PA_NONE ? d->cols[dc] : NULL;
-    double *score = &r->score[PA_CELL(r, k, 0, 0)];
+    pa_status st = pa_node_alloc(r, k, err);
+    if (st != PA_OK)
+        return st;
+    double *score = r->score[k];
     for (size_t i = 0; i < r->np * r->nu; i++) {
         size_t row = j->cell_row[i];
         if (row == PA_NONE) {
@@ -224,6 +240,10 @@ denominate_task(void *ctx, size_t k, pa_error *err)
                            "denominator", nd->code, r->unit_codes[i % r->nu]);
         score[i] = v;
     }
+    if (r->keep && !r->keep[k]) { /* its raw values are not wanted after this */
+        pa_col_unref(r->vcol[k]);
+        r->vcol[k] = NULL;
+    }
     return PA_OK;
 }
 
@@ -245,7 +265,7 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
             continue;
         for (size_t p = 0; p < r->np; p++)
             for (size_t u = 0; u < r->nu; u++) {
-                double *x = &r->score[PA_CELL(r, k, p, u)];
+                double *x = &PA_SCORE(r, k, p, u);
                 if (isnan(*x))
                     continue;
                 if (!(*x > 0)) {
@@ -267,6 +287,7 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
 typedef struct check_job {
     const pa_model *m;
     pa_result *r;
+    size_t k0;                  /* the first node checked */
     int report;                 /* fill fail_unit/period and the message (one thread only) */
 } check_job;
 
@@ -278,17 +299,18 @@ check_node(void *ctx, size_t k, pa_error *err)
     const check_job *j = ctx;
     const pa_model *m = j->m;
     pa_result *r = j->r;
+    k += j->k0;
     const pa_node *nd = &m->nodes[m->order[k]];
     for (size_t p = 0; p < r->np; p++)
         for (size_t u = 0; u < r->nu; u++) {
             size_t c = PA_CELL(r, k, p, u);
-            double s = r->score[c];
+            double s = PA_SCORE(r, k, p, u);
             int lost = 0;
             /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
             if (isnan(s) && !nd->is_indicator &&
                 !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
                 for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
-                    lost = !isnan(r->score[PA_CELL(r, m->pos[nd->children[ch]], p, u)]);
+                    lost = !isnan(PA_SCORE(r, m->pos[nd->children[ch]], p, u));
             if (!isinf(s) && !lost)
                 continue;
             if (!j->report)
@@ -303,28 +325,128 @@ check_node(void *ctx, size_t k, pa_error *err)
     return PA_OK;
 }
 
+/* Nodes [k0, k1) in parallel; again in order, alone, for the first failure's message. */
 static pa_status
-step_check(const pa_model *m, pa_result *r, pa_error *err)
+check_nodes(const pa_model *m, pa_result *r, size_t k0, size_t k1, pa_error *err)
 {
-    check_job j = { .m = m, .r = r };
-    pa_status st = pa_parallel_for(r->n_model_nodes, check_node, &j, err);
-    if (st == PA_ERR_COMPUTE) { /* again in order, alone, for the first failure's message */
+    check_job j = { .m = m, .r = r, .k0 = k0 };
+    pa_status st = pa_parallel_for(k1 - k0, check_node, &j, err);
+    if (st == PA_ERR_COMPUTE) {
         j.report = 1;
-        for (size_t k = 0; k < r->n_model_nodes && (st = check_node(&j, k, err)) == PA_OK; k++)
+        for (size_t k = 0; k < k1 - k0 && (st = check_node(&j, k, err)) == PA_OK; k++)
             ;
     }
     return st;
 }
 
-pa_status
-pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+/* Let a node's scores go once nothing reads them any more (pa_compute_nodes). */
+static void
+release_node(pa_result *r, size_t n)
 {
-    if (!out || !m || !d)
+    if (r->keep && !r->keep[n]) {
+        pa_free(r->score[n]);
+        r->score[n] = NULL;
+    }
+}
+
+/* A failure of the final check, kept until aggregation is over: its message only counts
+ * when every aggregation succeeded. */
+typedef struct deferred {
+    pa_status st;
+    pa_error err;
+    size_t unit, period;
+} deferred;
+
+static void
+check_deferred(const pa_model *m, pa_result *r, size_t k0, size_t k1, deferred *df)
+{
+    if (df->st != PA_OK || (df->st = check_nodes(m, r, k0, k1, &df->err)) == PA_OK)
+        return;
+    df->unit = r->fail_unit;
+    df->period = r->fail_period;
+    r->fail_unit = r->fail_period = PA_NONE;
+}
+
+/* Aggregation, node after node bottom-up, and the final check. Each node is checked as soon
+ * as it is complete, while its children are still there to tell a lost score, and then they
+ * can go. The messages are those of checking every node after aggregation: a failing
+ * aggregation first, else the first failing node. */
+static pa_status
+aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
+{
+    deferred df = { .st = PA_OK };
+    check_deferred(m, r, 0, m->n_indicators, &df);
+    for (size_t k = m->n_indicators; k < m->n_nodes; k++) {
+        pa_status st = pa_aggregate_node(m, r, k, err);
+        if (st != PA_OK)
+            return st;
+        check_deferred(m, r, k, k + 1, &df);
+        const pa_node *nd = &m->nodes[m->order[k]];
+        for (size_t c = 0; c < nd->n_children; c++)
+            release_node(r, m->pos[nd->children[c]]);
+        for (size_t q = 0; q < m->n_penalties; q++)
+            if (m->pos[m->penalties[q].target_node] == k)
+                release_node(r, r->n_model_nodes + q);
+    }
+    release_node(r, m->pos[m->top]); /* the top node too, when it was not asked for */
+    if (df.st != PA_OK) {
+        if (err)
+            *err = df.err;
+        r->fail_unit = df.unit;
+        r->fail_period = df.period;
+    }
+    return df.st;
+}
+
+/* Result node of a code (as pa_result_node_find, before there is a result). */
+static size_t
+model_node(const pa_model *m, const char *code)
+{
+    for (size_t k = 0; k < m->n_nodes; k++)
+        if (strcmp(m->nodes[m->order[k]].code, code) == 0)
+            return k;
+    for (size_t q = 0; q < m->n_penalties; q++)
+        if (strcmp(m->penalties[q].code, code) == 0)
+            return m->n_nodes + q;
+    return PA_NONE;
+}
+
+/* A consumed data set lets go of its columns once the result holds those it still needs
+ * (pa_col_ref): all but the denominators before denominating, the denominators after. */
+static void
+drop_columns(pa_data *d, int denominators)
+{
+    const pa_model *m = d->model;
+    for (size_t j = 0; j < d->n_cols; j++) {
+        int den = 0;
+        for (size_t k = 0; k < m->n_indicators && !den; k++) {
+            const pa_node *nd = &m->nodes[m->order[k]];
+            den = nd->eff.denominate && nd->denominator &&
+                  pa_data_col(d, nd->denominator) == j;
+        }
+        if (den == denominators) {
+            pa_col_unref(d->cols[j]);
+            d->cols[j] = NULL;
+        }
+    }
+}
+
+/* own: the data set when it is consumed (pa_compute_nodes), so that its columns can go as
+ * soon as they are used. */
+static pa_status
+compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
+        const char *const *nodes, size_t n_nodes, pa_error *err)
+{
+    if (!out || !m || !d || (n_nodes && !nodes))
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     *out = NULL;
     if (d->model != m)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
                        "the data set was read for another model");
+    for (size_t i = 0; i < n_nodes; i++)
+        if (!nodes[i] || model_node(m, nodes[i]) == PA_NONE)
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no node '%s' in the model",
+                           nodes[i] ? nodes[i] : "(null)");
     if (d->n_rows == 0)
         return pa_fail(err, PA_ERR_DATA, d->files.n ? d->files.keys[0] : NULL, 0, 0,
                        "no data rows");
@@ -341,6 +463,14 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
     r->fail_unit = r->fail_period = PA_NONE;
     if ((st = result_frame(r, m, d, pmap, err)) != PA_OK)
         goto out;
+    if (n_nodes) {
+        if (!(r->keep = pa_calloc(r->nn, 1))) {
+            st = pa_nomem(err);
+            goto out;
+        }
+        for (size_t i = 0; i < n_nodes; i++)
+            r->keep[model_node(m, nodes[i])] = 1;
+    }
     cell_row = pa_malloc(r->np * r->nu * sizeof *cell_row);
     if (!cell_row) {
         st = pa_nomem(err);
@@ -369,14 +499,18 @@ pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
         r->vcol[k] = d->cols[pa_data_col(d, col)];
         pa_col_ref(r->vcol[k]);
     }
-    if ((st = pa_step_denominate(m, d, r, cell_row, err)) != PA_OK ||
-        (st = pa_step_impute(m, d, r, cell_row, err)) != PA_OK ||
+    if (own)
+        drop_columns(own, 0);
+    st = pa_step_denominate(m, d, r, cell_row, err);
+    if (own)
+        drop_columns(own, 1);
+    if (st != PA_OK || (st = pa_step_impute(m, d, r, cell_row, err)) != PA_OK ||
         (st = pa_step_screen(m, r, cell_row, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||
         (st = pa_step_normalise(m, r, err)) != PA_OK ||
         (st = pa_step_penalty(m, d, r, cell_row, err)) != PA_OK ||
-        (st = pa_step_aggregate(m, r, err)) != PA_OK || (st = step_check(m, r, err)) != PA_OK) {
+        (st = aggregate_and_check(m, r, err)) != PA_OK) {
         /* a unit the model cannot score: point at the data row it came from */
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
             size_t row = cell_row[r->fail_period * r->nu + r->fail_unit];
@@ -398,4 +532,19 @@ out:
     }
     *out = r;
     return PA_OK;
+}
+
+pa_status
+pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+{
+    return compute(out, m, d, NULL, NULL, 0, err);
+}
+
+pa_status
+pa_compute_nodes(pa_result **out, const pa_model *m, pa_data *d, const char *const *nodes,
+                 size_t n_nodes, pa_error *err)
+{
+    pa_status st = compute(out, m, d, d, nodes, n_nodes, err);
+    pa_data_free(d);
+    return st;
 }

@@ -95,7 +95,7 @@ impute_task(void *ctx, size_t k, pa_error *err)
         for (size_t u = 0; u < nu; u++) {
             for (size_t p = 0; p < np; p++)
                 rows[p] = cell_row[p * nu + u];
-            impute_series(how, &r->score[PA_CELL(r, k, 0, u)], nu, np, rows, j->t,
+            impute_series(how, &PA_SCORE(r, k, 0, u), nu, np, rows, j->t,
                           &r->flags[PA_CELL(r, k, 0, u)]);
         }
         pa_free(rows);
@@ -109,7 +109,7 @@ impute_task(void *ctx, size_t k, pa_error *err)
     }
     int by_group = how == PA_IMPUTE_GROUP_MEAN || how == PA_IMPUTE_GROUP_MEDIAN;
     for (size_t p = 0; p < np; p++) {
-        double *x = &r->score[PA_CELL(r, k, p, 0)];
+        double *x = &PA_SCORE(r, k, p, 0);
         unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
         for (size_t u = 0; u < nu; u++) {
             size_t row = cell_row[p * nu + u];

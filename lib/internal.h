@@ -258,8 +258,10 @@ struct pa_result {
     unsigned char *reference;   /* by unit: scored but not ranked */
     double **vcol;              /* [indicator or penalty]: the data column of its raw values */
     size_t *cell_row;           /* [period][unit]: data row of the cell, PA_NONE for none */
-    double *score;              /* [node][period][unit] */
+    double **score;             /* [node] → [period][unit]; NULL: not computed yet, or not
+                                 * held (pa_compute_nodes) */
     int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
+    unsigned char *keep;        /* by node: held after computing (pa_compute_nodes); NULL: all */
     pthread_mutex_t rank_lock;
     size_t *base;               /* by period */
     pa_band *bands; size_t n_bands;
@@ -271,6 +273,15 @@ struct pa_result {
     size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
 };
 #define PA_CELL(r, n, p, u) (((n) * (r)->np + (p)) * (r)->nu + (u))
+#define PA_SCORE(r, n, p, u) ((r)->score[n][(p) * (r)->nu + (u)])
+/* Whether a node's scores are there to read (pa_compute_nodes keeps only the nodes asked for). */
+static inline int
+pa_held(const pa_result *r, size_t n)
+{
+    return r->score[n] != NULL;
+}
+/* Room for a node's scores, before the step that computes them writes any. */
+pa_status pa_node_alloc(pa_result *r, size_t n, pa_error *err);
 /* Raw values exist for indicators (the first nodes) and penalty rows (the last) only. */
 static inline size_t
 pa_value_node(const pa_result *r, size_t n)
@@ -326,7 +337,7 @@ pa_status pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r,
 pa_status pa_step_treat(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_transform(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
-pa_status pa_step_aggregate(const pa_model *m, pa_result *r, pa_error *err);
+pa_status pa_aggregate_node(const pa_model *m, pa_result *r, size_t node, pa_error *err);
 /* Fill the rank cache of one node (idempotent, thread-safe). */
 pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
 /* The present values of x[0..n) (not NaN, not skip[i]) in ascending order by a radix sort:

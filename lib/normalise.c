@@ -184,7 +184,7 @@ normalise_task(void *ctx, size_t k, pa_error *err)
     pa_result *r = j->r;
     const pa_node *nd = &j->m->nodes[j->m->order[k]];
     size_t cells = r->np * r->nu;
-    double *x = &r->score[PA_CELL(r, k, 0, 0)];
+    double *x = r->score[k];
     double *base = NULL;
     if (nd->eff.norm == PA_NORM_BASE) {
         if (!(base = pa_malloc((cells ? cells : 1) * sizeof *base)))
@@ -233,8 +233,8 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
             continue;
         for (size_t p = 0; p < r->np && st == PA_OK; p++)
             for (size_t u = 0; u < r->nu; u++)
-                if (!isnan(r->score[PA_CELL(r, k, p, u)]) &&
-                    r->score[PA_CELL(r, k, j.bp, u)] == 0) {
+                if (!isnan(PA_SCORE(r, k, p, u)) &&
+                    PA_SCORE(r, k, j.bp, u) == 0) {
                     r->fail_unit = u;
                     r->fail_period = j.bp;
                     st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,

@@ -104,7 +104,7 @@ rank_period(void *ctx, size_t p, pa_error *err)
     const rank_job *j = ctx;
     const pa_result *r = j->r;
     pa_sorted so;
-    pa_status st = pa_sort_present(&r->score[PA_CELL(r, j->n, p, 0)], r->nu, r->reference,
+    pa_status st = pa_sort_present(&PA_SCORE(r, j->n, p, 0), r->nu, r->reference,
                                    &so, err);
     if (st != PA_OK)
         return st;
@@ -128,7 +128,7 @@ pa_rank_node(const pa_result *rc, size_t n, pa_error *err)
     pa_result *r = (pa_result *)rc; /* ranks are a cache filled on first use */
     pa_status st = PA_OK;
     pthread_mutex_lock(&r->rank_lock);
-    if (r->rank[n] || r->node_penalty[n])
+    if (r->rank[n] || r->node_penalty[n] || !pa_held(r, n))
         goto out;
     int32_t *rk = pa_calloc(r->np && r->nu ? r->np * r->nu : 1, sizeof *rk);
     if (!rk) {

@@ -5,7 +5,8 @@
 
 #include "internal.h"
 
-#define IN_RANGE(r, u, p, n) ((r) && (u) < (r)->nu && (p) < (r)->np && (n) < (r)->nn)
+#define IN_RANGE(r, u, p, n) \
+    ((r) && (u) < (r)->nu && (p) < (r)->np && (n) < (r)->nn && pa_held(r, n))
 
 size_t pa_result_unit_count(const pa_result *r) { return r ? r->nu : 0; }
 size_t pa_result_period_count(const pa_result *r) { return r ? r->np : 0; }
@@ -118,7 +119,7 @@ pa_result_value(const pa_result *r, size_t u, size_t p, size_t n)
 double
 pa_result_score(const pa_result *r, size_t u, size_t p, size_t n)
 {
-    return IN_RANGE(r, u, p, n) ? r->score[PA_CELL(r, n, p, u)] : NAN;
+    return IN_RANGE(r, u, p, n) ? PA_SCORE(r, n, p, u) : NAN;
 }
 
 long
@@ -162,7 +163,7 @@ pa_result_score_change(const pa_result *r, size_t u, size_t p, size_t n)
 {
     if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
         return NAN;
-    return pa_diff(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
+    return pa_diff(PA_SCORE(r, n, p, u), PA_SCORE(r, n, r->base[p], u));
 }
 
 double
@@ -170,7 +171,7 @@ pa_result_score_change_pct(const pa_result *r, size_t u, size_t p, size_t n)
 {
     if (!IN_RANGE(r, u, p, n) || r->base[p] == PA_NONE)
         return NAN;
-    return pa_pct(r->score[PA_CELL(r, n, p, u)], r->score[PA_CELL(r, n, r->base[p], u)]);
+    return pa_pct(PA_SCORE(r, n, p, u), PA_SCORE(r, n, r->base[p], u));
 }
 
 int

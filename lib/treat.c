@@ -204,7 +204,7 @@ treat_task(void *ctx, size_t k, pa_error *err)
         for (size_t u = 0; u < r->nu; u++)
             stat[p * r->nu + u] =
                 !r->reference[u] && !(r->flags[PA_CELL(r, k, p, u)] & PA_CELL_SCREENED);
-    double *x = &r->score[PA_CELL(r, k, 0, 0)];
+    double *x = r->score[k];
     unsigned char *fl = &r->flags[PA_CELL(r, k, 0, 0)];
     pa_status st = PA_OK;
     if (nd->eff.scope == PA_SCOPE_PANEL)
@@ -238,15 +238,14 @@ screen_period(void *ctx, size_t p, pa_error *err)
     for (size_t u = 0; u < r->nu; u++) {
         size_t present = 0;
         for (size_t k = 0; k < ni; k++)
-            present += !isnan(r->score[PA_CELL(r, k, p, u)]);
+            present += !isnan(PA_SCORE(r, k, p, u));
         double cov = (double)present / (double)ni;
         r->coverage[p * r->nu + u] = j->cell_row[p * r->nu + u] != PA_NONE ? cov : NAN;
         if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) && cov < m->min_coverage)
             for (size_t k = 0; k < r->n_model_nodes; k++) {
-                size_t c = PA_CELL(r, k, p, u);
                 if (k < ni)
-                    r->score[c] = NAN;
-                r->flags[c] |= PA_CELL_SCREENED;
+                    PA_SCORE(r, k, p, u) = NAN;
+                r->flags[PA_CELL(r, k, p, u)] |= PA_CELL_SCREENED;
             }
     }
     return PA_OK;

@@ -232,9 +232,9 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                 char *q = o->b + o->n;
                 size_t vn = pa_value_node(r, n);
                 double v = vn != PA_NONE ? pa_cell_value(r, vn, p, u) : NAN;
-                double s = r->score[PA_CELL(r, n, p, u)];
+                double s = PA_SCORE(r, n, p, u);
                 double vb = base != PA_NONE && vn != PA_NONE ? pa_cell_value(r, vn, base, u) : NAN;
-                double sb = base != PA_NONE ? r->score[PA_CELL(r, n, base, u)] : NAN;
+                double sb = base != PA_NONE ? PA_SCORE(r, n, base, u) : NAN;
                 long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
                 long band = band_of(r, n, s);
                 unsigned fl = r->flags[PA_CELL(r, n, p, u)];
@@ -508,12 +508,16 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
     w.node_on = pa_malloc(r->nn ? r->nn : 1);
     if (!w.node_on)
         return pa_nomem(err);
-    memset(w.node_on, !(o && o->nodes && o->n_nodes), r->nn);
-    for (size_t i = 0; o && o->nodes && i < o->n_nodes; i++) {
+    int all = !(o && o->nodes && o->n_nodes);
+    for (size_t n = 0; n < r->nn; n++) /* all: every node the result holds */
+        w.node_on[n] = all && pa_held(r, n);
+    for (size_t i = 0; !all && i < o->n_nodes; i++) {
         size_t n = pa_result_node_find(r, o->nodes[i]);
-        if (n == PA_NONE) {
+        if (n == PA_NONE || !pa_held(r, n)) {
             pa_free(w.node_on);
-            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no node '%s' in the model",
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                           n == PA_NONE ? "no node '%s' in the model"
+                                        : "node '%s' was not kept by pa_compute_nodes",
                            o->nodes[i]);
         }
         w.node_on[n] = 1;

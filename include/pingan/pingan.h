@@ -4,7 +4,8 @@
  * @brief libpingan — composite public-safety indices (the Zhuhai "平安+" index).
  *
  * The flow is: load a model (pa_model_load*), read data files with it
- * (pa_data_read*), compute (pa_compute), then read scores, ranks and
+ * (pa_data_read*), compute (pa_compute, or pa_compute_nodes for large
+ * panels when only some nodes are wanted), then read scores, ranks and
  * changes from the result or write it (pa_result_write).
  *
  * Conventions:
@@ -152,6 +153,20 @@ PA_EXPORT size_t pa_data_row_count(const pa_data *data);
 PA_EXPORT pa_status pa_compute(pa_result **out, const pa_model *model, const pa_data *data,
                                pa_error *err);
 
+/**
+ * pa_compute for large panels, where memory matters: the result holds the
+ * nodes named in `nodes` (codes; every node when n_nodes is 0), and the data
+ * set is consumed. Its columns pass to the result or go as soon as the
+ * computation has used them, other nodes' scores go as soon as their parent
+ * has them, and `data` is freed when the call returns, whether it succeeds or
+ * fails. The numbers of the nodes held are those of pa_compute; of the other
+ * nodes the result reads as missing (scores, values and changes NaN, rank 0,
+ * no band, flags 0), and pa_result_write() without a node list writes the
+ * nodes held. An unknown code is PA_ERR_ARGUMENT. Since 0.2.
+ */
+PA_EXPORT pa_status pa_compute_nodes(pa_result **out, const pa_model *model, pa_data *data,
+                                     const char *const *nodes, size_t n_nodes, pa_error *err);
+
 PA_EXPORT void pa_result_free(pa_result *result);
 
 /**
@@ -173,7 +188,7 @@ PA_EXPORT size_t pa_result_period_find(const pa_result *result, const char *peri
 /** The period changes are measured against for `period`, or (size_t)-1 for none. */
 PA_EXPORT size_t pa_result_base_of(const pa_result *result, size_t period);
 
-/** Nodes: indicators first, then each level up; the index is last. */
+/** Nodes: indicators first, then each level up to the index; penalty rows last. */
 PA_EXPORT size_t pa_result_node_count(const pa_result *result);
 PA_EXPORT const char *pa_result_node_code(const pa_result *result, size_t node);
 PA_EXPORT const char *pa_result_node_label(const pa_result *result, size_t node);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Allocation failure: fail the Nth allocation for every N across a whole run (model, data,
- * compute, output). Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
+ * compute, output), with pa_compute and with pa_compute_nodes. Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
  * leak nothing (run under valgrind or ASan to see leaks). */
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +54,15 @@ static const char data_text[] =
     "d,Delta,2019,350,2,6,5,0\n"
     "e,Eps,2019,210,90,5,4,3\n";
 
+/* lean: compute with pa_compute_nodes, holding these nodes (it consumes the data set) */
+typedef struct how {
+    int lean;
+    const char *const *nodes;
+    size_t n_nodes;
+} how;
+
 static pa_status
-run_once(void)
+run_once(const how *h)
 {
     pa_error err;
     pa_model *m = NULL;
@@ -68,8 +75,12 @@ run_once(void)
         st = pa_data_new(&d, m, &err);
     if (st == PA_OK)
         st = pa_data_read_buffer(d, data_text, strlen(data_text), "chaos.csv", &err);
-    if (st == PA_OK)
+    if (st == PA_OK && h->lean) {
+        st = pa_compute_nodes(&r, m, d, h->nodes, h->n_nodes, &err);
+        d = NULL;
+    } else if (st == PA_OK) {
         st = pa_compute(&r, m, d, &err);
+    }
     if (st == PA_OK)
         st = pa_result_set_base(r, "2018", &err);
     for (int fmt = 0; fmt < 2 && st == PA_OK; fmt++) {
@@ -89,17 +100,16 @@ run_once(void)
 }
 
 static void
-test_every_allocation_fails_cleanly(void **state)
+every_allocation_fails_cleanly(const how *h)
 {
-    (void)state;
     pa__alloc_fail_at(0);
-    assert_int_equal(run_once(), PA_OK);
+    assert_int_equal(run_once(h), PA_OK);
     long total = pa__alloc_fail_at(0);
     assert_true(total > 50); /* the run really allocates: the loop below means something */
     long failed = 0;
     for (long n = 1; n <= total + 1; n++) {
         pa__alloc_fail_at(n);
-        pa_status st = run_once();
+        pa_status st = run_once(h);
         if (st != PA_OK && st != PA_ERR_NOMEM)
             fail_msg("allocation %ld of %ld failed: status %d, not PA_ERR_NOMEM", n, total, st);
         failed += st == PA_ERR_NOMEM;
@@ -109,11 +119,30 @@ test_every_allocation_fails_cleanly(void **state)
     assert_true(failed >= total / 2);
 }
 
+static void
+test_every_allocation_fails_cleanly(void **state)
+{
+    (void)state;
+    every_allocation_fails_cleanly(&(how){ 0 });
+}
+
+/* the lean path lets columns and node scores go along the way: a failure at any point must
+ * still free each exactly once */
+static void
+test_every_allocation_fails_cleanly_keeping_nodes(void **state)
+{
+    (void)state;
+    static const char *const held[] = { "b", "deaths_pts", "x" };
+    every_allocation_fails_cleanly(&(how){ 1, held, 3 });
+    every_allocation_fails_cleanly(&(how){ 1, (const char *const[]){ "idx" }, 1 });
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_fails_cleanly),
+        cmocka_unit_test(test_every_allocation_fails_cleanly_keeping_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
