@@ -579,7 +579,22 @@ main(int argc, char **argv)
     else
         for (int i = optind; i < argc && st == PA_OK; i++)
             st = pa_data_read_file(data, argv[i], &err);
-    if (st != PA_OK || (st = pa_compute(&res, model, data, &err)) != PA_OK) {
+    if (st != PA_OK) {
+        report_error(&err);
+        goto out;
+    }
+    if (fmt == FMT_TEXT) {
+        st = pa_compute(&res, model, data, &err);
+    } else { /* only the nodes written are held, and the data set goes as it is used */
+        st = pa_compute_nodes(&res, model, data, nodes, n_nodes, &err);
+        data = NULL;
+        if (st == PA_ERR_ARGUMENT) { /* the one argument it can refuse: an unknown --node */
+            fprintf(stderr, "pingan-index: --node: %s\n", err.text);
+            rc = 2;
+            goto out;
+        }
+    }
+    if (st != PA_OK) {
         report_error(&err);
         goto out;
     }

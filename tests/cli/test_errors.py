@@ -241,6 +241,11 @@ def cases(root):
     usage("usage: --period 1999", ["--period", "1999", "good.csv"], ["1999"])
     usage("usage: --base 1999", ["--base", "1999", "good.csv"], ["1999"])
     usage("usage: --node nosuch", ["--node", "nosuch", "good.csv"], ["nosuch"])
+    # csv and json compute only the nodes asked for (pa_compute_nodes), which refuses it
+    usage("usage: --node nosuch with csv", ["-f", "csv", "--node", "nosuch", "good.csv"],
+          ["--node", "nosuch"])
+    usage("usage: --node nosuch with json", ["-f", "json", "--node", "pingan", "--node",
+                                             "nosuch", "good.csv"], ["--node", "nosuch"])
     usage("usage: no file", [], ["file"])
     L.append(Case("output folder does not exist", {"good.csv": good, "pingan.ini": ini},
                   ["-o", "/nonexistent-dir/x.csv", "good.csv"], 1, "/nonexistent-dir/x.csv",
