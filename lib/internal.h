@@ -50,11 +50,13 @@ int pa_period_cmp(const char *a, const char *b);
 int pa_is_period_name(const char *s, size_t len);
 
 /* ---- string → index map (open addressing) ---- */
+typedef struct pa_strblock pa_strblock;
 typedef struct pa_strmap {
-    char **keys;      /* by index */
+    char **keys;      /* by index, into the blocks of text */
     size_t n, cap_keys;
     size_t *slots;    /* index+1, 0 = empty */
     size_t n_slots;
+    pa_strblock *text; /* the newest block of key text (util.c) */
 } pa_strmap;
 void pa_strmap_free(pa_strmap *m);
 size_t pa_strmap_find(const pa_strmap *m, const char *key, size_t len);

@@ -483,13 +483,48 @@ hash_bytes(const char *s, size_t len)
     return h;
 }
 
+/* Keys are kept in blocks of text, one after another in the order they were added: one
+ * allocation per block, not per key (a grid has hundreds of thousands of units, and the
+ * reader of sibling files lists them once per file). */
+struct pa_strblock {
+    pa_strblock *prev;
+    size_t first;               /* index of its first key */
+    size_t used, cap;
+    char text[];
+};
+
+enum { BLOCK_MIN = 4096, BLOCK_MAX = 1 << 20 };
+
+/* Room for a key of len bytes and its NUL at the end of the text; NULL when out of memory. */
+static char *
+key_room(pa_strmap *m, size_t len)
+{
+    pa_strblock *b = m->text;
+    if (!b || b->cap - b->used < len + 1) {
+        size_t cap = b && b->cap < BLOCK_MAX ? b->cap * 2 : b ? b->cap : BLOCK_MIN;
+        if (cap < len + 1)
+            cap = len + 1;
+        pa_strblock *nb = pa_malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        *nb = (pa_strblock){ .prev = b, .first = m->n, .cap = cap };
+        m->text = b = nb;
+    }
+    char *k = b->text + b->used;
+    b->used += len + 1;
+    return k;
+}
+
 void
 pa_strmap_free(pa_strmap *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->n; i++)
-        pa_free(m->keys[i]);
+    while (m->text) {
+        pa_strblock *prev = m->text->prev;
+        pa_free(m->text);
+        m->text = prev;
+    }
     pa_free(m->keys);
     pa_free(m->slots);
     memset(m, 0, sizeof *m);
@@ -539,8 +574,16 @@ pa_strmap_truncate(pa_strmap *m, size_t n)
 {
     if (n >= m->n)
         return;
-    for (size_t k = n; k < m->n; k++)
-        pa_free(m->keys[k]);
+    /* blocks that begin at key n or later go; the one holding key n, if any, ends there */
+    size_t next_first = m->n;
+    while (m->text && m->text->first >= n) {
+        pa_strblock *prev = m->text->prev;
+        next_first = m->text->first;
+        pa_free(m->text);
+        m->text = prev;
+    }
+    if (m->text && next_first > n)
+        m->text->used = (size_t)(m->keys[n] - m->text->text);
     m->n = n;
     if (!m->n_slots) /* a list (pa_strmap_append) */
         return;
@@ -565,9 +608,11 @@ pa_strmap_append(pa_strmap *m, const char *key, size_t len)
         m->keys = keys;
         m->cap_keys = nc;
     }
-    char *k = pa_strndup(key, len);
+    char *k = key_room(m, len);
     if (!k)
         return PA_NONE;
+    memcpy(k, key, len);
+    k[len] = '\0';
     m->keys[m->n] = k;
     return m->n++;
 }

@@ -369,6 +369,57 @@ test_strmap_growth(void **state)
     pa_strmap_free(&m);
 }
 
+/* The i-th key of test_strmap_truncate: lengths vary, and one key is longer than any block
+ * (1 MiB), so that it gets a block of its own. */
+static size_t
+nth_key(size_t i, char *buf, size_t size)
+{
+    if (i == 1500) {
+        memset(buf, 'x', size - 1);
+        buf[size - 1] = '\0';
+        return size - 1;
+    }
+    return (size_t)snprintf(buf, size, "k%zu-%.*s", i, (int)(i % 40), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN");
+}
+
+/* Keys live in blocks of text: truncating must cut at any key (a block's first, its middle,
+ * past the long key) and keep the earlier keys intact and findable, and keys added after it
+ * must be whole. */
+static void
+test_strmap_truncate(void **state)
+{
+    (void)state;
+    enum { N = 3000, LONG = (1 << 20) + 100 };
+    char *buf = malloc(LONG + 1);
+    assert_non_null(buf);
+    static const size_t cuts[] = { 2999, 2000, 1501, 1500, 1499, 700, 1, 0 };
+    for (int list = 0; list < 2; list++) {
+        pa_strmap m;
+        memset(&m, 0, sizeof m);
+        size_t have = 0;
+        for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+            for (; have < N; have++) { /* fill up to N again, then cut */
+                size_t len = nth_key(have, buf, LONG + 1);
+                size_t k = list ? pa_strmap_append(&m, buf, len)
+                                : pa_strmap_intern(&m, buf, len, NULL);
+                assert_true(k == have);
+            }
+            pa_strmap_truncate(&m, cuts[c]);
+            have = cuts[c];
+            assert_true(m.n == have);
+            for (size_t i = 0; i < N; i++) {
+                size_t len = nth_key(i, buf, LONG + 1);
+                if (i < have)
+                    assert_true(strlen(m.keys[i]) == len && memcmp(m.keys[i], buf, len) == 0);
+                if (!list)
+                    assert_true(pa_strmap_find(&m, buf, len) == (i < have ? i : PA_NONE));
+            }
+        }
+        pa_strmap_free(&m);
+    }
+    free(buf);
+}
+
 static void
 test_strmap_out_of_memory(void **state)
 {
@@ -443,6 +494,7 @@ main(void)
         cmocka_unit_test(test_is_period_name),
         cmocka_unit_test(test_strmap_basic),
         cmocka_unit_test(test_strmap_growth),
+        cmocka_unit_test(test_strmap_truncate),
         cmocka_unit_test(test_strmap_out_of_memory),
         cmocka_unit_test(test_error_format),
     };
