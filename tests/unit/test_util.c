@@ -48,6 +48,28 @@ test_parse_number_accepts(void **state)
     assert_true(v == 0.0);
 }
 
+/* Plain digit strings (counts, the usual cell) of every length, with leading zeros, on
+ * both sides of the 15 digits that are always exact: the value strtod gives. */
+static void
+test_parse_number_counts(void **state)
+{
+    (void)state;
+    char buf[32];
+    unsigned long long x = 88172645463325252ULL; /* xorshift: deterministic digits */
+    for (int len = 1; len <= 20; len++)
+        for (int t = 0; t < 200; t++) {
+            for (int i = 0; i < len; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                buf[i] = (char)('0' + (t == 0 ? 9 : t == 1 ? 0 : (int)(x % 10)));
+            }
+            buf[len] = '\0';
+            double v = -1;
+            assert_int_equal(parse(buf, &v), 0);
+            if (v != strtod(buf, NULL))
+                fail_msg("'%s' gave %.17g", buf, v);
+        }
+}
+
 static void
 test_parse_number_rejects(void **state)
 {
@@ -483,6 +505,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_number_accepts),
+        cmocka_unit_test(test_parse_number_counts),
         cmocka_unit_test(test_parse_number_rejects),
         cmocka_unit_test(test_parse_number_overflow),
         cmocka_unit_test(test_is_missing),
