@@ -158,34 +158,55 @@ put(char *q, const char *s, size_t len)
 
 #define PUT_LIT(q, s) put((q), (s), sizeof(s) - 1)
 
+/* Short pieces are copied PIECE_ROOM bytes at a time whatever their length: one move, no
+ * call and no strlen, a dozen times a row. The block buffer keeps PIECE_ROOM bytes to spare,
+ * and the texts copied so (units, periods, nodes, bands) have PIECE_ROOM bytes after them. */
+#define PIECE_ROOM 32
+typedef struct piece {
+    char s[PIECE_ROOM];
+    size_t len;
+} piece;
+#define PIECE(lit) { lit, sizeof(lit) - 1 }
+
+static inline char *
+put_piece(char *q, const piece *p)
+{
+    memcpy(q, p->s, PIECE_ROOM);
+    return q + p->len;
+}
+
+/* A text of the row job's block (PIECE_ROOM bytes readable past its end). */
+static inline char *
+put_text(char *q, const char *s, size_t len)
+{
+    memcpy(q, s, len <= PIECE_ROOM ? PIECE_ROOM : len);
+    return q + len;
+}
+
 /* The punctuation of a row after its fixed parts: what follows the value, score, rank, band,
  * value change, score change and percent change, then closes the row; how a missing number or
  * band is written; and how flags are quoted and joined. */
 typedef struct row_format {
-    const char *after[7], *end;
-    const char *missing, *no_band;
-    const char *flag_quote, *flag_sep;
+    piece after[7], end;
+    piece missing, no_band;
+    piece flag_quote, flag_sep;
 } row_format;
 
 static const row_format csv_format = {
-    { ",", ",", ",", ",", ",", ",", "," }, "\n", "", "", "", ";"
+    { PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(",") },
+    PIECE("\n"), PIECE(""), PIECE(""), PIECE(""), PIECE(";")
 };
 static const row_format json_format = {
-    { ", \"score\": ", ", \"rank\": ", "", ", \"value_change_pct\": ", ", \"score_change\": ",
-      ", \"score_change_pct\": ", ", \"flags\": [" },
-    "]}", "null", ", \"band\": null, \"colour\": null", "\"", ", "
+    { PIECE(", \"score\": "), PIECE(", \"rank\": "), PIECE(""), PIECE(", \"value_change_pct\": "),
+      PIECE(", \"score_change\": "), PIECE(", \"score_change_pct\": "), PIECE(", \"flags\": [") },
+    PIECE("]}"), PIECE("null"), PIECE(", \"band\": null, \"colour\": null"), PIECE("\""),
+    PIECE(", ")
 };
-
-static inline char *
-put_str(char *q, const char *s)
-{
-    return put(q, s, strlen(s));
-}
 
 static inline char *
 put_num(char *q, double v, const row_format *fmt)
 {
-    return isnan(v) ? put_str(q, fmt->missing) : q + pa_format_number(v, q, NUM_ROOM);
+    return isnan(v) ? put_piece(q, &fmt->missing) : q + pa_format_number(v, q, NUM_ROOM);
 }
 
 static inline char *
@@ -227,7 +248,8 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                     continue;
                 /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
                 if (!ob_reserve(o, j->unit_len[u] + j->period_len[p] + j->node_len[n] +
-                                       6 * NUM_ROOM + j->band_max + j->flags_max + JSON_KEYS))
+                                       6 * NUM_ROOM + j->band_max + j->flags_max + JSON_KEYS +
+                                       PIECE_ROOM))
                     return;
                 char *q = o->b + o->n;
                 size_t vn = pa_value_node(r, n);
@@ -245,27 +267,28 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                     q = PUT_LIT(q, "\n    ");
                 }
                 /* CSV: "unit,name," "period," "node,label,level,"; JSON: up to "value": */
-                q = put(q, j->unit[u], j->unit_len[u]);
-                q = put(q, j->period[p], j->period_len[p]);
-                q = put(q, j->node[n], j->node_len[n]);
-                q = put_str(put_num(q, v, fmt), fmt->after[0]);
-                q = put_str(put_num(q, s, fmt), fmt->after[1]);
-                q = put_str(rk ? put_long(q, rk) : put_str(q, fmt->missing), fmt->after[2]);
-                q = band >= 0 ? put(q, j->band[band], j->band_len[band]) : put_str(q, fmt->no_band);
-                q = put_str(q, fmt->after[3]);
-                q = put_str(put_num(q, pa_pct(v, vb), fmt), fmt->after[4]);
-                q = put_str(put_num(q, pa_diff(s, sb), fmt), fmt->after[5]);
-                q = put_str(put_num(q, pa_pct(s, sb), fmt), fmt->after[6]);
+                q = put_text(q, j->unit[u], j->unit_len[u]);
+                q = put_text(q, j->period[p], j->period_len[p]);
+                q = put_text(q, j->node[n], j->node_len[n]);
+                q = put_piece(put_num(q, v, fmt), &fmt->after[0]);
+                q = put_piece(put_num(q, s, fmt), &fmt->after[1]);
+                q = put_piece(rk ? put_long(q, rk) : put_piece(q, &fmt->missing), &fmt->after[2]);
+                q = band >= 0 ? put_text(q, j->band[band], j->band_len[band])
+                              : put_piece(q, &fmt->no_band);
+                q = put_piece(q, &fmt->after[3]);
+                q = put_piece(put_num(q, pa_pct(v, vb), fmt), &fmt->after[4]);
+                q = put_piece(put_num(q, pa_diff(s, sb), fmt), &fmt->after[5]);
+                q = put_piece(put_num(q, pa_pct(s, sb), fmt), &fmt->after[6]);
                 for (unsigned bit = 0, first = 1; bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
-                            q = put_str(q, fmt->flag_sep);
-                        q = put_str(q, fmt->flag_quote);
+                            q = put_piece(q, &fmt->flag_sep);
+                        q = put_piece(q, &fmt->flag_quote);
                         q = put(q, flag_words[bit], strlen(flag_words[bit]));
-                        q = put_str(q, fmt->flag_quote);
+                        q = put_piece(q, &fmt->flag_quote);
                         first = 0;
                     }
-                q = put_str(q, fmt->end);
+                q = put_piece(q, &fmt->end);
                 o->n = (size_t)(q - o->b);
             }
         }
@@ -373,9 +396,10 @@ row_prefixes(row_job *j, const pa_result *r)
             j->band_len[b] = t.n - at;
             j->band_max = j->band_len[b] > j->band_max ? j->band_len[b] : j->band_max;
         }
-        if (pass == 0 && !(t.b = j->text = pa_malloc(t.n ? t.n : 1)))
+        if (pass == 0 && !(t.b = j->text = pa_malloc(t.n + PIECE_ROOM))) /* see put_text */
             return PA_ERR_NOMEM;
     }
+    memset(j->text + t.n, 0, PIECE_ROOM);
     char *s = j->text;
     for (size_t i = 0; i + 1 < n; i++) { /* the lengths in order are the pieces of the block */
         j->unit[i] = s;
