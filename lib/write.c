@@ -15,6 +15,7 @@ typedef struct writer {
     FILE *f;
     const pa_write_options *o;
     unsigned char *node_on;
+    size_t *on, n_on;           /* the nodes written, in order (a row loop skips no node) */
     size_t p0, p1;
 } writer;
 
@@ -243,9 +244,8 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
     for (size_t u = u0; u < u1; u++)
         for (size_t p = w->p0; p < w->p1; p++) {
             size_t base = r->base[p];
-            for (size_t n = 0; n < r->nn; n++) {
-                if (!w->node_on[n])
-                    continue;
+            for (size_t i = 0; i < w->n_on; i++) {
+                size_t n = w->on[i];
                 /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
                 if (!ob_reserve(o, j->unit_len[u] + j->period_len[p] + j->node_len[n] +
                                        6 * NUM_ROOM + j->band_max + j->flags_max + JSON_KEYS +
@@ -279,7 +279,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                 q = put_piece(put_num(q, pa_pct(v, vb), fmt), &fmt->after[4]);
                 q = put_piece(put_num(q, pa_diff(s, sb), fmt), &fmt->after[5]);
                 q = put_piece(put_num(q, pa_pct(s, sb), fmt), &fmt->after[6]);
-                for (unsigned bit = 0, first = 1; bit < nflags; bit++)
+                for (unsigned bit = 0, first = 1; fl && bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
                             q = put_piece(q, &fmt->flag_sep);
@@ -418,8 +418,7 @@ write_rows(writer *w, int json, pa_error *err)
     pa_status st = PA_OK;
     for (size_t f = 0; f < sizeof flag_words / sizeof *flag_words; f++)
         j.flags_max += strlen(flag_words[f]) + 4;
-    for (j.first_node = 0; j.first_node < r->nn && !w->node_on[j.first_node]; j.first_node++)
-        ;
+    j.first_node = w->n_on ? w->on[0] : r->nn;
     if (row_prefixes(&j, r) != PA_OK) {
         st = pa_nomem(err);
         goto out;
@@ -530,29 +529,36 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
         w.p1 = p + 1;
     }
     w.node_on = pa_malloc(r->nn ? r->nn : 1);
-    if (!w.node_on)
-        return pa_nomem(err);
+    w.on = pa_malloc((r->nn ? r->nn : 1) * sizeof *w.on);
+    pa_status st = PA_OK;
+    if (!w.node_on || !w.on) {
+        st = pa_nomem(err);
+        goto out;
+    }
     int all = !(o && o->nodes && o->n_nodes);
     for (size_t n = 0; n < r->nn; n++) /* all: every node the result holds */
         w.node_on[n] = all && pa_held(r, n);
     for (size_t i = 0; !all && i < o->n_nodes; i++) {
         size_t n = pa_result_node_find(r, o->nodes[i]);
         if (n == PA_NONE || !pa_held(r, n)) {
-            pa_free(w.node_on);
-            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
-                           n == PA_NONE ? "no node '%s' in the model"
-                                        : "node '%s' was not kept by pa_compute_nodes",
-                           o->nodes[i]);
+            st = pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                         n == PA_NONE ? "no node '%s' in the model"
+                                      : "node '%s' was not kept by pa_compute_nodes",
+                         o->nodes[i]);
+            goto out;
         }
         w.node_on[n] = 1;
     }
     for (size_t n = 0; n < r->nn; n++)
-        if (w.node_on[n] && pa_rank_node(r, n, err) != PA_OK) {
-            pa_free(w.node_on);
-            return PA_ERR_NOMEM;
+        if (w.node_on[n]) {
+            if ((st = pa_rank_node(r, n, err)) != PA_OK)
+                goto out;
+            w.on[w.n_on++] = n;
         }
-    pa_status st = format == PA_FORMAT_CSV ? write_csv(&w, err) : write_json(&w, err);
+    st = format == PA_FORMAT_CSV ? write_csv(&w, err) : write_json(&w, err);
+out:
     pa_free(w.node_on);
+    pa_free(w.on);
     if (st != PA_OK)
         return st;
     if (fflush(f) != 0 || ferror(f))
