@@ -222,10 +222,7 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
                     pts = pe->cap;
                 *c = pts > 0 ? -pts : 0.0;
             }
-        if (r->keep && !r->keep[n]) { /* its raw values are not wanted after this */
-            pa_col_unref(r->vcol[r->n_ind + k]);
-            r->vcol[r->n_ind + k] = NULL;
-        }
+        pa_release_values(r, n);
     }
     return PA_OK;
 }

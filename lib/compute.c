@@ -199,6 +199,16 @@ pa_node_alloc(pa_result *r, size_t n, pa_error *err)
     return PA_OK;
 }
 
+void
+pa_release_values(pa_result *r, size_t n)
+{
+    size_t vn = pa_value_node(r, n);
+    if (r->keep && !r->keep[n] && vn != PA_NONE) {
+        pa_col_unref(r->vcol[vn]);
+        r->vcol[vn] = NULL;
+    }
+}
+
 /* One indicator: its rates. Indicators are independent, so they run in
  * parallel; the error reported is the first indicator's, as in a plain loop. */
 static pa_status
@@ -240,10 +250,7 @@ denominate_task(void *ctx, size_t k, pa_error *err)
                            "denominator", nd->code, r->unit_codes[i % r->nu]);
         score[i] = v;
     }
-    if (r->keep && !r->keep[k]) { /* its raw values are not wanted after this */
-        pa_col_unref(r->vcol[k]);
-        r->vcol[k] = NULL;
-    }
+    pa_release_values(r, k);
     return PA_OK;
 }
 

@@ -284,6 +284,9 @@ pa_held(const pa_result *r, size_t n)
 }
 /* Room for a node's scores, before the step that computes them writes any. */
 pa_status pa_node_alloc(pa_result *r, size_t n, pa_error *err);
+/* pa_compute_nodes: the raw values of an indicator or penalty row go once its scores are
+ * computed, unless the node is held. */
+void pa_release_values(pa_result *r, size_t n);
 /* Raw values exist for indicators (the first nodes) and penalty rows (the last) only. */
 static inline size_t
 pa_value_node(const pa_result *r, size_t n)
