@@ -405,13 +405,14 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
     return df.st;
 }
 
-/* Result node of a code (as pa_result_node_find, before there is a result). */
+/* Result node of a code (as pa_result_node_find, before there is a result); penalty rows
+ * are not in the model's code map. */
 static size_t
 model_node(const pa_model *m, const char *code)
 {
-    for (size_t k = 0; k < m->n_nodes; k++)
-        if (strcmp(m->nodes[m->order[k]].code, code) == 0)
-            return k;
+    size_t i = pa_model_find(m, code);
+    if (i != PA_NONE)
+        return m->pos[i];
     for (size_t q = 0; q < m->n_penalties; q++)
         if (strcmp(m->penalties[q].code, code) == 0)
             return m->n_nodes + q;
