@@ -14,7 +14,6 @@ typedef struct writer {
     const pa_result *r;
     FILE *f;
     const pa_write_options *o;
-    unsigned char *node_on;
     size_t *on, n_on;           /* the nodes written, in order (a row loop skips no node) */
     size_t p0, p1;
 } writer;
@@ -486,12 +485,9 @@ write_json(writer *w, pa_error *err)
         fputs("]}", f);
     }
     fputs("\n  ],\n  \"nodes\": [", f);
-    int first = 1;
-    for (size_t n = 0; n < r->nn; n++) {
-        if (!w->node_on[n])
-            continue;
-        fputs(first ? "\n    {\"code\": " : ",\n    {\"code\": ", f);
-        first = 0;
+    for (size_t i = 0; i < w->n_on; i++) {
+        size_t n = w->on[i];
+        fputs(i ? ",\n    {\"code\": " : "\n    {\"code\": ", f);
         json_str(f, r->node_codes[n]);
         fputs(", \"label\": ", f);
         json_str(f, r->node_labels[n]);
@@ -528,16 +524,16 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
         w.p0 = p;
         w.p1 = p + 1;
     }
-    w.node_on = pa_malloc(r->nn ? r->nn : 1);
+    unsigned char *node_on = pa_malloc(r->nn ? r->nn : 1); /* the set; w.on lists it */
     w.on = pa_malloc((r->nn ? r->nn : 1) * sizeof *w.on);
     pa_status st = PA_OK;
-    if (!w.node_on || !w.on) {
+    if (!node_on || !w.on) {
         st = pa_nomem(err);
         goto out;
     }
     int all = !(o && o->nodes && o->n_nodes);
     for (size_t n = 0; n < r->nn; n++) /* all: every node the result holds */
-        w.node_on[n] = all && pa_held(r, n);
+        node_on[n] = all && pa_held(r, n);
     for (size_t i = 0; !all && i < o->n_nodes; i++) {
         size_t n = pa_result_node_find(r, o->nodes[i]);
         if (n == PA_NONE || !pa_held(r, n)) {
@@ -547,17 +543,17 @@ pa_result_write(const pa_result *r, FILE *f, pa_format format, const pa_write_op
                          o->nodes[i]);
             goto out;
         }
-        w.node_on[n] = 1;
+        node_on[n] = 1;
     }
     for (size_t n = 0; n < r->nn; n++)
-        if (w.node_on[n]) {
+        if (node_on[n]) {
             if ((st = pa_rank_node(r, n, err)) != PA_OK)
                 goto out;
             w.on[w.n_on++] = n;
         }
     st = format == PA_FORMAT_CSV ? write_csv(&w, err) : write_json(&w, err);
 out:
-    pa_free(w.node_on);
+    pa_free(node_on);
     pa_free(w.on);
     if (st != PA_OK)
         return st;
