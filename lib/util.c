@@ -221,78 +221,88 @@ pa_parse_number(const char *s, size_t len, double *out)
 }
 
 typedef unsigned __int128 u128;
-#define P19 10000000000000000000ULL
-/* 10^0 .. 10^22 */
-static const u128 pow10_u128[] = {
+
+/* 5^0 .. 5^20 and 10^0 .. 10^17 */
+static const uint64_t pow5[] = {
+    1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL, 1953125ULL,
+    9765625ULL, 48828125ULL, 244140625ULL, 1220703125ULL, 6103515625ULL, 30517578125ULL,
+    152587890625ULL, 762939453125ULL, 3814697265625ULL, 19073486328125ULL, 95367431640625ULL };
+static const uint64_t pow10_u64[] = {
     1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
     1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-    1000000000000000000ULL, P19, (u128)P19 * 10, (u128)P19 * 100, (u128)P19 * 1000 };
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL };
 
 static const char two_digits[] = "00010203040506070809101112131415161718192021222324"
                                  "25262728293031323334353637383940414243444546474849"
                                  "50515253545556575859606162636465666768697071727374"
                                  "75767778798081828384858687888990919293949596979899";
 
-/* The decimal digits of q, written backwards ending at `end`; returns where they start.
- * Two digits per division, and numbers of nine digits or more as two independent halves. */
-static char *
-digits_u64(uint64_t q, char *end)
+/* The eight decimal digits of n < 10^8 as ASCII, the first in the lowest byte: n is split into
+ * halves of four digits, pairs and single digits in the lanes of one word, each division by a
+ * multiplication that is exact in its range (checked for every n in the unit tests). */
+static inline uint64_t
+eight_digits(uint32_t n)
 {
-    if (q >= 100000000) {
-        uint32_t lo = (uint32_t)(q % 100000000);
-        q /= 100000000;
-        for (int i = 0; i < 4; i++, lo /= 100) {
-            end -= 2;
-            memcpy(end, two_digits + 2 * (lo % 100), 2);
-        }
-    }
-    if (q >= 100000000) { /* only integers of 17 digits get here */
-        *--end = (char)('0' + q % 10);
-        q /= 10;
-    }
-    uint32_t h = (uint32_t)q; /* below 10^8 */
-    while (h >= 100) {
-        end -= 2;
-        memcpy(end, two_digits + 2 * (h % 100), 2);
-        h /= 100;
-    }
-    if (h >= 10) {
-        end -= 2;
-        memcpy(end, two_digits + 2 * h, 2);
+    uint64_t hi = ((uint64_t)n * 109951163) >> 40; /* n / 10^4 */
+    uint64_t v = hi | ((uint64_t)(n - (uint32_t)hi * 10000) << 32);
+    uint64_t h = ((v * 10486) >> 20) & 0x0000007F0000007FULL; /* each lane / 100 */
+    v = h | ((v - h * 100) << 16);
+    h = ((v * 103) >> 10) & 0x000F000F000F000FULL; /* each lane / 10 */
+    v = h | ((v - h * 10) << 8);
+    return v + 0x3030303030303030ULL;
+}
+
+/* The digits of q < 10^18, zero-padded to 18, at d[0..18): callers copy them out in fixed
+ * 18-byte moves (no call), so d has room for reads up to 36 bytes on. */
+static inline void
+eighteen_digits(uint64_t q, char d[40])
+{
+    uint64_t top = q / 100000000;
+    uint64_t lo = eight_digits((uint32_t)(q - top * 100000000)), mid;
+    if (top < 100000000) { /* 16 digits or fewer: no division for the first two */
+        memcpy(d, "00", 2);
+        mid = eight_digits((uint32_t)top);
     } else {
-        *--end = (char)('0' + h);
+        memcpy(d, two_digits + 2 * (top / 100000000), 2);
+        mid = eight_digits((uint32_t)(top % 100000000));
     }
-    return end;
+    memcpy(d + 2, &mid, 8);
+    memcpy(d + 10, &lo, 8);
+    memset(d + 18, 0, 22);
 }
 
-/* Whether m / 2^s rounded to `dec` decimals (into *q) reads back to the same double: it lies
- * within half a gap of it (a quarter below a power of two; ties to the even mantissa). */
-static int
-rounds_back(uint64_t m, int s, int dec, int lower_half, int even, u128 *q)
+/* X = q + rem / 2^t in units of 10^-D. Rounds X to a multiple of g (ties to even) into *r and
+ * says whether that reads back: it lies within half a gap of the double, 5^D / 2 in units of
+ * 2^-t (inclusive when the mantissa is even, as strtod rounds ties to even). Inlined with g a
+ * constant, so that the divisions are multiplications. */
+static inline __attribute__((always_inline)) int
+round_to(uint64_t q, uint64_t rem, int t, uint64_t g, uint64_t lim, int even, uint64_t *r)
 {
-    u128 pow10 = pow10_u128[dec];
-    u128 num = (u128)m * pow10; /* a·10^dec·2^s, below 2^124 */
-    u128 r = num >> s, rem = num - (r << s), half = (u128)1 << (s - 1);
-    if (rem > half || (rem == half && (r & 1)))
-        r++;
-    u128 qs = r << s;
-    int below = qs < num;
-    u128 diff = below ? num - qs : qs - num;
-    u128 scaled = diff * (below && lower_half ? 4 : 2);
-    *q = r;
-    return scaled < pow10 || (even && scaled == pow10);
+    uint64_t d = ((q % g) << (t + 1)) + 2 * rem; /* place inside the cell, in 2^-(t+1) */
+    uint64_t half = g << t;
+    *r = q / g;
+    int up = d > half || (d == half && (*r & 1));
+    uint64_t diff = up ? (g << (t + 1)) - d : d;
+    *r += (uint64_t)up;
+    return diff < lim || (even && diff == lim);
 }
 
-/* Shortest plain decimal of a double in [1e-4, 1e16) with exact integer arithmetic: the
- * first number of decimals whose correctly rounded value lies inside the interval that
- * reads back to v. The same digits as printf("%.*f") with the smallest such precision.
- * Returns -1 outside that range. */
-static int
-format_fixed(double v, char *buf, size_t size)
+/* Shortest plain decimal of a double in [1e-4, 1e16): the first number of decimals whose
+ * correctly rounded value reads back to v, that is the digits of printf("%.*f") with the
+ * smallest such precision. Returns -1 where this does not apply (the caller then uses printf):
+ * outside that range, and at powers of two below 1, whose gap below is half the gap above.
+ *
+ * With e10 = floor(log10 |v|) and D = 16 - e10, X = |v|·10^D lies in [10^16, 10^17) and is
+ * exactly m·5^D / 2^t (|v| = m / 2^s, t = s - D, which is 0..46 here): one 64×64-bit product.
+ * The interval that reads back to v is 1.1 to 22 units of X wide (X / m), so the nearest
+ * integer (17 digits) always lies in it, and a multiple of 100 (15 digits) is the only
+ * candidate shorter than 16 digits (a shorter decimal in the interval is one too); the 15
+ * digits can only read back when the 16 do. buf has room for 48 bytes. */
+static inline int
+format_fixed(double v, char *buf)
 {
     double a = fabs(v);
-    if (!(a >= 1e-4 && a < 1e16) || size < 48)
+    if (!(a >= 1e-4 && a < 1e16))
         return -1;
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
@@ -303,75 +313,66 @@ format_fixed(double v, char *buf, size_t size)
     char *p = buf;
     if (v < 0)
         *p++ = '-';
-    if (s <= 0) { /* an integer below 2^54 */
-        char tmp[24];
-        char *end = tmp + sizeof tmp, *d = digits_u64(m << -s, end);
-        memcpy(p, d, (size_t)(end - d));
-        p += end - d;
-        *p = '\0';
-        return (int)(p - buf);
+    char d[40];
+    if (s <= 0 || (s <= 52 && (m & ((1ULL << s) - 1)) == 0)) { /* an integer below 2^54 */
+        uint64_t n = s <= 0 ? m << -s : m >> s;
+        int nd = ((64 - __builtin_clzll(n)) * 1233) >> 12; /* floor(log10 2 · bits) */
+        nd += n >= pow10_u64[nd];
+        eighteen_digits(n, d);
+        memcpy(p, d + 18 - nd, 18);
+        p[nd] = '\0';
+        return (int)(p + nd - buf);
     }
-    const int lower_half = frac == 0 && be > 1; /* the gap below a power of two is half */
-    const int even = (m & 1) == 0;               /* ties read back to the even mantissa */
-    /* Start at 15 significant digits: a shorter decimal that reads back would also be the
-     * 15-digit rounding (with zeros at the end, the 15-digit grid being coarser than two
-     * ulps), and if that one fails, every shorter one does. */
-    static const double p10[] = { 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1,    1e1,  1e2,
-                                  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10,
-                                  1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17 };
-    /* floor(log10 a) from the binary exponent (log10(2) ≈ 78913 / 2^18), corrected with the
-     * table (an estimate one too low only happens at a power of ten, where 16 digits are
-     * still unique) */
-    int e10 = (be - 1023) * 78913;
-    e10 = e10 >= 0 ? e10 >> 18 : -((-e10 + (1 << 18) - 1) >> 18);
-    while (e10 > -5 && a < p10[e10 + 5])
-        e10--;
-    while (e10 < 16 && a >= p10[e10 + 6])
-        e10++;
-    int start = 14 - e10;
-    if (start < 0)
-        start = 0;
-    /* Reading back is monotonic in the number of decimals (a finer grid's nearest point is
-     * no farther), so try 16 digits first: most doubles need 16 or 17, and this tries at
-     * most two precisions for them instead of three. */
-    u128 q;
-    int dec = start + 1;
-    if (rounds_back(m, s, dec, lower_half, even, &q)) {
-        u128 q15;
-        if (rounds_back(m, s, start, lower_half, even, &q15)) {
-            dec = start;
-            q = q15;
+    if (frac == 0)
+        return -1;
+    static const double p10[] = { 1e-4, 1e-3, 1e-2, 1e-1, 1,    1e1,  1e2,  1e3,  1e4,  1e5, 1e6,
+                                  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16 };
+    /* floor(log10 a) is floor(log10 2 · binary exponent) or one more (78913 / 2^18 is log10 2
+     * close enough for these exponents; >> of a negative number floors in GCC and Clang) */
+    int e10 = ((be - 1023) * 78913) >> 18;
+    e10 += a >= p10[e10 + 5];
+    int D = 16 - e10, t = s - D;
+    if (t < 0 || t > 46) /* not for a double of this range; kept out of the shifts below */
+        return -1;
+    u128 num = (u128)m * pow5[D];
+    uint64_t q = (uint64_t)(num >> t), rem = (uint64_t)num & ((1ULL << t) - 1);
+    uint64_t lim = pow5[D], r;
+    int even = (m & 1) == 0, k;
+    if (round_to(q, rem, t, 10, lim, even, &r)) {
+        k = 1;
+        uint64_t r15;
+        if (D >= 2 && round_to(q, rem, t, 100, lim, even, &r15)) {
+            k = 2;
+            r = r15;
         }
+    } else if (round_to(q, rem, t, 1, lim, even, &r)) {
+        k = 0;
     } else {
-        for (dec++; dec <= 21 && !rounds_back(m, s, dec, lower_half, even, &q); dec++)
-            ;
-        if (dec > 21)
-            return -1;
+        return -1;
     }
-    uint64_t q64 = (uint64_t)q; /* at most 17 significant digits here */
-    if (dec == start) /* the shortest: drop trailing zeros */
-        while (dec > 0 && q64 % 10 == 0) {
-            q64 /= 10;
-            dec--;
-        }
-    /* fixed-size copies (inlined, no call): the digits sit in the first half of tmp and
-     * buf has room for 48 bytes, so copying 24 past any start stays inside both */
-    char tmp[48];
-    char *end = tmp + 24, *d = digits_u64(q64, end);
-    int nd = (int)(end - d);
+    int dec = D - k, nd = 17 - k + (r >= pow10_u64[17 - k]);
+    /* a shorter decimal drops its zeros (16 or 17 digits that end in 0 would be 15 digits) */
+    while (k == 2 && dec > 0 && r % 10 == 0) {
+        r /= 10;
+        dec--;
+        nd--;
+    }
+    eighteen_digits(r, d);
+    const char *src = d + 18 - nd;
+    /* fixed-size copies: buf has room for 48 bytes */
     if (nd <= dec) { /* 0.000ddd */
         *p++ = '0';
         *p++ = '.';
         memset(p, '0', 24);
         p += dec - nd;
-        memcpy(p, d, 24);
+        memcpy(p, src, 18);
         p += nd;
     } else {
-        memcpy(p, d, 24);
+        memcpy(p, src, 18);
         p += nd - dec;
         if (dec > 0) {
             *p++ = '.';
-            memcpy(p, d + nd - dec, 24);
+            memcpy(p, src + nd - dec, 18);
             p += dec;
         }
     }
@@ -386,13 +387,11 @@ pa_format_number(double v, char *buf, size_t size)
         snprintf(buf, size, "0");
         return 1;
     }
-    if (size >= 48) {
-        int fast = format_fixed(v, buf, size);
-        if (fast >= 0)
-            return fast;
-    }
     char tmp[64];
-    int fast = format_fixed(v, tmp, sizeof tmp);
+    char *out = size >= 48 ? buf : tmp;
+    int fast = format_fixed(v, out);
+    if (fast >= 0 && out == buf)
+        return fast;
     if (fast >= 0 && (size_t)fast < size) {
         memcpy(buf, tmp, (size_t)fast + 1);
         return fast;

@@ -226,6 +226,74 @@ test_format_number_plain_range(void **state)
     }
 }
 
+/* The definition of the plain range (1e-4 to 1e16, others are let through), as in
+ * test_format_number_plain_range. */
+static void
+assert_fewest_decimals(double v)
+{
+    if (!(v >= 1e-4 && v < 1e16))
+        return;
+    char want[64], got[48];
+    for (int dec = 0; dec <= 21; dec++) {
+        snprintf(want, sizeof want, "%.*f", dec, v);
+        if (strtod(want, NULL) == v)
+            break;
+    }
+    int n = pa_format_number(v, got, sizeof got);
+    if (strcmp(got, want) != 0)
+        print_error("%.17g (%a): want '%s', got '%s'\n", v, v, want, got);
+    assert_string_equal(got, want);
+    assert_int_equal(n, (int)strlen(want));
+}
+
+/* Where the fast path is most likely wrong: integers (the digits are made eight at a time by
+ * multiplications, split at 10^4, where x·10^4 - 1 errs first; x·1000100010001 puts x in every
+ * four-digit lane), doubles with
+ * few significant bits (exact decimals, ties at every length), the neighbours of powers of ten
+ * and of 0.5 · 10^k, and 17-digit values ending in 5 or 99999. */
+static void
+test_format_number_edges(void **state)
+{
+    (void)state;
+    for (long x = 0; x <= 10000; x++) {
+        long n[] = { x * 10000 - 1, x * 10000, x * 100010001L, x * 1000100010001L };
+        for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+            if (n[i] > 0)
+                assert_fewest_decimals((double)n[i]);
+    }
+    uint64_t seed = 0xDECAFBAD;
+    for (int i = 0; i < 20000; i++) {
+        int bits = 1 + (int)(xorshift(&seed) % 60);
+        uint64_t m = (xorshift(&seed) >> (64 - bits)) | 1;
+        double v = ldexp((double)m, (int)(xorshift(&seed) % 110) - 70);
+        assert_fewest_decimals(v);
+        assert_fewest_decimals(nextafter(v, 0));
+        assert_fewest_decimals(nextafter(v, INFINITY));
+    }
+    for (int e = -4; e <= 15; e++) {
+        char t[32];
+        snprintf(t, sizeof t, "1e%d", e);
+        double p = strtod(t, NULL);
+        double around[] = { p, 5 * p, 9.999999999999999 * p, 9.9999999999999999 * p };
+        for (size_t i = 0; i < sizeof around / sizeof around[0]; i++) {
+            double v = around[i], lo = v, hi = v;
+            for (int k = 0; k < 4; k++, lo = nextafter(lo, 0), hi = nextafter(hi, INFINITY)) {
+                assert_fewest_decimals(lo);
+                assert_fewest_decimals(hi);
+            }
+        }
+    }
+    for (int i = 0; i < 20000; i++) {
+        char t[64];
+        unsigned long long mant = xorshift(&seed) % 10000000000000000ULL;
+        int e = (int)(xorshift(&seed) % 20) - 20;
+        snprintf(t, sizeof t, "%llu5e%d", mant, e);
+        assert_fewest_decimals(strtod(t, NULL));
+        snprintf(t, sizeof t, "%llu99999e%d", mant / 1000, e);
+        assert_fewest_decimals(strtod(t, NULL));
+    }
+}
+
 static void
 test_format_number_shortest(void **state)
 {
@@ -513,6 +581,7 @@ main(void)
         cmocka_unit_test(test_format_number_random_roundtrip),
         cmocka_unit_test(test_format_number_shortest),
         cmocka_unit_test(test_format_number_plain_range),
+        cmocka_unit_test(test_format_number_edges),
         cmocka_unit_test(test_period_cmp),
         cmocka_unit_test(test_is_period_name),
         cmocka_unit_test(test_strmap_basic),
