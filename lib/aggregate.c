@@ -351,7 +351,7 @@ pa_aggregate_node(const pa_model *m, pa_result *r, size_t k, pa_error *err)
     size_t *col = pa_malloc((nc ? nc : 1) * sizeof *col);
     double *w = pa_malloc((nc ? nc : 1) * sizeof *w);
     pa_status st = PA_OK;
-    if (!col || !w || (st = pa_node_alloc(r, k, err)) != PA_OK) {
+    if (!col || !w || (st = pa_node_alloc_spare(r, k, err)) != PA_OK) {
         pa_free(col);
         pa_free(w);
         return st != PA_OK ? st : pa_nomem(err);

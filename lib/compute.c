@@ -42,7 +42,9 @@ pa_result_free(pa_result *r)
     pa_free(r->vcol);
     pa_free(r->cell_row);
     for (size_t n = 0; n < r->nn && r->score; n++)
-        pa_free(r->score[n]);
+        pa_col_unref(r->score[n]);
+    while (r->n_spare)
+        pa_col_unref(r->spare[--r->n_spare]);
     pa_free(r->score);
     for (size_t n = 0; n < r->nn && r->rank; n++)
         pa_free(r->rank[n]);
@@ -194,9 +196,17 @@ pa_status
 pa_node_alloc(pa_result *r, size_t n, pa_error *err)
 {
     size_t cells = r->np * r->nu;
-    if (!r->score[n] && !(r->score[n] = pa_malloc((cells ? cells : 1) * sizeof *r->score[n])))
+    if (!r->score[n] && !(r->score[n] = pa_col_grow(NULL, 0, cells ? cells : 1)))
         return pa_nomem(err);
     return PA_OK;
+}
+
+pa_status
+pa_node_alloc_spare(pa_result *r, size_t n, pa_error *err)
+{
+    if (!r->score[n] && r->n_spare)
+        r->score[n] = r->spare[--r->n_spare];
+    return pa_node_alloc(r, n, err);
 }
 
 void
@@ -223,6 +233,12 @@ denominate_task(void *ctx, size_t k, pa_error *err)
     size_t dc = nd->eff.denominate && nd->denominator ? pa_data_col(d, nd->denominator)
                                                       : PA_NONE;
     const double *den = dc != PA_NONE ? d->cols[dc] : NULL;
+    /* raw values that nothing else reads, row i in cell i: the rates take their place (no
+     * fresh memory to fault in, and the peak stays lower) */
+    if (r->keep && !r->keep[k] && r->rows_are_cells && pa_col_sole(r->vcol[k])) {
+        r->score[k] = r->vcol[k];
+        r->vcol[k] = NULL;
+    }
     pa_status st = pa_node_alloc(r, k, err);
     if (st != PA_OK)
         return st;
@@ -346,12 +362,18 @@ check_nodes(const pa_model *m, pa_result *r, size_t k0, size_t k1, pa_error *err
     return st;
 }
 
-/* Let a node's scores go once nothing reads them any more (pa_compute_nodes). */
+/* Let a node's scores go once nothing reads them any more (pa_compute_nodes). They are kept
+ * for the next node aggregated, which would otherwise fault in fresh memory page by page;
+ * the spares go when aggregation is over. A spare was a live node, so the peak stays. */
 static void
 release_node(pa_result *r, size_t n)
 {
-    if (r->keep && !r->keep[n]) {
-        pa_free(r->score[n]);
+    if (r->keep && !r->keep[n] && r->score[n]) {
+        size_t room = sizeof r->spare / sizeof r->spare[0];
+        if (r->n_spare < room && pa_col_sole(r->score[n]))
+            r->spare[r->n_spare++] = r->score[n];
+        else
+            pa_col_unref(r->score[n]);
         r->score[n] = NULL;
     }
 }
@@ -396,6 +418,8 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
                 release_node(r, r->n_model_nodes + q);
     }
     release_node(r, m->pos[m->top]); /* the top node too, when it was not asked for */
+    while (r->n_spare)
+        pa_col_unref(r->spare[--r->n_spare]);
     if (df.st != PA_OK) {
         if (err)
             *err = df.err;
@@ -486,8 +510,10 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
     }
     for (size_t i = 0; i < r->np * r->nu; i++)
         cell_row[i] = PA_NONE;
+    r->rows_are_cells = d->n_rows == r->np * r->nu;
     for (size_t row = 0; row < d->n_rows; row++) {
         size_t c = pmap[d->row_period[row]] * r->nu + d->row_unit[row];
+        r->rows_are_cells &= c == row;
         if (cell_row[c] != PA_NONE) {
             size_t first = cell_row[c];
             st = pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]], d->row_line[row], 0,

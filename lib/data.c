@@ -233,6 +233,12 @@ pa_col_ref(double *col)
     __atomic_add_fetch(&col_head_of(col)->refs, 1, __ATOMIC_RELAXED);
 }
 
+int
+pa_col_sole(double *col)
+{
+    return __atomic_load_n(&col_head_of(col)->refs, __ATOMIC_ACQUIRE) == 1;
+}
+
 void
 pa_col_unref(double *col)
 {

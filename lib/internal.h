@@ -227,6 +227,8 @@ pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
 double *pa_col_grow(double *col, size_t keep, size_t new_cap);
 void pa_col_ref(double *col);
 void pa_col_unref(double *col);
+/* 1 when whoever holds col is its only holder (it may then be written over). */
+int pa_col_sole(double *col);
 
 /* ---- data ---- */
 struct pa_data {
@@ -260,10 +262,14 @@ struct pa_result {
     unsigned char *reference;   /* by unit: scored but not ranked */
     double **vcol;              /* [indicator or penalty]: the data column of its raw values */
     size_t *cell_row;           /* [period][unit]: data row of the cell, PA_NONE for none */
-    double **score;             /* [node] → [period][unit]; NULL: not computed yet, or not
-                                 * held (pa_compute_nodes) */
+    int rows_are_cells;         /* cell_row[i] == i for every cell (a complete panel listed
+                                 * period by period, units in the same order each time) */
+    double **score;             /* [node] → [period][unit], a column (pa_col_*); NULL: not
+                                 * computed yet, or not held (pa_compute_nodes) */
     int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
     unsigned char *keep;        /* by node: held after computing (pa_compute_nodes); NULL: all */
+    double *spare[8];           /* scores let go during aggregation, for the next node */
+    size_t n_spare;
     pthread_mutex_t rank_lock;
     size_t *base;               /* by period */
     pa_band *bands; size_t n_bands;
@@ -284,6 +290,8 @@ pa_held(const pa_result *r, size_t n)
 }
 /* Room for a node's scores, before the step that computes them writes any. */
 pa_status pa_node_alloc(pa_result *r, size_t n, pa_error *err);
+/* The same during aggregation (main thread only): the scores of a node let go before, if any. */
+pa_status pa_node_alloc_spare(pa_result *r, size_t n, pa_error *err);
 /* pa_compute_nodes: the raw values of an indicator or penalty row go once its scores are
  * computed, unless the node is held. */
 void pa_release_values(pa_result *r, size_t n);

@@ -639,6 +639,45 @@ static const source one_period = {
            "u3,2,2\n",
 };
 
+/* A complete panel listed period by period, units in the same order: the rates of raw
+ * columns that nothing else reads are computed in their place. Here a column read by two
+ * indicators, one that is also a penalty's, and a denominator that is also an indicator must
+ * stay as they are until their last reader is done. */
+static const source cell_order = {
+    .name = "rows in cell order",
+    .model = "[index]\n"
+             "code = co\n"
+             "[indicator a]\n"
+             "denominator = pop\n"
+             "per = 100\n"
+             "[indicator a_count]\n"
+             "column = a\n"
+             "denominate = no\n"
+             "[indicator size]\n"
+             "column = pop\n"
+             "denominate = no\n"
+             "direction = -1\n"
+             "[indicator b]\n"
+             "denominator = pop\n"
+             "[indicator c]\n"
+             "denominator = pop\n"
+             "direction = -1\n"
+             "[penalty pb]\n"
+             "column = b\n"
+             "points = 0.5\n"
+             "node = co\n",
+    .csv = "unit,year,pop,a,b,c\n"
+           "u1,2018,1000,4,3,7\n"
+           "u2,2018,2000,9,,2\n"
+           "u3,2018,1500,5,7,1\n"
+           "u1,2019,1010,6,4,5\n"
+           "u2,2019,2020,8,6,\n"
+           "u3,2019,1490,6,2,3\n"
+           "u1,2020,1020,5,5,4\n"
+           "u2,2020,2040,7,7,6\n"
+           "u3,2020,1480,7,6,2\n",
+};
+
 static const source shipped = {
     .name = "shipped",
     .model_file = "data/pingan.ini",
@@ -1203,7 +1242,7 @@ main(int argc, char **argv)
     }
     root = argv[1];
     static const source *const sources[] = { &aggregations, &steps, &transforms, &one_period,
-                                             &shipped, &hdi };
+                                             &cell_order, &shipped, &hdi };
     static const struct CMUnitTest others[] = {
         cmocka_unit_test(test_unknown_node),
         cmocka_unit_test(test_null_arguments),
