@@ -2,6 +2,7 @@
 /* Aggregation of children into groups and the index (COINr a_amean, a_gmean, a_hmean,
  * a_genmean, a_copeland; weighted median; Mazziotta–Pareto), and penalty points. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -236,6 +237,41 @@ typedef struct agg_job {
     int report;                 /* fill fail_unit/period and the message (one thread only) */
 } agg_job;
 
+/* The weighted arithmetic mean of one period, child after child over the units: the sums of
+ * aggregate_values (children in order, the missing skipped), without gathering each cell's
+ * children. sw has room for a weight sum per unit, cnt (NULL without min_coverage) for a
+ * count. */
+static void
+arithmetic_period(pa_result *r, size_t k, size_t p, const size_t *col, const double *w,
+                  size_t nc, double min_coverage, double *sw, uint32_t *cnt)
+{
+    size_t nu = r->nu;
+    double *out = &PA_SCORE(r, k, p, 0);
+    for (size_t u = 0; u < nu; u++)
+        out[u] = sw[u] = 0;
+    if (cnt)
+        memset(cnt, 0, nu * sizeof *cnt);
+    for (size_t c = 0; c < nc; c++) {
+        const double *x = &PA_SCORE(r, col[c], p, 0);
+        double wc = w[c];
+        for (size_t u = 0; u < nu; u++)
+            if (!isnan(x[u])) {
+                out[u] += wc * x[u];
+                sw[u] += wc;
+                if (cnt)
+                    cnt[u]++;
+            }
+    }
+    for (size_t u = 0; u < nu; u++) {
+        if (cnt && cnt[u] && (double)cnt[u] < min_coverage * (double)nc) {
+            out[u] = NAN;
+            r->flags[PA_CELL(r, k, p, u)] |= PA_CELL_LOW_COVERAGE;
+            continue;
+        }
+        out[u] /= sw[u]; /* no child present: 0 / 0, missing */
+    }
+}
+
 /* One period of the node, with room x for 3 doubles per child. */
 static pa_status
 aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
@@ -261,17 +297,12 @@ aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
         if (st != PA_OK)
             return st;
     }
-    for (size_t u = 0; u < r->nu; u++) {
+    for (size_t u = 0; u < r->nu && agg != PA_AGG_ARITHMETIC; u++) { /* done above */
         size_t cell = PA_CELL(r, k, p, u);
         size_t present = 0;
-        double sw = 0, acc = 0; /* the arithmetic mean, in the order aggregate_values sums */
         for (size_t c = 0; c < nc; c++) {
             x[c] = PA_SCORE(r, col[c], p, u);
-            if (!isnan(x[c])) {
-                present++;
-                sw += w[c];
-                acc += w[c] * x[c];
-            }
+            present += !isnan(x[c]);
         }
         if (present && (double)present < nd->min_coverage * (double)nc) {
             PA_SCORE(r, k, p, u) = NAN;
@@ -280,10 +311,6 @@ aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
         }
         if (agg == PA_AGG_COPELAND)
             continue;
-        if (agg == PA_AGG_ARITHMETIC) { /* the usual case, without the generic call */
-            PA_SCORE(r, k, p, u) = present ? acc / sw : NAN;
-            continue;
-        }
         int bad;
         double v = aggregate_values(agg, x, w, nc, par, &bad, scratch);
         if (bad >= 0) {
@@ -330,6 +357,20 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
 {
     const agg_job *j = ctx;
     const pa_node *nd = &j->m->nodes[j->m->order[j->k]];
+    if (nd->eff.agg == PA_AGG_ARITHMETIC) {
+        pa_result *r = j->r;
+        double *sw = pa_malloc((r->nu ? r->nu : 1) * sizeof *sw);
+        uint32_t *cnt = nd->min_coverage > 0 ? pa_malloc((r->nu ? r->nu : 1) * sizeof *cnt)
+                                             : NULL;
+        if (!sw || (nd->min_coverage > 0 && !cnt)) {
+            pa_free(sw);
+            pa_free(cnt);
+            return pa_nomem(err);
+        }
+        arithmetic_period(r, j->k, p, j->col, j->w, nd->n_children, nd->min_coverage, sw, cnt);
+        pa_free(sw);
+        pa_free(cnt);
+    }
     /* on the heap: a node may have hundreds of thousands of children, and this runs on
      * worker threads with small stacks */
     double *x = pa_malloc((nd->n_children ? nd->n_children : 1) * 3 * sizeof *x);

@@ -70,10 +70,11 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
         }
         return PA_OK;
     }
-    for (size_t i = 0; i < n; i++)
-        x[i] *= dir;
-    if (s->norm == PA_NORM_NONE)
+    if (s->norm == PA_NORM_NONE) {
+        for (size_t i = 0; i < n; i++)
+            x[i] *= dir;
         return PA_OK;
+    }
 
     /* the values that statistics may use: gathered only for zscore, the one method that needs
      * more than the extremes or the ranks (a copy of a panel column is a lot of fresh memory
@@ -84,14 +85,16 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
         return pa_nomem(err);
     size_t m = 0;
     double mn = INFINITY, mx = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]) && (!stat || stat[i])) {
-            mn = x[i] < mn ? x[i] : mn;
-            mx = x[i] > mx ? x[i] : mx;
+    for (size_t i = 0; i < n; i++) { /* the direction applied on the way */
+        double xi = x[i] *= dir;
+        if (!isnan(xi) && (!stat || stat[i])) {
+            mn = xi < mn ? xi : mn;
+            mx = xi > mx ? xi : mx;
             if (gather)
-                v[m] = x[i];
+                v[m] = xi;
             m++;
         }
+    }
     pa_status st = PA_OK;
     if (m == 0) {
         for (size_t i = 0; i < n; i++)
@@ -106,10 +109,15 @@ pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char
     }
     switch (s->norm) {
     case PA_NORM_MINMAX:
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i]))
-                /* zero range: no unit can be told apart, all take the middle */
-                x[i] = mx > mn ? (x[i] - mn) / (mx - mn) * (u - l) + l : (l + u) / 2;
+        if (mx > mn) { /* a missing value stays NaN through the arithmetic */
+            double span = mx - mn, width = u - l;
+            for (size_t i = 0; i < n; i++)
+                x[i] = (x[i] - mn) / span * width + l;
+        } else { /* zero range: no unit can be told apart, all take the middle */
+            for (size_t i = 0; i < n; i++)
+                if (!isnan(x[i]))
+                    x[i] = (l + u) / 2;
+        }
         break;
     case PA_NORM_ZSCORE: {
         double mean = gsl_stats_mean(v, 1, m);
