@@ -326,8 +326,10 @@ check_node(void *ctx, size_t k, pa_error *err)
     const pa_node *nd = &m->nodes[m->order[k]];
     for (size_t p = 0; p < r->np; p++)
         for (size_t u = 0; u < r->nu; u++) {
-            size_t c = PA_CELL(r, k, p, u);
             double s = PA_SCORE(r, k, p, u);
+            if (isfinite(s)) /* nearly every cell */
+                continue;
+            size_t c = PA_CELL(r, k, p, u);
             int lost = 0;
             /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
             if (isnan(s) && !nd->is_indicator &&

@@ -235,11 +235,16 @@ screen_period(void *ctx, size_t p, pa_error *err)
     const pa_model *m = j->m;
     pa_result *r = j->r;
     size_t ni = m->n_indicators;
+    double *present = &r->coverage[p * r->nu]; /* counted indicator after indicator */
+    for (size_t u = 0; u < r->nu; u++)
+        present[u] = 0;
+    for (size_t k = 0; k < ni; k++) {
+        const double *x = &PA_SCORE(r, k, p, 0);
+        for (size_t u = 0; u < r->nu; u++)
+            present[u] += !isnan(x[u]);
+    }
     for (size_t u = 0; u < r->nu; u++) {
-        size_t present = 0;
-        for (size_t k = 0; k < ni; k++)
-            present += !isnan(PA_SCORE(r, k, p, u));
-        double cov = (double)present / (double)ni;
+        double cov = present[u] / (double)ni;
         r->coverage[p * r->nu + u] = j->cell_row[p * r->nu + u] != PA_NONE ? cov : NAN;
         if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) && cov < m->min_coverage)
             for (size_t k = 0; k < r->n_model_nodes; k++) {
