@@ -179,7 +179,10 @@ put_piece(char *q, const piece *p)
 static inline char *
 put_text(char *q, const char *s, size_t len)
 {
-    memcpy(q, s, len <= PIECE_ROOM ? PIECE_ROOM : len);
+    if (len <= PIECE_ROOM)
+        memcpy(q, s, PIECE_ROOM); /* a constant size: inlined */
+    else
+        memcpy(q, s, len);
     return q + len;
 }
 
@@ -209,19 +212,34 @@ put_num(char *q, double v, const row_format *fmt)
     return isnan(v) ? put_piece(q, &fmt->missing) : q + pa_format_number(v, q, NUM_ROOM);
 }
 
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324"
+                                 "25262728293031323334353637383940414243444546474849"
+                                 "50515253545556575859606162636465666768697071727374"
+                                 "75767778798081828384858687888990919293949596979899";
+
+/* Two digits per division, written backwards into a word-sized buffer and copied in one
+ * fixed-size move (the block buffer keeps room to spare). */
 static inline char *
 put_long(char *q, long v)
 {
-    char buf[24];
-    size_t i = sizeof buf;
+    char buf[48] = { 0 }; /* digits end at 24; the copy reads 24 bytes from their start */
+    size_t i = 24;
     unsigned long x = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        buf[--i] = (char)('0' + x % 10);
-        x /= 10;
-    } while (x);
+    while (x >= 100) {
+        i -= 2;
+        memcpy(buf + i, two_digits + 2 * (x % 100), 2);
+        x /= 100;
+    }
+    if (x >= 10) {
+        i -= 2;
+        memcpy(buf + i, two_digits + 2 * x, 2);
+    } else {
+        buf[--i] = (char)('0' + x);
+    }
     if (v < 0)
         buf[--i] = '-';
-    return put(q, buf + i, sizeof buf - i);
+    memcpy(q, buf + i, 24);
+    return q + (24 - i);
 }
 
 /* The band of a score (as pa_result_band()), or -1. */
