@@ -314,51 +314,54 @@ typedef struct check_job {
     int report;                 /* fill fail_unit/period and the message (one thread only) */
 } check_job;
 
-/* Last guard, one node: no infinity, and no score lost to arithmetic (a node whose present
- * inputs gave NaN) — numbers too large or too small for doubles end here, not in the output. */
+/* Last guard, one node in one period: no infinity, and no score lost to arithmetic (a node
+ * whose present inputs gave NaN) — numbers too large or too small for doubles end here, not
+ * in the output. Tasks are node-major, periods within, so that running them in order finds
+ * the first failure of a node-by-node check. */
 static pa_status
-check_node(void *ctx, size_t k, pa_error *err)
+check_node_period(void *ctx, size_t t, pa_error *err)
 {
     const check_job *j = ctx;
     const pa_model *m = j->m;
     pa_result *r = j->r;
-    k += j->k0;
+    size_t k = j->k0 + t / r->np, p = t % r->np;
     const pa_node *nd = &m->nodes[m->order[k]];
-    for (size_t p = 0; p < r->np; p++)
-        for (size_t u = 0; u < r->nu; u++) {
-            double s = PA_SCORE(r, k, p, u);
-            if (isfinite(s)) /* nearly every cell */
-                continue;
-            size_t c = PA_CELL(r, k, p, u);
-            int lost = 0;
-            /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
-            if (isnan(s) && !nd->is_indicator &&
-                !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
-                for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
-                    lost = !isnan(PA_SCORE(r, m->pos[nd->children[ch]], p, u));
-            if (!isinf(s) && !lost)
-                continue;
-            if (!j->report)
-                return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
-            r->fail_unit = u;
-            r->fail_period = p;
-            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                           "unit '%s', period '%s': the score of '%s' is not a finite "
-                           "number (values too large or too small to compute with)",
-                           r->unit_codes[u], r->periods[p], nd->code);
-        }
+    for (size_t u = 0; u < r->nu; u++) {
+        double s = PA_SCORE(r, k, p, u);
+        if (isfinite(s)) /* nearly every cell */
+            continue;
+        size_t c = PA_CELL(r, k, p, u);
+        int lost = 0;
+        /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
+        if (isnan(s) && !nd->is_indicator &&
+            !(r->flags[c] & (PA_CELL_SCREENED | PA_CELL_LOW_COVERAGE)))
+            for (size_t ch = 0; ch < nd->n_children && !lost; ch++)
+                lost = !isnan(PA_SCORE(r, m->pos[nd->children[ch]], p, u));
+        if (!isinf(s) && !lost)
+            continue;
+        if (!j->report)
+            return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
+        r->fail_unit = u;
+        r->fail_period = p;
+        return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                       "unit '%s', period '%s': the score of '%s' is not a finite "
+                       "number (values too large or too small to compute with)",
+                       r->unit_codes[u], r->periods[p], nd->code);
+    }
     return PA_OK;
 }
 
-/* Nodes [k0, k1) in parallel; again in order, alone, for the first failure's message. */
+/* Nodes [k0, k1), every period, in parallel; again in order, alone, for the first failure's
+ * message. */
 static pa_status
 check_nodes(const pa_model *m, pa_result *r, size_t k0, size_t k1, pa_error *err)
 {
     check_job j = { .m = m, .r = r, .k0 = k0 };
-    pa_status st = pa_parallel_for(k1 - k0, check_node, &j, err);
+    size_t n = (k1 - k0) * r->np;
+    pa_status st = pa_parallel_for(n, check_node_period, &j, err);
     if (st == PA_ERR_COMPUTE) {
         j.report = 1;
-        for (size_t k = 0; k < k1 - k0 && (st = check_node(&j, k, err)) == PA_OK; k++)
+        for (size_t t = 0; t < n && (st = check_node_period(&j, t, err)) == PA_OK; t++)
             ;
     }
     return st;
