@@ -139,11 +139,14 @@ feed(reader *r, struct csv_parser *p, const char *s, size_t n)
         n--;
     }
     r->pending_cr = 0;
+    /* the usual block: lines end with LF alone and hold no NUL; then only the LF is looked
+     * for, line by line */
+    int plain = !memchr(s, '\r', n) && !memchr(s, '\0', n);
     while (n) {
         const char *lf = memchr(s, '\n', n);
-        const char *cr = memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+        const char *cr = plain ? NULL : memchr(s, '\r', lf ? (size_t)(lf - s) : n);
         const char *end = cr ? cr : lf;
-        if (memchr(s, '\0', end ? (size_t)(end - s) : n))
+        if (!plain && memchr(s, '\0', end ? (size_t)(end - s) : n))
             return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, 0,
                            "NUL byte in the file (not a text CSV file)");
         size_t len = end ? (size_t)(end - s) + 1 : n;
