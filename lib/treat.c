@@ -70,10 +70,11 @@ passes(const pa_settings *s, const double *v, size_t n, double *skew)
 }
 
 /* COINr winsorise(): replace the extreme value(s) on the side of the skew by the next value,
- * until the check passes or `winmax` points are affected. hi/lo mark the points changed by the
- * last step on each side (which include all earlier ones, being tied with them). */
+ * until the check passes or `winmax` points are affected. mark gets, for each side, the points
+ * changed by its last step (which include all earlier ones, being tied with them): the cell
+ * flag PA_CELL_WINHI or PA_CELL_WINLO. */
 static void
-winsorise(const pa_settings *s, double *v, size_t n, unsigned char *hi, unsigned char *lo)
+winsorise(const pa_settings *s, double *v, size_t n, unsigned char *mark)
 {
     size_t nhi = 0, nlo = 0;
     double sk;
@@ -90,11 +91,12 @@ winsorise(const pa_settings *s, double *v, size_t n, unsigned char *hi, unsigned
                 next = v[i];
         if (isnan(next))
             break;
-        unsigned char *mark = up ? hi : lo;
+        unsigned char side = up ? PA_CELL_WINHI : PA_CELL_WINLO;
         size_t cnt = 0;
         for (size_t i = 0; i < n; i++) {
-            mark[i] = v[i] == ext;
-            if (mark[i]) {
+            mark[i] &= (unsigned char)~side;
+            if (v[i] == ext) {
+                mark[i] |= side;
                 v[i] = next;
                 cnt++;
             }
@@ -107,17 +109,33 @@ winsorise(const pa_settings *s, double *v, size_t n, unsigned char *hi, unsigned
     }
 }
 
+/* The winsorised values back to their cells, with their flags (high wins where a point was
+ * moved on both sides). */
+static void
+set_winsorised(double *x, unsigned char *flags, const double *v, const uint32_t *at,
+               const unsigned char *mark, size_t m)
+{
+    for (size_t j = 0; j < m; j++) {
+        x[at[j]] = v[j];
+        flags[at[j]] |= mark[j] & PA_CELL_WINHI ? PA_CELL_WINHI : mark[j];
+    }
+}
+
 pa_status
 pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *stat,
                 unsigned char *flags, pa_error *err)
 {
     if (s->treat != PA_TREAT_WINSORISE)
         return PA_OK;
+    if (n > UINT32_MAX)
+        return pa_nomem(err); /* 32 GB a column: out of reach anyway */
+    /* the present values, where they came from and which were winsorised: 13 bytes a cell,
+     * on each core that treats an indicator */
     double *v = pa_malloc((n ? n : 1) * sizeof *v);
-    size_t *at = pa_malloc((n ? n : 1) * sizeof *at);
-    unsigned char *hi = pa_calloc(n ? n : 1, 1), *lo = pa_calloc(n ? n : 1, 1);
+    uint32_t *at = pa_malloc((n ? n : 1) * sizeof *at);
+    unsigned char *mark = pa_calloc(n ? n : 1, 1);
     pa_status st = PA_OK;
-    if (!v || !at || !hi || !lo) {
+    if (!v || !at || !mark) {
         st = pa_nomem(err);
         goto out;
     }
@@ -125,17 +143,14 @@ pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *
     double sk;
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]) && (!stat || stat[i])) {
-            at[m] = i;
+            at[m] = (uint32_t)i;
             v[m++] = x[i];
         }
     if (passes(s, v, m, &sk))
         goto out;
-    winsorise(s, v, m, hi, lo);
+    winsorise(s, v, m, mark);
     if (passes(s, v, m, &sk) || s->fallback == PA_FALLBACK_NONE) {
-        for (size_t j = 0; j < m; j++) {
-            x[at[j]] = v[j];
-            flags[at[j]] |= hi[j] ? PA_CELL_WINHI : lo[j] ? PA_CELL_WINLO : 0;
-        }
+        set_winsorised(x, flags, v, at, mark, m);
         goto out;
     }
     /* Winsorisation was not enough: transform the original values instead (COINr's default
@@ -165,24 +180,19 @@ pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *
         m = 0;
         for (size_t i = 0; i < n; i++)
             if (!isnan(x[i]) && (!stat || stat[i])) {
-                at[m] = i;
+                at[m] = (uint32_t)i;
                 v[m++] = x[i];
             }
         if (!passes(s, v, m, &sk)) {
-            memset(hi, 0, n);
-            memset(lo, 0, n);
-            winsorise(s, v, m, hi, lo);
-            for (size_t j = 0; j < m; j++) {
-                x[at[j]] = v[j];
-                flags[at[j]] |= hi[j] ? PA_CELL_WINHI : lo[j] ? PA_CELL_WINLO : 0;
-            }
+            memset(mark, 0, n);
+            winsorise(s, v, m, mark);
+            set_winsorised(x, flags, v, at, mark, m);
         }
     }
 out:
     pa_free(v);
     pa_free(at);
-    pa_free(hi);
-    pa_free(lo);
+    pa_free(mark);
     return st;
 }
 
