@@ -338,7 +338,7 @@ on_field(void *user, const char *s, size_t len, long line, long col)
         if (d->n_rows == d->cap && !grow_rows(d))
             return pa_nomem(c->err);
         double v;
-        int e = pa_parse_number(s, len, &v);
+        int e = pa_parse_count(s, len, &v) ? 0 : pa_parse_number(s, len, &v);
         if (e != 0 && pa_is_missing(s, len))
             v = NAN;
         else {

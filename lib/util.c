@@ -152,16 +152,8 @@ pa_parse_number(const char *s, size_t len, double *out)
 {
     static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-    if (len && len <= 15) { /* the usual cell, a count: digits only, exact as a double */
-        uint64_t n = 0;
-        size_t i = 0;
-        for (unsigned dg; i < len && (dg = (unsigned)(unsigned char)s[i] - '0') <= 9; i++)
-            n = n * 10 + dg;
-        if (i == len) {
-            *out = (double)n;
-            return 0;
-        }
-    }
+    if (pa_parse_count(s, len, out))
+        return 0;
     while (len && is_blank(*s)) {
         s++;
         len--;
