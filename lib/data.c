@@ -35,7 +35,6 @@ typedef struct file_ctx {
     size_t last_unit;           /* the unit of the previous row: panels list units in the
                                  * same order every period, so the next is often unit + 1 */
     long unit_col;
-    int *seen;                  /* numeric columns present in this row */
     int list_units;             /* units listed as they come (runs of rows of one unit are
                                  * one entry), not looked up: they are mapped afterwards (for
                                  * whole files read beside others, where each unit comes once) */
@@ -317,8 +316,7 @@ header_end(file_ctx *c, long line)
         if (pa_strmap_find(&c->header, d->col_names[j], strlen(d->col_names[j])) == PA_NONE)
             return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0,
                            "no column '%s', which the model needs", d->col_names[j]);
-    c->seen = pa_calloc(d->n_cols, sizeof *c->seen);
-    return c->seen ? PA_OK : pa_nomem(c->err);
+    return PA_OK;
 }
 
 static pa_status
@@ -352,7 +350,6 @@ on_field(void *user, const char *s, size_t len, long line, long col)
                                (int)(len > 40 ? 40 : len), s, d->col_names[r]);
         }
         d->cols[r][d->n_rows] = v;
-        c->seen[r] = 1;
         return PA_OK;
     }
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -466,11 +463,8 @@ on_row(void *user, long line, long ncols)
         }
         d->row_group[row] = (uint32_t)g;
     }
-    for (size_t j = 0; j < d->n_cols; j++) {
-        if (!c->seen[j])
-            d->cols[j][row] = NAN;
-        c->seen[j] = 0;
-    }
+    /* every numeric column got its value: the header has each of them (header_end), once,
+     * and the row has as many fields as the header */
 out:
     c->unit.len = c->uname.len = c->period.len = c->group.len = 0;
     if (c->period.s)
@@ -508,8 +502,6 @@ on_reset(void *user)
     c->n_header = 0;
     c->has_unit = c->has_name = c->has_period = c->has_group = 0;
     pa_strmap_free(&c->header);
-    pa_free(c->seen);
-    c->seen = NULL;
 }
 
 /* ---- reading a large file with two threads ----
@@ -769,10 +761,8 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     memset(&h.c2.period, 0, sizeof h.c2.period);
     memset(&h.c2.group, 0, sizeof h.c2.group);
     memset(&h.c2.header, 0, sizeof h.c2.header);
-    h.c2.seen = pa_calloc(d->n_cols ? d->n_cols : 1, sizeof *h.c2.seen);
     pthread_t th;
-    if (!h.c2.seen || pthread_create(&th, NULL, half_main, &h) != 0) {
-        pa_free(h.c2.seen);
+    if (pthread_create(&th, NULL, half_main, &h) != 0) {
         free_borrowed(h.d2);
         return PA_OK; /* one thread then */
     }
@@ -807,7 +797,6 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
         st = PA_OK; /* read it whole */
         d->n_rows = c->rows_at_start;
     }
-    pa_free(h.c2.seen);
     pa_free(h.c2.unit.s);
     pa_free(h.c2.uname.s);
     pa_free(h.c2.period.s);
