@@ -34,6 +34,8 @@ typedef struct file_ctx {
     size_t units0, periods0, groups0; /* map sizes when the file began, to undo it */
     size_t last_unit;           /* the unit of the previous row: panels list units in the
                                  * same order every period, so the next is often unit + 1 */
+    int next_first;             /* the previous row's unit was the one after its own: try
+                                 * unit + 1 first (a panel listed period by period) */
     long unit_col;
     int list_units;             /* units listed as they come (runs of rows of one unit are
                                  * one entry), not looked up: they are mapped afterwards (for
@@ -407,14 +409,17 @@ on_row(void *user, long line, long ncols)
     }
     /* files list a unit's periods together or each period's units in the same order: try
      * the unit of the last row, then the one after it, before hashing */
-    size_t u = c->last_unit;
-    if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0) {
-        u = c->last_unit + 1;
+    size_t u = c->last_unit, next = c->last_unit + 1;
+    if (c->next_first && next < d->units.n && strcmp(d->units.keys[next], c->unit.s) == 0) {
+        u = next; /* keys are unique: the unit of the last row cannot match too */
+    } else if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0) {
+        u = next;
         if (c->list_units)
             u = pa_strmap_append(&d->units, c->unit.s, c->unit.len);
         else if (u >= d->units.n || strcmp(d->units.keys[u], c->unit.s) != 0)
             u = pa_strmap_intern(&d->units, c->unit.s, c->unit.len, NULL);
     }
+    c->next_first = u == next && !c->list_units;
     c->last_unit = u;
     /* likewise periods: the same as the last row's, the next one, or (a new unit) the first */
     size_t p = c->last_period;
@@ -490,6 +495,7 @@ undo_maps(file_ctx *c)
     pa_strmap_truncate(&d->periods, c->periods0);
     pa_strmap_truncate(&d->groups, c->groups0);
     c->last_unit = c->last_period = PA_NONE;
+    c->next_first = 0;
 }
 
 static void
@@ -753,6 +759,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
     h.c2.rows_at_start = 0;
     h.c2.last_period = PA_NONE;
     h.c2.last_unit = PA_NONE;
+    h.c2.next_first = 0;
     h.c2.units0 = h.c2.periods0 = h.c2.groups0 = 0;
     h.c2.named = NULL;
     h.c2.n_named = h.c2.cap_named = 0;
