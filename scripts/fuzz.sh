@@ -10,8 +10,13 @@ if [ ! -f build-fuzz/build.ninja ]; then
     CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dtools=false \
         -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all >/dev/null
 fi
-ninja -C build-fuzz >/dev/null
 : > build-fuzz/fuzz-results.json
+if ! ninja -C build-fuzz > build-fuzz/ninja.log 2>&1; then
+    tail -20 build-fuzz/ninja.log
+    echo "fuzz: the targets do not build"
+    echo '{"name": "fuzz build", "result": "FAIL"}' >> build-fuzz/fuzz-results.json
+    exit 1
+fi
 rc=0
 for t in csv model compute; do
     work=build-fuzz/corpus-$t
