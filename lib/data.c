@@ -37,6 +37,8 @@ typedef struct file_ctx {
     int next_first;             /* the previous row's unit was the one after its own: try
                                  * unit + 1 first (a panel listed period by period) */
     long unit_col;
+    int all_fed;                /* every numeric column has a header field of its own (none is
+                                 * also the unit, name, group or period column) */
     int list_units;             /* units listed as they come (runs of rows of one unit are
                                  * one entry), not looked up: they are mapped afterwards (for
                                  * whole files read beside others, where each unit comes once) */
@@ -296,6 +298,16 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
     return PA_OK;
 }
 
+/* Whether numeric column j has a header field that feeds it. */
+static int
+fed(const file_ctx *c, size_t j)
+{
+    for (long col = 1; col <= c->n_header; col++)
+        if (c->role[col] == (int)j)
+            return 1;
+    return 0;
+}
+
 static pa_status
 header_end(file_ctx *c, long line)
 {
@@ -318,6 +330,9 @@ header_end(file_ctx *c, long line)
         if (pa_strmap_find(&c->header, d->col_names[j], strlen(d->col_names[j])) == PA_NONE)
             return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0,
                            "no column '%s', which the model needs", d->col_names[j]);
+    c->all_fed = 1;
+    for (size_t j = 0; j < d->n_cols; j++)
+        c->all_fed &= fed(c, j);
     return PA_OK;
 }
 
@@ -408,7 +423,8 @@ on_row(void *user, long line, long ncols)
         goto out;
     }
     /* files list a unit's periods together or each period's units in the same order: try
-     * the unit of the last row, then the one after it, before hashing */
+     * the unit of the last row and the one after it (that one first when it matched last
+     * time), before hashing */
     size_t u = c->last_unit, next = c->last_unit + 1;
     if (c->next_first && next < d->units.n && strcmp(d->units.keys[next], c->unit.s) == 0) {
         u = next; /* keys are unique: the unit of the last row cannot match too */
@@ -468,8 +484,12 @@ on_row(void *user, long line, long ncols)
         }
         d->row_group[row] = (uint32_t)g;
     }
-    /* every numeric column got its value: the header has each of them (header_end), once,
-     * and the row has as many fields as the header */
+    /* every numeric column with a field of its own got its value (the row has as many
+     * fields as the header); one whose name the unit, name, group or period column took
+     * has none */
+    for (size_t j = 0; !c->all_fed && j < d->n_cols; j++)
+        if (!fed(c, j))
+            d->cols[j][row] = NAN;
 out:
     c->unit.len = c->uname.len = c->period.len = c->group.len = 0;
     if (c->period.s)

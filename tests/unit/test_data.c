@@ -250,6 +250,39 @@ test_unused_columns_ignored(void **state)
     fixture_free(&f);
 }
 
+/* A numeric column whose name the period or name column takes has no field of its own: the
+ * indicator reading it is missing everywhere (not whatever the memory held; valgrind checks
+ * that nothing uninitialised is read), and the other columns are read as usual. */
+static void
+test_column_taken_by_period_or_name(void **state)
+{
+    (void)state;
+    fixture f = fixture_run("[index]\n"
+                            "code = idx\n"
+                            "normalise = none\n"
+                            "name_column = nm\n"
+                            "[indicator a]\n"
+                            "[indicator y]\n"
+                            "column = year\n"
+                            "[indicator n]\n"
+                            "column = nm\n",
+                            "unit,nm,year,a\n"
+                            "u1,3,2019,1\n"
+                            "u2,4,2019,2\n"
+                            "u1,5,2020,7\n",
+                            "t.csv");
+    for (size_t u = 0; u < 2; u++)
+        for (size_t p = 0; p < 2; p++) {
+            assert_true(isnan(pa_result_value(f.r, u, p, N(f.r, "y"))));
+            assert_true(isnan(pa_result_value(f.r, u, p, N(f.r, "n"))));
+        }
+    assert_true(pa_result_value(f.r, 0, 0, N(f.r, "a")) == 1);
+    assert_true(pa_result_value(f.r, 1, 0, N(f.r, "a")) == 2);
+    assert_true(pa_result_value(f.r, 0, 1, N(f.r, "a")) == 7);
+    assert_string_equal(pa_result_unit_name(f.r, 0), "3"); /* the name column still names */
+    fixture_free(&f);
+}
+
 static void
 test_gb18030_file(void **state)
 {
@@ -1472,6 +1505,7 @@ main(void)
         cmocka_unit_test(test_no_period),
         cmocka_unit_test(test_missing_tokens),
         cmocka_unit_test(test_unused_columns_ignored),
+        cmocka_unit_test(test_column_taken_by_period_or_name),
         cmocka_unit_test(test_gb18030_file),
         cmocka_unit_test(test_missing_needed_column),
         cmocka_unit_test(test_duplicate_header),
