@@ -58,6 +58,9 @@ pa_parse_count(const char *s, size_t len, double *out)
     *out = (double)n;
     return 1;
 }
+/* The decimal digits of n < 10^18 at q, which has room for 18 bytes (those after the digits
+ * may be overwritten); returns their end. */
+char *pa_put_uint(char *q, uint64_t n);
 /* Shortest text that reads back to the same double. buf >= 32; given 48 bytes or more, the
  * digits are copied straight in and any of the 48 bytes after the text may be overwritten. */
 int pa_format_number(double v, char *buf, size_t size);

@@ -214,7 +214,7 @@ pa_parse_number(const char *s, size_t len, double *out)
 
 typedef unsigned __int128 u128;
 
-/* 5^0 .. 5^20 and 10^0 .. 10^17 */
+/* 5^0 .. 5^20 and 10^0 .. 10^18 */
 static const uint64_t pow5[] = {
     1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL, 1953125ULL,
     9765625ULL, 48828125ULL, 244140625ULL, 1220703125ULL, 6103515625ULL, 30517578125ULL,
@@ -222,7 +222,7 @@ static const uint64_t pow5[] = {
 static const uint64_t pow10_u64[] = {
     1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
     1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL };
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL, 1000000000000000000ULL };
 
 static const char two_digits[] = "00010203040506070809101112131415161718192021222324"
                                  "25262728293031323334353637383940414243444546474849"
@@ -279,6 +279,17 @@ round_to(uint64_t q, uint64_t rem, int t, uint64_t g, uint64_t lim, int even, ui
     return diff < lim || (even && diff == lim);
 }
 
+char *
+pa_put_uint(char *q, uint64_t n)
+{
+    char d[40];
+    int nd = ((64 - __builtin_clzll(n | 1)) * 1233) >> 12; /* floor(log10 2 · bits) */
+    nd += n >= pow10_u64[nd] || nd == 0;
+    eighteen_digits(n, d);
+    memcpy(q, d + 18 - nd, 18);
+    return q + nd;
+}
+
 /* Shortest plain decimal of a double in [1e-4, 1e16): the first number of decimals whose
  * correctly rounded value reads back to v, that is the digits of printf("%.*f") with the
  * smallest such precision. Returns -1 where this does not apply (the caller then uses printf):
@@ -307,13 +318,9 @@ format_fixed(double v, char *buf)
         *p++ = '-';
     char d[40];
     if (s <= 0 || (s <= 52 && (m & ((1ULL << s) - 1)) == 0)) { /* an integer below 2^54 */
-        uint64_t n = s <= 0 ? m << -s : m >> s;
-        int nd = ((64 - __builtin_clzll(n)) * 1233) >> 12; /* floor(log10 2 · bits) */
-        nd += n >= pow10_u64[nd];
-        eighteen_digits(n, d);
-        memcpy(p, d + 18 - nd, 18);
-        p[nd] = '\0';
-        return (int)(p + nd - buf);
+        p = pa_put_uint(p, s <= 0 ? m << -s : m >> s);
+        *p = '\0';
+        return (int)(p - buf);
     }
     if (frac == 0)
         return -1;

@@ -212,36 +212,6 @@ put_num(char *q, double v, const row_format *fmt)
     return isnan(v) ? put_piece(q, &fmt->missing) : q + pa_format_number(v, q, NUM_ROOM);
 }
 
-static const char two_digits[] = "00010203040506070809101112131415161718192021222324"
-                                 "25262728293031323334353637383940414243444546474849"
-                                 "50515253545556575859606162636465666768697071727374"
-                                 "75767778798081828384858687888990919293949596979899";
-
-/* Two digits per division, written backwards into a word-sized buffer and copied in one
- * fixed-size move (the block buffer keeps room to spare). */
-static inline char *
-put_long(char *q, long v)
-{
-    char buf[48] = { 0 }; /* digits end at 24; the copy reads 24 bytes from their start */
-    size_t i = 24;
-    unsigned long x = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    while (x >= 100) {
-        i -= 2;
-        memcpy(buf + i, two_digits + 2 * (x % 100), 2);
-        x /= 100;
-    }
-    if (x >= 10) {
-        i -= 2;
-        memcpy(buf + i, two_digits + 2 * x, 2);
-    } else {
-        buf[--i] = (char)('0' + x);
-    }
-    if (v < 0)
-        buf[--i] = '-';
-    memcpy(q, buf + i, 24);
-    return q + (24 - i);
-}
-
 /* The band of a score (as pa_result_band()), or -1. */
 static inline long
 band_of(const pa_result *r, size_t n, double s)
@@ -289,7 +259,8 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                 q = put_text(q, j->node[n], j->node_len[n]);
                 q = put_piece(put_num(q, v, fmt), &fmt->after[0]);
                 q = put_piece(put_num(q, s, fmt), &fmt->after[1]);
-                q = put_piece(rk ? put_long(q, rk) : put_piece(q, &fmt->missing), &fmt->after[2]);
+                q = put_piece(rk ? pa_put_uint(q, (uint64_t)rk) : put_piece(q, &fmt->missing),
+                              &fmt->after[2]); /* ranks start at 1 */
                 q = band >= 0 ? put_text(q, j->band[band], j->band_len[band])
                               : put_piece(q, &fmt->no_band);
                 q = put_piece(q, &fmt->after[3]);
