@@ -2,7 +2,6 @@
 /* Aggregation of children into groups and the index (COINr a_amean, a_gmean, a_hmean,
  * a_genmean, a_copeland; weighted median; Mazziotta–Pareto), and penalty points. */
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -243,14 +242,14 @@ typedef struct agg_job {
  * count. */
 static void
 arithmetic_period(pa_result *r, size_t k, size_t p, const size_t *col, const double *w,
-                  size_t nc, double min_coverage, double *sw, uint32_t *cnt)
+                  size_t nc, double min_coverage, double *sw, double *cnt)
 {
     size_t nu = r->nu;
     double *out = &PA_SCORE(r, k, p, 0);
     for (size_t u = 0; u < nu; u++)
         out[u] = sw[u] = 0;
-    if (cnt)
-        memset(cnt, 0, nu * sizeof *cnt);
+    for (size_t u = 0; cnt && u < nu; u++)
+        cnt[u] = 0;
     for (size_t c = 0; c < nc; c++) {
         const double *x = &PA_SCORE(r, col[c], p, 0);
         double wc = w[c];
@@ -263,7 +262,7 @@ arithmetic_period(pa_result *r, size_t k, size_t p, const size_t *col, const dou
             }
     }
     for (size_t u = 0; u < nu; u++) {
-        if (cnt && cnt[u] && (double)cnt[u] < min_coverage * (double)nc) {
+        if (cnt && cnt[u] > 0 && cnt[u] < min_coverage * (double)nc) {
             out[u] = NAN;
             r->flags[PA_CELL(r, k, p, u)] |= PA_CELL_LOW_COVERAGE;
             continue;
@@ -272,7 +271,16 @@ arithmetic_period(pa_result *r, size_t k, size_t p, const size_t *col, const dou
     }
 }
 
-/* One period of the node, with room x for 3 doubles per child. */
+/* Room for one period of node nd: the arithmetic mean's weight sum and count per unit,
+ * else 3 doubles per child (the children of a cell, and aggregate_values's scratch). */
+static size_t
+period_room(const pa_result *r, const pa_node *nd)
+{
+    size_t n = nd->eff.agg == PA_AGG_ARITHMETIC ? 2 * r->nu : 3 * nd->n_children;
+    return n ? n : 1;
+}
+
+/* One period of the node, with room x (period_room). */
 static pa_status
 aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
 {
@@ -297,7 +305,10 @@ aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
         if (st != PA_OK)
             return st;
     }
-    for (size_t u = 0; u < r->nu && agg != PA_AGG_ARITHMETIC; u++) { /* done above */
+    if (agg == PA_AGG_ARITHMETIC)
+        arithmetic_period(r, k, p, col, w, nc, nd->min_coverage, x,
+                          nd->min_coverage > 0 ? x + r->nu : NULL);
+    for (size_t u = 0; u < r->nu && agg != PA_AGG_ARITHMETIC; u++) {
         size_t cell = PA_CELL(r, k, p, u);
         size_t present = 0;
         for (size_t c = 0; c < nc; c++) {
@@ -357,23 +368,9 @@ aggregate_period(void *ctx, size_t p, pa_error *err)
 {
     const agg_job *j = ctx;
     const pa_node *nd = &j->m->nodes[j->m->order[j->k]];
-    if (nd->eff.agg == PA_AGG_ARITHMETIC) {
-        pa_result *r = j->r;
-        double *sw = pa_malloc((r->nu ? r->nu : 1) * sizeof *sw);
-        uint32_t *cnt = nd->min_coverage > 0 ? pa_malloc((r->nu ? r->nu : 1) * sizeof *cnt)
-                                             : NULL;
-        if (!sw || (nd->min_coverage > 0 && !cnt)) {
-            pa_free(sw);
-            pa_free(cnt);
-            return pa_nomem(err);
-        }
-        arithmetic_period(r, j->k, p, j->col, j->w, nd->n_children, nd->min_coverage, sw, cnt);
-        pa_free(sw);
-        pa_free(cnt);
-    }
-    /* on the heap: a node may have hundreds of thousands of children, and this runs on
-     * worker threads with small stacks */
-    double *x = pa_malloc((nd->n_children ? nd->n_children : 1) * 3 * sizeof *x);
+    /* on the heap: a period has hundreds of thousands of units, a node may have as many
+     * children, and this runs on worker threads with small stacks */
+    double *x = pa_malloc(period_room(j->r, nd) * sizeof *x);
     if (!x)
         return pa_nomem(err);
     pa_status st = aggregate_node_period(j, p, x, err);
