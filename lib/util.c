@@ -285,6 +285,11 @@ pa_put_uint(char *q, uint64_t n)
     char d[40];
     int nd = ((64 - __builtin_clzll(n | 1)) * 1233) >> 12; /* floor(log10 2 · bits) */
     nd += n >= pow10_u64[nd] || nd == 0;
+    if (n < 100000000) { /* a rank or a count: one word, its leading zeros shifted out */
+        uint64_t w = eight_digits((uint32_t)n) >> (8 * (8 - nd));
+        memcpy(q, &w, 8);
+        return q + nd;
+    }
     eighteen_digits(n, d);
     memcpy(q, d + 18 - nd, 18);
     return q + nd;
