@@ -31,7 +31,9 @@ exits 1 if any failed.
 
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -426,6 +428,28 @@ def _big(tool, blob, text, ini):
         check(names == want, f"names differ, e.g. {[(a, b) for a, b in zip(names, want) if a != b][:3]}")
 
 
+def _many_units(tool, root, tmp):
+    shutil.copy(os.path.join(root, "data", "pingan.ini"), os.path.join(tmp, "pingan.ini"))
+    for year in ("2018", "2019"):
+        with open(os.path.join(root, "data", f"{year}.csv"), encoding="utf-8") as f:
+            head, *rows = f.read().splitlines()
+        out = [head]
+        for k in range(4000):
+            code, _, *vals = rows[k % len(rows)].split(",")
+            vals = [str(int(v) * (k % 7 + 1)) for v in vals]
+            out.append(",".join([f"u{k:04d}", f"单元{k}"] + vals))
+        with open(os.path.join(tmp, f"{year}.csv"), "w", encoding="utf-8") as f:
+            f.write("\n".join(out) + "\n")
+    args = ["-c", "pingan.ini", "-f", "csv", "2018.csv", "2019.csv"]
+    want = run(tool, args, cwd=tmp).expect_ok().out
+    check(len(want) > 8 << 20, f"test setup: only {len(want)} bytes of output")
+    run(tool, args + ["-o", "many.csv"], cwd=tmp).expect_ok()
+    with open(os.path.join(tmp, "many.csv"), "rb") as f:
+        got = f.read()
+    check(got == want, f"-o many.csv: the file ({len(got)} bytes) differs from stdout output "
+                       f"({len(want)} bytes)")
+
+
 def output_success(tool, root):
     """-o on success: the file equals stdout output, stdout is empty, no temp file left."""
     with tempdir() as tmp:
@@ -456,6 +480,28 @@ def output_success(tool, root):
                       and err[0].startswith("pingan-index: ") and "write error" in err[0],
                       f"-f {fmt} > /dev/full: status {p.returncode}, stderr {err}; expected 1 "
                       f"and one 'pingan-index: ... write error' line")
+        # a file that cannot grow (as on a full disk) fails the run and leaves the old one
+        old = b"old contents, longer than nothing\n" * 5000
+        with open(os.path.join(tmp, "out.csv"), "wb") as f:
+            f.write(old)
+        limit = len(want) // 2
+
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        p = subprocess.run([tool, "-f", "csv", "-o", "out.csv", "data/2019.csv"], cwd=tmp,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           preexec_fn=small_files)
+        err = p.stderr.decode("utf-8", "replace").splitlines()
+        check(p.returncode == 1 and len(err) == 1 and "out.csv: write error" in err[0],
+              f"-o out.csv past a {limit}-byte file limit: status {p.returncode}, stderr {err}; "
+              "expected 1 and one 'out.csv: write error' line")
+        with open(os.path.join(tmp, "out.csv"), "rb") as f:
+            check(f.read() == old, "-o out.csv: a failed write changed the old file")
+        left = [n for n in os.listdir(tmp) if n.startswith("out.csv.")]
+        check(not left, f"-o out.csv after a failed write: left {left}")
+        # a result of many megabytes (written out while it is written) arrives whole
+        _many_units(tool, root, tmp)
         mode = os.stat(os.path.join(tmp, "new.txt")).st_mode & 0o777
         check(mode & 0o044 == 0o044, f"--output: new file has mode {oct(mode)}, not readable "
                                      "by group and others like any new file")
