@@ -194,8 +194,7 @@ copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const doubl
 
 /* Raw values of penalty columns and the points they take off (score = −points). */
 pa_status
-pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
-                pa_error *err)
+pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err)
 {
     for (size_t k = 0; k < m->n_penalties; k++) {
         const pa_penalty *pe = &m->penalties[k];
@@ -205,7 +204,7 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, const size_t 
             return st;
         for (size_t p = 0; p < r->np; p++)
             for (size_t u = 0; u < r->nu; u++) {
-                size_t row = cell_row[p * r->nu + u];
+                size_t row = pa_cell_row(r, p * r->nu + u);
                 double v = pa_cell_value(r, pa_value_node(r, n), p, u);
                 double *c = &PA_SCORE(r, n, p, u);
                 if (row == PA_NONE || isnan(v)) {

@@ -243,8 +243,9 @@ denominate_task(void *ctx, size_t k, pa_error *err)
     if (st != PA_OK)
         return st;
     double *score = r->score[k];
+    const size_t *cell_row = r->cell_row;
     for (size_t i = 0; i < r->np * r->nu; i++) {
-        size_t row = j->cell_row[i];
+        size_t row = cell_row ? cell_row[i] : i;
         if (row == PA_NONE) {
             score[i] = NAN;
             continue;
@@ -271,10 +272,9 @@ denominate_task(void *ctx, size_t k, pa_error *err)
 }
 
 pa_status
-pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
-                   pa_error *err)
+pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err)
 {
-    pa_step_job j = { .m = m, .d = d, .r = r, .cell_row = cell_row };
+    pa_step_job j = { .m = m, .d = d, .r = r };
     return pa_parallel_for(m->n_indicators, denominate_task, &j, err);
 }
 
@@ -508,6 +508,12 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
         for (size_t i = 0; i < n_nodes; i++)
             r->keep[model_node(m, nodes[i])] = 1;
     }
+    /* rows in cell order (as yearly files give them) map themselves: no map to build */
+    r->rows_are_cells = d->n_rows == r->np * r->nu;
+    for (size_t row = 0; row < d->n_rows && r->rows_are_cells; row++)
+        r->rows_are_cells = pmap[d->row_period[row]] * r->nu + d->row_unit[row] == row;
+    if (r->rows_are_cells)
+        goto mapped;
     cell_row = pa_malloc(r->np * r->nu * sizeof *cell_row);
     if (!cell_row) {
         st = pa_nomem(err);
@@ -515,10 +521,8 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
     }
     for (size_t i = 0; i < r->np * r->nu; i++)
         cell_row[i] = PA_NONE;
-    r->rows_are_cells = d->n_rows == r->np * r->nu;
     for (size_t row = 0; row < d->n_rows; row++) {
         size_t c = pmap[d->row_period[row]] * r->nu + d->row_unit[row];
-        r->rows_are_cells &= c == row;
         if (cell_row[c] != PA_NONE) {
             size_t first = cell_row[c];
             st = pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]], d->row_line[row], 0,
@@ -530,6 +534,7 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
         cell_row[c] = row;
     }
     r->cell_row = cell_row;
+mapped:
     /* the raw values stay in the data set's columns, which the result now holds too */
     for (size_t k = 0; k < m->n_indicators + m->n_penalties; k++) {
         const char *col = k < m->n_indicators /* indicators come first */
@@ -540,19 +545,19 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
     }
     if (own)
         drop_columns(own, 0);
-    st = pa_step_denominate(m, d, r, cell_row, err);
+    st = pa_step_denominate(m, d, r, err);
     if (own)
         drop_columns(own, 1);
-    if (st != PA_OK || (st = pa_step_impute(m, d, r, cell_row, err)) != PA_OK ||
-        (st = pa_step_screen(m, r, cell_row, err)) != PA_OK ||
+    if (st != PA_OK || (st = pa_step_impute(m, d, r, err)) != PA_OK ||
+        (st = pa_step_screen(m, r, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||
         (st = pa_step_normalise(m, r, err)) != PA_OK ||
-        (st = pa_step_penalty(m, d, r, cell_row, err)) != PA_OK ||
+        (st = pa_step_penalty(m, d, r, err)) != PA_OK ||
         (st = aggregate_and_check(m, r, err)) != PA_OK) {
         /* a unit the model cannot score: point at the data row it came from */
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
-            size_t row = cell_row[r->fail_period * r->nu + r->fail_unit];
+            size_t row = pa_cell_row(r, r->fail_period * r->nu + r->fail_unit);
             if (row != PA_NONE) {
                 snprintf(err->file, sizeof err->file, "%s", d->files.keys[d->row_file[row]]);
                 err->line = d->row_line[row];

@@ -82,7 +82,6 @@ impute_task(void *ctx, size_t k, pa_error *err)
 {
     const impute_job *j = ctx;
     pa_result *r = j->s.r;
-    const size_t *cell_row = j->s.cell_row;
     size_t nu = r->nu, np = r->np;
     const pa_node *nd = &j->s.m->nodes[j->s.m->order[k]]; /* indicators come first */
     pa_impute how = nd->eff.impute;
@@ -94,7 +93,7 @@ impute_task(void *ctx, size_t k, pa_error *err)
             return pa_nomem(err);
         for (size_t u = 0; u < nu; u++) {
             for (size_t p = 0; p < np; p++)
-                rows[p] = cell_row[p * nu + u];
+                rows[p] = pa_cell_row(r, p * nu + u);
             impute_series(how, &PA_SCORE(r, k, 0, u), nu, np, rows, j->t,
                           &r->flags[PA_CELL(r, k, 0, u)]);
         }
@@ -112,12 +111,12 @@ impute_task(void *ctx, size_t k, pa_error *err)
         double *x = &PA_SCORE(r, k, p, 0);
         unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
         for (size_t u = 0; u < nu; u++) {
-            size_t row = cell_row[p * nu + u];
+            size_t row = pa_cell_row(r, p * nu + u);
             grp[u] = row == PA_NONE || !by_group ? UINT32_MAX : j->s.d->row_group[row];
         }
         /* one pass per group (or one pass for all): statistics from observed values */
         for (size_t u0 = 0; u0 < nu; u0++) {
-            if (!isnan(x[u0]) || cell_row[p * nu + u0] == PA_NONE || (fl[u0] & PA_CELL_IMPUTED))
+            if (!isnan(x[u0]) || pa_cell_row(r, p * nu + u0) == PA_NONE || (fl[u0] & PA_CELL_IMPUTED))
                 continue;
             if (by_group && grp[u0] == UINT32_MAX)
                 continue; /* no group: nothing to impute from */
@@ -130,7 +129,7 @@ impute_task(void *ctx, size_t k, pa_error *err)
             if (isnan(c))
                 continue;
             for (size_t u = u0; u < nu; u++)
-                if (isnan(x[u]) && cell_row[p * nu + u] != PA_NONE &&
+                if (isnan(x[u]) && pa_cell_row(r, p * nu + u) != PA_NONE &&
                     (!by_group || grp[u] == grp[u0])) {
                     x[u] = c;
                     fl[u] |= PA_CELL_IMPUTED;
@@ -142,14 +141,13 @@ impute_task(void *ctx, size_t k, pa_error *err)
 }
 
 pa_status
-pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, const size_t *cell_row,
-               pa_error *err)
+pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err)
 {
     double *t = pa_malloc((r->np ? r->np : 1) * sizeof *t);
     if (!t)
         return pa_nomem(err);
     period_axis(r, t);
-    impute_job j = { .s = { .m = m, .d = d, .r = r, .cell_row = cell_row }, .t = t };
+    impute_job j = { .s = { .m = m, .d = d, .r = r }, .t = t };
     pa_status st = pa_parallel_for(m->n_indicators, impute_task, &j, err);
     pa_free(t);
     return st;

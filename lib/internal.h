@@ -282,8 +282,9 @@ struct pa_result {
     double *node_weight;        /* share among siblings (weights rescaled to sum to 1) */
     unsigned char *reference;   /* by unit: scored but not ranked */
     double **vcol;              /* [indicator or penalty]: the data column of its raw values */
-    size_t *cell_row;           /* [period][unit]: data row of the cell, PA_NONE for none */
-    int rows_are_cells;         /* cell_row[i] == i for every cell (a complete panel listed
+    size_t *cell_row;           /* [period][unit]: data row of the cell, PA_NONE for none;
+                                 * NULL when rows_are_cells (read it with pa_cell_row) */
+    int rows_are_cells;         /* row i is cell i for every cell (a complete panel listed
                                  * period by period, units in the same order each time) */
     double **score;             /* [node] → [period][unit], a column (pa_col_*); NULL: not
                                  * computed yet, or not held (pa_compute_nodes) */
@@ -322,11 +323,17 @@ pa_value_node(const pa_result *r, size_t n)
 {
     return n < r->n_ind ? n : n >= r->n_model_nodes ? r->n_ind + (n - r->n_model_nodes) : PA_NONE;
 }
+/* The data row of a cell ([period][unit]), PA_NONE for none. */
+static inline size_t
+pa_cell_row(const pa_result *r, size_t cell)
+{
+    return r->cell_row ? r->cell_row[cell] : cell;
+}
 /* Raw value of a value node (see pa_value_node) in a cell; NaN when the cell has no row. */
 static inline double
 pa_cell_value(const pa_result *r, size_t vn, size_t p, size_t u)
 {
-    size_t row = r->cell_row[p * r->nu + u];
+    size_t row = pa_cell_row(r, p * r->nu + u);
     return row == PA_NONE ? (double)NAN : r->vcol[vn][row];
 }
 
@@ -359,15 +366,11 @@ typedef struct pa_step_job {
     const pa_model *m;
     const pa_data *d;
     pa_result *r;
-    const size_t *cell_row;
 } pa_step_job;
-pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r,
-                             const size_t *cell_row, pa_error *err);
-pa_status pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r,
-                         const size_t *cell_row, pa_error *err);
-pa_status pa_step_screen(const pa_model *m, pa_result *r, const size_t *cell_row, pa_error *err);
-pa_status pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r,
-                          const size_t *cell_row, pa_error *err);
+pa_status pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err);
+pa_status pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err);
+pa_status pa_step_screen(const pa_model *m, pa_result *r, pa_error *err);
+pa_status pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err);
 pa_status pa_step_treat(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_transform(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);

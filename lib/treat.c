@@ -255,7 +255,7 @@ screen_period(void *ctx, size_t p, pa_error *err)
     }
     for (size_t u = 0; u < r->nu; u++) {
         double cov = present[u] / (double)ni;
-        r->coverage[p * r->nu + u] = j->cell_row[p * r->nu + u] != PA_NONE ? cov : NAN;
+        r->coverage[p * r->nu + u] = pa_cell_row(r, p * r->nu + u) != PA_NONE ? cov : NAN;
         if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) && cov < m->min_coverage)
             for (size_t k = 0; k < r->n_model_nodes; k++) {
                 if (k < ni)
@@ -267,8 +267,8 @@ screen_period(void *ctx, size_t p, pa_error *err)
 }
 
 pa_status
-pa_step_screen(const pa_model *m, pa_result *r, const size_t *cell_row, pa_error *err)
+pa_step_screen(const pa_model *m, pa_result *r, pa_error *err)
 {
-    pa_step_job j = { .m = m, .r = r, .cell_row = cell_row };
+    pa_step_job j = { .m = m, .r = r };
     return pa_parallel_for(r->np, screen_period, &j, err);
 }
