@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,6 +495,22 @@ out_close(out_file *o, int ok)
     return bad ? -1 : 0;
 }
 
+typedef struct teardown {
+    pa_result *res;
+    pa_data *data;
+    pa_model *model;
+} teardown;
+
+static void *
+teardown_main(void *arg)
+{
+    teardown *t = arg;
+    pa_result_free(t->res);
+    pa_data_free(t->data);
+    pa_model_free(t->model);
+    return NULL;
+}
+
 /* pingan.ini beside the first data file, if there is one. */
 static char *
 config_beside(const char *data)
@@ -676,8 +693,17 @@ main(int argc, char **argv)
             ok = 0;
         }
     }
+    /* the result's memory goes back on another thread while this one closes and renames
+     * the output: both are kernel work of tens of milliseconds for a big panel */
+    teardown td = { res, data, model };
+    pthread_t th;
+    int apart = pthread_create(&th, NULL, teardown_main, &td) == 0;
+    if (apart)
+        res = NULL, data = NULL, model = NULL;
     if (out_close(&of, ok) == 0 && ok)
         rc = 0;
+    if (apart)
+        pthread_join(th, NULL);
 out:
     pa_result_free(res);
     pa_data_free(data);
