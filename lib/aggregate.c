@@ -212,8 +212,8 @@ pa_step_penalty(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err
                     continue;
                 }
                 if (v < 0)
-                    return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
-                                   d->row_line[row], 0,
+                    return pa_fail(err, PA_ERR_DATA, pa_data_row_file(d, row),
+                                   pa_data_row_line(d, row), 0,
                                    "penalty column '%s' of unit '%s' is negative (%g)",
                                    pa_penalty_column(pe), r->unit_codes[u], v);
                 double pts = pe->points * v;

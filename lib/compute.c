@@ -254,15 +254,15 @@ denominate_task(void *ctx, size_t k, pa_error *err)
         if (den && !isnan(v)) {
             double dv = den[row];
             if (!(dv > 0) && !isnan(dv))
-                return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]],
-                               d->row_line[row], 0,
+                return pa_fail(err, PA_ERR_DATA, pa_data_row_file(d, row),
+                               pa_data_row_line(d, row), 0,
                                "denominator '%s' of unit '%s' is %g; it must be above "
                                "0 to divide '%s'", nd->denominator, r->unit_codes[i % r->nu],
                                dv, nd->code);
             v = v / (dv / nd->per);
         }
         if (isinf(v))
-            return pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]], d->row_line[row],
+            return pa_fail(err, PA_ERR_DATA, pa_data_row_file(d, row), pa_data_row_line(d, row),
                            0, "indicator '%s' of unit '%s' overflows when divided by its "
                            "denominator", nd->code, r->unit_codes[i % r->nu]);
         score[i] = v;
@@ -525,10 +525,10 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
         size_t c = pmap[d->row_period[row]] * r->nu + d->row_unit[row];
         if (cell_row[c] != PA_NONE) {
             size_t first = cell_row[c];
-            st = pa_fail(err, PA_ERR_DATA, d->files.keys[d->row_file[row]], d->row_line[row], 0,
+            st = pa_fail(err, PA_ERR_DATA, pa_data_row_file(d, row), pa_data_row_line(d, row), 0,
                          "unit '%s' has a second row for period '%s' (first at %s:%ld)",
                          d->units.keys[d->row_unit[row]], d->periods.keys[d->row_period[row]],
-                         d->files.keys[d->row_file[first]], d->row_line[first]);
+                         pa_data_row_file(d, first), pa_data_row_line(d, first));
             goto out;
         }
         cell_row[c] = row;
@@ -559,8 +559,8 @@ mapped:
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
             size_t row = pa_cell_row(r, r->fail_period * r->nu + r->fail_unit);
             if (row != PA_NONE) {
-                snprintf(err->file, sizeof err->file, "%s", d->files.keys[d->row_file[row]]);
-                err->line = d->row_line[row];
+                snprintf(err->file, sizeof err->file, "%s", pa_data_row_file(d, row));
+                err->line = pa_data_row_line(d, row);
                 err->column = 0;
             }
         }

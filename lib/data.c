@@ -132,9 +132,60 @@ pa_data_free(pa_data *d)
     pa_free(d->row_group);
     pa_free(d->row_unit);
     pa_free(d->row_period);
-    pa_free(d->row_file);
-    pa_free(d->row_line);
+    pa_free(d->runs);
     pa_free(d);
+}
+
+/* Row `row` is from `line` of file `file`: a new run unless it follows the last run. Runs at
+ * or after `row` were taken back with their rows. 0 when out of memory. */
+static int
+note_row(pa_data *d, size_t row, long line, uint32_t file)
+{
+    while (d->n_runs && d->runs[d->n_runs - 1].row >= row)
+        d->n_runs--;
+    if (d->n_runs) {
+        const struct pa_run *last = &d->runs[d->n_runs - 1];
+        if (last->file == file && last->line + (long)(row - last->row) == line)
+            return 1;
+    }
+    if (d->n_runs == d->cap_runs) {
+        size_t nc = d->cap_runs ? 2 * d->cap_runs : 16;
+        struct pa_run *r = pa_reallocarray(d->runs, nc, sizeof *r);
+        if (!r)
+            return 0;
+        d->runs = r;
+        d->cap_runs = nc;
+    }
+    d->runs[d->n_runs++] = (struct pa_run){ .row = row, .line = line, .file = file };
+    return 1;
+}
+
+/* The run holding a row (< n_rows): the last one that starts at or before it. */
+static const struct pa_run *
+run_of(const pa_data *d, size_t row)
+{
+    size_t lo = 0, hi = d->n_runs; /* runs[lo].row <= row < runs[hi].row */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->runs[mid].row <= row)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &d->runs[lo];
+}
+
+const char *
+pa_data_row_file(const pa_data *d, size_t row)
+{
+    return d->files.keys[run_of(d, row)->file];
+}
+
+long
+pa_data_row_line(const pa_data *d, size_t row)
+{
+    const struct pa_run *r = run_of(d, row);
+    return r->line + (long)(row - r->row);
 }
 
 size_t
@@ -175,8 +226,6 @@ grow_rows_to(pa_data *d, size_t need)
 #define GROW(p) do { void *q = pa_reallocarray(p, nc, sizeof *(p)); if (!q) return 0; p = q; } while (0)
     GROW(d->row_unit);
     GROW(d->row_period);
-    GROW(d->row_file);
-    GROW(d->row_line);
     if (d->model->impute_group) /* the only use of a row's group */
         GROW(d->row_group);
 #undef GROW
@@ -468,11 +517,13 @@ on_row(void *user, long line, long ncols)
         if (u < c->units0)
             c->named[c->n_named++] = u;
     }
+    if (!note_row(d, d->n_rows, line, c->file)) {
+        st = pa_nomem(c->err);
+        goto out;
+    }
     size_t row = d->n_rows++;
     d->row_unit[row] = (uint32_t)u;
     d->row_period[row] = (uint32_t)p;
-    d->row_file[row] = c->file;
-    d->row_line[row] = line;
     if (d->row_group)
         d->row_group[row] = UINT32_MAX;
     if (d->row_group && c->group.len && !pa_is_missing(c->group.s, c->group.len)) {
@@ -673,17 +724,16 @@ adopt_rows(pa_data *d, const pa_data *d2, size_t from, long line_offset, uint32_
             MOVE(d->cols[j]);
         MOVE(d->row_unit);
         MOVE(d->row_period);
-        MOVE(d->row_file);
-        MOVE(d->row_line);
         if (d->row_group)
             MOVE(d->row_group);
 #undef MOVE
     }
+    for (size_t k = 0; k < d2->n_runs && d2->runs[k].row < n; k++)
+        if (!note_row(d, to + d2->runs[k].row, d2->runs[k].line + line_offset, file))
+            goto nomem;
     for (size_t i = to; i < to + n; i++) {
         d->row_unit[i] = (uint32_t)umap[d->row_unit[i]];
         d->row_period[i] = (uint32_t)pmap[d->row_period[i]];
-        d->row_line[i] += line_offset;
-        d->row_file[i] = file;
         if (d->row_group && d->row_group[i] != UINT32_MAX)
             d->row_group[i] = (uint32_t)gmap[d->row_group[i]];
     }
@@ -719,8 +769,6 @@ borrow_rows(pa_data *d, size_t base, size_t cap, pa_data **out, pa_error *err)
         d2->cols[j] = d->cols[j] + base;
     d2->row_unit = d->row_unit + base;
     d2->row_period = d->row_period + base;
-    d2->row_file = d->row_file + base;
-    d2->row_line = d->row_line + base;
     d2->row_group = d->row_group ? d->row_group + base : NULL;
     d2->cap = cap;
     d2->borrowed = 1;
@@ -736,8 +784,7 @@ free_borrowed(pa_data *d2)
     if (d2->borrowed) {
         for (size_t j = 0; j < d2->n_cols; j++)
             d2->cols[j] = NULL;
-        d2->row_unit = d2->row_period = d2->row_file = d2->row_group = NULL;
-        d2->row_line = NULL;
+        d2->row_unit = d2->row_period = d2->row_group = NULL;
     }
     pa_data_free(d2);
 }

@@ -265,11 +265,21 @@ struct pa_data {
     char **unit_names;          /* by unit, may be NULL entries */
     size_t n_unit_names_cap;
     size_t n_rows, cap;
-    uint32_t *row_unit, *row_period, *row_file;
-    long *row_line;
+    uint32_t *row_unit, *row_period;
+    /* where rows came from, for messages: runs of rows of one file on consecutive lines (a
+     * plain file is one run; blank lines and line breaks in quoted fields start new ones) */
+    struct pa_run {
+        size_t row;             /* its first row; runs from n_rows on are stale */
+        long line;
+        uint32_t file;
+    } *runs;
+    size_t n_runs, cap_runs;
     int borrowed;               /* the row arrays belong to another data set: never grow */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
+/* The file and line a data row was read from. */
+const char *pa_data_row_file(const pa_data *d, size_t row);
+long pa_data_row_line(const pa_data *d, size_t row);
 
 /* ---- result ---- */
 struct pa_result {

@@ -810,8 +810,8 @@ assert_same_data(const pa_data *a, const pa_data *b)
         assert_int_equal(a->row_unit[i], b->row_unit[i]);
         assert_int_equal(a->row_period[i], b->row_period[i]);
         assert_int_equal(a->row_group[i], b->row_group[i]);
-        assert_int_equal(a->row_line[i], b->row_line[i]);
-        assert_string_equal(a->files.keys[a->row_file[i]], b->files.keys[b->row_file[i]]);
+        assert_int_equal(pa_data_row_line(a, i), pa_data_row_line(b, i));
+        assert_string_equal(pa_data_row_file(a, i), pa_data_row_file(b, i));
         for (size_t j = 0; j < a->n_cols; j++)
             assert_true(same_double(a->cols[j][i], b->cols[j][i]));
     }
@@ -1381,6 +1381,48 @@ test_parallel_read_error_line(void **state)
     pa_model_free(m);
 }
 
+/* Every row's file and line, after a file read in two halves, a file that failed (its rows
+ * taken back) and one with a line break inside a quoted name: rows are kept as runs of
+ * consecutive lines, so the big file is four runs (blank lines before rows 1, 50,001 and
+ * 100,001) whatever the cut between its halves. */
+static void
+test_row_lines(void **state)
+{
+    (void)state;
+    size_t len;
+    char *csv = big_csv(-1, &len);
+    write_big(csv, len);
+    free(csv);
+    pa_model *m = model(model_big);
+    pa_data *d = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_read_file(d, big_path, &e), PA_OK);
+    assert_int_equal(d->n_runs, 4);
+    for (size_t i = 0; i < 260000; i++) {
+        long blanks = 2 * ((i >= 1) + (i >= 50001) + (i >= 100001));
+        assert_int_equal(pa_data_row_line(d, i), (long)i + 2 + blanks);
+        assert_string_equal(pa_data_row_file(d, i), big_path);
+    }
+    static const char bad[] = "unit,name,year,district,a,b\nx1,X,2020,d1,1,2\nx2,X,2020,d1,zz,2\n";
+    assert_int_equal(pa_data_read_buffer(d, bad, strlen(bad), "bad.csv", &e), PA_ERR_DATA);
+    /* a row's line is the one it ends on: y1 spans lines 4 and 5 */
+    static const char good[] = "unit,name,year,district,a,b\n\ny0,Y,2020,d1,1,2\n"
+                               "y1,\"Y\none\",2020,d1,3,4\ny2,Y,2020,d1,5,6\n";
+    assert_int_equal(pa_data_read_buffer(d, good, strlen(good), "good.csv", &e), PA_OK);
+    assert_int_equal(pa_data_row_count(d), 260003);
+    static const long want[] = { 3, 5, 6 };
+    assert_int_equal(d->n_runs, 4 + 2);
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(pa_data_row_line(d, 260000 + k), want[k]);
+        assert_string_equal(pa_data_row_file(d, 260000 + k), "good.csv");
+    }
+    assert_int_equal(pa_data_row_line(d, 259999), 259999 + 2 + 6);
+    assert_string_equal(pa_data_row_file(d, 259999), big_path);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
 /* A change beyond the range of doubles is undefined, never an infinity in the output:
  * 5e-324 → 1 is +2e325 %, and with normalise = none a score going from -1e308 to 1e308
  * changes by 2e308 points (and its percent change, +200 %, overflows on the way). */
@@ -1532,6 +1574,7 @@ main(void)
         cmocka_unit_test_teardown(test_parallel_read_matches_whole, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_error_line, remove_big),
         cmocka_unit_test_teardown(test_parallel_read_room, remove_big),
+        cmocka_unit_test_teardown(test_row_lines, remove_big),
         cmocka_unit_test(test_change_overflow),
         cmocka_unit_test(test_threads),
     };
