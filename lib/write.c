@@ -107,11 +107,12 @@ json_str(FILE *f, const char *s)
 typedef struct row_job {
     const writer *w;
     int json;
-    /* the fixed parts of rows, quoted once and joined, all in one block. CSV: "unit,name,",
-     * "period,", "node,label,level,", band labels. JSON: {"unit": …, "period": ,
-     * …, "node": , …, "level": L, "value": , and per band its ', "band": …, "colour": …' */
-    char **unit, **period, **node, **band;
-    size_t *unit_len, *period_len, *node_len, *band_len;
+    /* the fixed parts of rows, quoted once and joined, all in one block. CSV: "period,",
+     * "node,label,level,", band labels. JSON: …, "period": , …, "node": , …, "level": L,
+     * "value": , and per band its ', "band": …, "colour": …'. A unit's part (CSV
+     * "unit,name,", JSON {"unit": …) is made by the thread that writes its rows. */
+    char **period, **node, **band;
+    size_t *period_len, *node_len, *band_len;
     char *text;
     size_t band_max;            /* the longest band text */
     size_t flags_max;           /* every flag word with its separator and quotes */
@@ -222,19 +223,47 @@ band_of(const pa_result *r, size_t n, double s)
     return -1;
 }
 
+/* A unit's fixed part of its rows (measured when t->b and t->f are NULL). */
 static void
-format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
+unit_prefix(const row_job *j, const pa_result *r, size_t u, textbuf *t)
+{
+    if (j->json) {
+        tb_text(t, "{\"unit\": ", 9);
+        tb_json(t, r->unit_codes[u]);
+        tb_text(t, ", \"period\": ", 12);
+    } else {
+        tb_field(t, r->unit_codes[u]);
+        tb_text(t, ",", 1);
+        tb_field(t, r->unit_names[u]);
+        tb_text(t, ",", 1);
+    }
+}
+
+/* The rows of units [u0, u1) at the end of o; pre holds each unit's fixed part in turn. */
+static void
+format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
 {
     const writer *w = j->w;
     const pa_result *r = w->r;
     const size_t nflags = sizeof flag_words / sizeof *flag_words;
-    for (size_t u = u0; u < u1; u++)
+    for (size_t u = u0; u < u1; u++) {
+        textbuf t = { 0 };
+        unit_prefix(j, r, u, &t);
+        size_t unit_len = t.n;
+        pre->n = 0;
+        if (!ob_reserve(pre, unit_len + PIECE_ROOM)) {
+            o->failed = 1;
+            return;
+        }
+        t = (textbuf){ .b = pre->b };
+        unit_prefix(j, r, u, &t);
+        memset(pre->b + unit_len, 0, PIECE_ROOM); /* read, never written, by put_text */
         for (size_t p = w->p0; p < w->p1; p++) {
             size_t base = r->base[p];
             for (size_t i = 0; i < w->n_on; i++) {
                 size_t n = w->on[i];
                 /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
-                if (!ob_reserve(o, j->unit_len[u] + j->period_len[p] + j->node_len[n] +
+                if (!ob_reserve(o, unit_len + j->period_len[p] + j->node_len[n] +
                                        6 * NUM_ROOM + j->band_max + j->flags_max + JSON_KEYS +
                                        PIECE_ROOM))
                     return;
@@ -254,7 +283,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                     q = PUT_LIT(q, "\n    ");
                 }
                 /* CSV: "unit,name," "period," "node,label,level,"; JSON: up to "value": */
-                q = put_text(q, j->unit[u], j->unit_len[u]);
+                q = put_text(q, pre->b, unit_len);
                 q = put_text(q, j->period[p], j->period_len[p]);
                 q = put_text(q, j->node[n], j->node_len[n]);
                 q = put_piece(put_num(q, v, fmt), &fmt->after[0]);
@@ -280,17 +309,18 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o)
                 o->n = (size_t)(q - o->b);
             }
         }
+    }
 }
 
 /* Format blocks first, first + step, … and write each in its turn. */
 static void
-row_blocks(row_job *j, size_t first, size_t step, obuf *o)
+row_blocks(row_job *j, size_t first, size_t step, obuf *o, obuf *pre)
 {
     const pa_result *r = j->w->r;
     for (size_t c = first; c < j->n_chunks; c += step) {
         o->n = 0;
         size_t u0 = c * j->chunk, u1 = u0 + j->chunk < r->nu ? u0 + j->chunk : r->nu;
-        format_rows(j, u0, u1, o);
+        format_rows(j, u0, u1, o, pre);
         pthread_mutex_lock(&j->lock);
         while (j->turn != c)
             pthread_cond_wait(&j->turn_cv, &j->lock);
@@ -306,46 +336,31 @@ row_blocks(row_job *j, size_t first, size_t step, obuf *o)
 
 typedef struct row_worker {
     row_job *job;
-    obuf buf;
+    obuf buf, pre;
 } row_worker;
 
 static void *
 row_worker_main(void *arg)
 {
     row_worker *rw = arg;
-    row_blocks(rw->job, 1, 2, &rw->buf);
+    row_blocks(rw->job, 1, 2, &rw->buf, &rw->pre);
     return NULL;
 }
 
 static pa_status
 row_prefixes(row_job *j, const pa_result *r)
 {
-    size_t n = r->nu + r->np + r->nn + r->n_bands + 1;
-    j->unit = pa_malloc(n * sizeof *j->unit);
-    j->unit_len = pa_malloc(n * sizeof *j->unit_len);
-    if (!j->unit || !j->unit_len)
+    size_t n = r->np + r->nn + r->n_bands + 1;
+    j->period = pa_malloc(n * sizeof *j->period);
+    j->period_len = pa_malloc(n * sizeof *j->period_len);
+    if (!j->period || !j->period_len)
         return PA_ERR_NOMEM;
-    j->period = j->unit + r->nu, j->node = j->period + r->np, j->band = j->node + r->nn;
-    j->period_len = j->unit_len + r->nu, j->node_len = j->period_len + r->np;
-    j->band_len = j->node_len + r->nn;
+    j->node = j->period + r->np, j->band = j->node + r->nn;
+    j->node_len = j->period_len + r->np, j->band_len = j->node_len + r->nn;
     void (*str)(textbuf *, const char *) = j->json ? tb_json : tb_field;
     textbuf t = { 0 };
     for (int pass = 0; pass < 2; pass++) { /* measure, then write */
         t.n = 0;
-        for (size_t u = 0; u < r->nu; u++) {
-            size_t at = t.n;
-            if (j->json) {
-                tb_text(&t, "{\"unit\": ", 9);
-                str(&t, r->unit_codes[u]);
-                tb_text(&t, ", \"period\": ", 12);
-            } else {
-                str(&t, r->unit_codes[u]);
-                tb_text(&t, ",", 1);
-                str(&t, r->unit_names[u]);
-                tb_text(&t, ",", 1);
-            }
-            j->unit_len[u] = t.n - at;
-        }
         for (size_t p = 0; p < r->np; p++) {
             size_t at = t.n;
             str(&t, r->periods[p]);
@@ -390,8 +405,8 @@ row_prefixes(row_job *j, const pa_result *r)
     memset(j->text + t.n, 0, PIECE_ROOM);
     char *s = j->text;
     for (size_t i = 0; i + 1 < n; i++) { /* the lengths in order are the pieces of the block */
-        j->unit[i] = s;
-        s += j->unit_len[i];
+        j->period[i] = s;
+        s += j->period_len[i];
     }
     return PA_OK;
 }
@@ -402,7 +417,7 @@ write_rows(writer *w, int json, pa_error *err)
 {
     const pa_result *r = w->r;
     row_job j = { .w = w, .json = json };
-    obuf main_buf = { 0 };
+    obuf main_buf = { 0 }, main_pre = { 0 };
     pa_status st = PA_OK;
     for (size_t f = 0; f < sizeof flag_words / sizeof *flag_words; f++)
         j.flags_max += strlen(flag_words[f]) + 4;
@@ -421,22 +436,24 @@ write_rows(writer *w, int json, pa_error *err)
     row_worker rw = { .job = &j };
     pthread_t th;
     int threaded = j.n_chunks > 1 && pthread_create(&th, NULL, row_worker_main, &rw) == 0;
-    row_blocks(&j, 0, threaded ? 2 : 1, &main_buf);
+    row_blocks(&j, 0, threaded ? 2 : 1, &main_buf, &main_pre);
     if (threaded) {
         pthread_join(th, NULL);
     }
     pthread_mutex_destroy(&j.lock);
     pthread_cond_destroy(&j.turn_cv);
     pa_free(rw.buf.b);
+    pa_free(rw.pre.b);
     if (main_buf.failed || rw.buf.failed)
         st = pa_nomem(err);
     else if (j.io_failed)
         st = pa_fail(err, PA_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 out:
-    pa_free(j.unit);
-    pa_free(j.unit_len);
+    pa_free(j.period);
+    pa_free(j.period_len);
     pa_free(j.text);
     pa_free(main_buf.b);
+    pa_free(main_pre.b);
     return st;
 }
 
