@@ -33,6 +33,15 @@ on_field(void *s, size_t len, void *data)
     reader *r = data;
     r->col++;
     r->field_line = r->line;
+    const pa_csv_direct *dr = r->sink->direct;
+    if (dr && r->col <= dr->n && dr->col[r->col] >= 0 && *dr->row < *dr->room && s &&
+        r->st == PA_OK) {
+        double v;
+        if (pa_parse_count(s, len, &v)) {
+            dr->cols[dr->col[r->col]][*dr->row] = v;
+            return;
+        }
+    }
     if (r->st != PA_OK)
         return;
     if (r->col > MAX_FIELDS) {

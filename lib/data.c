@@ -43,6 +43,7 @@ typedef struct file_ctx {
                                  * one entry), not looked up: they are mapped afterwards (for
                                  * whole files read beside others, where each unit comes once) */
     size_t *named, n_named, cap_named; /* units from earlier files this one gave a name */
+    pa_csv_direct direct;       /* number fields, once the header is read (pa_csv_sink) */
 } file_ctx;
 
 size_t
@@ -357,6 +358,14 @@ fed(const file_ctx *c, size_t j)
     return 0;
 }
 
+/* Number fields go straight into d's columns from now on (see pa_csv_direct). */
+static void
+direct_to(file_ctx *c, pa_data *d)
+{
+    c->direct = (pa_csv_direct){ .n = c->n_header, .col = c->role, .cols = d->cols,
+                                 .row = &d->n_rows, .room = &d->cap };
+}
+
 static pa_status
 header_end(file_ctx *c, long line)
 {
@@ -382,6 +391,7 @@ header_end(file_ctx *c, long line)
     c->all_fed = 1;
     for (size_t j = 0; j < d->n_cols; j++)
         c->all_fed &= fed(c, j);
+    direct_to(c, d);
     return PA_OK;
 }
 
@@ -577,6 +587,7 @@ on_reset(void *user)
     c->d->n_rows = c->rows_at_start;
     c->header_done = 0;
     c->n_header = 0;
+    c->direct.n = 0;
     c->has_unit = c->has_name = c->has_period = c->has_group = 0;
     pa_strmap_free(&c->header);
 }
@@ -607,7 +618,8 @@ static void *
 half_main(void *arg)
 {
     half *h = arg;
-    pa_csv_sink sink = { .user = &h->c2, .field = on_field, .row = on_row };
+    pa_csv_sink sink = { .user = &h->c2, .direct = &h->c2.direct, .field = on_field,
+                         .row = on_row };
     h->st = pa_csv_read_range(h->path, h->start, h->end, 1, 0, &sink, &h->fallback,
                               &h->last_line, &h->err);
     return NULL;
@@ -822,6 +834,7 @@ read_parallel(file_ctx *c, const char *path, pa_csv_sink *sink, int *done)
         return st;
     h.c2 = *c; /* the header's roles, shared read-only */
     h.c2.d = h.d2; /* units looked up, not listed: a period-major file repeats them */
+    direct_to(&h.c2, h.d2);
     h.c2.err = &h.err;
     h.c2.rows_at_start = 0;
     h.c2.last_period = PA_NONE;
@@ -955,7 +968,8 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     }
     file_ctx c;
     file_begin(&c, d, err, d->files.keys[fi], (uint32_t)fi, fp);
-    pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
+    pa_csv_sink sink = { .user = &c, .direct = &c.direct, .field = on_field, .row = on_row,
+                         .reset = on_reset };
     int done = 0;
     pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
     if (st == PA_OK && !done) {
@@ -1008,7 +1022,8 @@ read_file_task(void *ctx, size_t k, pa_error *err)
     file_ctx c;
     file_begin(&c, part, err, j->paths[k], 0, fp);
     c.list_units = 1;
-    pa_csv_sink sink = { .user = &c, .field = on_field, .row = on_row, .reset = on_reset };
+    pa_csv_sink sink = { .user = &c, .direct = &c.direct, .field = on_field, .row = on_row,
+                         .reset = on_reset };
     pa_status st = pa_csv_read_file(j->paths[k], &sink, err);
     if (st == PA_ERR_NOMEM && part->n_rows == part->cap)
         j->fallback[k] = 1; /* no room: it grew since it was counted; read it again alone */

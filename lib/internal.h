@@ -90,8 +90,19 @@ size_t pa_strmap_append(pa_strmap *m, const char *key, size_t len);
 void pa_strmap_truncate(pa_strmap *m, size_t n);
 
 /* ---- CSV reading (libcsv), UTF-8 or GB18030 ---- */
+/* Fields that go straight into number columns when their text is a count (pa_parse_count),
+ * without a call to the sink: the data reader's usual field. Anything else still goes to the
+ * sink's field function. */
+typedef struct pa_csv_direct {
+    long n;                     /* fields 1..n are covered; 0 while there is no header */
+    const int *col;             /* by field: the column it fills, or < 0 for none */
+    double *const *cols;        /* by column */
+    const size_t *row, *room;   /* the row being read, and the rows there is room for */
+} pa_csv_direct;
+
 typedef struct pa_csv_sink {
     void *user;
+    const pa_csv_direct *direct; /* optional */
     /* A field; s is NUL-terminated, valid only during the call. Return PA_OK to go on. */
     pa_status (*field)(void *user, const char *s, size_t len, long line, long col);
     /* End of a record of ncols fields that ended on `line`. */
