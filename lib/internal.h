@@ -75,7 +75,8 @@ typedef struct pa_strblock pa_strblock;
 typedef struct pa_strmap {
     char **keys;      /* by index, into the blocks of text */
     size_t n, cap_keys;
-    size_t *slots;    /* index+1, 0 = empty */
+    uint64_t *slots;  /* key hash << 32 | index+1, 0 = empty: probes and growth compare and
+                       * place by the hash, and read a key's text only when it matches */
     size_t n_slots;
     pa_strblock *text; /* the newest block of key text (util.c) */
 } pa_strmap;

@@ -543,19 +543,40 @@ pa_strmap_free(pa_strmap *m)
     memset(m, 0, sizeof *m);
 }
 
+/* The 32-bit hash a key is placed and compared by. */
+static inline uint32_t
+key_hash(const char *key, size_t len)
+{
+    uint64_t h = hash_bytes(key, len);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Puts key k of hash h in its slot (there is room). */
+static void
+slot_put(uint64_t *slots, size_t n_slots, uint32_t h, size_t k)
+{
+    size_t i = h & (n_slots - 1);
+    while (slots[i])
+        i = (i + 1) & (n_slots - 1);
+    slots[i] = (uint64_t)h << 32 | (uint64_t)(k + 1);
+}
+
 size_t
 pa_strmap_find(const pa_strmap *m, const char *key, size_t len)
 {
     if (!m->n_slots)
         return PA_NONE;
     size_t mask = m->n_slots - 1;
-    for (size_t i = hash_bytes(key, len) & mask;; i = (i + 1) & mask) {
-        size_t v = m->slots[i];
+    uint32_t h = key_hash(key, len);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t v = m->slots[i];
         if (!v)
             return PA_NONE;
-        const char *k = m->keys[v - 1];
-        if (strncmp(k, key, len) == 0 && k[len] == '\0')
-            return v - 1;
+        if ((uint32_t)(v >> 32) != h)
+            continue;
+        size_t k = (size_t)(uint32_t)v - 1;
+        if (strncmp(m->keys[k], key, len) == 0 && m->keys[k][len] == '\0')
+            return k;
     }
 }
 
@@ -563,19 +584,21 @@ static int
 strmap_grow(pa_strmap *m)
 {
     size_t ns = m->n_slots ? m->n_slots * 2 : 64;
+    while (ns < 2 * (m->n + 1)) /* a list made a map holds many keys already */
+        ns *= 2;
     /* cleared by writing, not calloc: probing reads before inserting writes, and a page
      * first read then written is faulted twice, the second time with a TLB flush on every
      * core running the process */
-    size_t *slots = pa_reallocarray(NULL, ns, sizeof *slots);
+    uint64_t *slots = pa_reallocarray(NULL, ns, sizeof *slots);
     if (!slots)
         return -1;
     memset(slots, 0, ns * sizeof *slots);
-    for (size_t k = 0; k < m->n; k++) {
-        size_t i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (ns - 1);
-        while (slots[i])
-            i = (i + 1) & (ns - 1);
-        slots[i] = k + 1;
-    }
+    if (!m->n_slots) /* a list until now (pa_strmap_append) */
+        for (size_t k = 0; k < m->n; k++)
+            slot_put(slots, ns, key_hash(m->keys[k], strlen(m->keys[k])), k);
+    for (size_t i = 0; i < m->n_slots; i++) /* by the hashes kept: no key is read */
+        if (m->slots[i])
+            slot_put(slots, ns, (uint32_t)(m->slots[i] >> 32), (size_t)(uint32_t)m->slots[i] - 1);
     pa_free(m->slots);
     m->slots = slots;
     m->n_slots = ns;
@@ -601,12 +624,8 @@ pa_strmap_truncate(pa_strmap *m, size_t n)
     if (!m->n_slots) /* a list (pa_strmap_append) */
         return;
     memset(m->slots, 0, m->n_slots * sizeof *m->slots);
-    for (size_t k = 0; k < n; k++) { /* no allocation: the slots are kept */
-        size_t i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (m->n_slots - 1);
-        while (m->slots[i])
-            i = (i + 1) & (m->n_slots - 1);
-        m->slots[i] = k + 1;
-    }
+    for (size_t k = 0; k < n; k++) /* no allocation: the slots are kept */
+        slot_put(m->slots, m->n_slots, key_hash(m->keys[k], strlen(m->keys[k])), k);
 }
 
 
@@ -638,16 +657,14 @@ pa_strmap_intern(pa_strmap *m, const char *key, size_t len, int *added)
     size_t found = pa_strmap_find(m, key, len);
     if (found != PA_NONE)
         return found;
+    if (m->n >= UINT32_MAX - 1) /* indices are kept in 32 bits */
+        return PA_NONE;
     if ((m->n + 1) * 2 > m->n_slots && strmap_grow(m) < 0)
         return PA_NONE;
     size_t k = pa_strmap_append(m, key, len);
     if (k == PA_NONE)
         return PA_NONE;
-    size_t mask = m->n_slots - 1;
-    size_t i = hash_bytes(key, len) & mask;
-    while (m->slots[i])
-        i = (i + 1) & mask;
-    m->slots[i] = k + 1;
+    slot_put(m->slots, m->n_slots, key_hash(key, len), k);
     if (added)
         *added = 1;
     return k;

@@ -428,6 +428,38 @@ test_strmap_basic(void **state)
     pa_strmap_free(NULL);
 }
 
+/* Keys appended as a list (no lookups) are all found once the map is used as a map again:
+ * the first table is built from the keys, later ones from the hashes kept in the slots. */
+static void
+test_strmap_list_then_map(void **state)
+{
+    (void)state;
+    pa_strmap m;
+    memset(&m, 0, sizeof m);
+    char key[32];
+    for (size_t i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "g%07zu", i);
+        assert_true(pa_strmap_append(&m, key, strlen(key)) == i);
+    }
+    assert_true(pa_strmap_find(&m, "g0000007", 8) == PA_NONE); /* a list: no table yet */
+    for (size_t i = 300; i < 3000; i++) {
+        snprintf(key, sizeof key, "g%07zu", i);
+        int added = 0;
+        assert_true(pa_strmap_intern(&m, key, strlen(key), &added) == i);
+        assert_int_equal(added, 1);
+    }
+    for (size_t i = 0; i < 3000; i++) {
+        snprintf(key, sizeof key, "g%07zu", i);
+        assert_true(pa_strmap_find(&m, key, strlen(key)) == i);
+    }
+    assert_true(pa_strmap_find(&m, "g000000", 7) == PA_NONE);   /* a prefix of a key */
+    assert_true(pa_strmap_find(&m, "g00000001", 9) == PA_NONE); /* a key and more */
+    pa_strmap_truncate(&m, 1000);
+    assert_true(pa_strmap_find(&m, "g0000999", 8) == 999);
+    assert_true(pa_strmap_find(&m, "g0001000", 8) == PA_NONE);
+    pa_strmap_free(&m);
+}
+
 static void
 test_strmap_growth(void **state)
 {
@@ -586,6 +618,7 @@ main(void)
         cmocka_unit_test(test_is_period_name),
         cmocka_unit_test(test_strmap_basic),
         cmocka_unit_test(test_strmap_growth),
+        cmocka_unit_test(test_strmap_list_then_map),
         cmocka_unit_test(test_strmap_truncate),
         cmocka_unit_test(test_strmap_out_of_memory),
         cmocka_unit_test(test_error_format),
