@@ -243,9 +243,8 @@ denominate_task(void *ctx, size_t k, pa_error *err)
     if (st != PA_OK)
         return st;
     double *score = r->score[k];
-    const size_t *cell_row = r->cell_row;
     for (size_t i = 0; i < r->np * r->nu; i++) {
-        size_t row = cell_row ? cell_row[i] : i;
+        size_t row = pa_cell_row(r, i);
         if (row == PA_NONE) {
             score[i] = NAN;
             continue;
