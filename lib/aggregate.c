@@ -304,45 +304,47 @@ aggregate_node_period(const agg_job *j, size_t p, double *x, pa_error *err)
         if (st != PA_OK)
             return st;
     }
-    if (agg == PA_AGG_ARITHMETIC)
+    if (agg == PA_AGG_ARITHMETIC) {
         arithmetic_period(r, k, p, col, w, nc, nd->min_coverage, x,
                           nd->min_coverage > 0 ? x + r->nu : NULL);
-    for (size_t u = 0; u < r->nu && agg != PA_AGG_ARITHMETIC; u++) {
-        size_t cell = PA_CELL(r, k, p, u);
-        size_t present = 0;
-        for (size_t c = 0; c < nc; c++) {
-            x[c] = PA_SCORE(r, col[c], p, u);
-            present += !isnan(x[c]);
+    } else {
+        for (size_t u = 0; u < r->nu; u++) {
+            size_t cell = PA_CELL(r, k, p, u);
+            size_t present = 0;
+            for (size_t c = 0; c < nc; c++) {
+                x[c] = PA_SCORE(r, col[c], p, u);
+                present += !isnan(x[c]);
+            }
+            if (present && (double)present < nd->min_coverage * (double)nc) {
+                PA_SCORE(r, k, p, u) = NAN;
+                r->flags[cell] |= PA_CELL_LOW_COVERAGE;
+                continue;
+            }
+            if (agg == PA_AGG_COPELAND)
+                continue;
+            int bad;
+            double v = aggregate_values(agg, x, w, nc, par, &bad, scratch);
+            if (bad >= 0) {
+                if (!j->report)
+                    return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
+                r->fail_unit = u;
+                r->fail_period = p;
+                char num[40];
+                pa_format_number(x[bad], num, sizeof num);
+                return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                               "unit '%s', period '%s': the %s mean at '%s' cannot take the "
+                               "score %s of '%s'%s",
+                               r->unit_codes[u], r->periods[p],
+                               agg == PA_AGG_GEOMETRIC ? "geometric"
+                               : agg == PA_AGG_HARMONIC ? "harmonic"
+                               : agg == PA_AGG_MPI ? "Mazziotta-Pareto"
+                                                   : "generalised",
+                               nd->code, num, r->node_codes[col[bad]],
+                               agg == PA_AGG_MPI ? " (children average 0)"
+                                                 : " (it needs scores above 0)");
+            }
+            PA_SCORE(r, k, p, u) = v;
         }
-        if (present && (double)present < nd->min_coverage * (double)nc) {
-            PA_SCORE(r, k, p, u) = NAN;
-            r->flags[cell] |= PA_CELL_LOW_COVERAGE;
-            continue;
-        }
-        if (agg == PA_AGG_COPELAND)
-            continue;
-        int bad;
-        double v = aggregate_values(agg, x, w, nc, par, &bad, scratch);
-        if (bad >= 0) {
-            if (!j->report)
-                return PA_ERR_COMPUTE; /* the caller runs it again alone, for the message */
-            r->fail_unit = u;
-            r->fail_period = p;
-            char num[40];
-            pa_format_number(x[bad], num, sizeof num);
-            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                           "unit '%s', period '%s': the %s mean at '%s' cannot take the "
-                           "score %s of '%s'%s",
-                           r->unit_codes[u], r->periods[p],
-                           agg == PA_AGG_GEOMETRIC ? "geometric"
-                           : agg == PA_AGG_HARMONIC ? "harmonic"
-                           : agg == PA_AGG_MPI ? "Mazziotta-Pareto"
-                                               : "generalised",
-                           nd->code, num, r->node_codes[col[bad]],
-                           agg == PA_AGG_MPI ? " (children average 0)"
-                                             : " (it needs scores above 0)");
-        }
-        PA_SCORE(r, k, p, u) = v;
     }
     /* penalty points come off after aggregation, not below the range's floor */
     for (size_t q = 0; q < m->n_penalties; q++) {
