@@ -6,6 +6,14 @@
 
 #include "internal.h"
 
+/* The scores kept for reuse during aggregation go (at its end, or with a failed result). */
+static void
+free_spares(pa_result *r)
+{
+    while (r->n_spare)
+        pa_col_unref(r->spare[--r->n_spare]);
+}
+
 void
 pa_result_free(pa_result *r)
 {
@@ -43,8 +51,7 @@ pa_result_free(pa_result *r)
     pa_free(r->cell_row);
     for (size_t n = 0; n < r->nn && r->score; n++)
         pa_col_unref(r->score[n]);
-    while (r->n_spare)
-        pa_col_unref(r->spare[--r->n_spare]);
+    free_spares(r);
     pa_free(r->score);
     for (size_t n = 0; n < r->nn && r->rank; n++)
         pa_free(r->rank[n]);
@@ -422,8 +429,7 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
                 release_node(r, r->n_model_nodes + q);
     }
     release_node(r, m->pos[m->top]); /* the top node too, when it was not asked for */
-    while (r->n_spare)
-        pa_col_unref(r->spare[--r->n_spare]);
+    free_spares(r);
     if (df.st != PA_OK) {
         if (err)
             *err = df.err;
