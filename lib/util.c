@@ -402,8 +402,6 @@ pa_format_number(double v, char *buf, size_t size)
     }
     locale_t old = uselocale(pa_c_locale());
     int n = 0;
-    if (v == 0.0)
-        v = 0.0; /* no "-0" */
     /* plain notation where it is readable (counts stay "18500", not "1.85e+04") */
     if (fabs(v) >= 1e-4 && fabs(v) < 1e16) {
         for (int dec = 0; dec <= 20; dec++) {
@@ -561,6 +559,14 @@ slot_put(uint64_t *slots, size_t n_slots, uint32_t h, size_t k)
     slots[i] = (uint64_t)h << 32 | (uint64_t)(k + 1);
 }
 
+/* Puts keys 0..n-1 in slots, hashing their text. */
+static void
+put_keys(const pa_strmap *m, uint64_t *slots, size_t n_slots, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        slot_put(slots, n_slots, key_hash(m->keys[k], strlen(m->keys[k])), k);
+}
+
 size_t
 pa_strmap_find(const pa_strmap *m, const char *key, size_t len)
 {
@@ -594,8 +600,7 @@ strmap_grow(pa_strmap *m)
         return -1;
     memset(slots, 0, ns * sizeof *slots);
     if (!m->n_slots) /* a list until now (pa_strmap_append) */
-        for (size_t k = 0; k < m->n; k++)
-            slot_put(slots, ns, key_hash(m->keys[k], strlen(m->keys[k])), k);
+        put_keys(m, slots, ns, m->n);
     for (size_t i = 0; i < m->n_slots; i++) /* by the hashes kept: no key is read */
         if (m->slots[i])
             slot_put(slots, ns, (uint32_t)(m->slots[i] >> 32), (size_t)(uint32_t)m->slots[i] - 1);
@@ -624,8 +629,7 @@ pa_strmap_truncate(pa_strmap *m, size_t n)
     if (!m->n_slots) /* a list (pa_strmap_append) */
         return;
     memset(m->slots, 0, m->n_slots * sizeof *m->slots);
-    for (size_t k = 0; k < n; k++) /* no allocation: the slots are kept */
-        slot_put(m->slots, m->n_slots, key_hash(m->keys[k], strlen(m->keys[k])), k);
+    put_keys(m, m->slots, m->n_slots, n); /* no allocation: the slots are kept */
 }
 
 
