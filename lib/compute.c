@@ -492,12 +492,14 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
     if (d->n_rows == 0)
         return pa_fail(err, PA_ERR_DATA, d->files.n ? d->files.keys[0] : NULL, 0, 0,
                        "no data rows");
+    pa_status st = pa_data_check_periods(d, err);
+    if (st != PA_OK)
+        return st;
     pa_result *r = pa_calloc(1, sizeof *r);
     if (r)
         pthread_mutex_init(&r->rank_lock, NULL);
     size_t *pmap = pa_malloc(d->periods.n * sizeof *pmap);
     size_t *cell_row = NULL;
-    pa_status st;
     if (!r || !pmap) {
         st = pa_nomem(err);
         goto out;

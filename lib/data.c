@@ -36,7 +36,9 @@ typedef struct file_ctx {
                                  * same order every period, so the next is often unit + 1 */
     int next_first;             /* the previous row's unit was the one after its own: try
                                  * unit + 1 first (a panel listed period by period) */
-    long unit_col;
+    long unit_col, period_col;
+    char period_raw[32];        /* the last period cell read and its canonical form: a file */
+    char period_canon[PA_PERIOD_TEXT]; /* repeats a few periods over many rows */
     int all_fed;                /* every numeric column has a header field of its own (none is
                                  * also the unit, name, group or period column) */
     int list_units;             /* units listed as they come (runs of rows of one unit are
@@ -299,6 +301,17 @@ pa_col_unref(double *col)
         pa_free(col_head_of(col));
 }
 
+/* The names a period column goes by when the model names none. */
+static int
+is_period_header(const char *s, size_t len)
+{
+    static const char *const names[] = { "year", "period", "date", "年份", "月份", "日期" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strlen(names[i]) == len && strncasecmp(s, names[i], len) == 0)
+            return 1;
+    return 0;
+}
+
 static pa_status
 header_field(file_ctx *c, const char *s, size_t len, long line, long col)
 {
@@ -336,8 +349,7 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
         r = ROLE_GROUP, c->has_group = 1;
     else if (m->period_column
                  ? (strlen(m->period_column) == len && !memcmp(m->period_column, s, len))
-                 : ((len == 4 && !strncasecmp(s, "year", 4)) ||
-                    (len == 6 && !strncasecmp(s, "period", 6))))
+                 : is_period_header(s, len))
         r = ROLE_PERIOD, c->has_period = 1;
     else {
         size_t j = pa_strmap_find(&d->colmap, s, len);
@@ -448,7 +460,35 @@ on_field(void *user, const char *s, size_t len, long line, long col)
     dst->len = len;
     if (r == ROLE_UNIT)
         c->unit_col = col;
+    else if (r == ROLE_PERIOD)
+        c->period_col = col;
     return PA_OK;
+}
+
+/* The canonical period of the row's period cell, or NULL (*st set) when it is none. */
+static const char *
+row_period(file_ctx *c, long line, pa_status *st)
+{
+    const char *s = c->period.s ? c->period.s : "";
+    size_t len = c->period.len;
+    if (len == 0) {
+        *st = pa_fail(c->err, PA_ERR_DATA, c->name, line, c->period_col, "empty period");
+        return NULL;
+    }
+    if (len < sizeof c->period_raw && strcmp(s, c->period_raw) == 0)
+        return c->period_canon;
+    if (pa_period_parse(s, len, c->period_canon) == PA_PERIOD_NONE) {
+        c->period_raw[0] = '\0';
+        *st = pa_fail(c->err, PA_ERR_DATA, c->name, line, c->period_col,
+                      "'%.*s' is not a period: write a year (2019), a quarter (2019Q3), a "
+                      "month (2019-07) or a day (2019-07-15)", (int)(len > 40 ? 40 : len), s);
+        return NULL;
+    }
+    if (len < sizeof c->period_raw)
+        memcpy(c->period_raw, s, len + 1);
+    else
+        c->period_raw[0] = '\0';
+    return c->period_canon;
 }
 
 static pa_status
@@ -468,11 +508,9 @@ on_row(void *user, long line, long ncols)
         st = pa_fail(c->err, PA_ERR_DATA, c->name, line, c->unit_col, "empty unit code");
         goto out;
     }
-    const char *period = c->has_period ? (c->period.s ? c->period.s : "") : c->file_period;
-    if (c->has_period && !*period) {
-        st = pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "empty period");
+    const char *period = c->has_period ? row_period(c, line, &st) : c->file_period;
+    if (!period)
         goto out;
-    }
     if (d->n_rows == d->cap && !grow_rows(d)) {
         st = pa_nomem(c->err);
         goto out;
@@ -906,13 +944,23 @@ file_stem(const char *path, size_t *stem, const char **dot)
     return base;
 }
 
-/* The period a file's name gives ("data/2019.csv" → "2019"), or ""; NULL when out of memory. */
+/* The period a file's name gives ("data/2019.csv", "2019年.csv" → "2019"), or ""; NULL when
+ * out of memory. */
 static char *
 period_of_name(const char *label)
 {
     size_t stem;
     const char *base = file_stem(label, &stem, NULL);
-    return pa_is_period_name(base, stem) ? pa_strndup(base, stem) : pa_strdup("");
+    char canon[PA_PERIOD_TEXT];
+    return pa_strdup(pa_period_parse(base, stem, canon) ? canon : "");
+}
+
+/* A pipe, a device or /dev/fd/N has no folder of periods and no name to take a period from. */
+static int
+is_regular(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 static void
@@ -958,7 +1006,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     if (!d)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     const char *label = name ? name : path ? path : "<buffer>";
-    char *fp = period_of_name(label);
+    char *fp = path && !is_regular(path) ? pa_strdup("") : period_of_name(label);
     if (!fp)
         return pa_nomem(err);
     size_t fi = pa_strmap_intern(&d->files, label, strlen(label), NULL);
@@ -991,7 +1039,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
  * files before it stay. */
 
 typedef struct files_job {
-    char *const *paths;
+    const char *const *paths;
     size_t *lines, *base;
     pa_data **part;             /* by file: a data set on d's rows from base */
     pa_status *st;
@@ -1034,7 +1082,7 @@ read_file_task(void *ctx, size_t k, pa_error *err)
 
 /* Returns PA_OK with *done = 0 when the files must be read one by one instead. */
 static pa_status
-read_files_parallel(pa_data *d, char *const *paths, size_t n, int *done, pa_error *err)
+read_files_parallel(pa_data *d, const char *const *paths, size_t n, int *done, pa_error *err)
 {
     *done = 0;
     if (n < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -1107,10 +1155,153 @@ pa_data_read_buffer(pa_data *d, const char *bytes, size_t size, const char *name
     return read_any(d, NULL, bytes, size, name, err);
 }
 
-static int
-cmp_str_period(const void *a, const void *b)
+/* Where a period first comes in the data: its row's file and line. */
+static size_t
+first_row_of(const pa_data *d, size_t p)
 {
-    return pa_period_cmp(*(char *const *)a, *(char *const *)b);
+    size_t row = 0;
+    while (row < d->n_rows && d->row_period[row] != p)
+        row++;
+    return row;
+}
+
+pa_status
+pa_data_check_periods(const pa_data *d, pa_error *err)
+{
+    pa_period_kind k0 = d->periods.n ? pa_period_kind_of(d->periods.keys[0]) : PA_PERIOD_NONE;
+    for (size_t p = 1; p < d->periods.n; p++) {
+        const char *key = d->periods.keys[p];
+        pa_period_kind k = pa_period_kind_of(key);
+        if (k == k0)
+            continue;
+        size_t odd = k0 == PA_PERIOD_NONE ? 0 : p; /* the row without a period, or the later */
+        const char *other = d->periods.keys[odd ? 0 : p];
+        size_t row = first_row_of(d, odd);
+        const char *file = row < d->n_rows ? pa_data_row_file(d, row) : NULL;
+        long line = row < d->n_rows ? pa_data_row_line(d, row) : 0;
+        if (!*d->periods.keys[odd])
+            return pa_fail(err, PA_ERR_DATA, file, line, 0,
+                           "this file has no period (no column year, period, date, 年份, 月份 "
+                           "or 日期, and its name is no period), but other rows have the "
+                           "period %s", other);
+        return pa_fail(err, PA_ERR_DATA, file, line, 0,
+                       "period %s is %s, but the data also has %s, %s: one kind of period "
+                       "per data set", d->periods.keys[odd],
+                       pa_period_kind_name(pa_period_kind_of(d->periods.keys[odd])), other,
+                       pa_period_kind_name(pa_period_kind_of(other)));
+    }
+    return PA_OK;
+}
+
+/* A sibling: its name and the canonical period it stands for. */
+typedef struct sibling {
+    char *name;
+    char period[PA_PERIOD_TEXT];
+} sibling;
+
+static int
+cmp_sibling(const void *a, const void *b)
+{
+    return strcmp(((const sibling *)a)->period, ((const sibling *)b)->period);
+}
+
+/* The files of dir whose names are periods earlier than `mine`, of its kind and spelled the
+ * same way (2019.csv: 2018.csv, never 2018-12.csv, 12.csv or 2018年.csv), sorted by period. */
+static pa_status
+find_siblings(const char *dir, const char *base, size_t stem, const char *ext,
+              const char *mine, sibling **out, size_t *n, pa_error *err)
+{
+    DIR *dh = opendir(*dir ? dir : ".");
+    if (!dh)
+        return PA_OK; /* no folder to read: the file alone */
+    pa_status st = PA_OK;
+    struct dirent *e;
+    while (st == PA_OK && (e = readdir(dh)) != NULL) {
+        const char *ed = strrchr(e->d_name, '.');
+        size_t es = ed ? (size_t)(ed - e->d_name) : strlen(e->d_name);
+        sibling sb;
+        if (strcmp(ed ? ed : "", ext) != 0 || !pa_period_same_spelling(e->d_name, es, base, stem) ||
+            pa_period_kind_of(mine) != pa_period_parse(e->d_name, es, sb.period) ||
+            strcmp(sb.period, mine) >= 0)
+            continue;
+        sibling *l = pa_reallocarray(*out, *n + 1, sizeof *l);
+        if (!l || !(sb.name = pa_strdup(e->d_name))) {
+            if (l)
+                *out = l;
+            st = pa_nomem(err);
+            break;
+        }
+        *out = l;
+        l[(*n)++] = sb;
+    }
+    closedir(dh);
+    if (*n)
+        qsort(*out, *n, sizeof **out, cmp_sibling);
+    return st;
+}
+
+void
+pa_paths_free(char **paths)
+{
+    for (size_t i = 0; paths && paths[i]; i++)
+        pa_free(paths[i]);
+    pa_free(paths);
+}
+
+pa_status
+pa_data_siblings(const char *path, char ***out, pa_error *err)
+{
+    if (!path || !out)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    size_t stem, n = 0;
+    const char *dot;
+    const char *base = file_stem(path, &stem, &dot);
+    char mine[PA_PERIOD_TEXT];
+    sibling *sib = NULL;
+    pa_status st = PA_OK;
+    char *dir = pa_strndup(path, (size_t)(base - path));
+    if (!dir)
+        return pa_nomem(err);
+    if (is_regular(path) && pa_period_parse(base, stem, mine))
+        st = find_siblings(dir, base, stem, dot ? dot : "", mine, &sib, &n, err);
+    char **paths = st == PA_OK ? pa_calloc(n + 2, sizeof *paths) : NULL;
+    if (st == PA_OK && !paths)
+        st = pa_nomem(err);
+    for (size_t i = 0; i < n && st == PA_OK; i++) {
+        size_t len = strlen(dir) + strlen(sib[i].name) + 1;
+        if (!(paths[i] = pa_malloc(len)))
+            st = pa_nomem(err);
+        else
+            snprintf(paths[i], len, "%s%s", dir, sib[i].name);
+    }
+    if (st == PA_OK && !(paths[n] = pa_strdup(path)))
+        st = pa_nomem(err);
+    for (size_t i = 0; i < n; i++)
+        pa_free(sib[i].name);
+    pa_free(sib);
+    pa_free(dir);
+    if (st != PA_OK) {
+        pa_paths_free(paths);
+        return st;
+    }
+    *out = paths;
+    return PA_OK;
+}
+
+pa_status
+pa_data_read_files(pa_data *d, const char *const *paths, size_t n, pa_error *err)
+{
+    if (!d || (n && !paths))
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    for (size_t i = 0; i < n; i++)
+        if (!paths[i])
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL path");
+    int done = 0;
+    pa_status st = read_files_parallel(d, paths, n, &done, err);
+    for (size_t i = 0; i < n && st == PA_OK && !done; i++)
+        st = pa_data_read_file(d, paths[i], err);
+    return st;
 }
 
 pa_status
@@ -1118,78 +1309,14 @@ pa_data_read_with_siblings(pa_data *d, const char *path, pa_error *err)
 {
     if (!d || !path)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
-    size_t stem;
-    const char *dot;
-    const char *base = file_stem(path, &stem, &dot), *slash = base > path ? base - 1 : NULL;
-    if (!pa_is_period_name(base, stem))
-        return pa_data_read_file(d, path, err);
-    char *dir = slash ? pa_strndup(path, (size_t)(slash - path) + 1) : pa_strdup("");
-    char *mine = pa_strndup(base, stem);
-    const char *ext = dot ? dot : "";
-    char **names = NULL, **paths = NULL;
+    char **paths;
+    pa_status st = pa_data_siblings(path, &paths, err);
+    if (st != PA_OK)
+        return st;
     size_t n = 0;
-    pa_status st = PA_OK;
-    if (!dir || !mine) {
-        st = pa_nomem(err);
-        goto out;
-    }
-    DIR *dh = opendir(*dir ? dir : ".");
-    if (dh) {
-        struct dirent *e;
-        while ((e = readdir(dh)) != NULL) {
-            const char *ed = strrchr(e->d_name, '.');
-            size_t es = ed ? (size_t)(ed - e->d_name) : strlen(e->d_name);
-            if (strcmp(ed ? ed : "", ext) != 0 || !pa_is_period_name(e->d_name, es))
-                continue;
-            char *s = pa_strndup(e->d_name, es);
-            if (!s) {
-                st = pa_nomem(err);
-                break;
-            }
-            if (pa_period_cmp(s, mine) >= 0) {
-                pa_free(s);
-                continue;
-            }
-            char **l = pa_reallocarray(names, n + 1, sizeof *l);
-            if (!l) {
-                pa_free(s);
-                st = pa_nomem(err);
-                break;
-            }
-            names = l;
-            names[n++] = s;
-        }
-        closedir(dh);
-    }
-    if (st == PA_OK) {
-        if (n)
-            qsort(names, n, sizeof *names, cmp_str_period);
-        /* the siblings become paths, in period order, then the file itself */
-        if (!(paths = pa_calloc(n + 1, sizeof *paths)))
-            st = pa_nomem(err);
-        for (size_t i = 0; i < n && st == PA_OK; i++) {
-            size_t len = strlen(dir) + strlen(names[i]) + strlen(ext) + 1;
-            if (!(paths[i] = pa_malloc(len)))
-                st = pa_nomem(err);
-            else
-                snprintf(paths[i], len, "%s%s%s", dir, names[i], ext);
-        }
-        if (st == PA_OK && !(paths[n] = pa_strdup(path)))
-            st = pa_nomem(err);
-    }
-    int done = 0;
-    if (st == PA_OK)
-        st = read_files_parallel(d, paths, n + 1, &done, err);
-    for (size_t i = 0; i <= n && st == PA_OK && !done; i++)
-        st = pa_data_read_file(d, paths[i], err);
-out:
-    for (size_t i = 0; i < n; i++)
-        pa_free(names[i]);
-    for (size_t i = 0; paths && i <= n; i++)
-        pa_free(paths[i]);
-    pa_free(paths);
-    pa_free(names);
-    pa_free(dir);
-    pa_free(mine);
+    while (paths[n])
+        n++;
+    st = pa_data_read_files(d, (const char *const *)paths, n, err);
+    pa_paths_free(paths);
     return st;
 }

@@ -19,19 +19,13 @@ centre(pa_impute how, double *v, size_t n)
     return c == 0 ? 0.0 : c;
 }
 
-/* Period positions on a numeric axis when every period is a number rising with the periods'
- * order (years: 2015, 2017, 2018 keep their gap), else 0, 1, 2, … (months, and dotted months
- * such as 2019.9, 2019.10, whose numbers do not rise). */
+/* Period positions on a time axis, so that gaps keep their length (2015, 2017, 2018; 2019-01,
+ * 2019-03), or 0, 1, 2, … when the data has no periods. */
 static void
 period_axis(const pa_result *r, double *t)
 {
-    int numeric = 1;
-    for (size_t p = 0; p < r->np && numeric; p++)
-        numeric = pa_parse_number(r->periods[p], strlen(r->periods[p]), &t[p]) == 0 &&
-                  (p == 0 || t[p] > t[p - 1]);
-    if (!numeric)
-        for (size_t p = 0; p < r->np; p++)
-            t[p] = (double)p;
+    for (size_t p = 0; p < r->np; p++)
+        t[p] = r->np > 1 ? pa_period_ordinal(r->periods[p]) : 0.0;
 }
 
 /* Along one unit's periods: the latest earlier value, or linear between neighbours with the

@@ -67,8 +67,25 @@ int pa_format_number(double v, char *buf, size_t size);
 /* Compare two period names in time order: run by run, runs of digits by their value (see
  * util.c); a total order. */
 int pa_period_cmp(const char *a, const char *b);
-/* 1 when a file stem looks like a period ("2019", "2019-03"). */
-int pa_is_period_name(const char *s, size_t len);
+
+/* ---- periods (period.c) ---- */
+typedef enum pa_period_kind {
+    PA_PERIOD_NONE = 0, PA_PERIOD_YEAR, PA_PERIOD_QUARTER, PA_PERIOD_MONTH, PA_PERIOD_DAY
+} pa_period_kind;
+enum { PA_PERIOD_TEXT = 11 }; /* "2019-07-15" and its NUL */
+/* Reads a spelling of a period (2019, 2019年, 2019Q3, 2019-Q3, 2019年第3季度, 2019-07, 2019-7,
+ * 2019/07, 2019.07, 201907, 2019年7月, 2019-07-15, 20190715, 2019年7月15日) into its canonical
+ * form (2019, 2019Q3, 2019-07, 2019-07-15); PA_PERIOD_NONE when the text is no period. */
+pa_period_kind pa_period_parse(const char *s, size_t len, char out[PA_PERIOD_TEXT]);
+/* The kind of a canonical period ("" and anything else: PA_PERIOD_NONE). */
+pa_period_kind pa_period_kind_of(const char *canonical);
+/* A canonical period's place in time, in its kind's steps (years, quarters, months or days
+ * since year 0): one step apart for neighbours, so differences measure gaps. 0 for "". */
+double pa_period_ordinal(const char *canonical);
+/* "a year", "a month", ... for messages. */
+const char *pa_period_kind_name(pa_period_kind k);
+/* Whether two spellings differ only in their digits (2019-7 and 2019-10; not 2019 and 2019年). */
+int pa_period_same_spelling(const char *a, size_t alen, const char *b, size_t blen);
 
 /* ---- string → index map (open addressing) ---- */
 typedef struct pa_strblock pa_strblock;
@@ -292,6 +309,9 @@ size_t pa_data_col(const pa_data *d, const char *name);
 /* The file and line a data row was read from. */
 const char *pa_data_row_file(const pa_data *d, size_t row);
 long pa_data_row_line(const pa_data *d, size_t row);
+/* One kind of period per data set (years beside months would be compared with each other), and
+ * no file without a period beside files with one. */
+pa_status pa_data_check_periods(const pa_data *d, pa_error *err);
 
 /* ---- result ---- */
 struct pa_result {

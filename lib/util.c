@@ -421,20 +421,6 @@ pa_format_number(double v, char *buf, size_t size)
     return n;
 }
 
-int
-pa_is_period_name(const char *s, size_t len)
-{
-    if (len == 0 || s[0] < '0' || s[0] > '9')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= '0' && c <= '9') || c == '-' || c == '_' || c == 'Q' || c == 'q' ||
-              c == 'M' || c == 'W'))
-            return 0;
-    }
-    return 1;
-}
-
 static unsigned char
 fold_case(unsigned char c)
 {

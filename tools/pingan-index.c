@@ -16,6 +16,8 @@
 
 #include <pingan/pingan.h>
 
+#include "output.h"
+
 #define NONE ((size_t)-1)
 
 enum { FMT_TEXT, FMT_CSV, FMT_JSON };
@@ -394,107 +396,6 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     return 0;
 }
 
-/* ---- output file, written atomically ---- */
-
-typedef struct out_file {
-    FILE *f;
-    char *tmp;
-    const char *path;
-    int fd;
-    off_t written, started; /* bytes written; bytes whose write-out has been started */
-} out_file;
-
-/* Writes to the temporary file start its write-out every 8 MiB: ext4 writes out a file renamed
- * over another at the rename (auto_da_alloc), which for a 200 MB result took 0.09 s at the
- * end of the run; started early it overlaps the formatting. Advisory: errors are the
- * writes' own, so sync_file_range's result is not needed. */
-static ssize_t
-out_write(void *cookie, const char *b, size_t n)
-{
-    out_file *o = cookie;
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(o->fd, b + done, n - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    o->written += (off_t)done;
-    if (o->written - o->started >= (off_t)8 << 20) {
-        sync_file_range(o->fd, o->started, o->written - o->started, SYNC_FILE_RANGE_WRITE);
-        o->started = o->written;
-    }
-    return (ssize_t)done; /* short: the stream's error flag is set */
-}
-
-static int
-out_fd_close(void *cookie)
-{
-    return close(((out_file *)cookie)->fd);
-}
-
-static int
-out_open(out_file *o, const char *path)
-{
-    o->path = path;
-    if (!path) {
-        o->f = stdout;
-        return 0;
-    }
-    size_t n = strlen(path) + 16;
-    o->tmp = malloc(n);
-    if (!o->tmp)
-        return -1;
-    snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        fprintf(stderr, "pingan-index: %s: cannot create output: %s\n", path, strerror(errno));
-        free(o->tmp);
-        o->tmp = NULL;
-        return -1;
-    }
-    fchmod(fd, 0644);
-    o->fd = fd;
-    o->f = fopencookie(o, "w", (cookie_io_functions_t){ .write = out_write,
-                                                         .close = out_fd_close });
-    if (!o->f) {
-        close(fd);
-        unlink(o->tmp);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-out_close(out_file *o, int ok)
-{
-    if (!o->tmp) {
-        if (fflush(stdout) != 0 && ok) {
-            fprintf(stderr, "pingan-index: write error on standard output: %s\n", strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    int bad = !ok;
-    /* no fsync: rename makes the file appear whole or not at all; durability across a power
-     * cut is the file system's (ext4 flushes a file renamed over another) */
-    if (fflush(o->f) != 0 || ferror(o->f))
-        bad = 1;
-    if (fclose(o->f) != 0)
-        bad = 1;
-    if (!bad && rename(o->tmp, o->path) != 0) {
-        fprintf(stderr, "pingan-index: %s: %s\n", o->path, strerror(errno));
-        bad = 1;
-    } else if (bad && ok)
-        fprintf(stderr, "pingan-index: %s: write error: %s\n", o->path, strerror(errno));
-    if (bad)
-        unlink(o->tmp);
-    free(o->tmp);
-    return bad ? -1 : 0;
-}
-
 typedef struct teardown {
     pa_result *res;
     pa_data *data;
@@ -511,10 +412,13 @@ teardown_main(void *arg)
     return NULL;
 }
 
-/* pingan.ini beside the first data file, if there is one. */
+/* pingan.ini beside the first data file, if there is one (a pipe has no folder). */
 static char *
 config_beside(const char *data)
 {
+    struct stat sb;
+    if (strcmp(data, "-") == 0 || stat(data, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return NULL;
     const char *slash = strrchr(data, '/');
     size_t dl = slash ? (size_t)(slash - data) + 1 : 0;
     char *p = malloc(dl + sizeof "pingan.ini");
@@ -522,11 +426,94 @@ config_beside(const char *data)
         return NULL;
     memcpy(p, data, dl);
     strcpy(p + dl, "pingan.ini");
-    struct stat sb;
     if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
         return p;
     free(p);
     return NULL;
+}
+
+/* Standard input ("-") read whole, then parsed as one file named "-". */
+static pa_status
+read_stdin(pa_data *data, pa_error *err)
+{
+    size_t n = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, stdin);
+        n += got;
+        if (got == 0)
+            break;
+        if (n == cap) {
+            char *b = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!b)
+                free(buf);
+            buf = b;
+            cap *= 2;
+        }
+    }
+    pa_status st;
+    if (!buf || ferror(stdin)) {
+        memset(err, 0, sizeof *err);
+        err->status = buf ? PA_ERR_IO : PA_ERR_NOMEM;
+        snprintf(err->file, sizeof err->file, "-");
+        snprintf(err->text, sizeof err->text, "%s", buf ? "read error on standard input"
+                                                         : "out of memory");
+        st = err->status;
+    } else {
+        st = pa_data_read_buffer(data, buf, n, "-", err);
+    }
+    free(buf);
+    return st;
+}
+
+/* The data files to read: a lone file with its siblings, else the files as given. */
+static char **
+data_files(int n, char **args, pa_error *err)
+{
+    char **files = NULL;
+    if (n == 1 && strcmp(args[0], "-") != 0)
+        return pa_data_siblings(args[0], &files, err) == PA_OK ? files : NULL;
+    if (!(files = calloc((size_t)n + 1, sizeof *files)))
+        return NULL;
+    for (int i = 0; i < n; i++)
+        if (!(files[i] = strdup(args[i]))) {
+            pa_paths_free(files);
+            return NULL;
+        }
+    return files;
+}
+
+/* -o naming an input would destroy it: refused before anything is read. */
+static int
+output_is_input(const char *output, char **files, const char *model)
+{
+    const char *hit = model && out_same_file(output, model) ? model : NULL;
+    for (size_t i = 0; files[i] && !hit; i++)
+        if (strcmp(files[i], "-") != 0 && out_same_file(output, files[i]))
+            hit = files[i];
+    if (hit && strcmp(hit, output) == 0)
+        fprintf(stderr, "pingan-index: -o %s: that file is an input of this run; write the "
+                        "output to another file\n", output);
+    else if (hit)
+        fprintf(stderr, "pingan-index: -o %s: that is %s, an input of this run; write the "
+                        "output to another file\n", output, hit);
+    return hit != NULL;
+}
+
+static pa_status
+read_data(pa_data *data, char **files, pa_error *err)
+{
+    size_t n = 0;
+    int has_stdin = 0;
+    for (; files[n]; n++)
+        has_stdin |= strcmp(files[n], "-") == 0;
+    if (!has_stdin)
+        return pa_data_read_files(data, (const char *const *)files, n, err);
+    pa_status st = PA_OK;
+    for (size_t i = 0; i < n && st == PA_OK; i++)
+        st = strcmp(files[i], "-") == 0 ? read_stdin(data, err)
+                                        : pa_data_read_file(data, files[i], err);
+    return st;
 }
 
 int
@@ -609,6 +596,7 @@ main(int argc, char **argv)
         return 2;
     }
 
+    out_signals(output);
     pa_error err;
     memset(&err, 0, sizeof err);
     pa_model *model = NULL;
@@ -617,22 +605,25 @@ main(int argc, char **argv)
     int rc = 1;
     char *beside = config ? NULL : config_beside(argv[optind]);
     const char *model_path = config ? config : beside;
-    pa_status st = model_path ? pa_model_load(&model, model_path, &err)
-                              : pa_model_default(&model, &err);
+    char **files = data_files(argc - optind, argv + optind, &err);
+    pa_status st = PA_OK;
+    if (!files) {
+        if (err.text[0])
+            report_error(&err);
+        else
+            fprintf(stderr, "pingan-index: out of memory\n");
+        goto out;
+    }
+    if (output && output_is_input(output, files, model_path)) {
+        rc = 2;
+        goto out;
+    }
+    st = model_path ? pa_model_load(&model, model_path, &err) : pa_model_default(&model, &err);
     if (st != PA_OK) {
         report_error(&err);
         goto out;
     }
-    if ((st = pa_data_new(&data, model, &err)) != PA_OK) {
-        report_error(&err);
-        goto out;
-    }
-    if (argc - optind == 1)
-        st = pa_data_read_with_siblings(data, argv[optind], &err);
-    else
-        for (int i = optind; i < argc && st == PA_OK; i++)
-            st = pa_data_read_file(data, argv[i], &err);
-    if (st != PA_OK) {
+    if ((st = pa_data_new(&data, model, &err)) != PA_OK || (st = read_data(data, files, &err)) != PA_OK) {
         report_error(&err);
         goto out;
     }
@@ -668,9 +659,10 @@ main(int argc, char **argv)
             rc = 2;
             goto out;
         }
-    out_file of = { 0 };
-    if (out_open(&of, output) != 0)
+    out_file of;
+    if ((rc = out_open(&of, output)) != 0)
         goto out;
+    rc = 1;
     int ok = 1;
     if (fmt == FMT_TEXT) {
         if (write_text(of.f, res, p, pa_model_label(model), show) != 0) {
@@ -708,6 +700,7 @@ out:
     pa_result_free(res);
     pa_data_free(data);
     pa_model_free(model);
+    pa_paths_free(files);
     free(beside);
     free(nodes);
     return rc;

@@ -115,9 +115,14 @@ PA_EXPORT pa_status pa_data_new(pa_data **out, const pa_model *model, pa_error *
 PA_EXPORT void pa_data_free(pa_data *data);
 
 /**
- * Read one CSV file and add its rows. The period comes from a `year` or
- * `period` column, else from the file name (".../2019.csv" → "2019"),
- * else the data has one period named "".
+ * Read one CSV file and add its rows. The period comes from a period column
+ * (the model's `period_column`, else one named year, period, date, 年份,
+ * 月份 or 日期), else from the name of a regular file (".../2019.csv" →
+ * "2019"), else the data has one period named "". A period is a year, a
+ * quarter, a month or a day, read from the usual spellings (2019, 2019年,
+ * 2019Q3, 2019-7, 2019/07, 201907, 2019年7月, 2019-07-15, 20190715, …) into
+ * one of the forms "2019", "2019Q3", "2019-07" and "2019-07-15"; a cell of
+ * the period column that is none of them is an error.
  */
 PA_EXPORT pa_status pa_data_read_file(pa_data *data, const char *path, pa_error *err);
 
@@ -137,6 +142,29 @@ PA_EXPORT pa_status pa_data_read_buffer(pa_data *data, const char *bytes, size_t
  */
 PA_EXPORT pa_status pa_data_read_with_siblings(pa_data *data, const char *path,
                                                pa_error *err);
+
+/**
+ * The files pa_data_read_with_siblings() reads for `path`, in the order it
+ * reads them: the siblings by period, then `path` itself. Siblings are the
+ * files of the same folder and extension whose names are earlier periods of
+ * the same kind, spelled the same way (2019.csv brings 2018.csv, never
+ * 2018-12.csv, 12.csv or 2018年.csv). A path that is not a regular file (a
+ * pipe, /dev/fd/N) or whose name is no period stands alone. *out receives a
+ * NULL-terminated array owned by the caller: free it with pa_paths_free().
+ * Since 0.3.
+ */
+PA_EXPORT pa_status pa_data_siblings(const char *path, char ***out, pa_error *err);
+
+/** Free an array from pa_data_siblings() (NULL is fine). Since 0.3. */
+PA_EXPORT void pa_paths_free(char **paths);
+
+/**
+ * Read n files with the rows, units and messages of pa_data_read_file() on
+ * each in turn, on the machine's cores: the first file that fails adds
+ * nothing and ends the reading, the files before it stay. Since 0.3.
+ */
+PA_EXPORT pa_status pa_data_read_files(pa_data *data, const char *const *paths, size_t n,
+                                       pa_error *err);
 
 /** Number of data rows read so far. */
 PA_EXPORT size_t pa_data_row_count(const pa_data *data);

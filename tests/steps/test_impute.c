@@ -258,11 +258,13 @@ test_linear_dotted_months(void **state)
                     "u1,2019.9,9\n"
                     "u1,2019.10,\n"
                     "u1,2019.2,2\n");
-    assert_string_equal(pa_result_period(x.r, 0), "2019.1");
-    assert_string_equal(pa_result_period(x.r, 2), "2019.9");
-    assert_string_equal(pa_result_period(x.r, 3), "2019.10");
-    assert_string_equal(pa_result_period(x.r, 4), "2019.11");
-    assert_imputed(x, "u1", "2019.10", "a", 11.0);
+    /* dotted months are months: 2019.1 is January, 2019.10 October */
+    assert_string_equal(pa_result_period(x.r, 0), "2019-01");
+    assert_string_equal(pa_result_period(x.r, 2), "2019-09");
+    assert_string_equal(pa_result_period(x.r, 3), "2019-10");
+    assert_string_equal(pa_result_period(x.r, 4), "2019-11");
+    /* between September (9) and November (13), one month each way: 11 */
+    assert_imputed(x, "u1", "2019-10", "a", 11.0);
     run_free(&x);
 }
 
@@ -308,15 +310,20 @@ test_linear_year_distance(void **state)
 }
 
 static void
-test_linear_non_numeric_periods(void **state)
+test_linear_quarter_distance(void **state)
 {
     (void)state;
     run x = compute(linear_model, "unit,period,a\n"
-                                  "u1,p1,0\n"
-                                  "u1,p2,\n"
-                                  "u1,p9,30\n");
-    /* periods that are not numbers: positions 0, 1, 2 → 0 + 30·(1 − 0)/(2 − 0) = 15 */
-    assert_imputed(x, "u1", "p2", "a", 15.0);
+                                  "u1,2019Q1,0\n"
+                                  "u1,2019Q2,\n"
+                                  "u1,2019Q4,30\n"
+                                  "u2,2019Q4,6\n"
+                                  "u2,2020Q1,\n"
+                                  "u2,2020Q2,12\n");
+    /* quarters one step apart, the gap to Q4 kept: 0 + 30·(1 − 0)/(3 − 0) = 10, and across
+     * the year 6 + (12 − 6)·1/2 = 9 */
+    assert_imputed(x, "u1", "2019Q2", "a", 10.0);
+    assert_imputed(x, "u2", "2020Q1", "a", 9.0);
     run_free(&x);
 }
 
@@ -381,7 +388,7 @@ main(void)
         cmocka_unit_test(test_linear_midpoint),
         cmocka_unit_test(test_linear_dotted_months),
         cmocka_unit_test(test_linear_year_distance),
-        cmocka_unit_test(test_linear_non_numeric_periods),
+        cmocka_unit_test(test_linear_quarter_distance),
         cmocka_unit_test(test_group_without_impute_group),
         cmocka_unit_test(test_impute_group_column_missing),
     };

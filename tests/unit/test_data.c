@@ -160,11 +160,29 @@ test_period_from_year_column(void **state)
     /* u2 has no 2018 row: missing */
     assert_true(isnan(pa_result_value(f.r, U(f.r, "u2"), 0, a)));
     fixture_free(&f);
-    /* "Period" (any case) works too, and numeric periods sort as numbers: 9 before 10 */
-    f = fixture_run(model_ab, "unit,Period,a,b\nu1,10,1,1\nu1,9,2,2\n", NULL);
-    assert_string_equal(pa_result_period(f.r, 0), "9");
-    assert_string_equal(pa_result_period(f.r, 1), "10");
+    /* "Period" (any case) works too, and months are read into one form: 2019-9 is 2019-09,
+     * before 2019-10 */
+    f = fixture_run(model_ab, "unit,Period,a,b\nu1,2019-10,1,1\nu1,2019-9,2,2\n", NULL);
+    assert_string_equal(pa_result_period(f.r, 0), "2019-09");
+    assert_string_equal(pa_result_period(f.r, 1), "2019-10");
     fixture_free(&f);
+    /* the Chinese column names, and the spellings of a month in them */
+    f = fixture_run(model_ab, "unit,月份,a,b\nu1,2019年10月,1,1\nu1,201909,2,2\n", NULL);
+    assert_string_equal(pa_result_period(f.r, 0), "2019-09");
+    assert_string_equal(pa_result_period(f.r, 1), "2019-10");
+    fixture_free(&f);
+    f = fixture_run(model_ab, "unit,DATE,a,b\nu1,2019/7/15,1,1\nu1,2019-07-14,2,2\n", NULL);
+    assert_string_equal(pa_result_period(f.r, 0), "2019-07-14");
+    assert_string_equal(pa_result_period(f.r, 1), "2019-07-15");
+    fixture_free(&f);
+    static const char *const names[] = { "年份", "日期", "year", "YEAR", "period" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char csv[64];
+        snprintf(csv, sizeof csv, "unit,%s,a,b\nu1,2019,1,1\n", names[i]);
+        f = fixture_run(model_ab, csv, "1999.csv"); /* the column wins over the name */
+        assert_string_equal(pa_result_period(f.r, 0), "2019");
+        fixture_free(&f);
+    }
 }
 
 static void
@@ -370,7 +388,11 @@ test_empty_unit_and_period(void **state)
     (void)state;
     pa_model *m = model(model_ab);
     expect_read_error(m, "unit,a,b\n,1,2\n", 2, 1, "unit");
-    expect_read_error(m, "unit,year,a,b\nu1,,1,2\n", 2, 0, "period");
+    expect_read_error(m, "unit,year,a,b\nu1,,1,2\n", 2, 2, "empty period");
+    /* a cell that is no period names its cell and the forms that are */
+    expect_read_error(m, "unit,a,year,b\nu1,1,2019,2\nu1,1,19,2\n", 3, 3,
+                      "'19' is not a period: write a year (2019)");
+    expect_read_error(m, "unit,a,b,date\nu1,1,2,2019-02-29\n", 2, 4, "'2019-02-29' is not");
     pa_model_free(m);
 }
 
@@ -661,7 +683,7 @@ test_siblings(void **state)
 }
 
 /* Months not padded with a zero: 2019-9.csv comes before 2019-10.csv, and 2019-12.csv
- * brings in all eleven earlier months. */
+ * brings in all eleven earlier months, each read as its one form (2019-09). */
 static void
 test_siblings_months(void **state)
 {
@@ -687,7 +709,7 @@ test_siblings_months(void **state)
         size_t a = N(r, "a");
         for (int mo = 1; mo <= last; mo++) {
             char want[16];
-            snprintf(want, sizeof want, "2019-%d", mo);
+            snprintf(want, sizeof want, "2019-%02d", mo);
             assert_string_equal(pa_result_period(r, (size_t)mo - 1), want);
             assert_true(pa_result_value(r, 0, (size_t)mo - 1, a) == mo * 10);
         }

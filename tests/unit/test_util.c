@@ -372,25 +372,6 @@ test_period_cmp(void **state)
 }
 
 static void
-test_is_period_name(void **state)
-{
-    (void)state;
-    static const char *const yes[] = { "2019", "2019-03", "2019Q1", "2019_12", "7" };
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        assert_true(pa_is_period_name(yes[i], strlen(yes[i])));
-    static const char *const no[] = { "", "notes", "data2019", "2019 data", "2019.5", "Q1",
-                                      "-2019", "2019a" };
-    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
-        if (pa_is_period_name(no[i], strlen(no[i])))
-            print_error("'%s' should not be a period name\n", no[i]);
-        assert_false(pa_is_period_name(no[i], strlen(no[i])));
-    }
-    /* the stem of "2019.csv" (len 4) is a period */
-    assert_true(pa_is_period_name("2019.csv", 4));
-    assert_false(pa_is_period_name("2019.csv", 8));
-}
-
-static void
 test_strmap_basic(void **state)
 {
     (void)state;
@@ -615,7 +596,6 @@ main(void)
         cmocka_unit_test(test_format_number_plain_range),
         cmocka_unit_test(test_format_number_edges),
         cmocka_unit_test(test_period_cmp),
-        cmocka_unit_test(test_is_period_name),
         cmocka_unit_test(test_strmap_basic),
         cmocka_unit_test(test_strmap_growth),
         cmocka_unit_test(test_strmap_list_then_map),
