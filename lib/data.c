@@ -955,7 +955,7 @@ period_of_name(const char *label)
     return pa_strdup(pa_period_parse(base, stem, canon) ? canon : "");
 }
 
-/* A pipe, a device or /dev/fd/N has no folder of periods and no name to take a period from. */
+/* A pipe, a device or /dev/fd/N has no folder of sibling periods. */
 static int
 is_regular(const char *path)
 {
@@ -1006,7 +1006,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     if (!d)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     const char *label = name ? name : path ? path : "<buffer>";
-    char *fp = path && !is_regular(path) ? pa_strdup("") : period_of_name(label);
+    char *fp = period_of_name(label);
     if (!fp)
         return pa_nomem(err);
     size_t fi = pa_strmap_intern(&d->files, label, strlen(label), NULL);

@@ -117,7 +117,7 @@ PA_EXPORT void pa_data_free(pa_data *data);
 /**
  * Read one CSV file and add its rows. The period comes from a period column
  * (the model's `period_column`, else one named year, period, date, 年份,
- * 月份 or 日期), else from the name of a regular file (".../2019.csv" →
+ * 月份 or 日期), else from the file name (".../2019.csv", "2019年.csv" →
  * "2019"), else the data has one period named "". A period is a year, a
  * quarter, a month or a day, read from the usual spellings (2019, 2019年,
  * 2019Q3, 2019-7, 2019/07, 201907, 2019年7月, 2019-07-15, 20190715, …) into
