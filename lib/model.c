@@ -25,6 +25,8 @@ typedef struct parse_ctx {
     int index_seen;
     /* current section */
     sec_kind kind;
+    struct seen_key { char name[32]; long line; } seen[64]; /* its keys so far */
+    size_t n_seen;
     size_t node;
     char section[256];
 } parse_ctx;
@@ -540,6 +542,7 @@ begin_section(parse_ctx *c, const char *name)
 {
     snprintf(c->section, sizeof c->section, "%s", name);
     c->kind = SEC_NONE;
+    c->n_seen = 0;
     if (strcmp(name, "index") == 0) {
         if (c->index_seen++) {
             fail_at(c, 2, "[index] appears twice%s%s", "", "");
@@ -604,12 +607,32 @@ begin_section(parse_ctx *c, const char *name)
     c->kind = SEC_NODE;
 }
 
+/* A key given twice in a section: 0 (and the error) at the second. Spellings of one key
+ * (normalise, normalize) count as one. */
+static int
+key_once(parse_ctx *c, const char *name)
+{
+    const char *k = strcmp(name, "normalize") == 0 ? "normalise" : name;
+    for (size_t i = 0; i < c->n_seen; i++)
+        if (strcmp(c->seen[i].name, k) == 0) {
+            char first[32];
+            snprintf(first, sizeof first, "%ld", c->seen[i].line);
+            return fail_at(c, key_col(c, name), "'%s' is given twice in this section (first at "
+                                                "line %s)", name, first);
+        }
+    if (c->n_seen < sizeof c->seen / sizeof *c->seen && strlen(k) < sizeof c->seen->name) {
+        snprintf(c->seen[c->n_seen].name, sizeof c->seen->name, "%s", k);
+        c->seen[c->n_seen++].line = c->line;
+    }
+    return 1;
+}
+
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *c = user;
     (void)section;
-    if (c->st != PA_OK)
+    if (c->st != PA_OK || (c->kind != SEC_NONE && !key_once(c, name)))
         return 1;
     switch (c->kind) {
     case SEC_INDEX:
@@ -622,6 +645,29 @@ handler(void *user, const char *section, const char *name, const char *value)
         fail_at(c, 1, "key '%s' outside of any section%s", name, "");
         return 1;
     }
+}
+
+/* `bands = …` holds a ';'-list whose colours may be hex codes: there ';' before a threshold
+ * separates bands and '#' before 3 or 6 hex digits is a colour, blank before them or not. */
+static int
+is_bands_line(const char *s, size_t n)
+{
+    return n > 5 && memcmp(s, "bands", 5) == 0 && strspn(s + 5, " \t") < n - 5 &&
+           (s[5 + strspn(s + 5, " \t")] == '=' || s[5 + strspn(s + 5, " \t")] == ':');
+}
+
+static int
+in_band_list(const char *s, size_t n)
+{
+    size_t i = 1;
+    if (*s == ';') {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        return i < n && (strchr("0123456789+-.", s[i]) != NULL);
+    }
+    while (i < n && i <= 6 && strchr("0123456789abcdefABCDEF", s[i]))
+        i++;
+    return (i == 4 || i == 7) && (i == n || s[i] == ' ' || s[i] == '\t' || s[i] == ';');
 }
 
 /* inih reader: one line at a time, inline comments removed, line numbers kept. */
@@ -655,8 +701,10 @@ reader(char *str, int num, void *stream)
     size_t end = len;
     if (lead < len && (s[lead] == ';' || s[lead] == '#'))
         end = lead;
+    int bands = is_bands_line(s + lead, end - lead);
     for (size_t i = lead + 1; i < end; i++)
-        if ((s[i] == ';' || s[i] == '#') && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+        if ((s[i] == ';' || s[i] == '#') && (s[i - 1] == ' ' || s[i - 1] == '\t') &&
+            !(bands && in_band_list(s + i, end - i))) {
             end = i;
             break;
         }
@@ -680,9 +728,16 @@ reader(char *str, int num, void *stream)
             begin_section(c, name);
         }
     }
-    memcpy(str, s + lead, keep);
-    str[keep] = '\n';
-    str[keep + 1] = '\0';
+    /* inih itself ends a value at a ';' after a blank: drop such blanks in a band list */
+    size_t o = 0;
+    for (size_t i = lead; i < end; i++) {
+        if (bands && s[i] == ';')
+            while (o && (str[o - 1] == ' ' || str[o - 1] == '\t'))
+                o--;
+        str[o++] = s[i];
+    }
+    str[o] = '\n';
+    str[o + 1] = '\0';
     return str;
 }
 

@@ -687,6 +687,49 @@ test_error_other_values(void **state)
     expect_error("[index]\ncode = two words\n[indicator a]\n", 2, 8, "one word");
 }
 
+/* Every band survives a hex colour and a blank before ';' (inih would cut the value at " ;"),
+ * and a comment after the list is still a comment. */
+static void
+test_bands_hex_and_blanks(void **state)
+{
+    (void)state;
+    pa_model *m = parse_ok("[index]\n"
+                           "bands = 90 A #00ff00 ; 80 B #abc; 70 C\t;0 D red ; the end\n"
+                           "[indicator a]\n");
+    assert_true(m->n_bands == 4);
+    const char *labels[] = { "A", "B", "C", "D" }, *colours[] = { "#00ff00", "#abc", "", "red" };
+    const double thresholds[] = { 90, 80, 70, 0 };
+    for (int i = 0; i < 4; i++) {
+        assert_true(m->bands[i].threshold == thresholds[i]);
+        assert_string_equal(m->bands[i].label, labels[i]);
+        assert_string_equal(m->bands[i].colour, colours[i]);
+    }
+    pa_model_free(m);
+    /* '#' before something that is no colour after a blank is a comment, as anywhere */
+    m = parse_ok("[index]\nbands = 90 A blue # 80 B\n[indicator a]\n");
+    assert_true(m->n_bands == 1);
+    pa_model_free(m);
+}
+
+static void
+test_error_duplicate_key(void **state)
+{
+    (void)state;
+    expect_error("[index]\n"          /* 1 */
+                 "[indicator a]\n"    /* 2 */
+                 "weight = 1\n"       /* 3 */
+                 "label = A\n"        /* 4 */
+                 "weight = 2\n",      /* 5 */
+                 5, 1, "'weight' is given twice in this section (first at line 3)");
+    /* the two spellings of one key */
+    expect_error("[index]\nnormalise = minmax\n  normalize = rank\n[indicator a]\n", 3, 3,
+                 "first at line 2");
+    /* the same key in two sections is no repetition */
+    pa_model *m = parse_ok("[index]\nlabel = I\n[group g]\nlabel = G\n[indicator a]\nlabel = A\n"
+                           "parent = g\n");
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -716,6 +759,8 @@ main(void)
         cmocka_unit_test(test_error_first_one_is_reported),
         cmocka_unit_test(test_error_bands),
         cmocka_unit_test(test_error_other_values),
+        cmocka_unit_test(test_bands_hex_and_blanks),
+        cmocka_unit_test(test_error_duplicate_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

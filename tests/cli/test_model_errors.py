@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Model mistakes are reported, never absorbed: what the user sees.
+
+    python3 test_model_errors.py PINGAN_INDEX SOURCE_ROOT
+
+Each case edits a copy of data/pingan.ini and runs the tool on data/2019.csv
+with it; a mistake must exit 1 with exactly one line
+`pingan-index: FILE:LINE:COLUMN: message` and no output. Cases that the model
+honours instead (bands with hex colours and blanks before ';') are checked
+against the band every unit must get from its index score.
+"""
+
+import os
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True
+from clitest import (Model, check, copy_data, index_rows, main, num, ok, parse_csv_output,
+                     run, setup, tempdir)
+
+TOOL, ROOT = setup()
+
+
+def edit(text, old, new):
+    check(text.count(old) == 1, f"test setup: {old!r} is not in pingan.ini exactly once")
+    return text.replace(old, new)
+
+
+def shipped():
+    with open(os.path.join(ROOT, "data", "pingan.ini"), encoding="utf-8") as f:
+        return f.read()
+
+
+def line_col(text, needle):
+    """1-based line and column (in bytes) of the first needle in text."""
+    before = text[:text.index(needle)].encode("utf-8")
+    line = before.count(b"\n") + 1
+    return line, len(before) - (before.rfind(b"\n") + 1) + 1
+
+
+def write(folder, name, text, encoding="utf-8"):
+    path = os.path.join(folder, name)
+    with open(path, "wb") as f:
+        f.write(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def expect_error(label, folder, ini_text, message, name="bad.ini", data="2019.csv"):
+    path = write(folder, name, ini_text)
+    return expect_message(label, path, message, data=os.path.join(folder, data))
+
+
+def expect_message(label, model, message, data):
+    r = run(TOOL, ["-c", model, "-f", "csv", data])
+    check(r.rc == 1, f"{label}: exit {r.rc}, expected 1; stderr {r.stderr!r}")
+    check(r.out == b"", f"{label}: wrote output despite the error")
+    want = f"pingan-index: {message}\n"
+    check(r.stderr == want, f"{label}: stderr\n  {r.stderr!r}\nexpected\n  {want!r}")
+    check("line 0" not in r.stderr, f"{label}: a message says 'line 0'")
+    ok(f"{label}: {r.stderr.strip()}")
+
+
+def bands_of(stdout):
+    return {k: r["band"] for k, r in index_rows(parse_csv_output(stdout)).items()}
+
+
+def test_bands(folder):
+    """Hex colours and blanks before ';' keep every band: each unit's index band is the one
+    its score falls in, by the thresholds as written (computed here, not by the tool)."""
+    old = "bands = 90 优秀 blue; 80 良好 yellow; 70 平稳 orange; 0 较差 red"
+    new = "bands = 90 优秀 #0000ff ; 80 良好 #ff0 ; 70 平稳 #ffa500; 0 较差 red ; four bands"
+    path = write(folder, "bands.ini", edit(shipped(), old, new))
+    r = run(TOOL, ["-c", path, "-f", "csv", os.path.join(folder, "2019.csv")]).expect_ok()
+    rows = index_rows(parse_csv_output(r.stdout))
+    cuts = [(90, "优秀"), (80, "良好"), (70, "平稳"), (0, "较差")]
+    seen = set()
+    for k, row in rows.items():
+        s = num(row["score"])
+        want = next(label for t, label in cuts if s >= t)
+        check(row["band"] == want, f"bands: {k} scores {s}, band {row['band']!r}, want {want!r}")
+        seen.add(want)
+    check(len(seen) >= 3, f"bands: the sample should reach at least three bands, got {seen}")
+    ok(f"bands with hex colours and ' ;': {len(rows)} index rows, bands {sorted(seen)}")
+
+
+def test_duplicate_key(folder):
+    text = edit(shipped(), "label = 治安\n", "label = 治安\nweight = 3\n")
+    line, _ = line_col(text, "weight = 6")
+    first, _ = line_col(text, "weight = 3")
+    path = os.path.join(folder, "bad.ini")
+    expect_error("key given twice", folder, text,
+                 f"{path}:{line}:1: 'weight' is given twice in this section "
+                 f"(first at line {first})")
+
+
+def body():
+    with tempdir() as t:
+        folder = copy_data(ROOT, os.path.join(t, "data"))
+        test_bands(folder)
+        test_duplicate_key(folder)
+
+
+main(body)
