@@ -241,6 +241,7 @@ struct pa_model {
     double min_coverage;        /* screening: least share of indicators present */
     pa_penalty *penalties; size_t n_penalties;
     char **reference_units; size_t n_reference_units;
+    pa_loc *reference_at;       /* where each reference unit is written */
     pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
 };
 

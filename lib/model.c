@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -227,25 +228,44 @@ parse_bands(parse_ctx *c, const char *v)
     return ok;
 }
 
-static int
-parse_list(char ***out, size_t *n, const char *v)
+/* Length of a separator of codes at s: ',', a blank, or the full-width '，' and '、' that a
+ * Chinese input method types. */
+static size_t
+code_sep(const char *s)
 {
-    char *copy = pa_strdup(v);
-    if (!copy)
-        return 0;
-    char *save = NULL;
-    for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
-        char **l = pa_reallocarray(*out, *n + 1, sizeof *l);
-        if (!l || !(l[*n] = pa_strdup(w))) {
-            if (l)
-                *out = l;
-            pa_free(copy);
-            return 0;
+    if (*s == ',' || *s == ' ' || *s == '\t')
+        return 1;
+    if (strncmp(s, "\xEF\xBC\x8C", 3) == 0 || strncmp(s, "\xE3\x80\x81", 3) == 0)
+        return 3;
+    return 0;
+}
+
+/* reference_units: each code with its column, for the check against the data's units. */
+static int
+parse_refs(parse_ctx *c, const char *v)
+{
+    pa_model *m = c->m;
+    long base = col_of(c, v);
+    for (const char *p = v; *p;) {
+        size_t k = code_sep(p);
+        if (k) {
+            p += k;
+            continue;
         }
-        *out = l;
-        (*n)++;
+        const char *q = p;
+        while (*q && !code_sep(q))
+            q++;
+        char **l = pa_reallocarray(m->reference_units, m->n_reference_units + 1, sizeof *l);
+        if (l)
+            m->reference_units = l;
+        pa_loc *at = pa_reallocarray(m->reference_at, m->n_reference_units + 1, sizeof *at);
+        if (at)
+            m->reference_at = at;
+        if (!l || !at || !(l[m->n_reference_units] = pa_strndup(p, (size_t)(q - p))))
+            return 0;
+        at[m->n_reference_units++] = (pa_loc){ c->line, base + (long)(p - v) };
+        p = q;
     }
-    pa_free(copy);
     return 1;
 }
 
@@ -397,7 +417,7 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return set_str(&m->base_period, v);
     }
     if (strcmp(name, "reference_units") == 0)
-        return parse_list(&m->reference_units, &m->n_reference_units, v);
+        return parse_refs(c, v);
     if (strcmp(name, "impute_group") == 0) {
         m->impute_group_at = (pa_loc){ c->line, col };
         return set_str(&m->impute_group, v);
@@ -591,6 +611,11 @@ begin_section(parse_ctx *c, const char *name)
         return;
     }
     size_t prev = pa_model_find(c->m, code);
+    if (prev == c->m->top) {
+        fail_at(c, 2, "'%s' is the code of the index; give this %s another code", code,
+                ind ? "indicator" : "group");
+        return;
+    }
     if (prev != PA_NONE) {
         char where[64];
         snprintf(where, sizeof where, "%ld", c->m->nodes[prev].at.line);
@@ -771,6 +796,7 @@ pa_model_free(pa_model *m)
     for (size_t i = 0; i < m->n_reference_units; i++)
         pa_free(m->reference_units[i]);
     pa_free(m->reference_units);
+    pa_free(m->reference_at);
     pa_free(m->unit_column);
     pa_free(m->name_column);
     pa_free(m->period_column);
@@ -848,6 +874,21 @@ pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err
     return PA_OK;
 }
 
+/* A NUL byte: its line and column (in bytes), so that the user can find it. */
+static pa_status
+nul_error(const char *path, const char *buf, const char *nul, pa_error *err)
+{
+    long line = 1;
+    const char *start = buf;
+    for (const char *p = buf; p < nul; p++)
+        if (*p == '\n') {
+            line++;
+            start = p + 1;
+        }
+    return pa_fail(err, PA_ERR_MODEL, path, line, (long)(nul - start) + 1,
+                   "NUL byte in the model file (not a text file?)");
+}
+
 pa_status
 pa_model_load(pa_model **out, const char *path, pa_error *err)
 {
@@ -857,6 +898,11 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return pa_fail(err, PA_ERR_IO, path, 0, 0, "cannot open model file: %m");
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return pa_fail(err, PA_ERR_IO, path, 0, 0, "is a directory, not a model file");
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0;
     char tmp[65536];
@@ -883,8 +929,9 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
     if (st == PA_OK && ferror(f))
         st = pa_fail(err, PA_ERR_IO, path, 0, 0, "read error");
     fclose(f);
-    if (st == PA_OK && buf && memchr(buf, '\0', len))
-        st = pa_fail(err, PA_ERR_MODEL, path, 0, 0, "NUL byte in the model file");
+    const char *nul = st == PA_OK && buf ? memchr(buf, '\0', len) : NULL;
+    if (nul)
+        st = nul_error(path, buf, nul, err);
     if (st == PA_OK) {
         if (!buf && !(buf = pa_malloc(1)))
             st = pa_nomem(err);

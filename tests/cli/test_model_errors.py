@@ -94,11 +94,63 @@ def test_duplicate_key(folder):
                  f"(first at line {first})")
 
 
+REF = "reference_units = zhuhai      ;"
+
+
+def test_reference_units(folder):
+    """A typo in reference_units is an error at its column; '，' and '、' separate codes like
+    ',': the city and 香洲 are then both unranked, and the other units' ranks are unchanged
+    (the reference units take no part in any statistic of this goalposts model)."""
+    text = edit(shipped(), REF, "reference_units = zhuhai, xiangzhuo ;")
+    line, col = line_col(text, "xiangzhuo")
+    expect_error("reference unit typo", folder, text,
+                 f"{os.path.join(folder, 'bad.ini')}:{line}:{col}: reference unit 'xiangzhuo' "
+                 f"is not a unit of the data")
+    runs = {}
+    for sep in (",", "，", "、"):
+        path = write(folder, "ref.ini", edit(shipped(), REF,
+                                            f"reference_units = zhuhai{sep}xiangzhou ;"))
+        r = run(TOOL, ["-c", path, "-f", "csv", os.path.join(folder, "2019.csv")]).expect_ok()
+        runs[sep] = r.out
+        rows = index_rows(parse_csv_output(r.stdout))
+        for (unit, period, node), row in rows.items():
+            if unit in ("zhuhai", "xiangzhou"):
+                check(row["rank"] == "", f"'{sep}': {unit} {period} {node} ranked {row['rank']}")
+    check(runs[","] == runs["，"] == runs["、"], "'，' or '、' gives another result than ','")
+    ok("reference_units: '，' and '、' separate codes like ','")
+
+
+def test_messages(folder):
+    """A NUL byte names its line and column; -c on a folder says so; fracmax's error names
+    the model line that chose it; the index's own code as a group is no "line 0"."""
+    text = shipped()
+    line, col = line_col(text, "治安")
+    path = write(folder, "nul.ini", text.replace("治安", "\0治安", 1))
+    expect_message("NUL byte", path,
+                   f"{path}:{line}:{col}: NUL byte in the model file (not a text file?)",
+                   os.path.join(folder, "2019.csv"))
+    expect_message("-c on a folder", folder, f"{folder}: is a directory, not a model file",
+                   os.path.join(folder, "2019.csv"))
+    text = edit(shipped(), "[group order]", "[group pingan]")
+    line, _ = line_col(text, "[group pingan]")
+    expect_error("group with the index's code", folder, text,
+                 f"{os.path.join(folder, 'bad.ini')}:{line}:2: 'pingan' is the code of the "
+                 f"index; give this group another code")
+    # lower is better: the largest of -1, -2 is -1
+    write(folder, "fm.csv", "unit,a\nu1,1\nu2,2\n")
+    text = "[index]\n[indicator a]\ndirection = -1\nnormalise = fracmax\n"
+    expect_error("fracmax over negative values", folder, text,
+                 f"{os.path.join(folder, 'bad.ini')}:4:13: indicator 'a': fracmax needs a "
+                 f"positive maximum (after applying the direction), but it is -1", data="fm.csv")
+
+
 def body():
     with tempdir() as t:
         folder = copy_data(ROOT, os.path.join(t, "data"))
         test_bands(folder)
         test_duplicate_key(folder)
+        test_reference_units(folder)
+        test_messages(folder)
 
 
 main(body)

@@ -730,6 +730,106 @@ test_error_duplicate_key(void **state)
     pa_model_free(m);
 }
 
+/* Compute `csv` with the model `text`; the status, and the error in *e. */
+static pa_status
+compute_with(const char *text, const char *csv, pa_error *e)
+{
+    pa_model *m = parse_ok(text);
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    memset(e, 0, sizeof *e);
+    assert_int_equal(pa_data_new(&d, m, e), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d, csv, strlen(csv), "t.csv", e), PA_OK);
+    pa_status st = pa_compute(&r, m, d, e);
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+    return st;
+}
+
+/* reference_units: ',', blanks, '，' and '、' separate codes; each code keeps its column;
+ * a code that is no unit of the data is an error at that column when computing. */
+static void
+test_reference_units(void **state)
+{
+    (void)state;
+    /* "reference_units = " is 18 bytes: 'a' at 19, 'b' at 22; '，' and '、' are 3 bytes each */
+    static const char text[] = "[index]\n"
+                               "reference_units = a, b，c、d ; comment\n"
+                               "[indicator x]\n";
+    pa_model *m = parse_ok(text);
+    static const char *const codes[] = { "a", "b", "c", "d" };
+    static const long cols[] = { 19, 22, 26, 30 };
+    assert_true(m->n_reference_units == 4);
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(m->reference_units[i], codes[i]);
+        assert_int_equal(m->reference_at[i].line, 2);
+        assert_int_equal(m->reference_at[i].col, cols[i]);
+    }
+    pa_model_free(m);
+    pa_error e;
+    assert_int_equal(compute_with(text, "unit,x\na,1\nb,2\nc,3\nd,4\ne,5\n", &e), PA_OK);
+    assert_int_equal(compute_with(text, "unit,x\na,1\nb,2\nd,4\ne,5\n", &e), PA_ERR_MODEL);
+    assert_string_equal(e.file, "test.ini");
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 26);
+    assert_string_equal(e.text, "reference unit 'c' is not a unit of the data");
+}
+
+/* Load `size` bytes written to a temporary file; the status, the error in *e. */
+static pa_status
+load_bytes(const char *bytes, size_t size, pa_model **m, pa_error *e)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pa_model_XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(write(fd, bytes, size) == (ssize_t)size);
+    close(fd);
+    memset(e, 0, sizeof *e);
+    pa_status st = pa_model_load(m, path, e);
+    unlink(path);
+    return st;
+}
+
+/* Messages: a NUL byte's line and column, "is a directory", no "line 0", fracmax's line. */
+static void
+test_error_messages(void **state)
+{
+    (void)state;
+    pa_model *m = NULL;
+    pa_error e;
+    static const char nul[] = "[index]\n[indicator a]\nlabel = x\0y\n";
+    assert_int_equal(load_bytes(nul, sizeof nul - 1, &m, &e), PA_ERR_MODEL);
+    assert_null(m);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 10);
+    assert_non_null(strstr(e.text, "NUL byte"));
+    /* a directory: fopen succeeds on Linux, reading fails */
+    const char *dir = getenv("TMPDIR");
+    dir = dir && *dir ? dir : "/tmp";
+    assert_int_equal(pa_model_load(&m, dir, &e), PA_ERR_IO);
+    assert_string_equal(e.file, dir);
+    assert_int_equal(e.line, 0);
+    assert_string_equal(e.text, "is a directory, not a model file");
+    /* a group with the code of the index (whose "line" is none) */
+    expect_error("[index]\n[group index]\n[indicator a]\n", 2, 2,
+                 "'index' is the code of the index; give this group another code");
+    expect_error("[index]\ncode = top\n[indicator top]\n", 3, 2, "the code of the index");
+    /* fracmax: the model's line that chose it; -1 × (1, 2) has maximum -1 */
+    assert_int_equal(compute_with("[index]\n"                /* 1 */
+                                  "[indicator a]\n"          /* 2 */
+                                  "direction = -1\n"         /* 3 */
+                                  "normalise = fracmax\n",   /* 4 */
+                                  "unit,a\nu1,1\nu2,2\n", &e),
+                     PA_ERR_COMPUTE);
+    assert_string_equal(e.file, "test.ini");
+    assert_int_equal(e.line, 4);
+    assert_int_equal(e.column, 13);
+    assert_non_null(strstr(e.text, "fracmax needs a positive maximum"));
+}
+
 int
 main(void)
 {
@@ -761,6 +861,8 @@ main(void)
         cmocka_unit_test(test_error_other_values),
         cmocka_unit_test(test_bands_hex_and_blanks),
         cmocka_unit_test(test_error_duplicate_key),
+        cmocka_unit_test(test_reference_units),
+        cmocka_unit_test(test_error_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
