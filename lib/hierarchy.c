@@ -329,5 +329,5 @@ pa_model_finish(pa_model *m, pa_error *err)
     }
     if (m->n_bands)
         qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
-    return PA_OK;
+    return pa_model_check_params(m, err);
 }

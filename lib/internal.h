@@ -171,6 +171,9 @@ typedef struct pa_settings {
     double lambda;       int lambda_set;
 } pa_settings;
 
+/* Method parameters: keys that only some methods use (model.c, param_uses). */
+enum { PA_N_PARAMS = 14 };
+
 typedef struct pa_node {
     char *code, *label, *measure, *parent_code, *column, *denominator;
     int is_indicator;
@@ -194,6 +197,8 @@ typedef struct pa_node {
     int mpi_sign;               /* -1: penalise unbalanced children (default), +1 */
     int mpi_set;
     double min_coverage;        /* share of children below which the score is missing */
+    unsigned params, params_used; /* bit k: param_uses[k] written here / used by a node */
+    pa_loc param_at[PA_N_PARAMS];
 } pa_node;
 
 enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
@@ -246,6 +251,9 @@ struct pa_model {
 };
 
 pa_status pa_model_finish(pa_model *m, pa_error *err);
+/* Every method parameter written in the model is used by a method that takes it; after the
+ * effective settings are resolved. */
+pa_status pa_model_check_params(pa_model *m, pa_error *err);
 pa_status pa_meta_read(pa_model *m, const char *path, pa_error *err);
 size_t pa_model_find(const pa_model *m, const char *code);
 /* Rename the top node (keeps the code map right); 0 when out of memory. */

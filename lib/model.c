@@ -41,6 +41,36 @@ static const char *const impute_names[] = { "none", "mean", "median", "group_mea
                                             "group_median", "latest", "linear" };
 static const char *const fallback_names[] = { "log_CT", "log_CT_plus", "boxcox", "none" };
 
+/* One table: each method parameter, the family of methods it belongs to and the methods of
+ * that family that use it. A parameter written at a node must be used by the node (the
+ * aggregation's) or by at least one indicator that takes it from there. */
+typedef enum { FAM_NORM, FAM_AGG, FAM_TREAT, FAM_FALLBACK, FAM_IMPUTE, FAM_DENOM } param_family;
+#define M(x) (1u << (x))
+static const struct param_use {
+    const char *key;
+    param_family family;
+    unsigned methods;
+    const char *users;
+} param_uses[PA_N_PARAMS] = {
+    { "range", FAM_NORM, M(PA_NORM_MINMAX) | M(PA_NORM_GOALPOSTS),
+      "normalise = minmax or goalposts (and penalty points' floor)" },
+    { "mean_sd", FAM_NORM, M(PA_NORM_ZSCORE), "normalise = zscore" },
+    { "goalposts", FAM_NORM, M(PA_NORM_GOALPOSTS), "normalise = goalposts" },
+    { "target", FAM_NORM, M(PA_NORM_DIST2TARG), "normalise = dist2targ" },
+    { "cap_max", FAM_NORM, M(PA_NORM_DIST2TARG), "normalise = dist2targ" },
+    { "p", FAM_AGG, M(PA_AGG_GENMEAN), "aggregate = genmean" },
+    { "penalty", FAM_AGG, M(PA_AGG_MPI), "aggregate = mpi" },
+    { "winmax", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "skew", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "kurt", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "fallback", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "lambda", FAM_FALLBACK, M(PA_FALLBACK_BOXCOX), "fallback = boxcox (with treat = winsorise)" },
+    { "impute_group", FAM_IMPUTE, M(PA_IMPUTE_GROUP_MEAN) | M(PA_IMPUTE_GROUP_MEDIAN),
+      "impute = group_mean or group_median" },
+    { "per", FAM_DENOM, M(1), "an indicator with a 'denominator'" },
+};
+#undef M
+
 static int
 lookup(const char *const *names, size_t n, const char *v)
 {
@@ -141,6 +171,119 @@ pa_model_rename_top(pa_model *m, const char *code)
     pa_free(m->nodes[m->top].code);
     m->nodes[m->top].code = dup;
     return 1;
+}
+
+/* ---- method parameters that no method uses ---- */
+
+static int
+method_of(const pa_node *nd, param_family f)
+{
+    const pa_settings *e = &nd->eff;
+    switch (f) {
+    case FAM_NORM:
+        return (int)e->norm;
+    case FAM_AGG:
+        return (int)e->agg;
+    case FAM_TREAT:
+        return (int)e->treat;
+    case FAM_FALLBACK:
+        return e->treat == PA_TREAT_WINSORISE ? (int)e->fallback : -1;
+    case FAM_IMPUTE:
+        return (int)e->impute;
+    default:
+        return nd->denominator != NULL;
+    }
+}
+
+static int
+param_used_by(const pa_node *nd, int k)
+{
+    int x = method_of(nd, param_uses[k].family);
+    return x >= 0 && (param_uses[k].methods >> x & 1);
+}
+
+/* What nd does instead of using the parameter, for the message. */
+static void
+describe(const pa_node *nd, param_family f, char *buf, size_t n)
+{
+    const pa_settings *e = &nd->eff;
+    if (f == FAM_NORM)
+        snprintf(buf, n, "'%s' is normalised with %s", nd->code, norm_names[e->norm]);
+    else if (f == FAM_AGG)
+        snprintf(buf, n, "'%s' is aggregated with %s", nd->code, agg_names[e->agg]);
+    else if ((f == FAM_TREAT || f == FAM_FALLBACK) && e->treat != PA_TREAT_WINSORISE)
+        snprintf(buf, n, "'%s' has treat = none", nd->code);
+    else if (f == FAM_FALLBACK)
+        snprintf(buf, n, "'%s' falls back to %s", nd->code, fallback_names[e->fallback]);
+    else if (f == FAM_IMPUTE)
+        snprintf(buf, n, "'%s' is imputed with %s", nd->code, impute_names[e->impute]);
+    else
+        snprintf(buf, n, "'%s' has no 'denominator'", nd->code);
+}
+
+/* The node whose parameter k node i takes: the nearest one up that writes it. */
+static pa_node *
+writer_of(pa_model *m, size_t i, int k)
+{
+    for (size_t j = i; j != PA_NONE; j = m->nodes[j].parent)
+        if (m->nodes[j].params >> k & 1)
+            return &m->nodes[j];
+    return NULL;
+}
+
+static pa_status
+unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
+{
+    const struct param_use *pu = &param_uses[k];
+    int inherited = pu->family != FAM_AGG && !w->is_indicator;
+    const pa_node *taker = inherited ? NULL : w;
+    for (size_t i = 0; i < m->n_nodes && !taker; i++)
+        if (m->nodes[i].is_indicator && writer_of(m, i, k) == w)
+            taker = &m->nodes[i];
+    char how[320], sec[300];
+    if (taker)
+        describe(taker, pu->family, how, sizeof how);
+    else
+        snprintf(how, sizeof how, "every indicator below sets its own");
+    if (w == &m->nodes[m->top])
+        snprintf(sec, sizeof sec, "[index]");
+    else
+        snprintf(sec, sizeof sec, "[group %s]", w->code);
+    return pa_fail(err, PA_ERR_MODEL, m->file, w->param_at[k].line, w->param_at[k].col,
+                   "'%s' is used only by %s, but %s%s%s%s", pu->key, pu->users, how,
+                   inherited && taker ? ", and so is every indicator that takes it from " : "",
+                   inherited && taker ? sec : "", "");
+}
+
+pa_status
+pa_model_check_params(pa_model *m, pa_error *err)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        pa_node *nd = &m->nodes[i];
+        for (int k = 0; k < PA_N_PARAMS; k++) {
+            int own = param_uses[k].family == FAM_AGG; /* at the aggregating node itself */
+            if (own ? nd->is_indicator || !(nd->params >> k & 1) : !nd->is_indicator)
+                continue;
+            pa_node *w = own ? nd : writer_of(m, i, k);
+            if (w && param_used_by(nd, k))
+                w->params_used |= 1u << k;
+        }
+    }
+    for (size_t q = 0; q < m->n_penalties; q++) { /* a range's lower end floors penalties */
+        pa_node *w = writer_of(m, m->penalties[q].target_node, 0);
+        if (w)
+            w->params_used |= 1u;
+    }
+    pa_node *bad = NULL;
+    int bk = 0;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        for (int k = 0; k < PA_N_PARAMS; k++)
+            if ((m->nodes[i].params & ~m->nodes[i].params_used) >> k & 1 &&
+                (!bad || m->nodes[i].param_at[k].line < bad->param_at[bk].line)) {
+                bad = &m->nodes[i];
+                bk = k;
+            }
+    return bad ? unused_param(m, bad, bk, err) : PA_OK;
 }
 
 /* ---- value parsers ---- */
@@ -454,7 +597,11 @@ node_key(parse_ctx *c, const char *name, const char *v)
     }
     if (strcmp(name, "weight") == 0) {
         if (!parse_num(v, &nd->weight) || !(nd->weight > 0))
-            return fail_at(c, col, "weight must be a positive number, not '%s'%s", v, "");
+            return fail_at(c, col, "weight must be a positive number, not '%s'%s", v,
+                           nd->weight == 0 ? " (to leave a node out, delete its section, or "
+                                             "give an indicator Weight 0 in a COINr iMeta "
+                                             "table)"
+                                           : "");
         nd->fields_set |= PA_F_WEIGHT;
         nd->weight_at = (pa_loc){ c->line, col };
         return 1;
@@ -652,6 +799,17 @@ key_once(parse_ctx *c, const char *name)
     return 1;
 }
 
+/* Where a method parameter is written, for the check that a method uses it. */
+static void
+note_param(parse_ctx *c, pa_node *nd, const char *name)
+{
+    for (int k = 0; k < PA_N_PARAMS; k++)
+        if (strcmp(param_uses[k].key, name) == 0) {
+            nd->params |= 1u << k;
+            nd->param_at[k] = (pa_loc){ c->line, key_col(c, name) };
+        }
+}
+
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
@@ -661,8 +819,10 @@ handler(void *user, const char *section, const char *name, const char *value)
         return 1;
     switch (c->kind) {
     case SEC_INDEX:
+        note_param(c, &c->m->nodes[c->m->top], name);
         return index_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     case SEC_NODE:
+        note_param(c, &c->m->nodes[c->node], name);
         return node_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     case SEC_PENALTY:
         return penalty_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);

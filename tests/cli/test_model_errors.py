@@ -144,6 +144,42 @@ def test_messages(folder):
                  f"positive maximum (after applying the direction), but it is -1", data="fm.csv")
 
 
+def test_unused_parameters(folder):
+    """A parameter its method does not use: the key, the method in use, what uses the key."""
+    bad = os.path.join(folder, "bad.ini")
+    text = edit(shipped(), "aggregate = arithmetic\n", "aggregate = arithmetic\np = 2\n")
+    line, _ = line_col(text, "p = 2")
+    expect_error("p under the arithmetic mean", folder, text,
+                 f"{bad}:{line}:1: 'p' is used only by aggregate = genmean, but 'pingan' is "
+                 f"aggregated with arithmetic")
+    text = edit(shipped(), "normalise = goalposts\n", "normalise = minmax\n")
+    line, _ = line_col(text, "goalposts = 0, 1500")
+    expect_error("goalposts under minmax", folder, text,
+                 f"{bad}:{line}:1: 'goalposts' is used only by normalise = goalposts, but "
+                 f"'police_incidents' is normalised with minmax")
+    text = edit(shipped(), "denominator = population\nper = 10000\ngoalposts = 0, 1500",
+                "per = 10000\ngoalposts = 0, 1500")
+    line, _ = line_col(text, "per = 10000\ngoalposts = 0, 1500")
+    expect_error("per without denominator", folder, text,
+                 f"{bad}:{line}:1: 'per' is used only by an indicator with a 'denominator', "
+                 f"but 'police_incidents' has no 'denominator'")
+    text = edit(shipped(), "range = 0, 100\n", "range = 0, 100\nmean_sd = 0, 1\n")
+    line, _ = line_col(text, "mean_sd")
+    expect_error("mean_sd with goalposts everywhere", folder, text,
+                 f"{bad}:{line}:1: 'mean_sd' is used only by normalise = zscore, but "
+                 f"'police_incidents' is normalised with goalposts, and so is every indicator "
+                 f"that takes it from [index]")
+
+
+def test_weight_zero(folder):
+    text = edit(shipped(), "weight = 6\n", "weight = 0\n")
+    line, col = line_col(text, "weight = 0")
+    expect_error("INI weight 0", folder, text,
+                 f"{os.path.join(folder, 'bad.ini')}:{line}:{col + 9}: weight must be a positive "
+                 f"number, not '0' (to leave a node out, delete its section, or give an "
+                 f"indicator Weight 0 in a COINr iMeta table)")
+
+
 def body():
     with tempdir() as t:
         folder = copy_data(ROOT, os.path.join(t, "data"))
@@ -151,6 +187,8 @@ def body():
         test_duplicate_key(folder)
         test_reference_units(folder)
         test_messages(folder)
+        test_unused_parameters(folder)
+        test_weight_zero(folder)
 
 
 main(body)

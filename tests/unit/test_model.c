@@ -830,6 +830,58 @@ test_error_messages(void **state)
     assert_non_null(strstr(e.text, "fracmax needs a positive maximum"));
 }
 
+/* A method parameter no method uses is an error at its key: one table, every family. */
+static void
+test_error_unused_parameters(void **state)
+{
+    (void)state;
+    expect_error("[index]\np = 2\n[indicator a]\n", 2, 1,
+                 "'p' is used only by aggregate = genmean, but 'index' is aggregated with "
+                 "arithmetic");
+    expect_error("[index]\n[group g]\npenalty = positive\n[indicator a]\nparent = g\n", 3, 1,
+                 "'penalty' is used only by aggregate = mpi, but 'g' is aggregated with "
+                 "arithmetic");
+    expect_error("[index]\n[indicator a]\ngoalposts = 0, 1\n", 3, 1,
+                 "'goalposts' is used only by normalise = goalposts, but 'a' is normalised "
+                 "with minmax");
+    expect_error("[index]\n[indicator a]\n  target = 3\n", 3, 3,
+                 "'target' is used only by normalise = dist2targ");
+    expect_error("[index]\n[indicator a]\ncap_max = yes\n", 3, 1, "dist2targ");
+    /* inherited: no indicator that takes it from [index] uses it */
+    expect_error("[index]\nmean_sd = 0, 1\n[indicator a]\n", 2, 1,
+                 "'mean_sd' is used only by normalise = zscore, but 'a' is normalised with "
+                 "minmax, and so is every indicator that takes it from [index]");
+    expect_error("[index]\nnormalise = rank\nrange = 0, 1\n[indicator a]\n[indicator b]\n",
+                 3, 1, "'range' is used only by normalise = minmax or goalposts");
+    /* every indicator overrides it */
+    expect_error("[index]\nrange = 1, 2\n[indicator a]\nrange = 0, 1\n", 2, 1,
+                 "but every indicator below sets its own");
+    expect_error("[index]\n[group g]\nwinmax = 3\n[indicator a]\nparent = g\n", 3, 1,
+                 "'winmax' is used only by treat = winsorise, but 'a' has treat = none");
+    expect_error("[index]\ntreat = winsorise\n[indicator a]\nlambda = 0.5\n", 4, 1,
+                 "'lambda' is used only by fallback = boxcox (with treat = winsorise), but 'a' "
+                 "falls back to log_CT");
+    expect_error("[index]\nimpute_group = g\n[indicator a]\n", 2, 1,
+                 "'impute_group' is used only by impute = group_mean or group_median, but 'a' "
+                 "is imputed with none");
+    expect_error("[index]\n[indicator a]\nper = 10000\n", 3, 1,
+                 "'per' is used only by an indicator with a 'denominator', but 'a' has no "
+                 "'denominator'");
+    /* the first unused one in the file is reported */
+    expect_error("[index]\n[indicator a]\ncap_max = yes\n[indicator b]\nper = 2\n", 3, 1,
+                 "cap_max");
+    /* a default that some indicator takes is fine where others do not use it; a group's
+     * range floors a penalty that comes off it */
+    pa_model *m = parse_ok("[index]\nrange = 1, 2\nmean_sd = 0, 2\np = 2\naggregate = genmean\n"
+                           "[indicator a]\ngoalposts = 0, 1\nnormalise = goalposts\n"
+                           "[indicator b]\nnormalise = zscore\n"
+                           "[indicator c]\nnormalise = rank\n");
+    pa_model_free(m);
+    m = parse_ok("[index]\nnormalise = rank\n[group g]\nrange = 0, 1\n[indicator a]\n"
+                 "parent = g\n[penalty d]\nnode = g\npoints = 1\n");
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -863,6 +915,7 @@ main(void)
         cmocka_unit_test(test_error_duplicate_key),
         cmocka_unit_test(test_reference_units),
         cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_error_unused_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
