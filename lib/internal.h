@@ -114,6 +114,10 @@ typedef struct pa_csv_sink {
 pa_status pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err);
 pa_status pa_csv_read_buffer(const char *bytes, size_t size, const char *name,
                              const pa_csv_sink *sink, pa_error *err);
+/* n bytes of text as UTF-8: *out NULL when they are UTF-8 already, else GB18030 decoded into
+ * a new NUL-terminated buffer of *outlen bytes (owned by the caller, pa_free). */
+pa_status pa_text_to_utf8(const char *s, size_t n, const char *name, char **out,
+                          size_t *outlen, pa_error *err);
 /* Bytes [start, end) of a file whose first line is `first_line` (UTF-8 only). *fallback is set
  * when the range is not plain UTF-8, or (stop_at_quote) holds a quote character: then the
  * caller must read the file as a whole. *last_line is the line after the range. */

@@ -1092,6 +1092,12 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
     const char *nul = st == PA_OK && buf ? memchr(buf, '\0', len) : NULL;
     if (nul)
         st = nul_error(path, buf, nul, err);
+    char *utf8 = NULL; /* Notepad's "ANSI" on a Chinese Windows is GB18030 */
+    if (st == PA_OK && buf && (st = pa_text_to_utf8(buf, len, path, &utf8, &len, err)) ==
+                                  PA_OK && utf8) {
+        pa_free(buf);
+        buf = utf8;
+    }
     if (st == PA_OK) {
         if (!buf && !(buf = pa_malloc(1)))
             st = pa_nomem(err);

@@ -180,6 +180,24 @@ def test_weight_zero(folder):
                  f"indicator Weight 0 in a COINr iMeta table)")
 
 
+def test_gb18030(folder):
+    """pingan.ini converted by iconv to GB18030 (Notepad's "ANSI" on a Chinese Windows) gives
+    byte for byte the output of the UTF-8 file, labels included."""
+    src = os.path.join(ROOT, "data", "pingan.ini")
+    gb = subprocess.run(["iconv", "-f", "UTF-8", "-t", "GB18030", src], check=True,
+                        stdout=subprocess.PIPE).stdout
+    with open(src, "rb") as f:
+        check(gb != f.read(), "test setup: the GB18030 file equals the UTF-8 one")
+    path = write(folder, "gb.ini", gb)
+    data = os.path.join(folder, "2019.csv")
+    for fmt in ("csv", "text"):
+        want = run(TOOL, ["-c", src, "-f", fmt, data]).expect_ok().out
+        got = run(TOOL, ["-c", path, "-f", fmt, data]).expect_ok().out
+        check(got == want, f"GB18030 model: {fmt} output differs from the UTF-8 model's")
+    check("珠海市“平安+”市域社会治理指数".encode() in got, "GB18030 model: the label is lost")
+    ok("a GB18030 model (made with iconv) computes what the UTF-8 model does")
+
+
 def body():
     with tempdir() as t:
         folder = copy_data(ROOT, os.path.join(t, "data"))
@@ -189,6 +207,7 @@ def body():
         test_messages(folder)
         test_unused_parameters(folder)
         test_weight_zero(folder)
+        test_gb18030(folder)
 
 
 main(body)

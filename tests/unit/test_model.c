@@ -882,6 +882,24 @@ test_error_unused_parameters(void **state)
     pa_model_free(m);
 }
 
+/* A model saved in GB18030 (治安 is D6 CE B0 B2) reads like its UTF-8 text; bytes that are
+ * neither are an error at their line. */
+static void
+test_load_gb18030(void **state)
+{
+    (void)state;
+    pa_model *m = NULL;
+    pa_error e;
+    static const char gb[] = "[index]\nlabel = \xd6\xce\xb0\xb2\n[indicator a]\n";
+    assert_int_equal(load_bytes(gb, sizeof gb - 1, &m, &e), PA_OK);
+    assert_string_equal(pa_model_label(m), "治安");
+    pa_model_free(m);
+    static const char bad[] = "[index]\n[indicator a]\nlabel = \xff\xfe\n";
+    assert_int_equal(load_bytes(bad, sizeof bad - 1, &m, &e), PA_ERR_MODEL);
+    assert_int_equal(e.line, 3);
+    assert_string_equal(e.text, "the file is neither UTF-8 nor GB18030 text");
+}
+
 int
 main(void)
 {
@@ -916,6 +934,7 @@ main(void)
         cmocka_unit_test(test_reference_units),
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_error_unused_parameters),
+        cmocka_unit_test(test_load_gb18030),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
