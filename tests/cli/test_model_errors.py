@@ -198,6 +198,41 @@ def test_gb18030(folder):
     ok("a GB18030 model (made with iconv) computes what the UTF-8 model does")
 
 
+def test_meta(folder):
+    """meta = iMeta.csv: units from iData's uCode column without unit_column; COINr's
+    Weight = 0 leaves the indicator out, so its group is the mean of the other children
+    (recomputed here from their score rows), and an INI weight = 0 stays an error."""
+    import csv
+    asem = os.path.join(ROOT, "tests", "reference", "data", "asem")
+    with open(os.path.join(asem, "iMeta.csv"), encoding="utf-8", newline="") as f:
+        meta = list(csv.DictReader(f))
+    for row in meta:
+        if row["iCode"] == "LPI":
+            row["Weight"] = "0"
+    with open(os.path.join(folder, "iMeta.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(meta[0].keys()))
+        w.writeheader()
+        w.writerows(meta)
+    path = write(folder, "asem.ini", "[index]\nmeta = iMeta.csv\nscope = period\n")
+    r = run(TOOL, ["-c", path, "-f", "csv", os.path.join(asem, "iData.csv")]).expect_ok()
+    rows = parse_csv_output(r.stdout)
+    with open(os.path.join(asem, "iData.csv"), encoding="utf-8", newline="") as f:
+        codes = {row["uCode"] for row in csv.DictReader(f)}
+    check({row["unit"] for row in rows} == codes, "meta: the units are not iData's uCode")
+    check(not any(row["node"] == "LPI" for row in rows), "meta: LPI (Weight 0) is reported")
+    physical = [m["iCode"] for m in meta if m["Parent"] == "Physical" and m["iCode"] != "LPI"]
+    check(all(m["Weight"] == "1" for m in meta if m["iCode"] in physical),
+          "test setup: Physical's other indicators do not all have weight 1")
+    score = {(row["unit"], row["node"]): num(row["score"]) for row in rows}
+    for u in codes:
+        kids = [score[(u, k)] for k in physical if score[(u, k)] is not None]
+        want = sum(kids) / len(kids)
+        check(abs(score[(u, "Physical")] - want) <= 1e-9 * max(1, abs(want)),
+              f"meta: {u} Physical {score[(u, 'Physical')]}, mean of the others {want}")
+    ok(f"meta: Weight 0 leaves LPI out; Physical is the mean of {len(physical)} indicators "
+       f"for {len(codes)} uCode units")
+
+
 def body():
     with tempdir() as t:
         folder = copy_data(ROOT, os.path.join(t, "data"))
@@ -208,6 +243,7 @@ def body():
         test_unused_parameters(folder)
         test_weight_zero(folder)
         test_gb18030(folder)
+        test_meta(folder)
 
 
 main(body)

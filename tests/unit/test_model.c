@@ -900,6 +900,85 @@ test_load_gb18030(void **state)
     assert_string_equal(e.text, "the file is neither UTF-8 nor GB18030 text");
 }
 
+/* A file of `text` at dir/name. */
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* COINr's Weight 0 switches an indicator off: the index is the mean of the others only
+ * (u1: (1 + 3) / 2 = 2, where b's 100 would make it 34.67); units come from uCode. */
+static void
+test_meta_weight_zero(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/pa_meta_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    put_file(dir, "iMeta.csv", "Level,iCode,Parent,Direction,Weight,Type\n"
+                               "1,a,idx,1,1,Indicator\n"
+                               "1,b,idx,1,0,Indicator\n"
+                               "1,c,idx,1,1,Indicator\n"
+                               "2,idx,,1,1,Aggregate\n");
+    char name[4200];
+    snprintf(name, sizeof name, "%s/m.ini", dir);
+    pa_model *m = NULL;
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    pa_status st = pa_model_parse(&m, "[index]\nmeta = iMeta.csv\nnormalise = none\n", name, &e);
+    static const char csv[] = "uName,uCode,a,b,c\nOne,u1,1,100,3\nTwo,u2,5,0,7\n";
+    if (st == PA_OK && (st = pa_data_new(&d, m, &e)) == PA_OK &&
+        (st = pa_data_read_buffer(d, csv, sizeof csv - 1, "iData.csv", &e)) == PA_OK)
+        st = pa_compute(&r, m, d, &e);
+    pa_status st2 = PA_OK;
+    pa_error e2;
+    memset(&e2, 0, sizeof e2);
+    pa_model *m2 = NULL;
+    if (st == PA_OK) /* a section for b without a weight contradicts the table */
+        st2 = pa_model_parse(&m2, "[index]\nmeta = iMeta.csv\nnormalise = none\n"
+                                  "[indicator b]\nlabel = B\n", name, &e2);
+    put_file(dir, "iMeta.csv", "iCode,Parent,Direction,Weight,Type\n"
+                               "a,idx,1,1,Indicator\nidx,,1,0,Aggregate\n");
+    pa_model *m3 = NULL;
+    pa_error e3;
+    memset(&e3, 0, sizeof e3);
+    pa_status st3 = pa_model_parse(&m3, "[index]\nmeta = iMeta.csv\n", name, &e3);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/iMeta.csv", dir);
+    unlink(path);
+    rmdir(dir);
+    if (st != PA_OK)
+        print_error("%s:%ld:%ld: %s\n", e.file, e.line, e.column, e.text);
+    assert_int_equal(st, PA_OK);
+    assert_true(pa_model_find(m, "b") == PA_NONE);
+    size_t top = pa_result_node_find(r, "idx");
+    assert_string_equal(pa_result_unit_code(r, 0), "u1");
+    assert_close(pa_result_score(r, 0, 0, top), 2.0, 1e-12);
+    assert_close(pa_result_score(r, 1, 0, top), 6.0, 1e-12);
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+    assert_int_equal(st2, PA_ERR_MODEL);
+    assert_string_equal(e2.file, name);
+    assert_int_equal(e2.line, 4);
+    assert_non_null(strstr(e2.text, "indicator 'b' is switched off in"));
+    assert_non_null(strstr(e2.text, "(Weight 0, line 3)"));
+    assert_int_equal(st3, PA_ERR_MODEL);
+    assert_int_equal(e3.line, 3);
+    assert_int_equal(e3.column, 4);
+    assert_string_equal(e3.text, "Weight 0 switches off indicators only; aggregate 'idx' needs "
+                                 "a positive weight");
+}
+
 int
 main(void)
 {
@@ -935,6 +1014,7 @@ main(void)
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_error_unused_parameters),
         cmocka_unit_test(test_load_gb18030),
+        cmocka_unit_test(test_meta_weight_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
