@@ -251,8 +251,8 @@ unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
         snprintf(sec, sizeof sec, "[group %s]", w->code);
     return pa_fail(err, PA_ERR_MODEL, m->file, w->param_at[k].line, w->param_at[k].col,
                    "'%s' is used only by %s, but %s%s%s%s", pu->key, pu->users, how,
-                   inherited && taker ? ", and so is every indicator that takes it from " : "",
-                   inherited && taker ? sec : "", "");
+                   inherited && taker ? " (no indicator that takes it from " : "",
+                   inherited && taker ? sec : "", inherited && taker ? " uses it)" : "");
 }
 
 pa_status

@@ -167,8 +167,8 @@ def test_unused_parameters(folder):
     line, _ = line_col(text, "mean_sd")
     expect_error("mean_sd with goalposts everywhere", folder, text,
                  f"{bad}:{line}:1: 'mean_sd' is used only by normalise = zscore, but "
-                 f"'police_incidents' is normalised with goalposts, and so is every indicator "
-                 f"that takes it from [index]")
+                 f"'police_incidents' is normalised with goalposts (no indicator that takes "
+                 f"it from [index] uses it)")
 
 
 def test_weight_zero(folder):

@@ -850,7 +850,7 @@ test_error_unused_parameters(void **state)
     /* inherited: no indicator that takes it from [index] uses it */
     expect_error("[index]\nmean_sd = 0, 1\n[indicator a]\n", 2, 1,
                  "'mean_sd' is used only by normalise = zscore, but 'a' is normalised with "
-                 "minmax, and so is every indicator that takes it from [index]");
+                 "minmax (no indicator that takes it from [index] uses it)");
     expect_error("[index]\nnormalise = rank\nrange = 0, 1\n[indicator a]\n[indicator b]\n",
                  3, 1, "'range' is used only by normalise = minmax or goalposts");
     /* every indicator overrides it */
