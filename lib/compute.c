@@ -73,6 +73,22 @@ cmp_period_idx(const void *a, const void *b, void *arg)
     return pa_period_cmp(d->periods.keys[x], d->periods.keys[y]);
 }
 
+/* Reference units are units of the data: a code that is none is a typo in the model. */
+static pa_status
+mark_reference_units(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err)
+{
+    for (size_t k = 0; k < m->n_reference_units; k++) {
+        const char *code = m->reference_units[k];
+        size_t u = pa_strmap_find(&d->units, code, strlen(code));
+        if (u == PA_NONE || u >= d->units.n || strcmp(d->units.keys[u], code) != 0)
+            return pa_fail(err, PA_ERR_MODEL, m->file, m->reference_at[k].line,
+                           m->reference_at[k].col,
+                           "reference unit '%s' is not a unit of the data", code);
+        r->reference[u] = 1;
+    }
+    return PA_OK;
+}
+
 /* Copy names and hierarchy into the result so that it outlives model and data. */
 static pa_status
 result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa_error *err)
@@ -131,10 +147,10 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
             r->unit_names[u] = memcpy(t, d->unit_names[u], len);
             t += len;
         }
-        for (size_t k = 0; k < m->n_reference_units; k++)
-            if (strcmp(m->reference_units[k], code) == 0)
-                r->reference[u] = 1;
     }
+    pa_status st = mark_reference_units(m, d, r, err);
+    if (st != PA_OK)
+        return st;
     size_t *perm = pa_malloc((r->np ? r->np : 1) * sizeof *perm);
     if (!perm)
         return pa_nomem(err);

@@ -398,3 +398,39 @@ pa_csv_read_buffer(const char *bytes, size_t size, const char *name, const pa_cs
     source src = { .bytes = bytes ? bytes : "", .size = bytes ? size : 0 };
     return read_source(&src, name ? name : "<buffer>", sink, err);
 }
+
+/* The CSV reader's test and decoder for a whole text in memory (a model file). */
+pa_status
+pa_text_to_utf8(const char *s, size_t n, const char *name, char **out, size_t *outlen,
+                pa_error *err)
+{
+    reader r = { .name = name, .err = err };
+    *out = NULL;
+    if (utf8_check(&r, (const unsigned char *)s, n, 1) == 0 && !r.need)
+        return PA_OK;
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1)
+        return pa_fail(err, PA_ERR_IO, name, 0, 0, "GB18030 conversion is not available");
+    size_t cap = n * 2 + 16; /* GB18030 takes at least 2/3 of the bytes UTF-8 takes */
+    char *buf = pa_malloc(cap), *in = (char *)s, *o = buf;
+    size_t inleft = n, outleft = cap - 1;
+    pa_status st = PA_OK;
+    if (!buf)
+        st = pa_nomem(err);
+    else if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+        long line = 1; /* as for CSV: where the encoding that got further broke down */
+        for (const char *q = buf; q < o; q++)
+            line += *q == '\n';
+        st = pa_fail(err, PA_ERR_MODEL, name, r.bad_line > line ? r.bad_line : line, 0,
+                     "the file is neither UTF-8 nor GB18030 text");
+    }
+    iconv_close(cd);
+    if (st != PA_OK) {
+        pa_free(buf);
+        return st;
+    }
+    *o = '\0';
+    *out = buf;
+    *outlen = (size_t)(o - buf);
+    return PA_OK;
+}

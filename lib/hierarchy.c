@@ -74,6 +74,9 @@ pa_model_finish(pa_model *m, pa_error *err)
             return pa_nomem(err);
         m->meta_path = path;
         st = pa_meta_read(m, path, err);
+        /* COINr's iData names its units in uCode */
+        if (st == PA_OK && !m->unit_column && !(m->unit_column = pa_strdup("uCode")))
+            st = pa_nomem(err);
         if (st == PA_ERR_IO) /* the table cannot be read: point at the key that names it */
             st = pa_fail(err, PA_ERR_MODEL, m->file, m->meta_at.line, m->meta_at.col,
                          "cannot read the iMeta table '%s'", path);
@@ -329,5 +332,5 @@ pa_model_finish(pa_model *m, pa_error *err)
     }
     if (m->n_bands)
         qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
-    return PA_OK;
+    return pa_model_check_params(m, err);
 }

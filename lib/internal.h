@@ -131,6 +131,10 @@ typedef struct pa_csv_sink {
 pa_status pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err);
 pa_status pa_csv_read_buffer(const char *bytes, size_t size, const char *name,
                              const pa_csv_sink *sink, pa_error *err);
+/* n bytes of text as UTF-8: *out NULL when they are UTF-8 already, else GB18030 decoded into
+ * a new NUL-terminated buffer of *outlen bytes (owned by the caller, pa_free). */
+pa_status pa_text_to_utf8(const char *s, size_t n, const char *name, char **out,
+                          size_t *outlen, pa_error *err);
 /* Bytes [start, end) of a file whose first line is `first_line` (UTF-8 only). *fallback is set
  * when the range is not plain UTF-8, or (stop_at_quote) holds a quote character: then the
  * caller must read the file as a whole. *last_line is the line after the range. */
@@ -188,6 +192,9 @@ typedef struct pa_settings {
     double lambda;       int lambda_set;
 } pa_settings;
 
+/* Method parameters: keys that only some methods use (model.c, param_uses). */
+enum { PA_N_PARAMS = 14 };
+
 typedef struct pa_node {
     char *code, *label, *measure, *parent_code, *column, *denominator;
     int is_indicator;
@@ -211,6 +218,8 @@ typedef struct pa_node {
     int mpi_sign;               /* -1: penalise unbalanced children (default), +1 */
     int mpi_set;
     double min_coverage;        /* share of children below which the score is missing */
+    unsigned params, params_used; /* bit k: param_uses[k] written here / used by a node */
+    pa_loc param_at[PA_N_PARAMS];
 } pa_node;
 
 enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
@@ -258,10 +267,14 @@ struct pa_model {
     double min_coverage;        /* screening: least share of indicators present */
     pa_penalty *penalties; size_t n_penalties;
     char **reference_units; size_t n_reference_units;
+    pa_loc *reference_at;       /* where each reference unit is written */
     pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
 };
 
 pa_status pa_model_finish(pa_model *m, pa_error *err);
+/* Every method parameter written in the model is used by a method that takes it; after the
+ * effective settings are resolved. */
+pa_status pa_model_check_params(pa_model *m, pa_error *err);
 pa_status pa_meta_read(pa_model *m, const char *path, pa_error *err);
 size_t pa_model_find(const pa_model *m, const char *code);
 /* Rename the top node (keeps the code map right); 0 when out of memory. */

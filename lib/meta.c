@@ -67,6 +67,33 @@ meta_field(void *user, const char *s, size_t len, long line, long col)
     return PA_OK;
 }
 
+/* COINr's Weight = 0 switches an indicator off: it takes no part in the index, so it is left
+ * out of the model. 1 when the row is such an indicator. A section in the model file for it
+ * that sets no weight of its own is a contradiction. */
+static int
+switched_off(meta_ctx *c, int ind, size_t idx, long line, pa_status *st)
+{
+    const char *w = c->cell[M_WEIGHT];
+    double x;
+    if (!w || pa_parse_number(w, strlen(w), &x) != 0 || x != 0)
+        return 0;
+    if (!ind) {
+        *st = pa_fail(c->err, PA_ERR_MODEL, c->path, line, c->cell_col[M_WEIGHT],
+                      "Weight 0 switches off indicators only; aggregate '%s' needs a positive "
+                      "weight", c->cell[M_CODE]);
+        return 0;
+    }
+    if (idx == PA_NONE)
+        return 1;
+    const pa_node *nd = &c->m->nodes[idx];
+    if (nd->fields_set & PA_F_WEIGHT)
+        return 0; /* the model file's weight wins */
+    *st = pa_fail(c->err, PA_ERR_MODEL, c->m->file, nd->at.line, nd->at.col,
+                  "indicator '%s' is switched off in %s (Weight 0, line %ld) but has a section "
+                  "here; delete the section or give it a weight", nd->code, c->path, line);
+    return 0;
+}
+
 static pa_status
 meta_row(void *user, long line, long ncols)
 {
@@ -103,6 +130,9 @@ meta_row(void *user, long line, long ncols)
     int is_top = !ind && (!parent || !*parent || pa_is_missing(parent, strlen(parent)));
     pa_node *nd;
     size_t idx = pa_model_find(m, code);
+    int off = switched_off(c, ind, idx, line, &st);
+    if (off || st != PA_OK)
+        goto out;
     if (is_top) {
         nd = &m->nodes[m->top];
         if (idx != PA_NONE && idx != m->top) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -25,6 +26,8 @@ typedef struct parse_ctx {
     int index_seen;
     /* current section */
     sec_kind kind;
+    struct seen_key { char name[32]; long line; } seen[64]; /* its keys so far */
+    size_t n_seen;
     size_t node;
     char section[256];
 } parse_ctx;
@@ -37,6 +40,36 @@ static const char *const agg_names[] = { "arithmetic", "geometric", "harmonic", 
 static const char *const impute_names[] = { "none", "mean", "median", "group_mean",
                                             "group_median", "latest", "linear" };
 static const char *const fallback_names[] = { "log_CT", "log_CT_plus", "boxcox", "none" };
+
+/* One table: each method parameter, the family of methods it belongs to and the methods of
+ * that family that use it. A parameter written at a node must be used by the node (the
+ * aggregation's) or by at least one indicator that takes it from there. */
+typedef enum { FAM_NORM, FAM_AGG, FAM_TREAT, FAM_FALLBACK, FAM_IMPUTE, FAM_DENOM } param_family;
+#define M(x) (1u << (x))
+static const struct param_use {
+    const char *key;
+    param_family family;
+    unsigned methods;
+    const char *users;
+} param_uses[PA_N_PARAMS] = {
+    { "range", FAM_NORM, M(PA_NORM_MINMAX) | M(PA_NORM_GOALPOSTS),
+      "normalise = minmax or goalposts (and penalty points' floor)" },
+    { "mean_sd", FAM_NORM, M(PA_NORM_ZSCORE), "normalise = zscore" },
+    { "goalposts", FAM_NORM, M(PA_NORM_GOALPOSTS), "normalise = goalposts" },
+    { "target", FAM_NORM, M(PA_NORM_DIST2TARG), "normalise = dist2targ" },
+    { "cap_max", FAM_NORM, M(PA_NORM_DIST2TARG), "normalise = dist2targ" },
+    { "p", FAM_AGG, M(PA_AGG_GENMEAN), "aggregate = genmean" },
+    { "penalty", FAM_AGG, M(PA_AGG_MPI), "aggregate = mpi" },
+    { "winmax", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "skew", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "kurt", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "fallback", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
+    { "lambda", FAM_FALLBACK, M(PA_FALLBACK_BOXCOX), "fallback = boxcox (with treat = winsorise)" },
+    { "impute_group", FAM_IMPUTE, M(PA_IMPUTE_GROUP_MEAN) | M(PA_IMPUTE_GROUP_MEDIAN),
+      "impute = group_mean or group_median" },
+    { "per", FAM_DENOM, M(1), "an indicator with a 'denominator'" },
+};
+#undef M
 
 static int
 lookup(const char *const *names, size_t n, const char *v)
@@ -140,6 +173,119 @@ pa_model_rename_top(pa_model *m, const char *code)
     return 1;
 }
 
+/* ---- method parameters that no method uses ---- */
+
+static int
+method_of(const pa_node *nd, param_family f)
+{
+    const pa_settings *e = &nd->eff;
+    switch (f) {
+    case FAM_NORM:
+        return (int)e->norm;
+    case FAM_AGG:
+        return (int)e->agg;
+    case FAM_TREAT:
+        return (int)e->treat;
+    case FAM_FALLBACK:
+        return e->treat == PA_TREAT_WINSORISE ? (int)e->fallback : -1;
+    case FAM_IMPUTE:
+        return (int)e->impute;
+    default:
+        return nd->denominator != NULL;
+    }
+}
+
+static int
+param_used_by(const pa_node *nd, int k)
+{
+    int x = method_of(nd, param_uses[k].family);
+    return x >= 0 && (param_uses[k].methods >> x & 1);
+}
+
+/* What nd does instead of using the parameter, for the message. */
+static void
+describe(const pa_node *nd, param_family f, char *buf, size_t n)
+{
+    const pa_settings *e = &nd->eff;
+    if (f == FAM_NORM)
+        snprintf(buf, n, "'%s' is normalised with %s", nd->code, norm_names[e->norm]);
+    else if (f == FAM_AGG)
+        snprintf(buf, n, "'%s' is aggregated with %s", nd->code, agg_names[e->agg]);
+    else if ((f == FAM_TREAT || f == FAM_FALLBACK) && e->treat != PA_TREAT_WINSORISE)
+        snprintf(buf, n, "'%s' has treat = none", nd->code);
+    else if (f == FAM_FALLBACK)
+        snprintf(buf, n, "'%s' falls back to %s", nd->code, fallback_names[e->fallback]);
+    else if (f == FAM_IMPUTE)
+        snprintf(buf, n, "'%s' is imputed with %s", nd->code, impute_names[e->impute]);
+    else
+        snprintf(buf, n, "'%s' has no 'denominator'", nd->code);
+}
+
+/* The node whose parameter k node i takes: the nearest one up that writes it. */
+static pa_node *
+writer_of(pa_model *m, size_t i, int k)
+{
+    for (size_t j = i; j != PA_NONE; j = m->nodes[j].parent)
+        if (m->nodes[j].params >> k & 1)
+            return &m->nodes[j];
+    return NULL;
+}
+
+static pa_status
+unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
+{
+    const struct param_use *pu = &param_uses[k];
+    int inherited = pu->family != FAM_AGG && !w->is_indicator;
+    const pa_node *taker = inherited ? NULL : w;
+    for (size_t i = 0; i < m->n_nodes && !taker; i++)
+        if (m->nodes[i].is_indicator && writer_of(m, i, k) == w)
+            taker = &m->nodes[i];
+    char how[320], sec[300];
+    if (taker)
+        describe(taker, pu->family, how, sizeof how);
+    else
+        snprintf(how, sizeof how, "every indicator below sets its own");
+    if (w == &m->nodes[m->top])
+        snprintf(sec, sizeof sec, "[index]");
+    else
+        snprintf(sec, sizeof sec, "[group %s]", w->code);
+    return pa_fail(err, PA_ERR_MODEL, m->file, w->param_at[k].line, w->param_at[k].col,
+                   "'%s' is used only by %s, but %s%s%s%s", pu->key, pu->users, how,
+                   inherited && taker ? " (no indicator that takes it from " : "",
+                   inherited && taker ? sec : "", inherited && taker ? " uses it)" : "");
+}
+
+pa_status
+pa_model_check_params(pa_model *m, pa_error *err)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        pa_node *nd = &m->nodes[i];
+        for (int k = 0; k < PA_N_PARAMS; k++) {
+            int own = param_uses[k].family == FAM_AGG; /* at the aggregating node itself */
+            if (own ? nd->is_indicator || !(nd->params >> k & 1) : !nd->is_indicator)
+                continue;
+            pa_node *w = own ? nd : writer_of(m, i, k);
+            if (w && param_used_by(nd, k))
+                w->params_used |= 1u << k;
+        }
+    }
+    for (size_t q = 0; q < m->n_penalties; q++) { /* a range's lower end floors penalties */
+        pa_node *w = writer_of(m, m->penalties[q].target_node, 0);
+        if (w)
+            w->params_used |= 1u;
+    }
+    pa_node *bad = NULL;
+    int bk = 0;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        for (int k = 0; k < PA_N_PARAMS; k++)
+            if ((m->nodes[i].params & ~m->nodes[i].params_used) >> k & 1 &&
+                (!bad || m->nodes[i].param_at[k].line < bad->param_at[bk].line)) {
+                bad = &m->nodes[i];
+                bk = k;
+            }
+    return bad ? unused_param(m, bad, bk, err) : PA_OK;
+}
+
 /* ---- value parsers ---- */
 
 static int
@@ -225,25 +371,44 @@ parse_bands(parse_ctx *c, const char *v)
     return ok;
 }
 
-static int
-parse_list(char ***out, size_t *n, const char *v)
+/* Length of a separator of codes at s: ',', a blank, or the full-width '，' and '、' that a
+ * Chinese input method types. */
+static size_t
+code_sep(const char *s)
 {
-    char *copy = pa_strdup(v);
-    if (!copy)
-        return 0;
-    char *save = NULL;
-    for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
-        char **l = pa_reallocarray(*out, *n + 1, sizeof *l);
-        if (!l || !(l[*n] = pa_strdup(w))) {
-            if (l)
-                *out = l;
-            pa_free(copy);
-            return 0;
+    if (*s == ',' || *s == ' ' || *s == '\t')
+        return 1;
+    if (strncmp(s, "\xEF\xBC\x8C", 3) == 0 || strncmp(s, "\xE3\x80\x81", 3) == 0)
+        return 3;
+    return 0;
+}
+
+/* reference_units: each code with its column, for the check against the data's units. */
+static int
+parse_refs(parse_ctx *c, const char *v)
+{
+    pa_model *m = c->m;
+    long base = col_of(c, v);
+    for (const char *p = v; *p;) {
+        size_t k = code_sep(p);
+        if (k) {
+            p += k;
+            continue;
         }
-        *out = l;
-        (*n)++;
+        const char *q = p;
+        while (*q && !code_sep(q))
+            q++;
+        char **l = pa_reallocarray(m->reference_units, m->n_reference_units + 1, sizeof *l);
+        if (l)
+            m->reference_units = l;
+        pa_loc *at = pa_reallocarray(m->reference_at, m->n_reference_units + 1, sizeof *at);
+        if (at)
+            m->reference_at = at;
+        if (!l || !at || !(l[m->n_reference_units] = pa_strndup(p, (size_t)(q - p))))
+            return 0;
+        at[m->n_reference_units++] = (pa_loc){ c->line, base + (long)(p - v) };
+        p = q;
     }
-    pa_free(copy);
     return 1;
 }
 
@@ -395,7 +560,7 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return set_str(&m->base_period, v);
     }
     if (strcmp(name, "reference_units") == 0)
-        return parse_list(&m->reference_units, &m->n_reference_units, v);
+        return parse_refs(c, v);
     if (strcmp(name, "impute_group") == 0) {
         m->impute_group_at = (pa_loc){ c->line, col };
         return set_str(&m->impute_group, v);
@@ -432,7 +597,11 @@ node_key(parse_ctx *c, const char *name, const char *v)
     }
     if (strcmp(name, "weight") == 0) {
         if (!parse_num(v, &nd->weight) || !(nd->weight > 0))
-            return fail_at(c, col, "weight must be a positive number, not '%s'%s", v, "");
+            return fail_at(c, col, "weight must be a positive number, not '%s'%s", v,
+                           nd->weight == 0 ? " (to leave a node out, delete its section, or "
+                                             "give an indicator Weight 0 in a COINr iMeta "
+                                             "table)"
+                                           : "");
         nd->fields_set |= PA_F_WEIGHT;
         nd->weight_at = (pa_loc){ c->line, col };
         return 1;
@@ -540,6 +709,7 @@ begin_section(parse_ctx *c, const char *name)
 {
     snprintf(c->section, sizeof c->section, "%s", name);
     c->kind = SEC_NONE;
+    c->n_seen = 0;
     if (strcmp(name, "index") == 0) {
         if (c->index_seen++) {
             fail_at(c, 2, "[index] appears twice%s%s", "", "");
@@ -588,6 +758,11 @@ begin_section(parse_ctx *c, const char *name)
         return;
     }
     size_t prev = pa_model_find(c->m, code);
+    if (prev == c->m->top) {
+        fail_at(c, 2, "'%s' is the code of the index; give this %s another code", code,
+                ind ? "indicator" : "group");
+        return;
+    }
     if (prev != PA_NONE) {
         char where[64];
         snprintf(where, sizeof where, "%ld", c->m->nodes[prev].at.line);
@@ -604,17 +779,50 @@ begin_section(parse_ctx *c, const char *name)
     c->kind = SEC_NODE;
 }
 
+/* A key given twice in a section: 0 (and the error) at the second. Spellings of one key
+ * (normalise, normalize) count as one. */
+static int
+key_once(parse_ctx *c, const char *name)
+{
+    const char *k = strcmp(name, "normalize") == 0 ? "normalise" : name;
+    for (size_t i = 0; i < c->n_seen; i++)
+        if (strcmp(c->seen[i].name, k) == 0) {
+            char first[32];
+            snprintf(first, sizeof first, "%ld", c->seen[i].line);
+            return fail_at(c, key_col(c, name), "'%s' is given twice in this section (first at "
+                                                "line %s)", name, first);
+        }
+    if (c->n_seen < sizeof c->seen / sizeof *c->seen && strlen(k) < sizeof c->seen->name) {
+        snprintf(c->seen[c->n_seen].name, sizeof c->seen->name, "%s", k);
+        c->seen[c->n_seen++].line = c->line;
+    }
+    return 1;
+}
+
+/* Where a method parameter is written, for the check that a method uses it. */
+static void
+note_param(parse_ctx *c, pa_node *nd, const char *name)
+{
+    for (int k = 0; k < PA_N_PARAMS; k++)
+        if (strcmp(param_uses[k].key, name) == 0) {
+            nd->params |= 1u << k;
+            nd->param_at[k] = (pa_loc){ c->line, key_col(c, name) };
+        }
+}
+
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *c = user;
     (void)section;
-    if (c->st != PA_OK)
+    if (c->st != PA_OK || (c->kind != SEC_NONE && !key_once(c, name)))
         return 1;
     switch (c->kind) {
     case SEC_INDEX:
+        note_param(c, &c->m->nodes[c->m->top], name);
         return index_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     case SEC_NODE:
+        note_param(c, &c->m->nodes[c->node], name);
         return node_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     case SEC_PENALTY:
         return penalty_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
@@ -622,6 +830,29 @@ handler(void *user, const char *section, const char *name, const char *value)
         fail_at(c, 1, "key '%s' outside of any section%s", name, "");
         return 1;
     }
+}
+
+/* `bands = …` holds a ';'-list whose colours may be hex codes: there ';' before a threshold
+ * separates bands and '#' before 3 or 6 hex digits is a colour, blank before them or not. */
+static int
+is_bands_line(const char *s, size_t n)
+{
+    return n > 5 && memcmp(s, "bands", 5) == 0 && strspn(s + 5, " \t") < n - 5 &&
+           (s[5 + strspn(s + 5, " \t")] == '=' || s[5 + strspn(s + 5, " \t")] == ':');
+}
+
+static int
+in_band_list(const char *s, size_t n)
+{
+    size_t i = 1;
+    if (*s == ';') {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        return i < n && (strchr("0123456789+-.", s[i]) != NULL);
+    }
+    while (i < n && i <= 6 && strchr("0123456789abcdefABCDEF", s[i]))
+        i++;
+    return (i == 4 || i == 7) && (i == n || s[i] == ' ' || s[i] == '\t' || s[i] == ';');
 }
 
 /* inih reader: one line at a time, inline comments removed, line numbers kept. */
@@ -655,8 +886,10 @@ reader(char *str, int num, void *stream)
     size_t end = len;
     if (lead < len && (s[lead] == ';' || s[lead] == '#'))
         end = lead;
+    int bands = is_bands_line(s + lead, end - lead);
     for (size_t i = lead + 1; i < end; i++)
-        if ((s[i] == ';' || s[i] == '#') && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+        if ((s[i] == ';' || s[i] == '#') && (s[i - 1] == ' ' || s[i - 1] == '\t') &&
+            !(bands && in_band_list(s + i, end - i))) {
             end = i;
             break;
         }
@@ -680,9 +913,16 @@ reader(char *str, int num, void *stream)
             begin_section(c, name);
         }
     }
-    memcpy(str, s + lead, keep);
-    str[keep] = '\n';
-    str[keep + 1] = '\0';
+    /* inih itself ends a value at a ';' after a blank: drop such blanks in a band list */
+    size_t o = 0;
+    for (size_t i = lead; i < end; i++) {
+        if (bands && s[i] == ';')
+            while (o && (str[o - 1] == ' ' || str[o - 1] == '\t'))
+                o--;
+        str[o++] = s[i];
+    }
+    str[o] = '\n';
+    str[o + 1] = '\0';
     return str;
 }
 
@@ -716,6 +956,7 @@ pa_model_free(pa_model *m)
     for (size_t i = 0; i < m->n_reference_units; i++)
         pa_free(m->reference_units[i]);
     pa_free(m->reference_units);
+    pa_free(m->reference_at);
     pa_free(m->unit_column);
     pa_free(m->name_column);
     pa_free(m->period_column);
@@ -793,6 +1034,21 @@ pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err
     return PA_OK;
 }
 
+/* A NUL byte: its line and column (in bytes), so that the user can find it. */
+static pa_status
+nul_error(const char *path, const char *buf, const char *nul, pa_error *err)
+{
+    long line = 1;
+    const char *start = buf;
+    for (const char *p = buf; p < nul; p++)
+        if (*p == '\n') {
+            line++;
+            start = p + 1;
+        }
+    return pa_fail(err, PA_ERR_MODEL, path, line, (long)(nul - start) + 1,
+                   "NUL byte in the model file (not a text file?)");
+}
+
 pa_status
 pa_model_load(pa_model **out, const char *path, pa_error *err)
 {
@@ -802,6 +1058,11 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return pa_fail(err, PA_ERR_IO, path, 0, 0, "cannot open model file: %m");
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return pa_fail(err, PA_ERR_IO, path, 0, 0, "is a directory, not a model file");
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0;
     char tmp[65536];
@@ -828,8 +1089,15 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
     if (st == PA_OK && ferror(f))
         st = pa_fail(err, PA_ERR_IO, path, 0, 0, "read error");
     fclose(f);
-    if (st == PA_OK && buf && memchr(buf, '\0', len))
-        st = pa_fail(err, PA_ERR_MODEL, path, 0, 0, "NUL byte in the model file");
+    const char *nul = st == PA_OK && buf ? memchr(buf, '\0', len) : NULL;
+    if (nul)
+        st = nul_error(path, buf, nul, err);
+    char *utf8 = NULL; /* Notepad's "ANSI" on a Chinese Windows is GB18030 */
+    if (st == PA_OK && buf && (st = pa_text_to_utf8(buf, len, path, &utf8, &len, err)) ==
+                                  PA_OK && utf8) {
+        pa_free(buf);
+        buf = utf8;
+    }
     if (st == PA_OK) {
         if (!buf && !(buf = pa_malloc(1)))
             st = pa_nomem(err);

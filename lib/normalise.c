@@ -209,6 +209,13 @@ normalise_task(void *ctx, size_t k, pa_error *err)
             st = pa_normalise_vector(nd, x + p * r->nu, r->nu, j->stat + p * r->nu,
                                      base ? base + p * r->nu : NULL, err);
     pa_free(base);
+    if (err && st == PA_ERR_COMPUTE && nd->eff.norm == PA_NORM_FRACMAX) {
+        /* no unit is at fault, the method is: point at the line that chose it */
+        pa_loc at = nd->eff.norm_at.line ? nd->eff.norm_at : nd->at;
+        char text[sizeof err->text];
+        memcpy(text, err->text, sizeof text);
+        pa_fail(err, st, j->m->file, at.line, at.col, "%s", text);
+    }
     return st;
 }
 

@@ -382,6 +382,7 @@ def accepted_files(tool, root, valgrind):
         nm = f"district{i:05d}" if i < 29990 else f"测试区{i:05d}𠀀"
         rows.append(f"u{i:05d},{nm},{100000 + i},{100 + i % 50},{30 + i % 7},{i % 3},"
                     f"{5 + i % 4},{i % 2},{20 + i % 9},{i % 5}")
+    rows.append(ROW_CITY)  # the model's reference unit, after the first MiB
     big = "\n".join(rows) + "\n"
     case("GB18030 file over 1 MiB, first non-ASCII byte after the first MiB",
          lambda: _big(tool, big.encode("gb18030"), big, ini))
@@ -437,7 +438,8 @@ def _many_units(tool, root, tmp):
         for k in range(4000):
             code, _, *vals = rows[k % len(rows)].split(",")
             vals = [str(int(v) * (k % 7 + 1)) for v in vals]
-            out.append(",".join([f"u{k:04d}", f"单元{k}"] + vals))
+            code = f"u{k:04d}" if k else "zhuhai"  # the model's reference unit
+            out.append(",".join([code, f"单元{k}"] + vals))
         with open(os.path.join(tmp, f"{year}.csv"), "w", encoding="utf-8") as f:
             f.write("\n".join(out) + "\n")
     args = ["-c", "pingan.ini", "-f", "csv", "2018.csv", "2019.csv"]

@@ -687,6 +687,298 @@ test_error_other_values(void **state)
     expect_error("[index]\ncode = two words\n[indicator a]\n", 2, 8, "one word");
 }
 
+/* Every band survives a hex colour and a blank before ';' (inih would cut the value at " ;"),
+ * and a comment after the list is still a comment. */
+static void
+test_bands_hex_and_blanks(void **state)
+{
+    (void)state;
+    pa_model *m = parse_ok("[index]\n"
+                           "bands = 90 A #00ff00 ; 80 B #abc; 70 C\t;0 D red ; the end\n"
+                           "[indicator a]\n");
+    assert_true(m->n_bands == 4);
+    const char *labels[] = { "A", "B", "C", "D" }, *colours[] = { "#00ff00", "#abc", "", "red" };
+    const double thresholds[] = { 90, 80, 70, 0 };
+    for (int i = 0; i < 4; i++) {
+        assert_true(m->bands[i].threshold == thresholds[i]);
+        assert_string_equal(m->bands[i].label, labels[i]);
+        assert_string_equal(m->bands[i].colour, colours[i]);
+    }
+    pa_model_free(m);
+    /* '#' before something that is no colour after a blank is a comment, as anywhere */
+    m = parse_ok("[index]\nbands = 90 A blue # 80 B\n[indicator a]\n");
+    assert_true(m->n_bands == 1);
+    pa_model_free(m);
+}
+
+static void
+test_error_duplicate_key(void **state)
+{
+    (void)state;
+    expect_error("[index]\n"          /* 1 */
+                 "[indicator a]\n"    /* 2 */
+                 "weight = 1\n"       /* 3 */
+                 "label = A\n"        /* 4 */
+                 "weight = 2\n",      /* 5 */
+                 5, 1, "'weight' is given twice in this section (first at line 3)");
+    /* the two spellings of one key */
+    expect_error("[index]\nnormalise = minmax\n  normalize = rank\n[indicator a]\n", 3, 3,
+                 "first at line 2");
+    /* the same key in two sections is no repetition */
+    pa_model *m = parse_ok("[index]\nlabel = I\n[group g]\nlabel = G\n[indicator a]\nlabel = A\n"
+                           "parent = g\n");
+    pa_model_free(m);
+}
+
+/* Compute `csv` with the model `text`; the status, and the error in *e. */
+static pa_status
+compute_with(const char *text, const char *csv, pa_error *e)
+{
+    pa_model *m = parse_ok(text);
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    memset(e, 0, sizeof *e);
+    assert_int_equal(pa_data_new(&d, m, e), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d, csv, strlen(csv), "t.csv", e), PA_OK);
+    pa_status st = pa_compute(&r, m, d, e);
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+    return st;
+}
+
+/* reference_units: ',', blanks, '，' and '、' separate codes; each code keeps its column;
+ * a code that is no unit of the data is an error at that column when computing. */
+static void
+test_reference_units(void **state)
+{
+    (void)state;
+    /* "reference_units = " is 18 bytes: 'a' at 19, 'b' at 22; '，' and '、' are 3 bytes each */
+    static const char text[] = "[index]\n"
+                               "reference_units = a, b，c、d ; comment\n"
+                               "[indicator x]\n";
+    pa_model *m = parse_ok(text);
+    static const char *const codes[] = { "a", "b", "c", "d" };
+    static const long cols[] = { 19, 22, 26, 30 };
+    assert_true(m->n_reference_units == 4);
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(m->reference_units[i], codes[i]);
+        assert_int_equal(m->reference_at[i].line, 2);
+        assert_int_equal(m->reference_at[i].col, cols[i]);
+    }
+    pa_model_free(m);
+    pa_error e;
+    assert_int_equal(compute_with(text, "unit,x\na,1\nb,2\nc,3\nd,4\ne,5\n", &e), PA_OK);
+    assert_int_equal(compute_with(text, "unit,x\na,1\nb,2\nd,4\ne,5\n", &e), PA_ERR_MODEL);
+    assert_string_equal(e.file, "test.ini");
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 26);
+    assert_string_equal(e.text, "reference unit 'c' is not a unit of the data");
+}
+
+/* Load `size` bytes written to a temporary file; the status, the error in *e. */
+static pa_status
+load_bytes(const char *bytes, size_t size, pa_model **m, pa_error *e)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pa_model_XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(write(fd, bytes, size) == (ssize_t)size);
+    close(fd);
+    memset(e, 0, sizeof *e);
+    pa_status st = pa_model_load(m, path, e);
+    unlink(path);
+    return st;
+}
+
+/* Messages: a NUL byte's line and column, "is a directory", no "line 0", fracmax's line. */
+static void
+test_error_messages(void **state)
+{
+    (void)state;
+    pa_model *m = NULL;
+    pa_error e;
+    static const char nul[] = "[index]\n[indicator a]\nlabel = x\0y\n";
+    assert_int_equal(load_bytes(nul, sizeof nul - 1, &m, &e), PA_ERR_MODEL);
+    assert_null(m);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 10);
+    assert_non_null(strstr(e.text, "NUL byte"));
+    /* a directory: fopen succeeds on Linux, reading fails */
+    const char *dir = getenv("TMPDIR");
+    dir = dir && *dir ? dir : "/tmp";
+    assert_int_equal(pa_model_load(&m, dir, &e), PA_ERR_IO);
+    assert_string_equal(e.file, dir);
+    assert_int_equal(e.line, 0);
+    assert_string_equal(e.text, "is a directory, not a model file");
+    /* a group with the code of the index (whose "line" is none) */
+    expect_error("[index]\n[group index]\n[indicator a]\n", 2, 2,
+                 "'index' is the code of the index; give this group another code");
+    expect_error("[index]\ncode = top\n[indicator top]\n", 3, 2, "the code of the index");
+    /* fracmax: the model's line that chose it; -1 × (1, 2) has maximum -1 */
+    assert_int_equal(compute_with("[index]\n"                /* 1 */
+                                  "[indicator a]\n"          /* 2 */
+                                  "direction = -1\n"         /* 3 */
+                                  "normalise = fracmax\n",   /* 4 */
+                                  "unit,a\nu1,1\nu2,2\n", &e),
+                     PA_ERR_COMPUTE);
+    assert_string_equal(e.file, "test.ini");
+    assert_int_equal(e.line, 4);
+    assert_int_equal(e.column, 13);
+    assert_non_null(strstr(e.text, "fracmax needs a positive maximum"));
+}
+
+/* A method parameter no method uses is an error at its key: one table, every family. */
+static void
+test_error_unused_parameters(void **state)
+{
+    (void)state;
+    expect_error("[index]\np = 2\n[indicator a]\n", 2, 1,
+                 "'p' is used only by aggregate = genmean, but 'index' is aggregated with "
+                 "arithmetic");
+    expect_error("[index]\n[group g]\npenalty = positive\n[indicator a]\nparent = g\n", 3, 1,
+                 "'penalty' is used only by aggregate = mpi, but 'g' is aggregated with "
+                 "arithmetic");
+    expect_error("[index]\n[indicator a]\ngoalposts = 0, 1\n", 3, 1,
+                 "'goalposts' is used only by normalise = goalposts, but 'a' is normalised "
+                 "with minmax");
+    expect_error("[index]\n[indicator a]\n  target = 3\n", 3, 3,
+                 "'target' is used only by normalise = dist2targ");
+    expect_error("[index]\n[indicator a]\ncap_max = yes\n", 3, 1, "dist2targ");
+    /* inherited: no indicator that takes it from [index] uses it */
+    expect_error("[index]\nmean_sd = 0, 1\n[indicator a]\n", 2, 1,
+                 "'mean_sd' is used only by normalise = zscore, but 'a' is normalised with "
+                 "minmax (no indicator that takes it from [index] uses it)");
+    expect_error("[index]\nnormalise = rank\nrange = 0, 1\n[indicator a]\n[indicator b]\n",
+                 3, 1, "'range' is used only by normalise = minmax or goalposts");
+    /* every indicator overrides it */
+    expect_error("[index]\nrange = 1, 2\n[indicator a]\nrange = 0, 1\n", 2, 1,
+                 "but every indicator below sets its own");
+    expect_error("[index]\n[group g]\nwinmax = 3\n[indicator a]\nparent = g\n", 3, 1,
+                 "'winmax' is used only by treat = winsorise, but 'a' has treat = none");
+    expect_error("[index]\ntreat = winsorise\n[indicator a]\nlambda = 0.5\n", 4, 1,
+                 "'lambda' is used only by fallback = boxcox (with treat = winsorise), but 'a' "
+                 "falls back to log_CT");
+    expect_error("[index]\nimpute_group = g\n[indicator a]\n", 2, 1,
+                 "'impute_group' is used only by impute = group_mean or group_median, but 'a' "
+                 "is imputed with none");
+    expect_error("[index]\n[indicator a]\nper = 10000\n", 3, 1,
+                 "'per' is used only by an indicator with a 'denominator', but 'a' has no "
+                 "'denominator'");
+    /* the first unused one in the file is reported */
+    expect_error("[index]\n[indicator a]\ncap_max = yes\n[indicator b]\nper = 2\n", 3, 1,
+                 "cap_max");
+    /* a default that some indicator takes is fine where others do not use it; a group's
+     * range floors a penalty that comes off it */
+    pa_model *m = parse_ok("[index]\nrange = 1, 2\nmean_sd = 0, 2\np = 2\naggregate = genmean\n"
+                           "[indicator a]\ngoalposts = 0, 1\nnormalise = goalposts\n"
+                           "[indicator b]\nnormalise = zscore\n"
+                           "[indicator c]\nnormalise = rank\n");
+    pa_model_free(m);
+    m = parse_ok("[index]\nnormalise = rank\n[group g]\nrange = 0, 1\n[indicator a]\n"
+                 "parent = g\n[penalty d]\nnode = g\npoints = 1\n");
+    pa_model_free(m);
+}
+
+/* A model saved in GB18030 (治安 is D6 CE B0 B2) reads like its UTF-8 text; bytes that are
+ * neither are an error at their line. */
+static void
+test_load_gb18030(void **state)
+{
+    (void)state;
+    pa_model *m = NULL;
+    pa_error e;
+    static const char gb[] = "[index]\nlabel = \xd6\xce\xb0\xb2\n[indicator a]\n";
+    assert_int_equal(load_bytes(gb, sizeof gb - 1, &m, &e), PA_OK);
+    assert_string_equal(pa_model_label(m), "治安");
+    pa_model_free(m);
+    static const char bad[] = "[index]\n[indicator a]\nlabel = \xff\xfe\n";
+    assert_int_equal(load_bytes(bad, sizeof bad - 1, &m, &e), PA_ERR_MODEL);
+    assert_int_equal(e.line, 3);
+    assert_string_equal(e.text, "the file is neither UTF-8 nor GB18030 text");
+}
+
+/* A file of `text` at dir/name. */
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* COINr's Weight 0 switches an indicator off: the index is the mean of the others only
+ * (u1: (1 + 3) / 2 = 2, where b's 100 would make it 34.67); units come from uCode. */
+static void
+test_meta_weight_zero(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/pa_meta_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    put_file(dir, "iMeta.csv", "Level,iCode,Parent,Direction,Weight,Type\n"
+                               "1,a,idx,1,1,Indicator\n"
+                               "1,b,idx,1,0,Indicator\n"
+                               "1,c,idx,1,1,Indicator\n"
+                               "2,idx,,1,1,Aggregate\n");
+    char name[4200];
+    snprintf(name, sizeof name, "%s/m.ini", dir);
+    pa_model *m = NULL;
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    pa_status st = pa_model_parse(&m, "[index]\nmeta = iMeta.csv\nnormalise = none\n", name, &e);
+    static const char csv[] = "uName,uCode,a,b,c\nOne,u1,1,100,3\nTwo,u2,5,0,7\n";
+    if (st == PA_OK && (st = pa_data_new(&d, m, &e)) == PA_OK &&
+        (st = pa_data_read_buffer(d, csv, sizeof csv - 1, "iData.csv", &e)) == PA_OK)
+        st = pa_compute(&r, m, d, &e);
+    pa_status st2 = PA_OK;
+    pa_error e2;
+    memset(&e2, 0, sizeof e2);
+    pa_model *m2 = NULL;
+    if (st == PA_OK) /* a section for b without a weight contradicts the table */
+        st2 = pa_model_parse(&m2, "[index]\nmeta = iMeta.csv\nnormalise = none\n"
+                                  "[indicator b]\nlabel = B\n", name, &e2);
+    put_file(dir, "iMeta.csv", "iCode,Parent,Direction,Weight,Type\n"
+                               "a,idx,1,1,Indicator\nidx,,1,0,Aggregate\n");
+    pa_model *m3 = NULL;
+    pa_error e3;
+    memset(&e3, 0, sizeof e3);
+    pa_status st3 = pa_model_parse(&m3, "[index]\nmeta = iMeta.csv\n", name, &e3);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/iMeta.csv", dir);
+    unlink(path);
+    rmdir(dir);
+    if (st != PA_OK)
+        print_error("%s:%ld:%ld: %s\n", e.file, e.line, e.column, e.text);
+    assert_int_equal(st, PA_OK);
+    assert_true(pa_model_find(m, "b") == PA_NONE);
+    size_t top = pa_result_node_find(r, "idx");
+    assert_string_equal(pa_result_unit_code(r, 0), "u1");
+    assert_close(pa_result_score(r, 0, 0, top), 2.0, 1e-12);
+    assert_close(pa_result_score(r, 1, 0, top), 6.0, 1e-12);
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+    assert_int_equal(st2, PA_ERR_MODEL);
+    assert_string_equal(e2.file, name);
+    assert_int_equal(e2.line, 4);
+    assert_non_null(strstr(e2.text, "indicator 'b' is switched off in"));
+    assert_non_null(strstr(e2.text, "(Weight 0, line 3)"));
+    assert_int_equal(st3, PA_ERR_MODEL);
+    assert_int_equal(e3.line, 3);
+    assert_int_equal(e3.column, 4);
+    assert_string_equal(e3.text, "Weight 0 switches off indicators only; aggregate 'idx' needs "
+                                 "a positive weight");
+}
+
 int
 main(void)
 {
@@ -716,6 +1008,13 @@ main(void)
         cmocka_unit_test(test_error_first_one_is_reported),
         cmocka_unit_test(test_error_bands),
         cmocka_unit_test(test_error_other_values),
+        cmocka_unit_test(test_bands_hex_and_blanks),
+        cmocka_unit_test(test_error_duplicate_key),
+        cmocka_unit_test(test_reference_units),
+        cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_error_unused_parameters),
+        cmocka_unit_test(test_load_gb18030),
+        cmocka_unit_test(test_meta_weight_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
