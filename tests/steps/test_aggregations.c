@@ -241,6 +241,29 @@ test_copeland(void **state)
     run_free(&x);
 }
 
+/* An exact tie of outranking weights: six children of weight 1, u1 higher on a and b,
+ * lower on c and f, tied on d and e. The share 1/6 + 1/6 + 1/12 + 1/12 summed in this
+ * order is 0.49999999999999994, which would make u1 lose; the exact answer is a tie. */
+static void
+test_copeland_exact_tie(void **state)
+{
+    (void)state;
+    run x = compute("[index]\n"
+                    "normalise = none\n"
+                    "denominate = no\n"
+                    "aggregate = copeland\n"
+                    "[indicator a]\n[indicator b]\n[indicator c]\n"
+                    "[indicator d]\n[indicator e]\n[indicator f]\n",
+                    "unit,year,a,b,c,d,e,f\n"
+                    "u1,2020,1,1,1,1,1,1\n"
+                    "u2,2020,0,0,2,1,1,2\n");
+    assert_true(SCORE(x, "u1", "2020", "index") == 0.0);
+    assert_true(SCORE(x, "u2", "2020", "index") == 0.0);
+    assert_int_equal(RANK(x, "u1", "2020", "index"), 1);
+    assert_int_equal(RANK(x, "u2", "2020", "index"), 1);
+    run_free(&x);
+}
+
 /* Copeland on 80 units × 2 periods against the definition worked out unit by unit: ties,
  * missing children, a reference unit (scored, never an opponent), screened units (neither),
  * and a unit with every child missing (no score, still an opponent that loses nothing). */
@@ -425,6 +448,7 @@ main(void)
         cmocka_unit_test(test_mpi_equal_children),
         cmocka_unit_test(test_mpi_end_to_end),
         cmocka_unit_test(test_copeland),
+        cmocka_unit_test(test_copeland_exact_tie),
         cmocka_unit_test(test_copeland_definition),
         cmocka_unit_test(test_genmean_model_errors),
         cmocka_unit_test(test_group_min_coverage),
