@@ -117,28 +117,29 @@ pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, doub
     return v;
 }
 
-/* COINr a_copeland within one period: for each pair of units, +1 / 0 / −1 as the weight of
- * the children where one is higher is more than, equal to or less than half the total (ties
- * count half), summed over opponents. Opponents are the ranked units; reference units are
+/* Copeland (COINr a_copeland) within one period: for each pair of units, +1 / 0 / −1 as the
+ * weight of the children where one is higher is more than, equal to or less than the weight
+ * of those where it is lower, summed over opponents. Only the children both units have
+ * count, so that the answer does not depend on the order of the units (COINr's does, where
+ * a child is missing: doc/methods.md). Opponents are the ranked units; reference units are
  * scored against them too. */
 static inline double
 copeland_point(const double *xa, const double *xb, const double *w, size_t nc)
 {
-    /* better + tie/2 against half of better + tie + rest is better against rest: the two
-     * sums of raw weights, so that an exact tie stays one (1/6 summed six ways is not ½).
-     * Without branches: a missing child compares false both ways and falls in rest, as
-     * COINr's share leaves it out. */
-    double better = 0, rest = 0;
+    /* COINr's share better + tie/2 against ½ is better against worse: two sums of raw
+     * weights, so that an exact tie stays one (1/6 summed six ways is not ½). Without
+     * branches: a missing child compares false both ways and adds an exact 0 to each. */
+    double better = 0, worse = 0;
     for (size_t c = 0; c < nc; c++) {
         better += w[c] * (double)(xa[c] > xb[c]);
-        rest += w[c] * (double)!(xa[c] >= xb[c]);
+        worse += w[c] * (double)(xa[c] < xb[c]);
     }
-    return better > rest ? 1 : better < rest ? -1 : 0;
+    return better > worse ? 1 : better < worse ? -1 : 0;
 }
 
 /* Every pair is compared once: the children's scores of the period are laid out unit by
- * unit, and a pair of opponents gives its point to both (the later one's negated, the way
- * COINr fills the lower triangle with 1 − o). Still n² pairs: see doc/limits.md. */
+ * unit, and a pair of opponents gives its point to both (negated for the second, the point
+ * being antisymmetric). Still n² pairs: see doc/limits.md. */
 static pa_status
 copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const double *w, size_t nc,
                 const unsigned char *in, pa_error *err)
