@@ -145,7 +145,8 @@ test_mpi(void **state)
     (void)state;
     /* 2, 4, 6 equal weights: M = 4, S = √((4 + 0 + 4)/3) = √(8/3) = 1.63299,
      * cv = S/M = 0.40825, S·cv = (8/3)/4 = 2/3:
-     * negative 4 − 2/3 = 3.3333333333333335, positive 4 + 2/3 = 4.666666666666667 */
+     * negative 4 − 2/3 = 3.3333333333333335, positive 4 + 2/3 = 4.666666666666667
+     * (the population S of doc/methods.md; Compind's ci_mpi, var with m − 1: S² = 4, 4 ∓ 1) */
     const double x[] = { 2, 4, 6 }, w[] = { 1, 1, 1 };
     assert_close(agg(PA_AGG_MPI, x, w, 3, -1), 10.0 / 3.0, TOL);
     assert_close(agg(PA_AGG_MPI, x, w, 3, +1), 14.0 / 3.0, TOL);
