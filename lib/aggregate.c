@@ -117,49 +117,41 @@ pa_aggregate_values(pa_agg agg, const double *x, const double *w, size_t n, doub
     return v;
 }
 
-/* COINr a_copeland within one period: for each pair of units, the weight share of children
- * where one is higher (ties count half), turned into +1 / 0 / −1 and summed over opponents.
- * Opponents are the ranked units; reference units are scored against them too. */
+/* Copeland (COINr a_copeland) within one period: for each pair of units, +1 / 0 / −1 as the
+ * weight of the children where one is higher is more than, equal to or less than the weight
+ * of those where it is lower, summed over opponents. Only the children both units have
+ * count, so that the answer does not depend on the order of the units (COINr's does, where
+ * a child is missing: doc/methods.md). Opponents are the ranked units; reference units are
+ * scored against them too. */
 static inline double
-copeland_share(const double *xa, const double *xb, const double *share, const double *half,
-               size_t nc)
+copeland_point(const double *xa, const double *xb, const double *w, size_t nc)
 {
-    /* without branches: a missing child compares false both ways and adds an exact 0, as
-     * does a lower one, so the sum is the one of skipping them */
-    double o = 0;
-    for (size_t c = 0; c < nc; c++)
-        o += share[c] * (double)(xa[c] > xb[c]) + half[c] * (double)(xa[c] == xb[c]);
-    return o;
-}
-
-static inline double
-copeland_point(double o)
-{
-    return o > 0.5 ? 1 : o < 0.5 ? -1 : 0;
+    /* COINr's share better + tie/2 against ½ is better against worse: two sums of raw
+     * weights, so that an exact tie stays one (1/6 summed six ways is not ½). Without
+     * branches: a missing child compares false both ways and adds an exact 0 to each. */
+    double better = 0, worse = 0;
+    for (size_t c = 0; c < nc; c++) {
+        better += w[c] * (double)(xa[c] > xb[c]);
+        worse += w[c] * (double)(xa[c] < xb[c]);
+    }
+    return better > worse ? 1 : better < worse ? -1 : 0;
 }
 
 /* Every pair is compared once: the children's scores of the period are laid out unit by
- * unit, and a pair of opponents gives its outcome to both (the later one's as 1 − o, the
- * way COINr fills the lower triangle). Still n² pairs: see doc/limits.md. */
+ * unit, and a pair of opponents gives its point to both (negated for the second, the point
+ * being antisymmetric). Still n² pairs: see doc/limits.md. */
 static pa_status
 copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const double *w, size_t nc,
                 const unsigned char *in, pa_error *err)
 {
     size_t nu = r->nu;
-    double *xs = pa_reallocarray(NULL, nu * nc + 2 * nc + nu + 1, sizeof *xs);
+    double *xs = pa_reallocarray(NULL, nu * nc + nu + 1, sizeof *xs);
     unsigned char *scored = pa_malloc(nu ? nu : 1);
     if (!xs || !scored || (nc && nu * nc / nc != nu)) {
         pa_free(xs), pa_free(scored);
         return pa_nomem(err);
     }
-    double *share = xs + nu * nc, *half = share + nc, *total = half + nc;
-    double sw = 0;
-    for (size_t c = 0; c < nc; c++)
-        sw += w[c];
-    for (size_t c = 0; c < nc; c++) {
-        share[c] = w[c] / sw;
-        half[c] = w[c] / sw / 2;
-    }
+    double *total = xs + nu * nc;
     for (size_t i = 0; i < nu; i++) {
         int any = 0;
         for (size_t c = 0; c < nc; c++) {
@@ -175,14 +167,14 @@ copeland_period(pa_result *r, size_t k, size_t p, const size_t *col, const doubl
             for (size_t j = i + 1; j < nu; j++) {
                 if (!in[j] || !(scored[i] || scored[j]))
                     continue;
-                double o = copeland_share(xi, xs + j * nc, share, half, nc);
-                total[i] += copeland_point(o);
-                total[j] += copeland_point(1 - o);
+                double o = copeland_point(xi, xs + j * nc, w, nc);
+                total[i] += o;
+                total[j] -= o;
             }
         } else if (scored[i]) { /* a reference unit meets every opponent, never met back */
             for (size_t j = 0; j < nu; j++)
                 if (j != i && in[j])
-                    total[i] += copeland_point(copeland_share(xi, xs + j * nc, share, half, nc));
+                    total[i] += copeland_point(xi, xs + j * nc, w, nc);
         }
     }
     for (size_t i = 0; i < nu; i++)

@@ -2,7 +2,6 @@
 /* Unit screening by data coverage, and outlier treatment (COINr Screen and Treat). */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
-#include <string.h>
 
 #include "internal.h"
 
@@ -121,6 +120,37 @@ set_winsorised(double *x, unsigned char *flags, const double *v, const uint32_t 
     }
 }
 
+/* Winsorisation was not enough: transform the original values instead (COINr's default
+ * combine_treat = FALSE). The shift uses every present value so that none goes beyond it; a
+ * constant column cannot get here (it passes the check). skew is the original values'. */
+static void
+fallback(const pa_settings *s, double *x, size_t n, unsigned char *flags, double skew)
+{
+    double mn = INFINITY, mx = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            mn = fmin(mn, x[i]);
+            mx = fmax(mx, x[i]);
+        }
+    double a = 0.01 * (mx - mn);
+    /* COINr log_CT_plus takes the log on the side of the skew: −ln(max + a − x) when it is
+     * not positive, so that the long low tail is the one drawn in */
+    int neg = s->fallback == PA_FALLBACK_LOG_CT_PLUS && !(skew > 0);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        if (s->fallback == PA_FALLBACK_BOXCOX) {
+            double y = x[i] - mn + 1;
+            x[i] = s->lambda == 0 ? log(y) : (pow(y, s->lambda) - 1) / s->lambda;
+            flags[i] |= PA_CELL_BOXCOX;
+        } else {
+            /* log_CT: ln(x − min + a), a = 1 % of the range; the minimum maps to ln a */
+            x[i] = neg ? -log(mx + a - x[i]) : log(x[i] - mn + a);
+            flags[i] |= PA_CELL_LOG_CT;
+        }
+    }
+}
+
 pa_status
 pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *stat,
                 unsigned char *flags, pa_error *err)
@@ -140,55 +170,19 @@ pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *
         goto out;
     }
     size_t m = 0;
-    double sk;
+    double skew, sk;
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]) && (!stat || stat[i])) {
             at[m] = (uint32_t)i;
             v[m++] = x[i];
         }
-    if (passes(s, v, m, &sk))
+    if (passes(s, v, m, &skew))
         goto out;
     winsorise(s, v, m, mark);
-    if (passes(s, v, m, &sk) || s->fallback == PA_FALLBACK_NONE) {
+    if (passes(s, v, m, &sk) || s->fallback == PA_FALLBACK_NONE)
         set_winsorised(x, flags, v, at, mark, m);
-        goto out;
-    }
-    /* Winsorisation was not enough: transform the original values instead (COINr's default
-     * combine_treat = FALSE). The shift uses every present value so that none goes below. */
-    double mn = INFINITY, mx = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            mn = fmin(mn, x[i]);
-            mx = fmax(mx, x[i]);
-        }
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(x[i]))
-            continue;
-        if (s->fallback == PA_FALLBACK_BOXCOX) {
-            double y = x[i] - mn + 1;
-            x[i] = s->lambda == 0 ? log(y) : (pow(y, s->lambda) - 1) / s->lambda;
-            flags[i] |= PA_CELL_BOXCOX;
-        } else {
-            /* log_CT: log(x − min + 0.01·(max − min)); the minimum itself maps to log of 1 %
-             * of the range, and a constant column cannot get here (it passes the check). */
-            x[i] = log(x[i] - mn + 0.01 * (mx - mn));
-            flags[i] |= PA_CELL_LOG_CT;
-        }
-    }
-    if (s->fallback == PA_FALLBACK_LOG_CT_PLUS) {
-        /* log_CT_plus: winsorise the log-transformed values if they still fail */
-        m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i]) && (!stat || stat[i])) {
-                at[m] = (uint32_t)i;
-                v[m++] = x[i];
-            }
-        if (!passes(s, v, m, &sk)) {
-            memset(mark, 0, n);
-            winsorise(s, v, m, mark);
-            set_winsorised(x, flags, v, at, mark, m);
-        }
-    }
+    else
+        fallback(s, x, n, flags, skew);
 out:
     pa_free(v);
     pa_free(at);

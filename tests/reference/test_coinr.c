@@ -6,9 +6,15 @@
  * steps this version lacks (treat, impute, screen) must be refused as model
  * errors, not scored some other way.
  *
+ * coinr_parity_scores.csv (made by tests/reference/coinr/make_scores.R) adds
+ * log_CT_plus on indicators skewed either way, and Copeland with exact ties
+ * and with missing children, where libpingan's answer is COINr's a_copeland
+ * applied pair by pair and must not depend on the order of the rows.
+ *
  * Usage: test_coinr MODELS_DIR ASEM_DATA_DIR
  *   MODELS_DIR     holds asem_<pipeline>.ini
- *   ASEM_DATA_DIR  holds iData.csv and coinr_scores.csv
+ *   ASEM_DATA_DIR  holds iData.csv (iData_neg.csv, iData_rev.csv),
+ *                  coinr_scores.csv and coinr_parity_scores.csv
  */
 #include <errno.h>
 #include <math.h>
@@ -55,13 +61,13 @@ copy_field(char *dst, size_t size, const char *s)
     return 1;
 }
 
-/* A test fixture, not a CSV reader: the file is four plain fields, no embedded commas. */
+/* A test fixture, not a CSV reader: the file is four plain fields, no embedded commas, after
+ * comment lines that start with '#'. */
 static int
-load_scores(void **state)
+load_file(const char *name)
 {
-    (void)state;
     char path[4096];
-    snprintf(path, sizeof path, "%s/coinr_scores.csv", data_dir);
+    snprintf(path, sizeof path, "%s/%s", data_dir, name);
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
@@ -69,12 +75,14 @@ load_scores(void **state)
     }
     char line[512];
     size_t cap = 0;
-    long lineno = 0;
+    long lineno = 0, header = 0;
     int ok = 1;
     while (ok && fgets(line, sizeof line, f)) {
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
-        if (lineno == 1) {
+        if (!header && line[0] == '#')
+            continue;
+        if (!header++) {
             ok = strcmp(line, "\"pipeline\",\"unit\",\"node\",\"score\"") == 0;
             continue;
         }
@@ -124,6 +132,13 @@ load_scores(void **state)
 }
 
 static int
+load_scores(void **state)
+{
+    (void)state;
+    return load_file("coinr_scores.csv") || load_file("coinr_parity_scores.csv") ? -1 : 0;
+}
+
+static int
 free_scores(void **state)
 {
     (void)state;
@@ -169,8 +184,9 @@ find_unit(const pa_result *r, const char *code)
     return (size_t)-1;
 }
 
+/* Scores of model asem_<model>.ini on data file `data` against the reference `pipeline`. */
 static void
-compare_pipeline(const char *pipeline)
+compare_run(const char *pipeline, const char *model, const char *data)
 {
     char path[4096], idata[4096];
     pa_error err;
@@ -181,8 +197,8 @@ compare_pipeline(const char *pipeline)
     /* the fixture itself: a truncated or renamed pipeline must not pass */
     assert_int_equal(rows_of(pipeline), ROWS_PER_PIPELINE);
 
-    model_path(path, sizeof path, pipeline);
-    snprintf(idata, sizeof idata, "%s/iData.csv", data_dir);
+    model_path(path, sizeof path, model);
+    snprintf(idata, sizeof idata, "%s/%s", data_dir, data);
     check_ok(pa_model_load(&m, path, &err), &err, path);
     check_ok(pa_data_new(&d, m, &err), &err, "pa_data_new");
     check_ok(pa_data_read_file(d, idata, &err), &err, idata);
@@ -236,13 +252,41 @@ compare_pipeline(const char *pipeline)
         compared++;
     }
     assert_int_equal(compared, ROWS_PER_PIPELINE);
-    print_message("%s: %zu scores compared (%zu missing in both), largest relative "
+    print_message("%s (%s): %zu scores compared (%zu missing in both), largest relative "
                   "difference %.3g (%s %s)\n",
-                  pipeline, compared, missing, worst, worst_unit, worst_node);
+                  pipeline, data, compared, missing, worst, worst_unit, worst_node);
 
     pa_result_free(r);
     pa_data_free(d);
     pa_model_free(m);
+}
+
+static void
+compare_pipeline(const char *pipeline)
+{
+    compare_run(pipeline, pipeline, "iData.csv");
+}
+
+/* The scores of pipeline b that differ from a's, at nodes whose code is not an indicator's
+ * (both lists come from make_scores.R in the same order). */
+static size_t
+differing(const char *a, const char *b)
+{
+    size_t ia = 0, ib = 0, n = 0;
+    for (;;) {
+        while (ia < n_rows && strcmp(rows[ia].pipeline, a) != 0)
+            ia++;
+        while (ib < n_rows && strcmp(rows[ib].pipeline, b) != 0)
+            ib++;
+        if (ia == n_rows || ib == n_rows)
+            break;
+        assert_string_equal(rows[ia].unit, rows[ib].unit);
+        assert_string_equal(rows[ia].node, rows[ib].node);
+        n += rows[ia].score != rows[ib].score && !(isnan(rows[ia].score) && isnan(rows[ib].score));
+        ia++, ib++;
+    }
+    assert_true(ia == n_rows && ib == n_rows);
+    return n;
 }
 
 static void test_minmax_arith(void **state) { (void)state; compare_pipeline("minmax_arith"); }
@@ -266,6 +310,36 @@ static void test_impute_mean_minmax_arith(void **state) { (void)state; compare_p
 static void test_impute_median_minmax_arith(void **state) { (void)state; compare_pipeline("impute_median_minmax_arith"); }
 static void test_full(void **state) { (void)state; compare_pipeline("full"); }
 
+/* log_CT_plus: winmax 0 (17 indicators skewed high, FemLab low), winmax 1 (9 high), and
+ * winmax 1 on every indicator negated (the same 9 skewed low). */
+static void test_treat_plus0(void **state) { (void)state; compare_pipeline("treat_plus0_minmax_arith"); }
+static void test_treat_plus1(void **state) { (void)state; compare_pipeline("treat_plus1_minmax_arith"); }
+static void
+test_treat_plus1_neg(void **state)
+{
+    (void)state;
+    compare_run("treat_plus1_neg_minmax_arith", "treat_plus1_minmax_arith", "iData_neg.csv");
+}
+
+/* Copeland with no missing child: COINr's own answer, exact ties included. */
+static void test_copeland_imputed(void **state) { (void)state; compare_pipeline("copeland_imputed"); }
+
+/* Copeland with missing children: the pairwise answer, in either order of the rows. COINr's
+ * answer changes with the order (the fixture shows it), and is not libpingan's. */
+static void
+test_copeland_missing(void **state)
+{
+    (void)state;
+    compare_run("copeland_missing", "copeland_missing", "iData.csv");
+    compare_run("copeland_missing", "copeland_missing", "iData_rev.csv");
+    size_t order = differing("copeland_missing_coinr", "copeland_missing_coinr_rev");
+    size_t ours = differing("copeland_missing", "copeland_missing_coinr");
+    print_message("COINr's answer changes in %zu scores with the order of the rows; "
+                  "libpingan's differs from it in %zu\n", order, ours);
+    assert_true(order > 0);
+    assert_true(ours > 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -288,6 +362,11 @@ main(int argc, char **argv)
         cmocka_unit_test(test_impute_mean_minmax_arith),
         cmocka_unit_test(test_impute_median_minmax_arith),
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_treat_plus0),
+        cmocka_unit_test(test_treat_plus1),
+        cmocka_unit_test(test_treat_plus1_neg),
+        cmocka_unit_test(test_copeland_imputed),
+        cmocka_unit_test(test_copeland_missing),
     };
     return cmocka_run_group_tests_name("coinr", tests, load_scores, free_scores);
 }

@@ -145,7 +145,8 @@ test_mpi(void **state)
     (void)state;
     /* 2, 4, 6 equal weights: M = 4, S = √((4 + 0 + 4)/3) = √(8/3) = 1.63299,
      * cv = S/M = 0.40825, S·cv = (8/3)/4 = 2/3:
-     * negative 4 − 2/3 = 3.3333333333333335, positive 4 + 2/3 = 4.666666666666667 */
+     * negative 4 − 2/3 = 3.3333333333333335, positive 4 + 2/3 = 4.666666666666667
+     * (the population S of doc/methods.md; Compind's ci_mpi, var with m − 1: S² = 4, 4 ∓ 1) */
     const double x[] = { 2, 4, 6 }, w[] = { 1, 1, 1 };
     assert_close(agg(PA_AGG_MPI, x, w, 3, -1), 10.0 / 3.0, TOL);
     assert_close(agg(PA_AGG_MPI, x, w, 3, +1), 14.0 / 3.0, TOL);
@@ -241,9 +242,51 @@ test_copeland(void **state)
     run_free(&x);
 }
 
+/* An exact tie of outranking weights: six children of weight 1, u1 higher on a and b,
+ * lower on c and f, tied on d and e. The share 1/6 + 1/6 + 1/12 + 1/12 summed in this
+ * order is 0.49999999999999994, which would make u1 lose; the exact answer is a tie. */
+static void
+test_copeland_exact_tie(void **state)
+{
+    (void)state;
+    run x = compute("[index]\n"
+                    "normalise = none\n"
+                    "denominate = no\n"
+                    "aggregate = copeland\n"
+                    "[indicator a]\n[indicator b]\n[indicator c]\n"
+                    "[indicator d]\n[indicator e]\n[indicator f]\n",
+                    "unit,year,a,b,c,d,e,f\n"
+                    "u1,2020,1,1,1,1,1,1\n"
+                    "u2,2020,0,0,2,1,1,2\n");
+    assert_true(SCORE(x, "u1", "2020", "index") == 0.0);
+    assert_true(SCORE(x, "u2", "2020", "index") == 0.0);
+    assert_int_equal(RANK(x, "u1", "2020", "index"), 1);
+    assert_int_equal(RANK(x, "u2", "2020", "index"), 1);
+    run_free(&x);
+}
+
+/* A pair with a missing child is compared over the children both have, in either order of
+ * the rows: u1 is higher on a, b is missing for u1, so u1 +1 and u2 −1. COINr gives the first
+ * row the share 1/2 (a tie) with u1 first, and 0 (u1 +1) with u2 first. */
+static void
+test_copeland_missing_child_order(void **state)
+{
+    (void)state;
+    static const char *const csv[] = { "unit,year,a,b\nu1,2020,1,NA\nu2,2020,0,5\n",
+                                       "unit,year,a,b\nu2,2020,0,5\nu1,2020,1,NA\n" };
+    for (size_t i = 0; i < LEN(csv); i++) {
+        run x = compute("[index]\nnormalise = none\ndenominate = no\naggregate = copeland\n"
+                        "[indicator a]\n[indicator b]\n",
+                        csv[i]);
+        assert_true(SCORE(x, "u1", "2020", "index") == 1.0);
+        assert_true(SCORE(x, "u2", "2020", "index") == -1.0);
+        run_free(&x);
+    }
+}
+
 /* Copeland on 80 units × 2 periods against the definition worked out unit by unit: ties,
  * missing children, a reference unit (scored, never an opponent), screened units (neither),
- * and a unit with every child missing (no score, still an opponent that loses nothing). */
+ * and a unit with every child missing (no score, still an opponent that ties with all). */
 static void
 test_copeland_definition(void **state)
 {
@@ -280,7 +323,7 @@ test_copeland_definition(void **state)
                     csv);
     const pa_result *r = x.r;
     size_t top = N(r, "index"), ch[3] = { N(r, "a"), N(r, "b"), N(r, "c") };
-    double w[3] = { 3.0 / 6, 1.0 / 6, 2.0 / 6 }; /* weight shares, as the library forms them */
+    double w[3] = { 3, 1, 2 }; /* the model's weights (relative: only their ratios matter) */
     int screened = 0, unscored = 0;
     for (size_t p = 0; p < 2; p++)
         for (size_t i = 0; i < NU; i++) {
@@ -298,20 +341,17 @@ test_copeland_definition(void **state)
                 if (j == i || j == U(r, "u0") ||
                     (pa_result_flags(r, j, p, top) & PA_FLAG_SCREENED))
                     continue;
-                /* the share where the first of the pair is higher, ties half; COINr takes
-                 * pairs of opponents in unit order and gives the second 1 − that share
-                 * (which differs from its own share when a child is missing) */
-                int swap = i > j && i != U(r, "u0");
-                size_t a = swap ? j : i, b = swap ? i : j;
-                double o = 0;
+                /* the weight where i is higher against the weight where it is lower,
+                 * over the children both have: the same whichever of the pair comes first */
+                double better = 0, worse = 0;
                 for (int c = 0; c < 3; c++) {
-                    double xa = pa_result_score(r, a, p, ch[c]), xb = pa_result_score(r, b, p, ch[c]);
-                    if (!isnan(xa) && !isnan(xb))
-                        o += xa > xb ? w[c] : xa == xb ? w[c] / 2 : 0;
+                    double xi = pa_result_score(r, i, p, ch[c]), xj = pa_result_score(r, j, p, ch[c]);
+                    if (!isnan(xi) && !isnan(xj)) {
+                        better += xi > xj ? w[c] : 0;
+                        worse += xi < xj ? w[c] : 0;
+                    }
                 }
-                if (swap)
-                    o = 1 - o;
-                total += o > 0.5 ? 1 : o < 0.5 ? -1 : 0;
+                total += better > worse ? 1 : better < worse ? -1 : 0;
             }
             assert_close(pa_result_score(r, i, p, top), total, TOL);
         }
@@ -425,6 +465,8 @@ main(void)
         cmocka_unit_test(test_mpi_equal_children),
         cmocka_unit_test(test_mpi_end_to_end),
         cmocka_unit_test(test_copeland),
+        cmocka_unit_test(test_copeland_exact_tie),
+        cmocka_unit_test(test_copeland_missing_child_order),
         cmocka_unit_test(test_copeland_definition),
         cmocka_unit_test(test_genmean_model_errors),
         cmocka_unit_test(test_group_min_coverage),

@@ -288,6 +288,52 @@ test_fallback_none_keeps_winsorised(void **state)
     }
 }
 
+/* log_CT_plus follows the skew (COINr 1.1.2 on): the two-outlier vector negated has a
+ * long low tail, min −100, max −1, a = 0.99: −ln(max + a − x) = −ln(−x − 0.01), the mirror
+ * image of log_CT of the vector itself. */
+static void
+test_log_ct_plus_negative_skew(void **state)
+{
+    (void)state;
+    pa_settings s = settings(PA_FALLBACK_LOG_CT_PLUS, 1, 0);
+    double x[22];
+    unsigned char fl[22];
+    fill_two_outliers(x, 0);
+    for (int i = 0; i < 22; i++)
+        x[i] = -x[i];
+    treat(&s, x, 22, fl);
+    assert_close(x[21], -4.605070180987758, 1e-12); /* −ln 99.99 */
+    assert_close(x[20], -4.094177881665002, 1e-12); /* −ln 59.99 */
+    assert_close(x[0], 0.01005033585350145, 1e-12); /* −ln 0.99 */
+    for (int i = 0; i < 20; i++)
+        assert_close(x[i], -log(i + 1 - 0.01), 1e-12);
+    for (int i = 0; i < 22; i++)
+        assert_int_equal(fl[i], PA_FLAG_LOG_CT); /* the winsorisation is discarded */
+}
+
+/* On a positive skew it is log_CT of the original values (the point winsorised first is
+ * discarded), and nothing more: COINr does not winsorise the result again. */
+static void
+test_log_ct_plus_positive_skew(void **state)
+{
+    (void)state;
+    pa_settings s = settings(PA_FALLBACK_LOG_CT_PLUS, 1, 0);
+    double x[22];
+    unsigned char fl[22];
+    fill_two_outliers(x, 0);
+    x[21] = 10000; /* so that ln still fails the check */
+    double v[22], sk = pa_skew(x, 22);
+    for (int i = 0; i < 22; i++)
+        v[i] = log(x[i] - 1 + 0.01 * 9999);
+    assert_true(sk > 0);
+    assert_true(fabs(pa_skew(v, 22)) >= 2 && pa_kurt(v, 22) >= 3.5);
+    treat(&s, x, 22, fl);
+    for (int i = 0; i < 22; i++) {
+        assert_close(x[i], v[i], 1e-12);
+        assert_int_equal(fl[i], PA_FLAG_LOG_CT);
+    }
+}
+
 static void
 test_boxcox(void **state)
 {
@@ -403,6 +449,54 @@ test_end_to_end_winmax_zero(void **state)
     run_free(&x);
 }
 
+/* Treatment keys set on a group reach its indicators (and only them): each group sets one
+ * key that changes the outcome from what [index] or the defaults would give. eleven_csv's
+ * column (1..10 and 30) fails the check; a is its negation. */
+static void
+test_group_inherits_treatment(void **state)
+{
+    (void)state;
+    static const char csv[] = "unit,year,a,b,c,d,e\n"
+                              "u1,2020,-1,1,1,1,1\n"
+                              "u2,2020,-2,2,2,2,2\n"
+                              "u3,2020,-3,3,3,3,3\n"
+                              "u4,2020,-4,4,4,4,4\n"
+                              "u5,2020,-5,5,5,5,5\n"
+                              "u6,2020,-30,30,30,30,30\n"
+                              "u7,2020,-6,6,6,6,6\n"
+                              "u8,2020,-7,7,7,7,7\n"
+                              "u9,2020,-8,8,8,8,8\n"
+                              "u10,2020,-9,9,9,9,9\n"
+                              "u11,2020,-10,10,10,10,10\n";
+    run x = compute("[index]\nnormalise = none\ndenominate = no\ntreat = none\n"
+                    "[group g1]\ntreat = winsorise\nwinmax = 0\nfallback = log_CT_plus\n"
+                    "[group g2]\ntreat = winsorise\nwinmax = 0\nfallback = boxcox\n"
+                    "lambda = 0.5\n"
+                    "[group g3]\ntreat = winsorise\nkurt = 100\n"
+                    "[group g4]\ntreat = winsorise\nskew = 100\n"
+                    "[indicator a]\nparent = g1\n[indicator b]\nparent = g2\n"
+                    "[indicator c]\nparent = g3\n[indicator d]\nparent = g4\n"
+                    "[indicator e]\n",
+                    csv);
+    /* a: no point winsorised (5 would pass), log_CT_plus on the low tail: min −30, max −1,
+     * a = 0.29, −ln(−1 + 0.29 − x); log_CT would give ln(x + 30.29) */
+    assert_close(SCORE(x, "u6", "2020", "a"), -log(29.29), 1e-12);
+    assert_close(SCORE(x, "u1", "2020", "a"), -log(0.29), 1e-12);
+    assert_int_equal(FLAGS(x, "u6", "2020", "a"), PA_FLAG_LOG_CT);
+    /* b: y = x − 1 + 1, (√y − 1)/0.5 */
+    assert_close(SCORE(x, "u6", "2020", "b"), 2 * (sqrt(30) - 1), 1e-12);
+    assert_close(SCORE(x, "u1", "2020", "b"), 0.0, 1e-12);
+    assert_int_equal(FLAGS(x, "u6", "2020", "b"), PA_FLAG_BOXCOX);
+    /* c, d pass on the kurtosis or the skew threshold of their group: untouched (with the
+     * defaults, 30 would be winsorised); e has [index]'s treat = none */
+    const char *same[] = { "c", "d", "e" };
+    for (size_t i = 0; i < LEN(same); i++) {
+        assert_close(SCORE(x, "u6", "2020", same[i]), 30.0, 1e-12);
+        assert_int_equal(FLAGS(x, "u6", "2020", same[i]), 0);
+    }
+    run_free(&x);
+}
+
 static void
 test_model_errors(void **state)
 {
@@ -452,11 +546,14 @@ main(void)
         cmocka_unit_test(test_winmax_counts_points),
         cmocka_unit_test(test_winmax_reached_log_ct),
         cmocka_unit_test(test_fallback_none_keeps_winsorised),
+        cmocka_unit_test(test_log_ct_plus_negative_skew),
+        cmocka_unit_test(test_log_ct_plus_positive_skew),
         cmocka_unit_test(test_boxcox),
         cmocka_unit_test(test_fewer_than_four_untouched),
         cmocka_unit_test(test_treat_none_untouched),
         cmocka_unit_test(test_end_to_end_default_winsorise),
         cmocka_unit_test(test_end_to_end_winmax_zero),
+        cmocka_unit_test(test_group_inherits_treatment),
         cmocka_unit_test(test_model_errors),
     };
     return cmocka_run_group_tests_name("treat", tests, NULL, NULL);
