@@ -59,6 +59,8 @@ pa_result_free(pa_result *r)
     pa_free(r->keep);
     pthread_mutex_destroy(&r->rank_lock);
     pa_free(r->base);
+    pa_free(r->base_label);
+    pa_free(r->base_text);
     pa_free(r->flags);
     pa_free(r->node_penalty);
     pa_free(r->coverage);
@@ -95,6 +97,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->node_weight = pa_calloc(r->nn, sizeof *r->node_weight);
     r->reference = pa_calloc(r->nu, 1);
     r->base = pa_calloc(r->np, sizeof *r->base);
+    r->base_label = pa_calloc(r->np ? r->np : 1, sizeof *r->base_label);
     r->n_ind = m->n_indicators;
     r->vcol = pa_calloc(m->n_indicators + m->n_penalties, sizeof *r->vcol);
     r->score = pa_calloc(r->nn, sizeof *r->score);
@@ -107,7 +110,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
         return pa_nomem(err);
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||
-        !r->reference || !r->base ||
+        !r->reference || !r->base || !r->base_label ||
         !r->vcol || !r->score || !r->rank || !r->bands)
         return pa_nomem(err);
     /* node scores are allocated by the step that computes them and not filled here: every
@@ -144,6 +147,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     for (size_t p = 0; p < r->np; p++) {
         pmap[perm[p]] = p;
         r->base[p] = p ? p - 1 : PA_NONE;
+        r->base_label[p] = p ? r->periods[p - 1] : NULL; /* made in the step before */
         if (!(r->periods[p] = pa_strdup(d->periods.keys[perm[p]]))) {
             pa_free(perm);
             return pa_nomem(err);
@@ -503,6 +507,7 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
         goto out;
     }
     r->fail_unit = r->fail_period = PA_NONE;
+    r->base_k = 1;
     if ((st = result_frame(r, m, d, pmap, err)) != PA_OK)
         goto out;
     if (n_nodes) {

@@ -167,6 +167,7 @@ def verify_csv(name, text, ex, base=None, periods=None, nodes=None):
         b = base if base is not None else (ex.periods[ex.periods.index(p) - 1]
                                            if ex.periods.index(p) > 0 else None)
         sb = ex.score.get((u, b, n)) if b else None
+        check(r["base"] == (b or ""), f"{where}: base {r['base']!r}, expected {b!r}")
         want_sc = None if sb is None else ex.score[(u, p, n)] - sb
         check((num(r["score_change"]) is None) == (want_sc is None)
               and (want_sc is None or close(num(r["score_change"]), want_sc)),
@@ -229,6 +230,8 @@ def verify_json(name, text, ex, csvrows):
         for col in ("score", "score_change", "score_change_pct", "value_change_pct", "value"):
             want = num(c[col])
             check(r[col] == want, f"{name}: {k} {col} {r[col]!r}, CSV says {c[col]!r}")
+        check(r["base"] == (c["base"] or None), f"{name}: {k} base {r['base']!r}, "
+                                                f"CSV says {c['base']!r}")
         want = None if c["rank"] == "" else int(c["rank"])
         check(r["rank"] == want, f"{name}: {k} rank {r['rank']!r}, CSV says {c['rank']!r}")
         label, colour = ex.model.band(r["score"])
