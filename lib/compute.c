@@ -48,6 +48,10 @@ pa_result_free(pa_result *r)
     for (size_t k = 0; r->vcol && k < r->n_ind + r->nn - r->n_model_nodes; k++)
         pa_col_unref(r->vcol[k]);
     pa_free(r->vcol);
+    for (size_t k = 0; r->rate && k < r->n_ind; k++)
+        pa_free(r->rate[k]);
+    pa_free(r->rate);
+    pa_free(r->rate_raw);
     pa_free(r->cell_row);
     for (size_t n = 0; n < r->nn && r->score; n++)
         pa_col_unref(r->score[n]);
@@ -101,6 +105,8 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->n_ind = m->n_indicators;
     r->vcol = pa_calloc(m->n_indicators + m->n_penalties, sizeof *r->vcol);
     r->score = pa_calloc(r->nn, sizeof *r->score);
+    r->rate = pa_calloc(m->n_indicators ? m->n_indicators : 1, sizeof *r->rate);
+    r->rate_raw = pa_calloc(m->n_indicators ? m->n_indicators : 1, 1);
     r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
     r->flags = pa_calloc(cells, 1);
@@ -111,7 +117,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||
         !r->reference || !r->base || !r->base_label ||
-        !r->vcol || !r->score || !r->rank || !r->bands)
+        !r->vcol || !r->score || !r->rank || !r->bands || !r->rate || !r->rate_raw)
         return pa_nomem(err);
     /* node scores are allocated by the step that computes them and not filled here: every
      * step writes each cell of its nodes (a first touch of hundreds of megabytes is best
@@ -443,6 +449,37 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
     return df.st;
 }
 
+/* Whether indicator k's rates so far are its raw values, cell for cell (missing alike). */
+static int
+rates_are_values(const pa_result *r, size_t k)
+{
+    const double *s = r->score[k];
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++) {
+            double x = s[p * r->nu + u], v = pa_cell_value(r, k, p, u);
+            if (!(x == v || (isnan(x) && isnan(v))))
+                return 0;
+        }
+    return 1;
+}
+
+/* The rates scored, as they are after denomination and imputation (before screening, treatment
+ * and transform), of every indicator held: none kept where they are the raw values (no
+ * denominator, nothing imputed), so that a model without denominators costs no memory. */
+static pa_status
+keep_rates(pa_result *r, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    for (size_t k = 0; k < r->n_ind; k++) { /* indicators come first */
+        if ((r->keep && !r->keep[k]) || (r->rate_raw[k] = (unsigned char)rates_are_values(r, k)))
+            continue;
+        if (!(r->rate[k] = pa_malloc((cells ? cells : 1) * sizeof *r->rate[k])))
+            return pa_nomem(err);
+        memcpy(r->rate[k], r->score[k], cells * sizeof *r->rate[k]);
+    }
+    return PA_OK;
+}
+
 /* Result node of a code (as pa_result_node_find, before there is a result); penalty rows
  * are not in the model's code map. */
 static size_t
@@ -559,6 +596,7 @@ mapped:
     if (own)
         drop_columns(own, 1);
     if (st != PA_OK || (st = pa_step_impute(m, d, r, err)) != PA_OK ||
+        (st = keep_rates(r, err)) != PA_OK ||
         (st = pa_step_screen(m, r, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||

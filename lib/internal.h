@@ -308,6 +308,10 @@ struct pa_result {
                                  * NULL when rows_are_cells (read it with pa_cell_row) */
     int rows_are_cells;         /* row i is cell i for every cell (a complete panel listed
                                  * period by period, units in the same order each time) */
+    double **rate;              /* [indicator] → [period][unit]: the rates scored (after
+                                 * denomination and imputation); NULL when not held, or when
+                                 * rate_raw says they are the raw values */
+    unsigned char *rate_raw;    /* [indicator]: its rates are its raw values (none kept) */
     double **score;             /* [node] → [period][unit], a column (pa_col_*); NULL: not
                                  * computed yet, or not held (pa_compute_nodes) */
     int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
@@ -383,6 +387,17 @@ pa_base_score(const pa_result *r, size_t n, size_t p, size_t u)
     for (size_t i = 0; b != PA_NONE && i < r->base_k; i++)
         s += PA_SCORE(r, n, b + i, u);
     return b == PA_NONE ? (double)NAN : s / (double)r->base_k;
+}
+
+/* The rate scored of a node in a cell (see pa_result_rate); NaN for groups and penalty rows. */
+static inline double
+pa_cell_rate(const pa_result *r, size_t n, size_t p, size_t u)
+{
+    if (n >= r->n_ind)
+        return NAN;
+    if (r->rate[n])
+        return r->rate[n][p * r->nu + u];
+    return r->rate_raw[n] ? pa_cell_value(r, n, p, u) : (double)NAN;
 }
 
 /* Changes: undefined (NaN) when either side is missing, and when the change is beyond the

@@ -218,6 +218,12 @@ pa_result_value(const pa_result *r, size_t u, size_t p, size_t n)
 }
 
 double
+pa_result_rate(const pa_result *r, size_t u, size_t p, size_t n)
+{
+    return IN_RANGE(r, u, p, n) ? pa_cell_rate(r, n, p, u) : NAN;
+}
+
+double
 pa_result_score(const pa_result *r, size_t u, size_t p, size_t n)
 {
     return IN_RANGE(r, u, p, n) ? PA_SCORE(r, n, p, u) : NAN;

@@ -188,21 +188,23 @@ put_text(char *q, const char *s, size_t len)
     return q + len;
 }
 
-/* The punctuation of a row after its fixed parts: what follows the value, score, rank, band,
- * value change, score change and percent change, then closes the row; how a missing number or
+/* The punctuation of a row after its fixed parts: what follows the value, rate, score, rank,
+ * band and base, value change, score change and percent change, then closes the row; how a missing number or
  * band is written; and how flags are quoted and joined. */
 typedef struct row_format {
-    piece after[7], end;
+    piece after[8], end;
     piece missing, no_band;
     piece flag_quote, flag_sep;
 } row_format;
 
 static const row_format csv_format = {
-    { PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(",") },
+    { PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","),
+      PIECE(",") },
     PIECE("\n"), PIECE(""), PIECE(""), PIECE(""), PIECE(";")
 };
 static const row_format json_format = {
-    { PIECE(", \"score\": "), PIECE(", \"rank\": "), PIECE(""), PIECE(", \"value_change_pct\": "),
+    { PIECE(", \"rate\": "), PIECE(", \"score\": "), PIECE(", \"rank\": "), PIECE(""),
+      PIECE(", \"value_change_pct\": "),
       PIECE(", \"score_change\": "), PIECE(", \"score_change_pct\": "), PIECE(", \"flags\": [") },
     PIECE("]}"), PIECE("null"), PIECE(", \"band\": null, \"colour\": null"), PIECE("\""),
     PIECE(", ")
@@ -262,9 +264,10 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
         for (size_t p = w->p0; p < w->p1; p++) {
             for (size_t i = 0; i < w->n_on; i++) {
                 size_t n = w->on[i];
-                /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
+                /* the longest row: fixed parts, six numbers and a rank, a band and a base,
+                 * every flag */
                 if (!ob_reserve(o, unit_len + j->period_len[p] + j->node_len[n] +
-                                       6 * NUM_ROOM + j->band_max + j->base_max +
+                                       7 * NUM_ROOM + j->band_max + j->base_max +
                                        j->flags_max + JSON_KEYS +
                                        PIECE_ROOM))
                     return;
@@ -288,16 +291,17 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
                 q = put_text(q, j->period[p], j->period_len[p]);
                 q = put_text(q, j->node[n], j->node_len[n]);
                 q = put_piece(put_num(q, v, fmt), &fmt->after[0]);
-                q = put_piece(put_num(q, s, fmt), &fmt->after[1]);
+                q = put_piece(put_num(q, pa_cell_rate(r, n, p, u), fmt), &fmt->after[1]);
+                q = put_piece(put_num(q, s, fmt), &fmt->after[2]);
                 q = put_piece(rk ? pa_put_uint(q, (uint64_t)rk) : put_piece(q, &fmt->missing),
-                              &fmt->after[2]); /* ranks start at 1 */
+                              &fmt->after[3]); /* ranks start at 1 */
                 q = band >= 0 ? put_text(q, j->band[band], j->band_len[band])
                               : put_piece(q, &fmt->no_band);
                 q = put_text(q, j->base[p], j->base_len[p]);
-                q = put_piece(q, &fmt->after[3]);
-                q = put_piece(put_num(q, pa_pct(v, vb), fmt), &fmt->after[4]);
-                q = put_piece(put_num(q, pa_diff(s, sb), fmt), &fmt->after[5]);
-                q = put_piece(put_num(q, pa_pct(s, sb), fmt), &fmt->after[6]);
+                q = put_piece(q, &fmt->after[4]);
+                q = put_piece(put_num(q, pa_pct(v, vb), fmt), &fmt->after[5]);
+                q = put_piece(put_num(q, pa_diff(s, sb), fmt), &fmt->after[6]);
+                q = put_piece(put_num(q, pa_pct(s, sb), fmt), &fmt->after[7]);
                 for (unsigned bit = 0, first = 1; fl && bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
@@ -474,7 +478,7 @@ out:
 static pa_status
 write_csv(writer *w, pa_error *err)
 {
-    fputs("unit,name,period,node,label,level,value,score,rank,band,base,value_change_pct,"
+    fputs("unit,name,period,node,label,level,value,rate,score,rank,band,base,value_change_pct,"
           "score_change,score_change_pct,flags\n", w->f);
     return write_rows(w, 0, err);
 }

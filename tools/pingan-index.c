@@ -121,6 +121,8 @@ fmt_num(char *buf, size_t n, double v, int decimals, int sign)
 {
     if (isnan(v))
         snprintf(buf, n, "-");
+    else if (decimals == -2) /* a rate: six significant digits */
+        snprintf(buf, n, "%.6g", v);
     else if (decimals < 0)
         snprintf(buf, n, "%.15g", v);
     else
@@ -414,6 +416,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
         cell("计量", 4, 0);
         cell(base_head, 10, 1);
         cell(pa_result_period(r, p), 10, 1);
+        cell("比率", 10, 1);
         cell("数值变化%", 9, 1);
         cell("得分", 7, 1);
         cell("得分变化", 8, 1);
@@ -430,6 +433,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
             fmt_num(b, sizeof b, ind ? pa_result_value(r, u, p, n) : NAN, -1, 0);
             fmt_value_change(c, sizeof c, r, u, p, n);
             cell(ind ? a : "", 10, 1);
+            cell(ind ? b : "", 10, 1);
+            fmt_num(b, sizeof b, pa_result_rate(r, u, p, n), -2, 0);
             cell(ind ? b : "", 10, 1);
             cell(ind ? c : "", 9, 1);
             fmt_num(a, sizeof a, pa_result_score(r, u, p, n), 2, 0);

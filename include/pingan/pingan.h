@@ -262,6 +262,12 @@ PA_EXPORT double pa_result_coverage(const pa_result *r, size_t unit, size_t peri
 /** Raw value of an indicator (before denomination); NaN for groups or when missing.
  *  For a penalty row: the raw value of its column. */
 PA_EXPORT double pa_result_value(const pa_result *r, size_t unit, size_t period, size_t node);
+/** The rate an indicator is scored on: its value after denomination (value / (denominator /
+ *  per)) and imputation — an imputed cell has the imputed rate —, before treatment
+ *  (winsorising) and transform (log); the raw value for an indicator without a denominator.
+ *  NaN for groups and penalty rows, when missing, and for indicators pa_compute_nodes did not
+ *  hold. Since 0.3. */
+PA_EXPORT double pa_result_rate(const pa_result *r, size_t unit, size_t period, size_t node);
 /** Normalised (indicator) or aggregated (group, index) score; NaN when missing.
  *  For a penalty row: minus the points taken off. */
 PA_EXPORT double pa_result_score(const pa_result *r, size_t unit, size_t period, size_t node);

@@ -129,9 +129,32 @@ def check_mean(tool, data):
     i = text.index("甲区 (a)")
     check(text[i + 1].split()[2] == "前3期均值", f"block header {text[i + 1]!r}")
     block = {l.split()[0]: l.split() for l in text[i + 2:i + 5]}
-    check(block["警情"][:5] == ["警情", "宗", "62", "66", "+6.45%"], f"a police {block}")
-    check(block["火灾"][:5] == ["火灾", "起", "6", "6", "+0.00%"], f"a fires {block}")
+    # then the rate of 2020-02: police 66 / (20000 / 10000) = 33; fires, a count, 6
+    check(block["警情"][:6] == ["警情", "宗", "62", "66", "33", "+6.45%"], f"a police {block}")
+    check(block["火灾"][:6] == ["火灾", "起", "6", "6", "6", "+0.00%"], f"a fires {block}")
     ok("text: title 较前3期均值 (2019-11 至 2020-01); the block shows the mean of the base")
+
+
+def check_rate(tool, data):
+    """The rate column: the value scored, per 10,000 residents for police."""
+    rows = rows_of(run(tool, ["-f", "csv", data]).expect_ok().stdout)
+    # a 2020-02: 66 / (20000 / 10000) = 33, scored 100 - 33 = 67
+    close(num(rows[("a", "2020-02", "police")]["rate"]), 33.0, "a 2020-02 police rate")
+    close(num(rows[("a", "2020-02", "police")]["score"]), 67.0, "a 2020-02 police score")
+    # b 2019-01: 30 / (10000 / 10000) = 30; c 2019-01: 50 / (40000 / 10000) = 12.5
+    close(num(rows[("b", "2019-01", "police")]["rate"]), 30.0, "b 2019-01 police rate")
+    close(num(rows[("c", "2019-01", "police")]["rate"]), 12.5, "c 2019-01 police rate")
+    # fires has no denominator: the rate is the count; c 2019-12 police is missing
+    close(num(rows[("c", "2020-02", "fires")]["rate"]), 3.0, "c 2020-02 fires rate")
+    check(rows[("c", "2019-12", "police")]["rate"] == "", "c 2019-12: a missing value has a rate")
+    check(rows[("a", "2020-02", "idx")]["rate"] == "", "the index has a rate")
+    doc = json.loads(run(tool, ["-f", "json", "--node", "police", "--period", "2020-02",
+                                data]).expect_ok().stdout)
+    got = {r["unit"]: r["rate"] for r in doc["rows"]}
+    # 66 / 2, 43 / 1, 37 / 4
+    check(got == {"a": 33.0, "b": 43.0, "c": 9.25}, f"JSON rates {got}")
+    ok("rate: police per 10,000 residents (33, 30, 12.5, 9.25), fires as counted; empty for "
+       "a missing value and for the index; JSON the same")
 
 
 def check_usage(tool, data):
@@ -179,6 +202,7 @@ def body():
     check_previous(tool, data)
     check_year(tool, data)
     check_mean(tool, data)
+    check_rate(tool, data)
     check_usage(tool, data)
     check_days(tool, root)
 

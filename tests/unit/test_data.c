@@ -1074,16 +1074,16 @@ test_write_csv(void **state)
      * u2: no 2018 row, a missing in 2019 → empty cells. Fields with a comma are quoted.
      * The last column, flags, is empty: nothing imputed, treated or screened. */
     const char *want =
-        "unit,name,period,node,label,level,value,score,rank,band,base,value_change_pct,"
+        "unit,name,period,node,label,level,value,rate,score,rank,band,base,value_change_pct,"
         "score_change,score_change_pct,flags\n"
-        "u1,\"Zhuhai, city\",2018,a,\"A, the first\",1,40,40,1,bad,,,,,\n"
-        "u1,\"Zhuhai, city\",2018,idx,idx,2,,40,1,bad,,,,,\n"
-        "u1,\"Zhuhai, city\",2019,a,\"A, the first\",1,60,60,1,good,2018,50,20,50,\n"
-        "u1,\"Zhuhai, city\",2019,idx,idx,2,,60,1,good,2018,,20,50,\n"
-        "u2,Two,2018,a,\"A, the first\",1,,,,,,,,,\n"
-        "u2,Two,2018,idx,idx,2,,,,,,,,,\n"
-        "u2,Two,2019,a,\"A, the first\",1,,,,,2018,,,,\n"
-        "u2,Two,2019,idx,idx,2,,,,,2018,,,,\n";
+        "u1,\"Zhuhai, city\",2018,a,\"A, the first\",1,40,40,40,1,bad,,,,,\n"
+        "u1,\"Zhuhai, city\",2018,idx,idx,2,,,40,1,bad,,,,,\n"
+        "u1,\"Zhuhai, city\",2019,a,\"A, the first\",1,60,60,60,1,good,2018,50,20,50,\n"
+        "u1,\"Zhuhai, city\",2019,idx,idx,2,,,60,1,good,2018,,20,50,\n"
+        "u2,Two,2018,a,\"A, the first\",1,,,,,,,,,,\n"
+        "u2,Two,2018,idx,idx,2,,,,,,,,,,\n"
+        "u2,Two,2019,a,\"A, the first\",1,,,,,,2018,,,,\n"
+        "u2,Two,2019,idx,idx,2,,,,,,2018,,,,\n";
     /* the header holds the columns of the contract (SPEC §5), in this order */
     static const char *const contract[] = { "unit,", ",period,", ",node,", ",level,",
                                             ",value,", ",score,", ",rank,",
@@ -1100,10 +1100,10 @@ test_write_csv(void **state)
     const char *const nodes[] = { "idx" };
     pa_write_options o = { .period = "2019", .nodes = nodes, .n_nodes = 1 };
     out = write_result(f.r, PA_FORMAT_CSV, &o, PA_OK);
-    assert_string_equal(out, "unit,name,period,node,label,level,value,score,rank,band,"
+    assert_string_equal(out, "unit,name,period,node,label,level,value,rate,score,rank,band,"
                              "base,value_change_pct,score_change,score_change_pct,flags\n"
-                             "u1,\"Zhuhai, city\",2019,idx,idx,2,,60,1,good,2018,,20,50,\n"
-                             "u2,Two,2019,idx,idx,2,,,,,2018,,,,\n");
+                             "u1,\"Zhuhai, city\",2019,idx,idx,2,,,60,1,good,2018,,20,50,\n"
+                             "u2,Two,2019,idx,idx,2,,,,,,2018,,,,\n");
     free(out);
     /* unknown period or node: refused, nothing written */
     pa_write_options bad_p = { .period = "2000" };
@@ -1126,7 +1126,7 @@ test_write_csv_quotes(void **state)
     fixture f = fixture_run("[index]\ncode = idx\nname_column = name\nnormalise = none\n[indicator a]\n",
                     "unit,name,a\n\"u,1\",\"say \"\"hi\"\"\",1\n", "t.csv");
     char *out = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
-    assert_non_null(strstr(out, "\n\"u,1\",\"say \"\"hi\"\"\",,a,a,1,1,1,1,,,,,,\n"));
+    assert_non_null(strstr(out, "\n\"u,1\",\"say \"\"hi\"\"\",,a,a,1,1,1,1,1,,,,,,\n"));
     free(out);
     fixture_free(&f);
 }
@@ -1139,18 +1139,18 @@ test_write_json(void **state)
     char *out = write_result(f.r, PA_FORMAT_JSON, NULL, PA_OK);
     /* missing numbers and absent ranks, bands and changes are null */
     assert_non_null(strstr(out, "{\"unit\": \"u2\", \"period\": \"2019\", \"node\": \"a\", "
-                                "\"level\": 1, \"value\": null, \"score\": null, \"rank\": null, "
+                                "\"level\": 1, \"value\": null, \"rate\": null, \"score\": null, \"rank\": null, "
                                 "\"band\": null, \"colour\": null, \"base\": \"2018\", "
                                 "\"value_change_pct\": null, "
                                 "\"score_change\": null, \"score_change_pct\": null, \"flags\": []}"));
     /* the index has no value */
     assert_non_null(strstr(out, "{\"unit\": \"u1\", \"period\": \"2019\", \"node\": \"idx\", "
-                                "\"level\": 2, \"value\": null, \"score\": 60, \"rank\": 1, "
+                                "\"level\": 2, \"value\": null, \"rate\": null, \"score\": 60, \"rank\": 1, "
                                 "\"band\": \"good\", \"colour\": \"green\", \"base\": \"2018\", "
                                 "\"value_change_pct\": null, \"score_change\": 20, "
                                 "\"score_change_pct\": 50, \"flags\": []}"));
     assert_non_null(strstr(out, "{\"unit\": \"u1\", \"period\": \"2019\", \"node\": \"a\", "
-                                "\"level\": 1, \"value\": 60, \"score\": 60, \"rank\": 1, "
+                                "\"level\": 1, \"value\": 60, \"rate\": 60, \"score\": 60, \"rank\": 1, "
                                 "\"band\": \"good\", \"colour\": \"green\", \"base\": \"2018\", "
                                 "\"value_change_pct\": 50, \"score_change\": 20, "
                                 "\"score_change_pct\": 50, \"flags\": []}"));
@@ -1451,7 +1451,7 @@ test_change_overflow(void **state)
         free(out);
     }
     char *csv = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
-    assert_non_null(strstr(csv, "\nu1,u1,2019,b,b,1,1e+308,1e+308,1,,2018,,,,\n"));
+    assert_non_null(strstr(csv, "\nu1,u1,2019,b,b,1,1e+308,1e+308,1e+308,1,,2018,,,,\n"));
     free(csv);
     fixture_free(&f);
 }

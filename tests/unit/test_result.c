@@ -182,13 +182,74 @@ test_year_forms(void **state)
     }
 }
 
+/* A model that denominates a and imputes: the rate is a / (pop / 10), the mean of the other
+ * units' rates where a is missing; b has no denominator: its rate is its value. */
+static const char rate_model[] = "[index]\ncode = idx\nnormalise = none\nimpute = mean\n"
+                                 "[indicator a]\ndenominator = pop\nper = 10\n[indicator b]\n";
+static const char rate_data[] = "unit,period,pop,a,b\n"
+                                "u1,2019,100,5,1\nu2,2019,200,,2\nu3,2019,50,3,3\n";
+
+static pa_result *
+rate_result(const char *const *nodes, size_t n_nodes, pa_model **m)
+{
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    assert_int_equal(pa_model_parse(m, rate_model, "m.ini", NULL), PA_OK);
+    assert_int_equal(pa_data_new(&d, *m, NULL), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d, rate_data, strlen(rate_data), "t.csv", NULL), PA_OK);
+    if (n_nodes)
+        assert_int_equal(pa_compute_nodes(&r, *m, d, nodes, n_nodes, NULL), PA_OK);
+    else {
+        assert_int_equal(pa_compute(&r, *m, d, NULL), PA_OK);
+        pa_data_free(d);
+    }
+    return r;
+}
+
+static void
+test_rate(void **state)
+{
+    (void)state;
+    pa_model *m = NULL;
+    pa_result *r = rate_result(NULL, 0, &m);
+    size_t a = pa_result_node_find(r, "a"), b = pa_result_node_find(r, "b");
+    size_t idx = pa_result_node_find(r, "idx");
+    /* u1: 5 / (100 / 10) = 0.5; u3: 3 / (50 / 10) = 0.6; u2 has no value, and is scored on
+     * the imputed mean rate (0.5 + 0.6) / 2 = 0.55 */
+    assert_close(pa_result_rate(r, 0, 0, a), 0.5, REL);
+    assert_close(pa_result_rate(r, 2, 0, a), 0.6, REL);
+    assert_true(isnan(pa_result_value(r, 1, 0, a)));
+    assert_close(pa_result_rate(r, 1, 0, a), 0.55, REL);
+    assert_true(pa_result_flags(r, 1, 0, a) & PA_FLAG_IMPUTED);
+    /* b: no denominator, nothing imputed: the value itself (no copy is kept) */
+    for (size_t u = 0; u < 3; u++)
+        assert_close(pa_result_rate(r, u, 0, b), (double)(u + 1), REL);
+    assert_true(r->rate[b] == NULL && r->rate_raw[b]);
+    assert_true(isnan(pa_result_rate(r, 0, 0, idx))); /* groups have none */
+    assert_true(isnan(pa_result_rate(r, 9, 0, a)));   /* out of range */
+    pa_result_free(r);
+    pa_model_free(m);
+    /* pa_compute_nodes keeps the rates of the indicators it holds only */
+    const char *const just_idx[] = { "idx" }, *const just_a[] = { "a" };
+    r = rate_result(just_idx, 1, &m);
+    assert_true(isnan(pa_result_rate(r, 0, 0, pa_result_node_find(r, "a"))));
+    for (size_t k = 0; k < 2; k++)
+        assert_null(r->rate[k]);
+    pa_result_free(r);
+    pa_model_free(m);
+    r = rate_result(just_a, 1, &m);
+    assert_close(pa_result_rate(r, 1, 0, pa_result_node_find(r, "a")), 0.55, REL);
+    pa_result_free(r);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_previous), cmocka_unit_test(test_year),
         cmocka_unit_test(test_mean),     cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_year_forms),
+        cmocka_unit_test(test_year_forms), cmocka_unit_test(test_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
