@@ -66,6 +66,7 @@ pa_result_free(pa_result *r)
     pa_free(r->base_label);
     pa_free(r->base_text);
     pa_free(r->flags);
+    pa_free(r->present);
     pa_free(r->node_penalty);
     pa_free(r->coverage);
     pa_free(r);
@@ -110,9 +111,10 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
     r->flags = pa_calloc(cells, 1);
+    r->present = pa_calloc(r->nn && r->np ? r->nn * r->np : 1, 1);
     r->node_penalty = pa_calloc(r->nn, 1);
     r->coverage = pa_malloc((r->np && r->nu ? r->np * r->nu : 1) * sizeof *r->coverage);
-    if (!r->flags || !r->node_penalty || !r->coverage)
+    if (!r->flags || !r->node_penalty || !r->coverage || !r->present)
         return pa_nomem(err);
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||
@@ -344,8 +346,10 @@ check_node_period(void *ctx, size_t t, pa_error *err)
     const pa_node *nd = &m->nodes[m->order[k]];
     for (size_t u = 0; u < r->nu; u++) {
         double s = PA_SCORE(r, k, p, u);
-        if (isfinite(s)) /* nearly every cell */
+        if (isfinite(s)) { /* nearly every cell */
+            r->present[k * r->np + p] = 1; /* for pa_result_node_period_weight */
             continue;
+        }
         size_t c = PA_CELL(r, k, p, u);
         int lost = 0;
         /* indicators: normalisation refuses spans it cannot hold (normalise.c) */

@@ -326,6 +326,7 @@ struct pa_result {
     char *base_text;            /* the labels of mean bases, one block */
     pa_band *bands; size_t n_bands;
     unsigned char *flags;       /* [node][period][unit], PA_CELL_* */
+    unsigned char *present;     /* [node][period]: some unit has a score (model nodes) */
     unsigned char *node_penalty;/* by node: 1 for penalty rows */
     double *coverage;           /* [period][unit]: share of indicators present */
     size_t n_model_nodes;

@@ -200,6 +200,23 @@ pa_result_node_weight(const pa_result *r, size_t n)
     return r && n < r->nn ? r->node_weight[n] : NAN;
 }
 
+double
+pa_result_node_period_weight(const pa_result *r, size_t p, size_t n)
+{
+    if (!r || p >= r->np || n >= r->n_model_nodes) /* penalty rows are not model nodes */
+        return NAN;
+    if (!r->present[n * r->np + p])
+        return 0;
+    size_t parent = r->node_parent[n];
+    if (parent == PA_NONE)
+        return 1;
+    double sum = 0; /* the shares of the siblings present, n among them */
+    for (size_t s = 0; s < r->n_model_nodes; s++)
+        if (r->node_parent[s] == parent && r->present[s * r->np + p])
+            sum += r->node_weight[s];
+    return r->node_weight[n] / sum;
+}
+
 size_t
 pa_result_node_find(const pa_result *r, const char *code)
 {

@@ -249,6 +249,24 @@ note_unlisted(FILE *f, size_t *skipped)
     *skipped = 0;
 }
 
+/* One line for every node that no unit has a score for in period p while its parent has one
+ * (an indicator empty in every row): its weight went to its siblings. */
+static void
+note_empty_nodes(FILE *f, const pa_result *r, size_t p, size_t top)
+{
+    for (size_t n = 0; n < pa_result_node_count(r); n++) {
+        size_t parent = pa_result_node_parent(r, n);
+        if (n == top || pa_result_node_is_penalty(r, n) || parent == NONE ||
+            pa_result_node_period_weight(r, p, n) != 0 ||
+            !(pa_result_node_period_weight(r, p, parent) > 0))
+            continue;
+        fprintf(f, "注: %s 所有单位均无「%s」(%s) 的数据, 其权重 %.0f%% 已按比例分给%s的其他%s。\n",
+                pa_result_period(r, p), pa_result_node_label(r, n), pa_result_node_code(r, n),
+                pa_result_node_weight(r, n) * 100, short_label(r, parent, top),
+                pa_result_node_level(r, n) == 1 ? "指标" : "分项");
+    }
+}
+
 /* What --compare asked for. */
 typedef struct compare_how {
     pa_compare how;
@@ -325,12 +343,14 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
     for (size_t n = 0; n < nn; n++)
         if (pa_result_node_parent(r, n) == top && n != top && !pa_result_node_is_penalty(r, n))
             groups[ng++] = n;
-    /* what the index is made of, so every number can be traced to the model */
+    /* what the index is made of in this period, so every number can be traced to the model */
     fputs("构成:", f);
     for (size_t g = 0; g < ng; g++)
         fprintf(f, "%s %s %.0f%%", g ? " ·" : "", pa_result_node_label(r, groups[g]),
-                pa_result_node_weight(r, groups[g]) * 100);
-    fputs("\n\n", f);
+                pa_result_node_period_weight(r, p, groups[g]) * 100);
+    fputc('\n', f);
+    note_empty_nodes(f, r, p, top);
+    fputc('\n', f);
 
     int wname = display_width("地区");
     for (size_t u = 0; u < nu; u++) {

@@ -237,6 +237,15 @@ PA_EXPORT int pa_result_node_level(const pa_result *result, size_t node);
 PA_EXPORT size_t pa_result_node_parent(const pa_result *result, size_t node);
 /** Weight of a node as a share of its siblings' (they sum to 1); 1 for the top, NaN for penalties. */
 PA_EXPORT double pa_result_node_weight(const pa_result *result, size_t node);
+/**
+ * The weight a node had in `period`: its share among those of its siblings that have a score
+ * for some unit in that period — a node no unit has a score for (an indicator empty in every
+ * row) has 0, and its weight goes to its siblings, as the mean of the children present gives
+ * it. 1 for the top when some unit has a score; NaN for penalty rows and out of range. (A unit
+ * missing one child shifts the weights further for that unit alone.) Since 0.3.
+ */
+PA_EXPORT double pa_result_node_period_weight(const pa_result *result, size_t period,
+                                              size_t node);
 /** Index of a node by code, or (size_t)-1. */
 PA_EXPORT size_t pa_result_node_find(const pa_result *result, const char *code);
 

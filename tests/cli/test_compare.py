@@ -157,6 +157,36 @@ def check_rate(tool, data):
        "a missing value and for the index; JSON the same")
 
 
+def check_empty(tool, root):
+    """fires empty in every row of 2020-02: the report says so, and the weights used."""
+    src = os.path.join(root, "tests", "cli", "data", "monthly")
+    with tempdir() as tmp:
+        for f in os.listdir(src):
+            with open(os.path.join(src, f), encoding="utf-8") as i:
+                text = i.read()
+            if f == "2020-02.csv":  # drop every fires value
+                text = "".join(l[:l.rindex(",") + 1] + "\n" for l in text.splitlines()[1:])
+                text = "unit,name,population,police,fires\n" + text
+            with open(os.path.join(tmp, f), "w", encoding="utf-8") as o:
+                o.write(text)
+        data = os.path.join(tmp, "2020-02.csv")
+        lines = run(tool, [data]).expect_ok().stdout.split("\n")
+        # police carries the index alone: weight 3 / 3 = 100 %, fires 0 %
+        check(lines[1] == "构成: 警情 100% · 火灾 0%", f"composition line {lines[1]!r}")
+        want = ("注: 2020-02 所有单位均无「火灾」(fires) 的数据, 其权重 25% 已按比例分给"
+                "月度平安指数的其他指标。")
+        check(lines[2] == want, f"note line {lines[2]!r}, expected {want!r}")
+        check(lines[3] == "", f"line after the note {lines[3]!r}")
+        # a's index is its police score alone: 100 - 66 / 2 = 67
+        row = next(l.split() for l in lines if l.split()[1:2] == ["甲区"])
+        check(row[2] == "67.00", f"a's index {row}")
+        before = run(tool, ["--period", "2020-01", data]).expect_ok().stdout.split("\n")
+        check(before[1] == "构成: 警情 75% · 火灾 25%" and before[2] == "",
+              f"2020-01 (fires present): {before[1:3]}")
+    ok("an indicator empty in a period: 构成 shows the weights used (100 % / 0 %), one line "
+       "names it and says its weight went to its siblings; other periods unchanged")
+
+
 def check_usage(tool, data):
     for args, words in ((["--base", "2019-01", "--compare", "year"], "--base and --compare"),
                         (["--compare", "yearly"], "is not previous, year or mean:K"),
@@ -203,6 +233,7 @@ def body():
     check_year(tool, data)
     check_mean(tool, data)
     check_rate(tool, data)
+    check_empty(tool, root)
     check_usage(tool, data)
     check_days(tool, root)
 

@@ -243,6 +243,40 @@ test_rate(void **state)
     pa_model_free(m);
 }
 
+static void
+test_period_weight(void **state)
+{
+    (void)state;
+    /* b is empty in every row of 2019: a carries the index alone there */
+    static const char model[] = "[index]\ncode = idx\nnormalise = none\n"
+                                "[indicator a]\nweight = 3\n[indicator b]\nweight = 1\n";
+    static const char data[] = "unit,period,a,b\nu1,2018,1,2\nu2,2018,3,\n"
+                               "u1,2019,5,\nu2,2019,6,\n";
+    pa_model *m = NULL;
+    pa_data *d = NULL;
+    pa_result *r = NULL;
+    assert_int_equal(pa_model_parse(&m, model, "m.ini", NULL), PA_OK);
+    assert_int_equal(pa_data_new(&d, m, NULL), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d, data, strlen(data), "t.csv", NULL), PA_OK);
+    assert_int_equal(pa_compute(&r, m, d, NULL), PA_OK);
+    size_t a = pa_result_node_find(r, "a"), b = pa_result_node_find(r, "b");
+    size_t idx = pa_result_node_find(r, "idx");
+    size_t p18 = pa_result_period_find(r, "2018"), p19 = pa_result_period_find(r, "2019");
+    /* 2018: u1 has b, so both weigh as written, 3/4 and 1/4 (u2 alone renormalises) */
+    assert_close(pa_result_node_period_weight(r, p18, a), 0.75, REL);
+    assert_close(pa_result_node_period_weight(r, p18, b), 0.25, REL);
+    /* 2019: no unit has b: 0, and a 3/3 = 1; the index is a's score */
+    assert_close(pa_result_node_period_weight(r, p19, b), 0, REL);
+    assert_close(pa_result_node_period_weight(r, p19, a), 1, REL);
+    assert_close(pa_result_score(r, 0, p19, idx), 5, REL);
+    assert_close(pa_result_node_period_weight(r, p19, idx), 1, REL);
+    assert_true(isnan(pa_result_node_period_weight(r, 9, a)));
+    assert_true(isnan(pa_result_node_period_weight(NULL, p19, a)));
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -250,6 +284,7 @@ main(void)
         cmocka_unit_test(test_previous), cmocka_unit_test(test_year),
         cmocka_unit_test(test_mean),     cmocka_unit_test(test_refused),
         cmocka_unit_test(test_year_forms), cmocka_unit_test(test_rate),
+        cmocka_unit_test(test_period_weight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
