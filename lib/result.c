@@ -89,7 +89,9 @@ year_before(const char *s, char *out, size_t size, int *none)
             match = m[i] == 'd' ? s[i] >= '0' && s[i] <= '9'
                   : m[i] == 'q' ? s[i] >= '1' && s[i] <= '4' : s[i] == m[i];
     }
-    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int year = 0; /* four digits to read only when a form matched */
+    for (size_t i = 0; i < 4 && match; i++)
+        year = year * 10 + (s[i] - '0');
     *none = match && year == 0;
     if (match && !*none)
         snprintf(out, size, "%04d%s", year - 1, s + 4);
