@@ -48,6 +48,10 @@ pa_result_free(pa_result *r)
     for (size_t k = 0; r->vcol && k < r->n_ind + r->nn - r->n_model_nodes; k++)
         pa_col_unref(r->vcol[k]);
     pa_free(r->vcol);
+    for (size_t k = 0; r->rate && k < r->n_ind; k++)
+        pa_free(r->rate[k]);
+    pa_free(r->rate);
+    pa_free(r->rate_raw);
     pa_free(r->cell_row);
     for (size_t n = 0; n < r->nn && r->score; n++)
         pa_col_unref(r->score[n]);
@@ -59,7 +63,10 @@ pa_result_free(pa_result *r)
     pa_free(r->keep);
     pthread_mutex_destroy(&r->rank_lock);
     pa_free(r->base);
+    pa_free(r->base_label);
+    pa_free(r->base_text);
     pa_free(r->flags);
+    pa_free(r->present);
     pa_free(r->node_penalty);
     pa_free(r->coverage);
     pa_free(r);
@@ -111,20 +118,24 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     r->node_weight = pa_calloc(r->nn, sizeof *r->node_weight);
     r->reference = pa_calloc(r->nu, 1);
     r->base = pa_calloc(r->np, sizeof *r->base);
+    r->base_label = pa_calloc(r->np ? r->np : 1, sizeof *r->base_label);
     r->n_ind = m->n_indicators;
     r->vcol = pa_calloc(m->n_indicators + m->n_penalties, sizeof *r->vcol);
     r->score = pa_calloc(r->nn, sizeof *r->score);
+    r->rate = pa_calloc(m->n_indicators ? m->n_indicators : 1, sizeof *r->rate);
+    r->rate_raw = pa_calloc(m->n_indicators ? m->n_indicators : 1, 1);
     r->rank = pa_calloc(r->nn, sizeof *r->rank);
     r->bands = pa_calloc(m->n_bands, sizeof *r->bands);
     r->flags = pa_calloc(cells, 1);
+    r->present = pa_calloc(r->nn && r->np ? r->nn * r->np : 1, 1);
     r->node_penalty = pa_calloc(r->nn, 1);
     r->coverage = pa_malloc((r->np && r->nu ? r->np * r->nu : 1) * sizeof *r->coverage);
-    if (!r->flags || !r->node_penalty || !r->coverage)
+    if (!r->flags || !r->node_penalty || !r->coverage || !r->present)
         return pa_nomem(err);
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||
-        !r->reference || !r->base ||
-        !r->vcol || !r->score || !r->rank || !r->bands)
+        !r->reference || !r->base || !r->base_label ||
+        !r->vcol || !r->score || !r->rank || !r->bands || !r->rate || !r->rate_raw)
         return pa_nomem(err);
     /* node scores are allocated by the step that computes them and not filled here: every
      * step writes each cell of its nodes (a first touch of hundreds of megabytes is best
@@ -160,6 +171,7 @@ result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap, pa
     for (size_t p = 0; p < r->np; p++) {
         pmap[perm[p]] = p;
         r->base[p] = p ? p - 1 : PA_NONE;
+        r->base_label[p] = p ? r->periods[p - 1] : NULL; /* made in the step before */
         if (!(r->periods[p] = pa_strdup(d->periods.keys[perm[p]]))) {
             pa_free(perm);
             return pa_nomem(err);
@@ -350,8 +362,10 @@ check_node_period(void *ctx, size_t t, pa_error *err)
     const pa_node *nd = &m->nodes[m->order[k]];
     for (size_t u = 0; u < r->nu; u++) {
         double s = PA_SCORE(r, k, p, u);
-        if (isfinite(s)) /* nearly every cell */
+        if (isfinite(s)) { /* nearly every cell */
+            r->present[k * r->np + p] = 1; /* for pa_result_node_period_weight */
             continue;
+        }
         size_t c = PA_CELL(r, k, p, u);
         int lost = 0;
         /* indicators: normalisation refuses spans it cannot hold (normalise.c) */
@@ -455,6 +469,37 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
     return df.st;
 }
 
+/* Whether indicator k's rates so far are its raw values, cell for cell (missing alike). */
+static int
+rates_are_values(const pa_result *r, size_t k)
+{
+    const double *s = r->score[k];
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++) {
+            double x = s[p * r->nu + u], v = pa_cell_value(r, k, p, u);
+            if (!(x == v || (isnan(x) && isnan(v))))
+                return 0;
+        }
+    return 1;
+}
+
+/* The rates scored, as they are after denomination and imputation (before screening, treatment
+ * and transform), of every indicator held: none kept where they are the raw values (no
+ * denominator, nothing imputed), so that a model without denominators costs no memory. */
+static pa_status
+keep_rates(pa_result *r, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    for (size_t k = 0; k < r->n_ind; k++) { /* indicators come first */
+        if ((r->keep && !r->keep[k]) || (r->rate_raw[k] = (unsigned char)rates_are_values(r, k)))
+            continue;
+        if (!(r->rate[k] = pa_malloc((cells ? cells : 1) * sizeof *r->rate[k])))
+            return pa_nomem(err);
+        memcpy(r->rate[k], r->score[k], cells * sizeof *r->rate[k]);
+    }
+    return PA_OK;
+}
+
 /* Result node of a code (as pa_result_node_find, before there is a result); penalty rows
  * are not in the model's code map. */
 static size_t
@@ -521,6 +566,7 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
         goto out;
     }
     r->fail_unit = r->fail_period = PA_NONE;
+    r->base_k = 1;
     if ((st = result_frame(r, m, d, pmap, err)) != PA_OK)
         goto out;
     if (n_nodes) {
@@ -572,6 +618,7 @@ mapped:
     if (own)
         drop_columns(own, 1);
     if (st != PA_OK || (st = pa_step_impute(m, d, r, err)) != PA_OK ||
+        (st = keep_rates(r, err)) != PA_OK ||
         (st = pa_step_screen(m, r, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||

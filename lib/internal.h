@@ -341,6 +341,10 @@ struct pa_result {
                                  * NULL when rows_are_cells (read it with pa_cell_row) */
     int rows_are_cells;         /* row i is cell i for every cell (a complete panel listed
                                  * period by period, units in the same order each time) */
+    double **rate;              /* [indicator] → [period][unit]: the rates scored (after
+                                 * denomination and imputation); NULL when not held, or when
+                                 * rate_raw says they are the raw values */
+    unsigned char *rate_raw;    /* [indicator]: its rates are its raw values (none kept) */
     double **score;             /* [node] → [period][unit], a column (pa_col_*); NULL: not
                                  * computed yet, or not held (pa_compute_nodes) */
     int32_t **rank;             /* by node, computed on first use (pa_rank_node) */
@@ -348,9 +352,14 @@ struct pa_result {
     double *spare[8];           /* scores let go during aggregation, for the next node */
     size_t n_spare;
     pthread_mutex_t rank_lock;
-    size_t *base;               /* by period */
+    size_t *base;               /* by period: the first period of its base, PA_NONE for none */
+    size_t base_k;              /* periods averaged into every base (1: one period) */
+    pa_compare compare;         /* how the bases were chosen (pa_result_set_compare) */
+    const char **base_label;    /* by period: pa_result_base_label, into periods or base_text */
+    char *base_text;            /* the labels of mean bases, one block */
     pa_band *bands; size_t n_bands;
     unsigned char *flags;       /* [node][period][unit], PA_CELL_* */
+    unsigned char *present;     /* [node][period]: some unit has a score (model nodes) */
     unsigned char *node_penalty;/* by node: 1 for penalty rows */
     double *coverage;           /* [period][unit]: share of indicators present */
     size_t n_model_nodes;
@@ -390,6 +399,39 @@ pa_cell_value(const pa_result *r, size_t vn, size_t p, size_t u)
 {
     size_t row = pa_cell_row(r, p * r->nu + u);
     return row == PA_NONE ? (double)NAN : r->vcol[vn][row];
+}
+
+/* The base of a cell: its value or score in the base period, or their mean over the base_k
+ * periods from r->base[p] on; NaN when there is no base or any of them is missing. */
+static inline double
+pa_base_value(const pa_result *r, size_t vn, size_t p, size_t u)
+{
+    size_t b = r->base[p];
+    double s = 0;
+    for (size_t i = 0; b != PA_NONE && vn != PA_NONE && i < r->base_k; i++)
+        s += pa_cell_value(r, vn, b + i, u);
+    return b == PA_NONE || vn == PA_NONE ? (double)NAN : s / (double)r->base_k;
+}
+
+static inline double
+pa_base_score(const pa_result *r, size_t n, size_t p, size_t u)
+{
+    size_t b = r->base[p];
+    double s = 0;
+    for (size_t i = 0; b != PA_NONE && i < r->base_k; i++)
+        s += PA_SCORE(r, n, b + i, u);
+    return b == PA_NONE ? (double)NAN : s / (double)r->base_k;
+}
+
+/* The rate scored of a node in a cell (see pa_result_rate); NaN for groups and penalty rows. */
+static inline double
+pa_cell_rate(const pa_result *r, size_t n, size_t p, size_t u)
+{
+    if (n >= r->n_ind)
+        return NAN;
+    if (r->rate[n])
+        return r->rate[n][p * r->nu + u];
+    return r->rate_raw[n] ? pa_cell_value(r, n, p, u) : (double)NAN;
 }
 
 /* Changes: undefined (NaN) when either side is missing, and when the change is beyond the

@@ -111,10 +111,11 @@ typedef struct row_job {
      * "node,label,level,", band labels. JSON: …, "period": , …, "node": , …, "level": L,
      * "value": , and per band its ', "band": …, "colour": …'. A unit's part (CSV
      * "unit,name,", JSON {"unit": …) is made by the thread that writes its rows. */
-    char **period, **node, **band;
-    size_t *period_len, *node_len, *band_len;
+    char **period, **node, **band, **base; /* base: CSV ",BASE", JSON ', "base": …' */
+    size_t *period_len, *node_len, *band_len, *base_len;
     char *text;
     size_t band_max;            /* the longest band text */
+    size_t base_max;            /* the longest base text */
     size_t flags_max;           /* every flag word with its separator and quotes */
     size_t first_node;          /* the first node written (JSON: no comma before the first row) */
     size_t chunk;               /* units per block */
@@ -187,21 +188,23 @@ put_text(char *q, const char *s, size_t len)
     return q + len;
 }
 
-/* The punctuation of a row after its fixed parts: what follows the value, score, rank, band,
- * value change, score change and percent change, then closes the row; how a missing number or
+/* The punctuation of a row after its fixed parts: what follows the value, rate, score, rank,
+ * band and base, value change, score change and percent change, then closes the row; how a missing number or
  * band is written; and how flags are quoted and joined. */
 typedef struct row_format {
-    piece after[7], end;
+    piece after[8], end;
     piece missing, no_band;
     piece flag_quote, flag_sep;
 } row_format;
 
 static const row_format csv_format = {
-    { PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(",") },
+    { PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","), PIECE(","),
+      PIECE(",") },
     PIECE("\n"), PIECE(""), PIECE(""), PIECE(""), PIECE(";")
 };
 static const row_format json_format = {
-    { PIECE(", \"score\": "), PIECE(", \"rank\": "), PIECE(""), PIECE(", \"value_change_pct\": "),
+    { PIECE(", \"rate\": "), PIECE(", \"score\": "), PIECE(", \"rank\": "), PIECE(""),
+      PIECE(", \"value_change_pct\": "),
       PIECE(", \"score_change\": "), PIECE(", \"score_change_pct\": "), PIECE(", \"flags\": [") },
     PIECE("]}"), PIECE("null"), PIECE(", \"band\": null, \"colour\": null"), PIECE("\""),
     PIECE(", ")
@@ -259,20 +262,21 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
         unit_prefix(j, r, u, &t);
         memset(pre->b + unit_len, 0, PIECE_ROOM); /* read, never written, by put_text */
         for (size_t p = w->p0; p < w->p1; p++) {
-            size_t base = r->base[p];
             for (size_t i = 0; i < w->n_on; i++) {
                 size_t n = w->on[i];
-                /* the longest row: fixed parts, five numbers and a rank, a band, every flag */
+                /* the longest row: fixed parts, six numbers and a rank, a band and a base,
+                 * every flag */
                 if (!ob_reserve(o, unit_len + j->period_len[p] + j->node_len[n] +
-                                       6 * NUM_ROOM + j->band_max + j->flags_max + JSON_KEYS +
+                                       7 * NUM_ROOM + j->band_max + j->base_max +
+                                       j->flags_max + JSON_KEYS +
                                        PIECE_ROOM))
                     return;
                 char *q = o->b + o->n;
                 size_t vn = pa_value_node(r, n);
                 double v = vn != PA_NONE ? pa_cell_value(r, vn, p, u) : NAN;
                 double s = PA_SCORE(r, n, p, u);
-                double vb = base != PA_NONE && vn != PA_NONE ? pa_cell_value(r, vn, base, u) : NAN;
-                double sb = base != PA_NONE ? PA_SCORE(r, n, base, u) : NAN;
+                double vb = pa_base_value(r, vn, p, u);
+                double sb = pa_base_score(r, n, p, u);
                 long rk = r->rank[n] ? r->rank[n][p * r->nu + u] : 0;
                 long band = band_of(r, n, s);
                 unsigned fl = r->flags[PA_CELL(r, n, p, u)];
@@ -287,15 +291,17 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
                 q = put_text(q, j->period[p], j->period_len[p]);
                 q = put_text(q, j->node[n], j->node_len[n]);
                 q = put_piece(put_num(q, v, fmt), &fmt->after[0]);
-                q = put_piece(put_num(q, s, fmt), &fmt->after[1]);
+                q = put_piece(put_num(q, pa_cell_rate(r, n, p, u), fmt), &fmt->after[1]);
+                q = put_piece(put_num(q, s, fmt), &fmt->after[2]);
                 q = put_piece(rk ? pa_put_uint(q, (uint64_t)rk) : put_piece(q, &fmt->missing),
-                              &fmt->after[2]); /* ranks start at 1 */
+                              &fmt->after[3]); /* ranks start at 1 */
                 q = band >= 0 ? put_text(q, j->band[band], j->band_len[band])
                               : put_piece(q, &fmt->no_band);
-                q = put_piece(q, &fmt->after[3]);
-                q = put_piece(put_num(q, pa_pct(v, vb), fmt), &fmt->after[4]);
-                q = put_piece(put_num(q, pa_diff(s, sb), fmt), &fmt->after[5]);
-                q = put_piece(put_num(q, pa_pct(s, sb), fmt), &fmt->after[6]);
+                q = put_text(q, j->base[p], j->base_len[p]);
+                q = put_piece(q, &fmt->after[4]);
+                q = put_piece(put_num(q, pa_pct(v, vb), fmt), &fmt->after[5]);
+                q = put_piece(put_num(q, pa_diff(s, sb), fmt), &fmt->after[6]);
+                q = put_piece(put_num(q, pa_pct(s, sb), fmt), &fmt->after[7]);
                 for (unsigned bit = 0, first = 1; fl && bit < nflags; bit++)
                     if (fl & (1u << bit)) {
                         if (!first)
@@ -350,13 +356,14 @@ row_worker_main(void *arg)
 static pa_status
 row_prefixes(row_job *j, const pa_result *r)
 {
-    size_t n = r->np + r->nn + r->n_bands + 1;
+    size_t n = r->np + r->nn + r->n_bands + r->np + 1;
     j->period = pa_malloc(n * sizeof *j->period);
     j->period_len = pa_malloc(n * sizeof *j->period_len);
     if (!j->period || !j->period_len)
         return PA_ERR_NOMEM;
-    j->node = j->period + r->np, j->band = j->node + r->nn;
+    j->node = j->period + r->np, j->band = j->node + r->nn, j->base = j->band + r->n_bands;
     j->node_len = j->period_len + r->np, j->band_len = j->node_len + r->nn;
+    j->base_len = j->band_len + r->n_bands;
     void (*str)(textbuf *, const char *) = j->json ? tb_json : tb_field;
     textbuf t = { 0 };
     for (int pass = 0; pass < 2; pass++) { /* measure, then write */
@@ -398,6 +405,17 @@ row_prefixes(row_job *j, const pa_result *r)
             }
             j->band_len[b] = t.n - at;
             j->band_max = j->band_len[b] > j->band_max ? j->band_len[b] : j->band_max;
+        }
+        for (size_t p = 0; p < r->np; p++) {
+            size_t at = t.n;
+            const char *b = r->base_label[p];
+            tb_text(&t, j->json ? ", \"base\": " : ",", j->json ? 10 : 1);
+            if (b)
+                str(&t, b);
+            else if (j->json)
+                tb_text(&t, "null", 4);
+            j->base_len[p] = t.n - at;
+            j->base_max = j->base_len[p] > j->base_max ? j->base_len[p] : j->base_max;
         }
         if (pass == 0 && !(t.b = j->text = pa_malloc(t.n + PIECE_ROOM))) /* see put_text */
             return PA_ERR_NOMEM;
@@ -460,7 +478,7 @@ out:
 static pa_status
 write_csv(writer *w, pa_error *err)
 {
-    fputs("unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
+    fputs("unit,name,period,node,label,level,value,rate,score,rank,band,base,value_change_pct,"
           "score_change,score_change_pct,flags\n", w->f);
     return write_rows(w, 0, err);
 }

@@ -35,6 +35,9 @@ usage(FILE *f)
           "  -o, --output FILE    write there (atomically) instead of standard output\n"
           "      --period P       the period to report (default: the latest)\n"
           "      --base P         compare with period P instead of the previous period\n"
+          "      --compare HOW    previous (环比, the default) | year (同比: the same\n"
+          "                       quarter, month or day one year earlier) | mean:K (the\n"
+          "                       mean of the K periods before)\n"
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
@@ -120,6 +123,8 @@ fmt_num(char *buf, size_t n, double v, int decimals, int sign)
 {
     if (isnan(v))
         snprintf(buf, n, "-");
+    else if (decimals == -2) /* a rate: six significant digits */
+        snprintf(buf, n, "%.6g", v);
     else if (decimals < 0)
         snprintf(buf, n, "%.15g", v);
     else
@@ -153,8 +158,7 @@ fmt_band(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t nod
 
 /* Change of a raw value in percent; from 0 it has no percent, so say what happened. */
 static void
-fmt_value_change(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t base,
-                 size_t node)
+fmt_value_change(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t node)
 {
     double pct = pa_result_value_change_pct(r, u, p, node);
     if (!isnan(pct)) {
@@ -162,7 +166,7 @@ fmt_value_change(char *buf, size_t n, const pa_result *r, size_t u, size_t p, si
         return;
     }
     double now = pa_result_value(r, u, p, node);
-    double then = base == NONE ? NAN : pa_result_value(r, u, base, node);
+    double then = pa_result_base_value(r, u, p, node);
     if (then == 0 && now == 0)
         snprintf(buf, n, "持平");
     else if (then == 0 && now > 0)
@@ -247,18 +251,87 @@ note_unlisted(FILE *f, size_t *skipped)
     *skipped = 0;
 }
 
-/* Returns 0, or -1 when out of memory (the caller then keeps no output). */
+/* One line for every node that no unit has a score for in period p while its parent has one
+ * (an indicator empty in every row): its weight went to its siblings. */
+static void
+note_empty_nodes(FILE *f, const pa_result *r, size_t p, size_t top)
+{
+    for (size_t n = 0; n < pa_result_node_count(r); n++) {
+        size_t parent = pa_result_node_parent(r, n);
+        if (n == top || pa_result_node_is_penalty(r, n) || parent == NONE ||
+            pa_result_node_period_weight(r, p, n) != 0 ||
+            !(pa_result_node_period_weight(r, p, parent) > 0))
+            continue;
+        fprintf(f, "注: %s 所有单位均无「%s」(%s) 的数据, 其权重 %.0f%% 已按比例分给%s的其他%s。\n",
+                pa_result_period(r, p), pa_result_node_label(r, n), pa_result_node_code(r, n),
+                pa_result_node_weight(r, n) * 100, short_label(r, parent, top),
+                pa_result_node_level(r, n) == 1 ? "指标" : "分项");
+    }
+}
+
+/* What --compare asked for. */
+typedef struct compare_how {
+    pa_compare how;
+    unsigned k;
+    int given;
+} compare_how;
+
+/* previous | year | mean:K, K from 1 to a million (more periods than any data has). */
 static int
-write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show)
+parse_compare(const char *s, compare_how *c)
+{
+    c->given = 1;
+    c->k = 0;
+    if (strcmp(s, "previous") == 0 || strcmp(s, "year") == 0) {
+        c->how = s[0] == 'y' ? PA_COMPARE_YEAR : PA_COMPARE_PREVIOUS;
+        return 0;
+    }
+    if (strncmp(s, "mean:", 5) != 0 || s[5] < '1' || s[5] > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long k = strtoul(s + 5, &end, 10);
+    if (*end || errno || k > 1000000)
+        return -1;
+    c->how = PA_COMPARE_MEAN;
+    c->k = (unsigned)k;
+    return 0;
+}
+
+/* The title says what the changes compare with: 较 2019-02, 同比 2019-02, 较前3期均值. */
+static void
+title_base(FILE *f, const pa_result *r, size_t p, const compare_how *how)
 {
     size_t base = pa_result_base_of(r, p);
+    if (how->how == PA_COMPARE_MEAN) {
+        size_t first = p >= how->k ? p - how->k : NONE;
+        if (first == NONE)
+            fprintf(f, " 较前%u期均值 (此前不足%u期, 无变化)", how->k, how->k);
+        else
+            fprintf(f, " 较前%u期均值 (%s 至 %s)", how->k, pa_result_period(r, first),
+                    pa_result_period(r, p - 1));
+    } else if (how->how == PA_COMPARE_YEAR) {
+        if (base != NONE)
+            fprintf(f, " 同比 %s", pa_result_period(r, base));
+        else
+            fputs(" 同比 (无上年同期数据, 无变化)", f);
+    } else if (base != NONE) {
+        fprintf(f, " 较 %s", pa_result_period(r, base));
+    }
+}
+
+/* Returns 0, or -1 when out of memory (the caller then keeps no output). */
+static int
+write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compare_how *how,
+           size_t show)
+{
+    const char *base_label = pa_result_base_label(r, p);
     size_t top = top_node(r);
     size_t nu = pa_result_unit_count(r), nn = pa_result_node_count(r);
     char a[64], b[64], c[64], d[64], e[160];
 
     fprintf(f, "%s  %s", title, pa_result_period(r, p));
-    if (base != NONE)
-        fprintf(f, " 较 %s", pa_result_period(r, base));
+    title_base(f, r, p, how);
     fputc('\n', f);
 
     size_t *groups = malloc(nn * sizeof *groups), ng = 0;
@@ -272,12 +345,14 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     for (size_t n = 0; n < nn; n++)
         if (pa_result_node_parent(r, n) == top && n != top && !pa_result_node_is_penalty(r, n))
             groups[ng++] = n;
-    /* what the index is made of, so every number can be traced to the model */
+    /* what the index is made of in this period, so every number can be traced to the model */
     fputs("构成:", f);
     for (size_t g = 0; g < ng; g++)
         fprintf(f, "%s %s %.0f%%", g ? " ·" : "", pa_result_node_label(r, groups[g]),
-                pa_result_node_weight(r, groups[g]) * 100);
-    fputs("\n\n", f);
+                pa_result_node_period_weight(r, p, groups[g]) * 100);
+    fputc('\n', f);
+    note_empty_nodes(f, r, p, top);
+    fputc('\n', f);
 
     int wname = display_width("地区");
     for (size_t u = 0; u < nu; u++) {
@@ -341,7 +416,13 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
     fputs("\n排名 1 = 最好; \"-\" = 不参与排名 (参照单位, 如全市合计) 或无数据。"
           "得分变化 = 得分之差, 变化% = 得分的相对变化。\n", f);
 
-    /* every indicator of every unit: values in both periods, change, score */
+    /* every indicator of every unit: values in both periods (or the mean of the base), change,
+     * score */
+    char base_head[64];
+    if (how->how == PA_COMPARE_MEAN)
+        snprintf(base_head, sizeof base_head, "前%u期均值", how->k);
+    else
+        snprintf(base_head, sizeof base_head, "%s", base_label ? base_label : "-");
     int wind = display_width("指标");
     for (size_t n = 0; n < nn; n++) {
         int w = display_width(short_label(r, n, top));
@@ -355,8 +436,9 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
         fprintf(f, "\n%s (%s)\n", pa_result_unit_name(r, u), pa_result_unit_code(r, u));
         cell("指标", wind, 0);
         cell("计量", 4, 0);
-        cell(base != NONE ? pa_result_period(r, base) : "-", 10, 1);
+        cell(base_head, 10, 1);
         cell(pa_result_period(r, p), 10, 1);
+        cell("比率", 10, 1);
         cell("数值变化%", 9, 1);
         cell("得分", 7, 1);
         cell("得分变化", 8, 1);
@@ -369,10 +451,12 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, size_t show
             int ind = pa_result_node_level(r, n) == 1 || pen;
             cell(short_label(r, n, top), wind, 0);
             cell(ind ? pa_result_node_unit(r, n) : "", 4, 0);
-            fmt_num(a, sizeof a, ind && base != NONE ? pa_result_value(r, u, base, n) : NAN, -1, 0);
+            fmt_num(a, sizeof a, ind ? pa_result_base_value(r, u, p, n) : NAN, -1, 0);
             fmt_num(b, sizeof b, ind ? pa_result_value(r, u, p, n) : NAN, -1, 0);
-            fmt_value_change(c, sizeof c, r, u, p, base, n);
+            fmt_value_change(c, sizeof c, r, u, p, n);
             cell(ind ? a : "", 10, 1);
+            cell(ind ? b : "", 10, 1);
+            fmt_num(b, sizeof b, pa_result_rate(r, u, p, n), -2, 0);
             cell(ind ? b : "", 10, 1);
             cell(ind ? c : "", 9, 1);
             fmt_num(a, sizeof a, pa_result_score(r, u, p, n), 2, 0);
@@ -525,10 +609,12 @@ main(int argc, char **argv)
         { "output", required_argument, 0, 'o' }, { "period", required_argument, 0, 'P' },
         { "base", required_argument, 0, 'B' },   { "node", required_argument, 0, 'N' },
         { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
+        { "compare", required_argument, 0, 'C' },
         { "version", no_argument, 0, 'V' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
+    compare_how how = { PA_COMPARE_PREVIOUS, 0, 0 };
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
     size_t n_nodes = 0, show = 0;
     int top_given = 0;
@@ -543,6 +629,14 @@ main(int argc, char **argv)
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
         case 'N': nodes[n_nodes++] = optarg; break;
+        case 'C':
+            if (parse_compare(optarg, &how) != 0) {
+                fprintf(stderr, "pingan-index: --compare: '%s' is not previous, year or mean:K "
+                                "(K a number of periods, 1 or more)\n", optarg);
+                free(nodes);
+                return 2;
+            }
+            break;
         case 'T': {
             char *end;
             errno = 0;
@@ -587,6 +681,12 @@ main(int argc, char **argv)
     if (show && fmt != FMT_TEXT) {
         fprintf(stderr, "pingan-index: --top is for the text report; csv and json hold every "
                         "unit (use --node and --period to choose rows)\n");
+        free(nodes);
+        return 2;
+    }
+    if (basep && how.given) {
+        fprintf(stderr, "pingan-index: --base and --compare both say what to compare with; "
+                        "give one of them\n");
         free(nodes);
         return 2;
     }
@@ -647,6 +747,11 @@ main(int argc, char **argv)
         rc = 2;
         goto out;
     }
+    if (how.given && pa_result_set_compare(res, how.how, how.k, &err) != PA_OK) {
+        fprintf(stderr, "pingan-index: --compare: %s\n", err.text);
+        rc = 2;
+        goto out;
+    }
     size_t p = pa_result_period_count(res) - 1;
     if (period && (p = pa_result_period_find(res, period)) == NONE) {
         fprintf(stderr, "pingan-index: --period: no period '%s' in the data\n", period);
@@ -665,7 +770,7 @@ main(int argc, char **argv)
     rc = 1;
     int ok = 1;
     if (fmt == FMT_TEXT) {
-        if (write_text(of.f, res, p, pa_model_label(model), show) != 0) {
+        if (write_text(of.f, res, p, pa_model_label(model), &how, show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");
             ok = 0;
         } else if (!top_given && !output && pa_result_unit_count(res) > 1000 &&

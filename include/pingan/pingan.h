@@ -203,6 +203,42 @@ PA_EXPORT void pa_result_free(pa_result *result);
  */
 PA_EXPORT pa_status pa_result_set_base(pa_result *result, const char *period, pa_error *err);
 
+/** How pa_result_set_compare() chooses the base of every period's changes. Since 0.3. */
+typedef enum pa_compare {
+    PA_COMPARE_PREVIOUS = 0, /**< 环比: the period before it in the data (the default) */
+    PA_COMPARE_YEAR = 1,     /**< 同比: the same quarter, month or day one year earlier (for a
+                              *   year, the year before): 2020-02 against 2019-02 */
+    PA_COMPARE_MEAN = 2      /**< the mean of the k periods immediately before it in the data */
+} pa_compare;
+
+/**
+ * Choose the base of every period's changes (replaces pa_result_set_base). Where the base
+ * is absent — not in the data (2020-02-29 has no 2019-02-29, the first k periods have no
+ * k before them), or a value or score missing in it — the change is NaN, never a change
+ * against another period. PA_COMPARE_MEAN averages a unit's values (and scores) over the
+ * k periods, and is NaN when any of the k is missing, so that every change of a period
+ * has the same base. `k` is read for PA_COMPARE_MEAN only and must be at least 1.
+ * PA_COMPARE_YEAR needs periods of the forms 2019, 2019Q3, 2019-07 or 2019-07-15.
+ * PA_ERR_ARGUMENT for an unknown `how`, k = 0, or a period of another form. Since 0.3.
+ */
+PA_EXPORT pa_status pa_result_set_compare(pa_result *result, pa_compare how, unsigned k,
+                                          pa_error *err);
+
+/**
+ * The base of `period`'s changes, as the CSV and JSON outputs name it: a period ("2019-02"),
+ * or "mean:FIRST..LAST" for a mean over the periods of the data from FIRST to LAST; NULL when
+ * the period has none. Borrowed: valid until the next pa_result_set_base/_set_compare or
+ * pa_result_free. Since 0.3.
+ */
+PA_EXPORT const char *pa_result_base_label(const pa_result *result, size_t period);
+
+/**
+ * What changes are measured against for a cell: the indicator's raw value in the base period,
+ * or its mean over the periods of a mean base; NaN for groups, or when there is none. Since 0.3.
+ */
+PA_EXPORT double pa_result_base_value(const pa_result *r, size_t unit, size_t period,
+                                      size_t node);
+
 PA_EXPORT size_t pa_result_unit_count(const pa_result *result);
 PA_EXPORT const char *pa_result_unit_code(const pa_result *result, size_t unit);
 /** Display name of a unit (its code when the data has no name column). */
@@ -213,7 +249,8 @@ PA_EXPORT size_t pa_result_period_count(const pa_result *result);
 PA_EXPORT const char *pa_result_period(const pa_result *result, size_t period);
 /** Index of a period by name, or (size_t)-1. */
 PA_EXPORT size_t pa_result_period_find(const pa_result *result, const char *period);
-/** The period changes are measured against for `period`, or (size_t)-1 for none. */
+/** The period changes are measured against for `period`, or (size_t)-1 for none (also when
+ *  they are measured against a mean of several periods). */
 PA_EXPORT size_t pa_result_base_of(const pa_result *result, size_t period);
 
 /** Nodes: indicators first, then each level up to the index; penalty rows last. */
@@ -228,6 +265,15 @@ PA_EXPORT int pa_result_node_level(const pa_result *result, size_t node);
 PA_EXPORT size_t pa_result_node_parent(const pa_result *result, size_t node);
 /** Weight of a node as a share of its siblings' (they sum to 1); 1 for the top, NaN for penalties. */
 PA_EXPORT double pa_result_node_weight(const pa_result *result, size_t node);
+/**
+ * The weight a node had in `period`: its share among those of its siblings that have a score
+ * for some unit in that period — a node no unit has a score for (an indicator empty in every
+ * row) has 0, and its weight goes to its siblings, as the mean of the children present gives
+ * it. 1 for the top when some unit has a score; NaN for penalty rows and out of range. (A unit
+ * missing one child shifts the weights further for that unit alone.) Since 0.3.
+ */
+PA_EXPORT double pa_result_node_period_weight(const pa_result *result, size_t period,
+                                              size_t node);
 /** Index of a node by code, or (size_t)-1. */
 PA_EXPORT size_t pa_result_node_find(const pa_result *result, const char *code);
 
@@ -253,6 +299,12 @@ PA_EXPORT double pa_result_coverage(const pa_result *r, size_t unit, size_t peri
 /** Raw value of an indicator (before denomination); NaN for groups or when missing.
  *  For a penalty row: the raw value of its column. */
 PA_EXPORT double pa_result_value(const pa_result *r, size_t unit, size_t period, size_t node);
+/** The rate an indicator is scored on: its value after denomination (value / (denominator /
+ *  per)) and imputation — an imputed cell has the imputed rate —, before treatment
+ *  (winsorising) and transform (log); the raw value for an indicator without a denominator.
+ *  NaN for groups and penalty rows, when missing, and for indicators pa_compute_nodes did not
+ *  hold. Since 0.3. */
+PA_EXPORT double pa_result_rate(const pa_result *r, size_t unit, size_t period, size_t node);
 /** Normalised (indicator) or aggregated (group, index) score; NaN when missing.
  *  For a penalty row: minus the points taken off. */
 PA_EXPORT double pa_result_score(const pa_result *r, size_t unit, size_t period, size_t node);

@@ -29,6 +29,8 @@ Every case runs even when one fails; the script prints one line per case and
 exits 1 if any failed.
 """
 
+import csv
+import io
 import os
 import re
 import resource
@@ -412,7 +414,7 @@ def _missing(tool, ini):
             f.write("\n".join(rows) + "\n")
         r = run(tool, ["-c", ini, "-f", "csv", "--node", "police_incidents", "m.csv"],
                 cwd=tmp).expect_ok()
-        got = {l.split(",")[0]: l.split(",")[6:8] for l in r.stdout.splitlines()[1:]}
+        got = {x["unit"]: [x["value"], x["score"]] for x in csv.DictReader(io.StringIO(r.stdout))}
         for i, t in enumerate(toks):
             check(got.get(f"d{i}") == ["", ""],
                   f"missing value {t!r}: CSV value,score {got.get(f'd{i}')}, expected empty")

@@ -117,13 +117,17 @@ class Expected:
         self.nodes.sort(key=lambda c: self.level[c])
         self.score = {}   # (unit, period, node) -> float
         self.value = {}   # (unit, period, indicator) -> float
+        self.rate = {}    # (unit, period, indicator) -> the rate scored (SPEC §3: per)
         for p, table in self.years.items():
             for row in table:
                 for node, s in recompute(m, row).items():
                     self.score[(row["unit"], p, node)] = s
                 for code, n in m.nodes.items():
                     if n["kind"] == "indicator":
-                        self.value[(row["unit"], p, code)] = float(row[n["column"]])
+                        v = self.value[(row["unit"], p, code)] = float(row[n["column"]])
+                        if n["denominator"]:  # value / (denominator / per)
+                            v = v / (float(row[n["denominator"]]) / n["per"])
+                        self.rate[(row["unit"], p, code)] = v
 
     def is_indicator(self, node):
         n = self.model.nodes.get(node)
@@ -140,7 +144,8 @@ def verify_csv(name, text, ex, base=None, periods=None, nodes=None):
     """Check every row of a CSV output against the recomputation."""
     rows = parse_csv_output(text)
     for i, r in enumerate(rows, start=2):
-        for col in ("value", "score", "value_change_pct", "score_change", "score_change_pct"):
+        for col in ("value", "rate", "score", "value_change_pct", "score_change",
+                    "score_change_pct"):
             if r.get(col):
                 check_roundtrip(r[col], f"{name}:{i}: {col}")
     got = index_rows(rows)
@@ -161,12 +166,16 @@ def verify_csv(name, text, ex, base=None, periods=None, nodes=None):
         if ex.is_indicator(n):
             check(num(r["value"]) == ex.value[(u, p, n)],
                   f"{where}: value {r['value']!r}, data has {ex.value[(u, p, n)]!r}")
+            check(close(num(r["rate"]), ex.rate[(u, p, n)]),
+                  f"{where}: rate {r['rate']!r}, recomputed {ex.rate[(u, p, n)]!r}")
         else:
             check(r["value"] == "", f"{where}: value {r['value']!r} for a group, expected empty")
+            check(r["rate"] == "", f"{where}: rate {r['rate']!r} for a group, expected empty")
         # changes against the base (default: the previous period)
         b = base if base is not None else (ex.periods[ex.periods.index(p) - 1]
                                            if ex.periods.index(p) > 0 else None)
         sb = ex.score.get((u, b, n)) if b else None
+        check(r["base"] == (b or ""), f"{where}: base {r['base']!r}, expected {b!r}")
         want_sc = None if sb is None else ex.score[(u, p, n)] - sb
         check((num(r["score_change"]) is None) == (want_sc is None)
               and (want_sc is None or close(num(r["score_change"]), want_sc)),
@@ -196,7 +205,7 @@ def verify_csv(name, text, ex, base=None, periods=None, nodes=None):
                     check(rk != "" and int(rk) == want[u],
                           f"{name}: {u} {p} {n}: rank {rk!r}, expected {want[u]} "
                           f"(scores {sorted(sc.values(), reverse=True)})")
-    ok(f"{name}: {len(got)} rows = recomputed scores (1e-9), levels, values, changes, "
+    ok(f"{name}: {len(got)} rows = recomputed scores (1e-9), levels, values, rates, bases, changes, "
        f"ranks, bands; every number is shortest round-trip")
     return got
 
@@ -226,9 +235,12 @@ def verify_json(name, text, ex, csvrows):
     for r in rows:
         k = (r["unit"], r["period"], r["node"])
         c = csvrows[k]
-        for col in ("score", "score_change", "score_change_pct", "value_change_pct", "value"):
+        for col in ("score", "score_change", "score_change_pct", "value_change_pct", "value",
+                    "rate"):
             want = num(c[col])
             check(r[col] == want, f"{name}: {k} {col} {r[col]!r}, CSV says {c[col]!r}")
+        check(r["base"] == (c["base"] or None), f"{name}: {k} base {r['base']!r}, "
+                                                f"CSV says {c['base']!r}")
         want = None if c["rank"] == "" else int(c["rank"])
         check(r["rank"] == want, f"{name}: {k} rank {r['rank']!r}, CSV says {c['rank']!r}")
         label, colour = ex.model.band(r["score"])
@@ -300,8 +312,9 @@ def verify_text(name, text, ex, csvrows):
                 # from 0 there is no percent change: 持平 (0 → 0) or 新增 (0 → more)
                 text_chg = f"{chg:+.2f}%" if chg is not None else \
                     ("持平" if vb == 0 and v == 0 else "新增" if vb == 0 and v > 0 else "-")
+                # the rate scored, to six significant digits
                 want = [m.nodes[n]["label"], m.nodes[n]["unit"], "%.15g" % vb, "%.15g" % v,
-                        text_chg] + tail
+                        "%.6g" % ex.rate[(u, p, n)], text_chg] + tail
             else:
                 want = ["指数" if n == m.code else m.nodes[n]["label"]] + tail
             check(f == want, f"{name}: block {head}: row {f}, expected {want}")
@@ -349,7 +362,10 @@ def body():
     # 珠海市 2019 police incidents: 26838 / 202.37 = 132.62 per 10,000; (1500-132.62)/1500
     check(close(ex.score[("zhuhai", "2019", "police_incidents")],
                 (1500 - 26838 / (2023700 / 10000)) / 1500 * 100), "anchor: zhuhai 2019")
-    ok("recomputation anchors (gaolangang 2014 fire_deaths = 0; zhuhai 2019 police)")
+    # the rate of that cell: 26838 incidents / (2023700 residents / 10000)
+    check(close(ex.rate[("zhuhai", "2019", "police_incidents")], 26838 / 202.37),
+          "anchor: zhuhai 2019 police rate")
+    ok("recomputation anchors (gaolangang 2014 fire_deaths = 0; zhuhai 2019 police, its rate)")
 
     full = verify_csv("all-2019.csv", outs["all-2019.csv"].decode("utf-8"), ex)
     verify_csv("order-index-2019-vs-2014.csv",

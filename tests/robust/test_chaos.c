@@ -81,6 +81,8 @@ run_once(const how *h)
     } else if (st == PA_OK) {
         st = pa_compute(&r, m, d, &err);
     }
+    if (st == PA_OK) /* a mean base allocates its labels */
+        st = pa_result_set_compare(r, PA_COMPARE_MEAN, 1, &err);
     if (st == PA_OK)
         st = pa_result_set_base(r, "2018", &err);
     for (int fmt = 0; fmt < 2 && st == PA_OK; fmt++) {

@@ -1096,31 +1096,36 @@ test_write_csv(void **state)
      * u2: no 2018 row, a missing in 2019 → empty cells. Fields with a comma are quoted.
      * The last column, flags, is empty: nothing imputed, treated or screened. */
     const char *want =
-        "unit,name,period,node,label,level,value,score,rank,band,value_change_pct,"
+        "unit,name,period,node,label,level,value,rate,score,rank,band,base,value_change_pct,"
         "score_change,score_change_pct,flags\n"
-        "u1,\"Zhuhai, city\",2018,a,\"A, the first\",1,40,40,1,bad,,,,\n"
-        "u1,\"Zhuhai, city\",2018,idx,idx,2,,40,1,bad,,,,\n"
-        "u1,\"Zhuhai, city\",2019,a,\"A, the first\",1,60,60,1,good,50,20,50,\n"
-        "u1,\"Zhuhai, city\",2019,idx,idx,2,,60,1,good,,20,50,\n"
-        "u2,Two,2018,a,\"A, the first\",1,,,,,,,,\n"
-        "u2,Two,2018,idx,idx,2,,,,,,,,\n"
-        "u2,Two,2019,a,\"A, the first\",1,,,,,,,,\n"
-        "u2,Two,2019,idx,idx,2,,,,,,,,\n";
-    /* the header starts with exactly the columns of the contract, in this order */
-    static const char contract[] = "unit,name,period,node,label,level,value,score,rank,band,"
-                                   "value_change_pct,score_change,score_change_pct";
-    assert_true(strncmp(out, contract, sizeof contract - 1) == 0);
-    assert_true(out[sizeof contract - 1] == '\n' || out[sizeof contract - 1] == ',');
+        "u1,\"Zhuhai, city\",2018,a,\"A, the first\",1,40,40,40,1,bad,,,,,\n"
+        "u1,\"Zhuhai, city\",2018,idx,idx,2,,,40,1,bad,,,,,\n"
+        "u1,\"Zhuhai, city\",2019,a,\"A, the first\",1,60,60,60,1,good,2018,50,20,50,\n"
+        "u1,\"Zhuhai, city\",2019,idx,idx,2,,,60,1,good,2018,,20,50,\n"
+        "u2,Two,2018,a,\"A, the first\",1,,,,,,,,,,\n"
+        "u2,Two,2018,idx,idx,2,,,,,,,,,,\n"
+        "u2,Two,2019,a,\"A, the first\",1,,,,,,2018,,,,\n"
+        "u2,Two,2019,idx,idx,2,,,,,,2018,,,,\n";
+    /* the header holds the columns of the contract (SPEC §5), in this order */
+    static const char *const contract[] = { "unit,", ",period,", ",node,", ",level,",
+                                            ",value,", ",score,", ",rank,",
+                                            ",value_change_pct,", ",score_change_pct," };
+    const char *at = out;
+    for (size_t i = 0; i < sizeof contract / sizeof *contract; i++) {
+        at = strstr(at, contract[i]);
+        assert_non_null(at);
+        assert_true(at < strchr(out, '\n'));
+    }
     assert_string_equal(out, want);
     free(out);
     /* only 2019 and the index */
     const char *const nodes[] = { "idx" };
     pa_write_options o = { .period = "2019", .nodes = nodes, .n_nodes = 1 };
     out = write_result(f.r, PA_FORMAT_CSV, &o, PA_OK);
-    assert_string_equal(out, "unit,name,period,node,label,level,value,score,rank,band,"
-                             "value_change_pct,score_change,score_change_pct,flags\n"
-                             "u1,\"Zhuhai, city\",2019,idx,idx,2,,60,1,good,,20,50,\n"
-                             "u2,Two,2019,idx,idx,2,,,,,,,,\n");
+    assert_string_equal(out, "unit,name,period,node,label,level,value,rate,score,rank,band,"
+                             "base,value_change_pct,score_change,score_change_pct,flags\n"
+                             "u1,\"Zhuhai, city\",2019,idx,idx,2,,,60,1,good,2018,,20,50,\n"
+                             "u2,Two,2019,idx,idx,2,,,,,,2018,,,,\n");
     free(out);
     /* unknown period or node: refused, nothing written */
     pa_write_options bad_p = { .period = "2000" };
@@ -1143,7 +1148,7 @@ test_write_csv_quotes(void **state)
     fixture f = fixture_run("[index]\ncode = idx\nname_column = name\nnormalise = none\n[indicator a]\n",
                     "unit,name,a\n\"u,1\",\"say \"\"hi\"\"\",1\n", "t.csv");
     char *out = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
-    assert_non_null(strstr(out, "\n\"u,1\",\"say \"\"hi\"\"\",,a,a,1,1,1,1,,,,,\n"));
+    assert_non_null(strstr(out, "\n\"u,1\",\"say \"\"hi\"\"\",,a,a,1,1,1,1,1,,,,,,\n"));
     free(out);
     fixture_free(&f);
 }
@@ -1156,18 +1161,19 @@ test_write_json(void **state)
     char *out = write_result(f.r, PA_FORMAT_JSON, NULL, PA_OK);
     /* missing numbers and absent ranks, bands and changes are null */
     assert_non_null(strstr(out, "{\"unit\": \"u2\", \"period\": \"2019\", \"node\": \"a\", "
-                                "\"level\": 1, \"value\": null, \"score\": null, \"rank\": null, "
-                                "\"band\": null, \"colour\": null, \"value_change_pct\": null, "
+                                "\"level\": 1, \"value\": null, \"rate\": null, \"score\": null, \"rank\": null, "
+                                "\"band\": null, \"colour\": null, \"base\": \"2018\", "
+                                "\"value_change_pct\": null, "
                                 "\"score_change\": null, \"score_change_pct\": null, \"flags\": []}"));
     /* the index has no value */
     assert_non_null(strstr(out, "{\"unit\": \"u1\", \"period\": \"2019\", \"node\": \"idx\", "
-                                "\"level\": 2, \"value\": null, \"score\": 60, \"rank\": 1, "
-                                "\"band\": \"good\", \"colour\": \"green\", "
+                                "\"level\": 2, \"value\": null, \"rate\": null, \"score\": 60, \"rank\": 1, "
+                                "\"band\": \"good\", \"colour\": \"green\", \"base\": \"2018\", "
                                 "\"value_change_pct\": null, \"score_change\": 20, "
                                 "\"score_change_pct\": 50, \"flags\": []}"));
     assert_non_null(strstr(out, "{\"unit\": \"u1\", \"period\": \"2019\", \"node\": \"a\", "
-                                "\"level\": 1, \"value\": 60, \"score\": 60, \"rank\": 1, "
-                                "\"band\": \"good\", \"colour\": \"green\", "
+                                "\"level\": 1, \"value\": 60, \"rate\": 60, \"score\": 60, \"rank\": 1, "
+                                "\"band\": \"good\", \"colour\": \"green\", \"base\": \"2018\", "
                                 "\"value_change_pct\": 50, \"score_change\": 20, "
                                 "\"score_change_pct\": 50, \"flags\": []}"));
     /* coverage by period: u1 has both indicators (1 of 1) in 2018 and 2019; u2 has no 2018
@@ -1467,7 +1473,7 @@ test_change_overflow(void **state)
         free(out);
     }
     char *csv = write_result(f.r, PA_FORMAT_CSV, NULL, PA_OK);
-    assert_non_null(strstr(csv, "\nu1,u1,2019,b,b,1,1e+308,1e+308,1,,,,,\n"));
+    assert_non_null(strstr(csv, "\nu1,u1,2019,b,b,1,1e+308,1e+308,1e+308,1,,2018,,,,\n"));
     free(csv);
     fixture_free(&f);
 }
