@@ -44,6 +44,7 @@ typedef struct file_ctx {
                                  * whole files read beside others, where each unit comes once) */
     size_t *named, n_named, cap_named; /* units from earlier files this one gave a name */
     pa_csv_direct direct;       /* number fields, once the header is read (pa_csv_sink) */
+    int sep;                    /* field separator: the model's, else found in the header */
 } file_ctx;
 
 size_t
@@ -589,6 +590,7 @@ on_reset(void *user)
     c->n_header = 0;
     c->direct.n = 0;
     c->has_unit = c->has_name = c->has_period = c->has_group = 0;
+    c->sep = c->d->model->separator;
     pa_strmap_free(&c->header);
 }
 
@@ -619,7 +621,7 @@ half_main(void *arg)
 {
     half *h = arg;
     pa_csv_sink sink = { .user = &h->c2, .direct = &h->c2.direct, .field = on_field,
-                         .row = on_row };
+                         .row = on_row, .sep = &h->c2.sep };
     h->st = pa_csv_read_range(h->path, h->start, h->end, 1, 0, &sink, &h->fallback,
                               &h->last_line, &h->err);
     return NULL;
@@ -922,7 +924,8 @@ file_begin(file_ctx *c, pa_data *d, pa_error *err, const char *name, uint32_t fi
     *c = (file_ctx){ .d = d, .err = err, .name = name, .file = file,
                      .file_period = file_period, .rows_at_start = d->n_rows,
                      .last_period = PA_NONE, .last_unit = PA_NONE, .units0 = d->units.n,
-                     .periods0 = d->periods.n, .groups0 = d->groups.n };
+                     .periods0 = d->periods.n, .groups0 = d->groups.n,
+                     .sep = d->model->separator };
 }
 
 /* After reading a file: keep what a good one brought, take back all a failed one did (no
@@ -969,7 +972,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     file_ctx c;
     file_begin(&c, d, err, d->files.keys[fi], (uint32_t)fi, fp);
     pa_csv_sink sink = { .user = &c, .direct = &c.direct, .field = on_field, .row = on_row,
-                         .reset = on_reset };
+                         .reset = on_reset, .sep = &c.sep };
     int done = 0;
     pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
     if (st == PA_OK && !done) {
@@ -1023,7 +1026,7 @@ read_file_task(void *ctx, size_t k, pa_error *err)
     file_begin(&c, part, err, j->paths[k], 0, fp);
     c.list_units = 1;
     pa_csv_sink sink = { .user = &c, .direct = &c.direct, .field = on_field, .row = on_row,
-                         .reset = on_reset };
+                         .reset = on_reset, .sep = &c.sep };
     pa_status st = pa_csv_read_file(j->paths[k], &sink, err);
     if (st == PA_ERR_NOMEM && part->n_rows == part->cap)
         j->fallback[k] = 1; /* no room: it grew since it was counted; read it again alone */

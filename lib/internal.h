@@ -90,7 +90,7 @@ size_t pa_strmap_append(pa_strmap *m, const char *key, size_t len);
 /* Forget every key added after the first n (used to undo a file that failed). */
 void pa_strmap_truncate(pa_strmap *m, size_t n);
 
-/* ---- CSV reading (libcsv), UTF-8 or GB18030 ---- */
+/* ---- CSV reading (libcsv), UTF-8, GB18030 or UTF-16 with a BOM ---- */
 /* Fields that go straight into number columns when their text is a count (pa_parse_count),
  * without a call to the sink: the data reader's usual field. Anything else still goes to the
  * sink's field function. */
@@ -110,6 +110,9 @@ typedef struct pa_csv_sink {
     pa_status (*row)(void *user, long line, long ncols);
     /* The reader restarts the file (it was GB18030): forget what it sent. */
     void (*reset)(void *user);
+    /* Optional field separator (',', ';' or '\t'): 0 is set from the header line when a whole
+     * file or the range at its start is read; NULL: comma. */
+    int *sep;
 } pa_csv_sink;
 pa_status pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err);
 pa_status pa_csv_read_buffer(const char *bytes, size_t size, const char *name,
@@ -241,6 +244,7 @@ struct pa_model {
     double min_coverage;        /* screening: least share of indicators present */
     pa_penalty *penalties; size_t n_penalties;
     char **reference_units; size_t n_reference_units;
+    int separator;              /* of data files: ',', ';' or '\t'; 0: detected per file */
     pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
 };
 
