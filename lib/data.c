@@ -396,6 +396,36 @@ header_end(file_ctx *c, long line)
     return PA_OK;
 }
 
+/* A number field that is no plain number: what Excel or WPS may have written (pa_parse_cell),
+ * else a message that names the cell and says what to write instead. */
+static pa_status
+spreadsheet_cell(file_ctx *c, const char *s, size_t len, long line, long col, int r, double *v)
+{
+    static const char *const why[] = {
+        [PA_CELL_NOT_NUMBER] = "is not a number",
+        [PA_CELL_RANGE] = "is out of the range of numbers",
+        [PA_CELL_PERCENT] = "is a percentage: write 12 or 0.12 without %",
+        [PA_CELL_SUFFIX] = "has text after the number: write the number alone (a unit belongs "
+                           "in the model's unit key)",
+        [PA_CELL_GROUPING] = "is not a number: a comma in a number must separate groups of "
+                             "three digits (1,234,567.5); a decimal point is written .",
+        [PA_CELL_SHEET_ERROR] = "is an error value of the spreadsheet (its formula failed "
+                                "there): correct it, or leave the cell empty if the value is "
+                                "missing",
+    };
+    pa_cell k = pa_parse_cell(s, len, c->sep, v);
+    if (k == PA_CELL_MISSING)
+        *v = NAN;
+    if (k == PA_CELL_NUMBER || k == PA_CELL_MISSING)
+        return PA_OK;
+    const char *w = k == PA_CELL_GROUPING && c->sep == ';'
+                        ? "is not a number: in a file separated by ';' a comma is the decimal "
+                          "mark, once, after groups of three digits marked by '.' (1.234,5)"
+                        : why[k];
+    return pa_fail(c->err, PA_ERR_DATA, c->name, line, col, "'%.*s' %s (column '%s')",
+                   (int)(len > 40 ? 40 : len), s, w, c->d->col_names[r]);
+}
+
 static pa_status
 on_field(void *user, const char *s, size_t len, long line, long col)
 {
@@ -413,18 +443,10 @@ on_field(void *user, const char *s, size_t len, long line, long col)
         if (d->n_rows == d->cap && !grow_rows(d))
             return pa_nomem(c->err);
         double v;
-        int e = pa_parse_count(s, len, &v) ? 0 : pa_parse_number(s, len, &v);
-        if (e != 0 && pa_is_missing(s, len))
-            v = NAN;
-        else {
-            if (e == -2)
-                return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
-                               "'%.*s' is out of the range of numbers (column '%s')",
-                               (int)(len > 40 ? 40 : len), s, d->col_names[r]);
-            if (e != 0)
-                return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
-                               "'%.*s' is not a number (column '%s')",
-                               (int)(len > 40 ? 40 : len), s, d->col_names[r]);
+        if (!pa_parse_count(s, len, &v) && pa_parse_number(s, len, &v) != 0) {
+            pa_status st = spreadsheet_cell(c, s, len, line, col, r, &v);
+            if (st != PA_OK)
+                return st;
         }
         d->cols[r][d->n_rows] = v;
         return PA_OK;

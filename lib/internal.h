@@ -36,10 +36,18 @@ pa_status pa_nomem(pa_error *err);
 
 /* ---- numbers ---- */
 locale_t pa_c_locale(void);
-/* 1: missing token (empty, NA, N/A, -, —, null); 0 otherwise. */
+/* 1: missing token (empty, NA, N/A, -, —, null, Excel's #N/A); 0 otherwise. */
 int pa_is_missing(const char *s, size_t len);
 /* Strict decimal number: 0 ok, -1 not a number, -2 out of range. Surrounding blanks allowed. */
 int pa_parse_number(const char *s, size_t len, double *out);
+/* A data cell as a spreadsheet writes it, once pa_parse_number said no: full-width digits and
+ * signs, Unicode blanks, thousands groups of three ("1,234,567.5"), with sep ';' a decimal
+ * comma ("1,5", "1.234,5"); what it is when it is no number, for the message. */
+typedef enum pa_cell {
+    PA_CELL_NUMBER, PA_CELL_MISSING, PA_CELL_NOT_NUMBER, PA_CELL_RANGE, PA_CELL_PERCENT,
+    PA_CELL_SUFFIX, PA_CELL_GROUPING, PA_CELL_SHEET_ERROR
+} pa_cell;
+pa_cell pa_parse_cell(const char *s, size_t len, int sep, double *out);
 /* The usual data cell, a count: 1 to 15 digits and nothing else, exact as a double. 1 when s
  * is one (its value in *out), else 0 and pa_parse_number decides. Inline for the CSV reader,
  * which meets millions of them. */
