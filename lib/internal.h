@@ -299,11 +299,18 @@ struct pa_data {
     } *runs;
     size_t n_runs, cap_runs;
     int borrowed;               /* the row arrays belong to another data set: never grow */
+    pa_error *notes;            /* left by reading, not errors (pa_data_note) */
+    size_t n_notes, cap_notes;
+    unsigned char *col_seen;    /* by column: a file read so far had it */
+    long header_line;           /* of the last file read */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
 /* The file and line a data row was read from. */
 const char *pa_data_row_file(const pa_data *d, size_t row);
 long pa_data_row_line(const pa_data *d, size_t row);
+/* Adds a note (pa_data_note); PA_ERR_NOMEM when out of memory. */
+pa_status pa_data_add_note(pa_data *d, const char *file, long line, long col, const char *fmt,
+                           ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- result ---- */
 struct pa_result {
