@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Streaming CSV reader over libcsv: line/field positions, BOM, UTF-8 or GB18030. */
+/* Streaming CSV reader over libcsv: line/field positions, BOM, UTF-8, GB18030 or UTF-16 with a
+ * BOM; comma, semicolon or TAB separated. */
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
@@ -11,6 +12,11 @@
 #define CHUNK (1u << 20)
 #define MAX_FIELD (16u << 20)   /* longest field: far beyond any real cell, bounds memory */
 #define MAX_FIELDS 100000L      /* most fields in one record */
+
+/* What the bytes are: UTF-8 (checked), GB18030 (the fallback for non-UTF-8), or UTF-16 (told by
+ * its byte-order mark); all but UTF-8 are converted to UTF-8 by iconv before parsing. */
+enum { ENC_UTF8, ENC_GB18030, ENC_UTF16LE, ENC_UTF16BE };
+static const char *const enc_names[] = { "UTF-8", "GB18030", "UTF-16LE", "UTF-16BE" };
 
 typedef struct reader {
     const pa_csv_sink *sink;
@@ -136,6 +142,19 @@ csv_status(reader *r, struct csv_parser *p, int at_end)
                             "after a closing quote)");
 }
 
+/* A NUL byte at s[at]: the fields before it are parsed so that its column is known. */
+static pa_status
+nul_byte(reader *r, struct csv_parser *p, const char *s, size_t at)
+{
+    if (csv_parse(p, s, at, on_field, on_row, r) != at)
+        return csv_status(r, p, 0);
+    if (r->st != PA_OK)
+        return r->st;
+    return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, r->col + 1,
+                   "a NUL byte: not a text file (UTF-16 text needs its byte-order mark; save "
+                   "it as CSV UTF-8 or as Unicode text)");
+}
+
 /* Feed bytes to libcsv one line at a time so that every callback knows its line. A line ends
  * with LF, CRLF or a lone CR (old Mac files). */
 static pa_status
@@ -155,9 +174,9 @@ feed(reader *r, struct csv_parser *p, const char *s, size_t n)
         const char *lf = memchr(s, '\n', n);
         const char *cr = plain ? NULL : memchr(s, '\r', lf ? (size_t)(lf - s) : n);
         const char *end = cr ? cr : lf;
-        if (!plain && memchr(s, '\0', end ? (size_t)(end - s) : n))
-            return pa_fail(r->err, PA_ERR_DATA, r->name, r->line, 0,
-                           "NUL byte in the file (not a text CSV file)");
+        const char *nul = plain ? NULL : memchr(s, '\0', end ? (size_t)(end - s) : n);
+        if (nul)
+            return nul_byte(r, p, s, (size_t)(nul - s));
         size_t len = end ? (size_t)(end - s) + 1 : n;
         if (cr && len < n && s[len] == '\n')
             len++; /* CRLF */
@@ -217,9 +236,104 @@ source_rewind(source *src)
     return 0;
 }
 
-/* One pass over the source. Returns 1 (in *retry) when the bytes are not UTF-8. */
+/* The separator a header line uses: the one of comma, semicolon and TAB that splits it into
+ * the most fields outside quotes; comma on a tie with it, TAB on a tie of the other two. */
+static int
+detect_sep(const char *s, size_t len)
+{
+    size_t n[3] = { 0, 0, 0 };
+    int quoted = 0;
+    for (size_t i = 0; i < len && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
+        quoted ^= s[i] == '"';
+        if (!quoted) {
+            n[0] += s[i] == ',';
+            n[1] += s[i] == ';';
+            n[2] += s[i] == '\t';
+        }
+    }
+    return n[2] > n[0] && n[2] >= n[1] ? '\t' : n[1] > n[0] ? ';' : ',';
+}
+
+/* The encoding of a file that starts with these bytes, as far as a BOM tells: UTF-16, or else
+ * UTF-8 (GB18030 is only known after UTF-8 fails). */
+static int
+bom_encoding(const char *s, size_t n)
+{
+    if (n >= 2 && (unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE)
+        return ENC_UTF16LE;
+    if (n >= 2 && (unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)
+        return ENC_UTF16BE;
+    return ENC_UTF8;
+}
+
 static pa_status
-read_pass(reader *r, source *src, char *buf, int gb, int *retry)
+open_conv(reader *r, int enc, iconv_t *cd, char **conv)
+{
+    *cd = iconv_open("UTF-8", enc_names[enc]);
+    if (*cd == (iconv_t)-1)
+        return pa_fail(r->err, PA_ERR_IO, r->name, 0, 0, "%s conversion is not available",
+                       enc_names[enc]);
+    /* GB18030 and UTF-16 grow by at most half again in UTF-8 */
+    *conv = pa_malloc(CHUNK * 2 + 16);
+    return *conv ? PA_OK : pa_nomem(r->err);
+}
+
+/* Converts buf[skip, have) into conv; *carry is what is left of an incomplete character. */
+static pa_status
+convert(reader *r, int enc, iconv_t cd, char *buf, size_t skip, size_t have, int at_end,
+        char *conv, size_t *out_len, size_t *carry)
+{
+    char *in = buf + skip, *outp = conv;
+    size_t inleft = have - skip, outleft = CHUNK * 2 + 16;
+    if (iconv(cd, &in, &inleft, &outp, &outleft) == (size_t)-1 && (errno != EINVAL || at_end)) {
+        long line = r->line; /* count the lines converted before the bad byte */
+        for (const char *q = conv; q < outp; q++)
+            line += *q == '\n' || (*q == '\r' && (q + 1 == outp || q[1] != '\n'));
+        if (enc != ENC_GB18030)
+            return pa_fail(r->err, PA_ERR_DATA, r->name, line, 0,
+                           "not valid %s text, though the file begins with its byte-order mark",
+                           enc_names[enc]);
+        /* report where the encoding that got further broke down */
+        if (r->bad_line > line)
+            line = r->bad_line;
+        return pa_fail(r->err, PA_ERR_DATA, r->name, line, 0,
+                       "the file is neither UTF-8 nor GB18030 text");
+    }
+    *carry = inleft;
+    *out_len = (size_t)(outp - conv);
+    return PA_OK;
+}
+
+/* The first block of a pass: drop a UTF-8 BOM, and set the separator (detected from the header
+ * line unless the sink knows it). */
+static void
+first_block(reader *r, struct csv_parser *p, const source *src, const char **s, size_t *len)
+{
+    if (!src->first_line && *len >= 3 && memcmp(*s, "\xEF\xBB\xBF", 3) == 0) {
+        *s += 3;
+        *len -= 3;
+    }
+    int *sep = r->sink->sep;
+    if (sep && !*sep)
+        *sep = detect_sep(*s, *len);
+    csv_set_delim(p, (unsigned char)(sep ? *sep : ','));
+}
+
+static void
+reader_start(reader *r, const source *src)
+{
+    r->line = src->first_line ? src->first_line : 1;
+    r->field_line = r->line;
+    r->pending_cr = 0;
+    r->col = 0;
+    r->need = 0;
+    r->st = PA_OK;
+}
+
+/* One pass over the source in encoding enc (UTF-8 turns into UTF-16 at a UTF-16 BOM). Sets
+ * *retry when the bytes are not UTF-8 (or, in a file range, are UTF-16). */
+static pa_status
+read_pass(reader *r, source *src, char *buf, int enc, int *retry)
 {
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
@@ -232,26 +346,13 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
     iconv_t cd = (iconv_t)-1;
     char *conv = NULL;
     pa_status st = PA_OK;
-    if (gb) {
-        cd = iconv_open("UTF-8", "GB18030");
-        conv = pa_malloc(CHUNK * 2 + 16);
-        if (cd == (iconv_t)-1 || !conv) {
-            st = cd == (iconv_t)-1 ? pa_fail(r->err, PA_ERR_IO, r->name, 0, 0,
-                                             "GB18030 conversion is not available")
-                                   : pa_nomem(r->err);
-            goto out;
-        }
-    }
-    r->line = src->first_line ? src->first_line : 1;
-    r->field_line = r->line;
-    r->pending_cr = 0;
-    r->col = 0;
-    r->need = 0;
-    r->st = PA_OK;
+    if (enc != ENC_UTF8 && (st = open_conv(r, enc, &cd, &conv)) != PA_OK)
+        goto out;
+    reader_start(r, src);
     size_t carry = 0; /* bytes of an incomplete multibyte character kept for iconv */
     int first = 1;
     for (;;) {
-        size_t n = source_read(src, buf + carry, CHUNK - carry);
+        size_t n = source_read(src, buf + carry, CHUNK - carry), skip = 0;
         if (n == 0 && src->f && ferror(src->f)) {
             st = pa_fail(r->err, PA_ERR_IO, r->name, r->line, 0, "read error: %s",
                          strerror(errno));
@@ -260,63 +361,51 @@ read_pass(reader *r, source *src, char *buf, int gb, int *retry)
         size_t have = carry + n;
         if (have == 0)
             break;
-        const char *s = buf;
-        size_t len = have;
-        if (gb) {
-            char *in = buf, *outp = conv;
-            size_t inleft = have, outleft = CHUNK * 2 + 16;
-            if (iconv(cd, &in, &inleft, &outp, &outleft) == (size_t)-1 &&
-                (errno != EINVAL || n == 0)) {
-                long line = r->line; /* count the lines converted before the bad byte */
-                for (const char *q = conv; q < outp; q++)
-                    line += *q == '\n' || (*q == '\r' && (q + 1 == outp || q[1] != '\n'));
-                /* report where the encoding that got further broke down */
-                if (r->bad_line > line)
-                    line = r->bad_line;
-                st = pa_fail(r->err, PA_ERR_DATA, r->name, line, 0,
-                             "the file is neither UTF-8 nor GB18030 text");
+        if (first && !src->first_line && enc == ENC_UTF8 &&
+            (enc = bom_encoding(buf, have)) != ENC_UTF8) {
+            if (src->limited) {
+                *retry = 1; /* a range of a UTF-16 file: read it whole */
                 goto out;
             }
-            carry = inleft;
+            if ((st = open_conv(r, enc, &cd, &conv)) != PA_OK)
+                goto out;
+            skip = 2;
+        }
+        const char *s = buf;
+        size_t len = have;
+        if (enc != ENC_UTF8) {
+            if ((st = convert(r, enc, cd, buf, skip, have, n == 0, conv, &len, &carry)) != PA_OK)
+                goto out;
             s = conv;
-            len = (size_t)(outp - conv);
         }
         if (src->stop_at_quote && memchr(s, '"', len)) {
             src->quote_seen = 1;
             goto out;
         }
-        if (first) {
-            first = 0;
-            if (!src->first_line && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-                s += 3;
-                len -= 3;
-            }
-        }
-        if (!gb && utf8_check(r, (const unsigned char *)s, len, r->line) < 0) {
+        if (first)
+            first_block(r, &p, src, &s, &len);
+        first = 0;
+        if (enc == ENC_UTF8 && utf8_check(r, (const unsigned char *)s, len, r->line) < 0) {
             *retry = 1;
             goto out;
         }
         st = feed(r, &p, s, len);
         if (st != PA_OK)
             goto out;
-        if (gb && carry)
+        if (enc != ENC_UTF8 && carry)
             memmove(buf, buf + (have - carry), carry);
         if (n == 0)
             break;
     }
-    if (!gb && r->need) {
+    if (enc == ENC_UTF8 && r->need) {
         *retry = 1;
         goto out;
     }
-    {
-        int e = csv_error(&p); /* csv_fini resets it */
-        (void)e;
-        if (csv_fini(&p, on_field, on_row, r) != 0) {
-            st = csv_status(r, &p, 1);
-            goto out;
-        }
-        st = r->st;
+    if (csv_fini(&p, on_field, on_row, r) != 0) {
+        st = csv_status(r, &p, 1);
+        goto out;
     }
+    st = r->st;
 out:
     csv_free(&p);
     if (cd != (iconv_t)-1)
@@ -333,7 +422,7 @@ read_source(source *src, const char *name, const pa_csv_sink *sink, pa_error *er
     if (!buf)
         return pa_nomem(err);
     int retry = 0;
-    pa_status st = read_pass(&r, src, buf, 0, &retry);
+    pa_status st = read_pass(&r, src, buf, ENC_UTF8, &retry);
     if (st == PA_OK && retry) {
         /* Not UTF-8: Excel on a Chinese-locale Windows writes GB18030. */
         if (sink->reset)
@@ -341,7 +430,7 @@ read_source(source *src, const char *name, const pa_csv_sink *sink, pa_error *er
         if (source_rewind(src) != 0)
             st = pa_fail(err, PA_ERR_IO, name, 0, 0, "cannot rewind to re-read as GB18030");
         else
-            st = read_pass(&r, src, buf, 1, &retry);
+            st = read_pass(&r, src, buf, ENC_GB18030, &retry);
     }
     pa_free(buf);
     return st;
@@ -382,7 +471,7 @@ pa_csv_read_range(const char *path, uint64_t start, uint64_t end, long first_lin
     if (!buf)
         st = pa_nomem(err);
     else
-        st = read_pass(&r, &src, buf, 0, &retry);
+        st = read_pass(&r, &src, buf, ENC_UTF8, &retry);
     pa_free(buf);
     fclose(f);
     if (retry || src.quote_seen)

@@ -46,6 +46,9 @@ typedef struct file_ctx {
                                  * whole files read beside others, where each unit comes once) */
     size_t *named, n_named, cap_named; /* units from earlier files this one gave a name */
     pa_csv_direct direct;       /* number fields, once the header is read (pa_csv_sink) */
+    int sep;                    /* field separator: the model's, else found in the header */
+    int may_lack;               /* a sibling: may lack a column the file it came with has */
+    long header_line;
 } file_ctx;
 
 size_t
@@ -104,7 +107,8 @@ pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
             return pa_nomem(err);
         }
     d->cols = pa_calloc(d->n_cols, sizeof *d->cols);
-    if (!d->cols) {
+    d->col_seen = pa_calloc(d->n_cols + 1, 1);
+    if (!d->cols || !d->col_seen) {
         pa_data_free(d);
         return pa_nomem(err);
     }
@@ -136,7 +140,56 @@ pa_data_free(pa_data *d)
     pa_free(d->row_unit);
     pa_free(d->row_period);
     pa_free(d->runs);
+    pa_free(d->notes);
+    pa_free(d->col_seen);
     pa_free(d);
+}
+
+/* Room for `more` notes. */
+static int
+note_room(pa_data *d, size_t more)
+{
+    if (d->n_notes + more <= d->cap_notes)
+        return 1;
+    size_t nc = d->cap_notes ? 2 * d->cap_notes : 4;
+    while (nc < d->n_notes + more)
+        nc *= 2;
+    pa_error *n = pa_reallocarray(d->notes, nc, sizeof *n);
+    if (!n)
+        return 0;
+    d->notes = n;
+    d->cap_notes = nc;
+    return 1;
+}
+
+pa_status
+pa_data_add_note(pa_data *d, const char *file, long line, long col, const char *fmt, ...)
+{
+    if (!note_room(d, 1))
+        return PA_ERR_NOMEM;
+    pa_error *e = &d->notes[d->n_notes++];
+    pa_fail(e, PA_OK, file, line, col, "%s", "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    va_end(ap);
+    return PA_OK;
+}
+
+size_t
+pa_data_note_count(const pa_data *d)
+{
+    return d ? d->n_notes : 0;
+}
+
+pa_status
+pa_data_note(const pa_data *d, size_t i, pa_error *out)
+{
+    if (!d || i >= d->n_notes)
+        return pa_fail(out, PA_ERR_ARGUMENT, NULL, 0, 0, "no note %zu", i);
+    if (out)
+        *out = d->notes[i];
+    return PA_OK;
 }
 
 /* Row `row` is from `line` of file `file`: a new run unless it follows the last run. Runs at
@@ -360,6 +413,20 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
     return PA_OK;
 }
 
+static int
+has_col(const file_ctx *c, size_t j)
+{
+    const char *name = c->d->col_names[j];
+    return pa_strmap_find(&c->header, name, strlen(name)) != PA_NONE;
+}
+
+static pa_status
+no_column(pa_error *err, const char *file, long line, const char *name)
+{
+    return pa_fail(err, PA_ERR_DATA, file, line, 0, "no column '%s', which the model needs",
+                   name);
+}
+
 /* Whether numeric column j has a header field that feeds it. */
 static int
 fed(const file_ctx *c, size_t j)
@@ -396,15 +463,45 @@ header_end(file_ctx *c, long line)
     if (m->period_column && !c->has_period)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no period column '%s'",
                        m->period_column);
+    c->header_line = line;
     for (size_t j = 0; j < d->n_cols; j++)
-        if (pa_strmap_find(&c->header, d->col_names[j], strlen(d->col_names[j])) == PA_NONE)
-            return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0,
-                           "no column '%s', which the model needs", d->col_names[j]);
+        if (!c->may_lack && !d->col_seen[j] && !has_col(c, j))
+            return no_column(c->err, c->name, line, d->col_names[j]);
     c->all_fed = 1;
     for (size_t j = 0; j < d->n_cols; j++)
         c->all_fed &= fed(c, j);
     direct_to(c, d);
     return PA_OK;
+}
+
+/* A number field that is no plain number: what Excel or WPS may have written (pa_parse_cell),
+ * else a message that names the cell and says what to write instead. */
+static pa_status
+spreadsheet_cell(file_ctx *c, const char *s, size_t len, long line, long col, int r, double *v)
+{
+    static const char *const why[] = {
+        [PA_CELL_NOT_NUMBER] = "is not a number",
+        [PA_CELL_RANGE] = "is out of the range of numbers",
+        [PA_CELL_PERCENT] = "is a percentage: write 12 or 0.12 without %",
+        [PA_CELL_SUFFIX] = "has text after the number: write the number alone (a unit belongs "
+                           "in the model's unit key)",
+        [PA_CELL_GROUPING] = "is not a number: a comma in a number must separate groups of "
+                             "three digits (1,234,567.5); a decimal point is written .",
+        [PA_CELL_SHEET_ERROR] = "is an error value of the spreadsheet (its formula failed "
+                                "there): correct it, or leave the cell empty if the value is "
+                                "missing",
+    };
+    pa_cell k = pa_parse_cell(s, len, c->sep, v);
+    if (k == PA_CELL_MISSING)
+        *v = NAN;
+    if (k == PA_CELL_NUMBER || k == PA_CELL_MISSING)
+        return PA_OK;
+    const char *w = k == PA_CELL_GROUPING && c->sep == ';'
+                        ? "is not a number: in a file separated by ';' a comma is the decimal "
+                          "mark, once, after groups of three digits marked by '.' (1.234,5)"
+                        : why[k];
+    return pa_fail(c->err, PA_ERR_DATA, c->name, line, col, "'%.*s' %s (column '%s')",
+                   (int)(len > 40 ? 40 : len), s, w, c->d->col_names[r]);
 }
 
 static pa_status
@@ -424,18 +521,10 @@ on_field(void *user, const char *s, size_t len, long line, long col)
         if (d->n_rows == d->cap && !grow_rows(d))
             return pa_nomem(c->err);
         double v;
-        int e = pa_parse_count(s, len, &v) ? 0 : pa_parse_number(s, len, &v);
-        if (e != 0 && pa_is_missing(s, len))
-            v = NAN;
-        else {
-            if (e == -2)
-                return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
-                               "'%.*s' is out of the range of numbers (column '%s')",
-                               (int)(len > 40 ? 40 : len), s, d->col_names[r]);
-            if (e != 0)
-                return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
-                               "'%.*s' is not a number (column '%s')",
-                               (int)(len > 40 ? 40 : len), s, d->col_names[r]);
+        if (!pa_parse_count(s, len, &v) && pa_parse_number(s, len, &v) != 0) {
+            pa_status st = spreadsheet_cell(c, s, len, line, col, r, &v);
+            if (st != PA_OK)
+                return st;
         }
         d->cols[r][d->n_rows] = v;
         return PA_OK;
@@ -627,6 +716,7 @@ on_reset(void *user)
     c->n_header = 0;
     c->direct.n = 0;
     c->has_unit = c->has_name = c->has_period = c->has_group = 0;
+    c->sep = c->d->model->separator;
     pa_strmap_free(&c->header);
 }
 
@@ -657,7 +747,7 @@ half_main(void *arg)
 {
     half *h = arg;
     pa_csv_sink sink = { .user = &h->c2, .direct = &h->c2.direct, .field = on_field,
-                         .row = on_row };
+                         .row = on_row, .sep = &h->c2.sep };
     h->st = pa_csv_read_range(h->path, h->start, h->end, 1, 0, &sink, &h->fallback,
                               &h->last_line, &h->err);
     return NULL;
@@ -970,7 +1060,29 @@ file_begin(file_ctx *c, pa_data *d, pa_error *err, const char *name, uint32_t fi
     *c = (file_ctx){ .d = d, .err = err, .name = name, .file = file,
                      .file_period = file_period, .rows_at_start = d->n_rows,
                      .last_period = PA_NONE, .last_unit = PA_NONE, .units0 = d->units.n,
-                     .periods0 = d->periods.n, .groups0 = d->groups.n };
+                     .periods0 = d->periods.n, .groups0 = d->groups.n,
+                     .sep = d->model->separator };
+}
+
+/* A file read well: the columns it has are seen, and each it lacks (which an earlier file, or
+ * the file it is a sibling of, has) is a note. */
+static pa_status
+note_columns(file_ctx *c)
+{
+    pa_data *d = c->d;
+    size_t n0 = d->n_notes, rows = d->n_rows - c->rows_at_start;
+    for (size_t j = 0; j < d->n_cols; j++)
+        if (!has_col(c, j) &&
+            pa_data_add_note(d, c->name, c->header_line, 0,
+                             "no column '%s': its values are missing in the %zu rows of this "
+                             "file", d->col_names[j], rows) != PA_OK) {
+            d->n_notes = n0;
+            return pa_nomem(c->err);
+        }
+    for (size_t j = 0; j < d->n_cols; j++)
+        d->col_seen[j] |= has_col(c, j);
+    d->header_line = c->header_line;
+    return PA_OK;
 }
 
 /* After reading a file: keep what a good one brought, take back all a failed one did (no
@@ -981,6 +1093,13 @@ file_end(file_ctx *c, pa_status st)
     pa_data *d = c->d;
     if (st == PA_OK && !c->header_done)
         st = pa_fail(c->err, PA_ERR_DATA, c->name, 1, 0, "empty file: no header row");
+    /* an error, not an empty period: a file without rows is most likely an export that went
+     * wrong, and as a sibling it would silently leave its period without values */
+    if (st == PA_OK && d->n_rows == c->rows_at_start)
+        st = pa_fail(c->err, PA_ERR_DATA, c->name, c->header_line, 0,
+                     "a header but no data rows");
+    if (st == PA_OK)
+        st = note_columns(c);
     size_t rows = d->n_rows;
     if (st == PA_OK) { /* keep what was read; free the header state */
         c->units0 = d->units.n, c->periods0 = d->periods.n, c->groups0 = d->groups.n;
@@ -1001,7 +1120,7 @@ file_end(file_ctx *c, pa_status st)
 
 static pa_status
 read_any(pa_data *d, const char *path, const char *bytes, size_t size, const char *name,
-         pa_error *err)
+         int may_lack, pa_error *err)
 {
     if (!d)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
@@ -1016,8 +1135,9 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     }
     file_ctx c;
     file_begin(&c, d, err, d->files.keys[fi], (uint32_t)fi, fp);
+    c.may_lack = may_lack;
     pa_csv_sink sink = { .user = &c, .direct = &c.direct, .field = on_field, .row = on_row,
-                         .reset = on_reset };
+                         .reset = on_reset, .sep = &c.sep };
     int done = 0;
     pa_status st = path ? read_parallel(&c, path, &sink, &done) : PA_OK;
     if (st == PA_OK && !done) {
@@ -1070,14 +1190,37 @@ read_file_task(void *ctx, size_t k, pa_error *err)
     file_ctx c;
     file_begin(&c, part, err, j->paths[k], 0, fp);
     c.list_units = 1;
+    c.may_lack = 1; /* the file the siblings came with is checked when it is adopted */
     pa_csv_sink sink = { .user = &c, .direct = &c.direct, .field = on_field, .row = on_row,
-                         .reset = on_reset };
+                         .reset = on_reset, .sep = &c.sep };
     pa_status st = pa_csv_read_file(j->paths[k], &sink, err);
     if (st == PA_ERR_NOMEM && part->n_rows == part->cap)
         j->fallback[k] = 1; /* no room: it grew since it was counted; read it again alone */
     st = file_end(&c, st);
     pa_free(fp);
     return j->st[k] = st;
+}
+
+/* A file read beside others that lacks a column no file before it had: fine for a sibling
+ * (the file it came with is checked last), else the error of a file read alone. */
+static pa_status
+lacking(const pa_data *d, const pa_data *part, int sibling, const char *path, pa_error *err)
+{
+    for (size_t j = 0; !sibling && j < d->n_cols; j++)
+        if (!d->col_seen[j] && !part->col_seen[j])
+            return no_column(err, path, part->header_line, d->col_names[j]);
+    return PA_OK;
+}
+
+/* The notes and seen columns of a file read beside others, once its rows are adopted (with
+ * room made for its notes before). */
+static void
+adopt_notes(pa_data *d, const pa_data *part)
+{
+    memcpy(d->notes + d->n_notes, part->notes, part->n_notes * sizeof *part->notes);
+    d->n_notes += part->n_notes;
+    for (size_t j = 0; j < d->n_cols; j++)
+        d->col_seen[j] |= part->col_seen[j];
 }
 
 /* Returns PA_OK with *done = 0 when the files must be read one by one instead. */
@@ -1118,7 +1261,7 @@ read_files_parallel(pa_data *d, const char *const *paths, size_t n, int *done, p
     for (size_t k = 0; k < n && st == PA_OK; k++) {
         if (j.fallback[k]) {
             for (; k < n && st == PA_OK; k++)
-                st = pa_data_read_file(d, paths[k], err);
+                st = read_any(d, paths[k], NULL, 0, NULL, k + 1 < n, err);
             break;
         }
         if (j.st[k] != PA_OK) {
@@ -1127,9 +1270,14 @@ read_files_parallel(pa_data *d, const char *const *paths, size_t n, int *done, p
             st = j.st[k];
             break;
         }
+        if ((st = lacking(d, j.part[k], k + 1 < n, paths[k], err)) != PA_OK)
+            break;
         size_t fi = pa_strmap_intern(&d->files, paths[k], strlen(paths[k]), NULL);
-        st = fi == PA_NONE ? pa_nomem(err)
-                           : adopt_rows(d, j.part[k], j.base[k], 0, (uint32_t)fi, err);
+        st = fi == PA_NONE || !note_room(d, j.part[k]->n_notes)
+                 ? pa_nomem(err)
+                 : adopt_rows(d, j.part[k], j.base[k], 0, (uint32_t)fi, err);
+        if (st == PA_OK)
+            adopt_notes(d, j.part[k]);
     }
 out:
     for (size_t k = 0; j.part && k < n; k++)
@@ -1146,13 +1294,13 @@ pa_data_read_file(pa_data *d, const char *path, pa_error *err)
 {
     if (!path)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL path");
-    return read_any(d, path, NULL, 0, NULL, err);
+    return read_any(d, path, NULL, 0, NULL, 0, err);
 }
 
 pa_status
 pa_data_read_buffer(pa_data *d, const char *bytes, size_t size, const char *name, pa_error *err)
 {
-    return read_any(d, NULL, bytes, size, name, err);
+    return read_any(d, NULL, bytes, size, name, 0, err);
 }
 
 /* Where a period first comes in the data: its row's file and line. */
@@ -1299,8 +1447,8 @@ pa_data_read_files(pa_data *d, const char *const *paths, size_t n, pa_error *err
             return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL path");
     int done = 0;
     pa_status st = read_files_parallel(d, paths, n, &done, err);
-    for (size_t i = 0; i < n && st == PA_OK && !done; i++)
-        st = pa_data_read_file(d, paths[i], err);
+    for (size_t i = 0; i < n && st == PA_OK && !done; i++) /* the last must have every column */
+        st = read_any(d, paths[i], NULL, 0, NULL, i + 1 < n, err);
     return st;
 }
 

@@ -36,10 +36,18 @@ pa_status pa_nomem(pa_error *err);
 
 /* ---- numbers ---- */
 locale_t pa_c_locale(void);
-/* 1: missing token (empty, NA, N/A, -, —, null); 0 otherwise. */
+/* 1: missing token (empty, NA, N/A, -, —, null, Excel's #N/A); 0 otherwise. */
 int pa_is_missing(const char *s, size_t len);
 /* Strict decimal number: 0 ok, -1 not a number, -2 out of range. Surrounding blanks allowed. */
 int pa_parse_number(const char *s, size_t len, double *out);
+/* A data cell as a spreadsheet writes it, once pa_parse_number said no: full-width digits and
+ * signs, Unicode blanks, thousands groups of three ("1,234,567.5"), with sep ';' a decimal
+ * comma ("1,5", "1.234,5"); what it is when it is no number, for the message. */
+typedef enum pa_cell {
+    PA_CELL_NUMBER, PA_CELL_MISSING, PA_CELL_NOT_NUMBER, PA_CELL_RANGE, PA_CELL_PERCENT,
+    PA_CELL_SUFFIX, PA_CELL_GROUPING, PA_CELL_SHEET_ERROR
+} pa_cell;
+pa_cell pa_parse_cell(const char *s, size_t len, int sep, double *out);
 /* The usual data cell, a count: 1 to 15 digits and nothing else, exact as a double. 1 when s
  * is one (its value in *out), else 0 and pa_parse_number decides. Inline for the CSV reader,
  * which meets millions of them. */
@@ -107,7 +115,7 @@ size_t pa_strmap_append(pa_strmap *m, const char *key, size_t len);
 /* Forget every key added after the first n (used to undo a file that failed). */
 void pa_strmap_truncate(pa_strmap *m, size_t n);
 
-/* ---- CSV reading (libcsv), UTF-8 or GB18030 ---- */
+/* ---- CSV reading (libcsv), UTF-8, GB18030 or UTF-16 with a BOM ---- */
 /* Fields that go straight into number columns when their text is a count (pa_parse_count),
  * without a call to the sink: the data reader's usual field. Anything else still goes to the
  * sink's field function. */
@@ -127,6 +135,9 @@ typedef struct pa_csv_sink {
     pa_status (*row)(void *user, long line, long ncols);
     /* The reader restarts the file (it was GB18030): forget what it sent. */
     void (*reset)(void *user);
+    /* Optional field separator (',', ';' or '\t'): 0 is set from the header line when a whole
+     * file or the range at its start is read; NULL: comma. */
+    int *sep;
 } pa_csv_sink;
 pa_status pa_csv_read_file(const char *path, const pa_csv_sink *sink, pa_error *err);
 pa_status pa_csv_read_buffer(const char *bytes, size_t size, const char *name,
@@ -268,6 +279,7 @@ struct pa_model {
     pa_penalty *penalties; size_t n_penalties;
     char **reference_units; size_t n_reference_units;
     pa_loc *reference_at;       /* where each reference unit is written */
+    int separator;              /* of data files: ',', ';' or '\t'; 0: detected per file */
     pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
 };
 
@@ -317,6 +329,10 @@ struct pa_data {
     } *runs;
     size_t n_runs, cap_runs;
     int borrowed;               /* the row arrays belong to another data set: never grow */
+    pa_error *notes;            /* left by reading, not errors (pa_data_note) */
+    size_t n_notes, cap_notes;
+    unsigned char *col_seen;    /* by column: a file read so far had it */
+    long header_line;           /* of the last file read */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
 /* The file and line a data row was read from. */
@@ -325,6 +341,9 @@ long pa_data_row_line(const pa_data *d, size_t row);
 /* One kind of period per data set (years beside months would be compared with each other), and
  * no file without a period beside files with one. */
 pa_status pa_data_check_periods(const pa_data *d, pa_error *err);
+/* Adds a note (pa_data_note); PA_ERR_NOMEM when out of memory. */
+pa_status pa_data_add_note(pa_data *d, const char *file, long line, long col, const char *fmt,
+                           ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- result ---- */
 struct pa_result {

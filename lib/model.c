@@ -329,6 +329,22 @@ set_str(char **dst, const char *v)
     return 1;
 }
 
+/* The data files' field separator. ';' alone is only reachable as "=;" (after a blank it
+ * starts a comment), hence the words. */
+static int
+parse_separator(parse_ctx *c, long col, const char *v)
+{
+    static const char *const words[][2] = { { ",", "," }, { "comma", "," }, { ";", ";" },
+                                            { "semicolon", ";" }, { "tab", "\t" } };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(v, words[i][0]) == 0) {
+            c->m->separator = words[i][1][0];
+            return 1;
+        }
+    return fail_at(c, col, "separator must be comma, semicolon or tab, not '%s'%s", v,
+                   *v ? "" : " (a ';' after a blank starts a comment: write semicolon)");
+}
+
 static int
 parse_bands(parse_ctx *c, const char *v)
 {
@@ -555,6 +571,8 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return set_str(&m->name_column, v);
     if (strcmp(name, "period_column") == 0)
         return set_str(&m->period_column, v);
+    if (strcmp(name, "separator") == 0)
+        return parse_separator(c, col, v);
     if (strcmp(name, "base_period") == 0) {
         m->base_period_at = (pa_loc){ c->line, col };
         return set_str(&m->base_period, v);

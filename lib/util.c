@@ -140,7 +140,7 @@ pa_is_missing(const char *s, size_t len)
     if (len == 0)
         return 1;
     static const char *const tokens[] = { "NA", "N/A", "-", "\xe2\x80\x94", "null", "NULL",
-                                          "n/a", "na", "Null" };
+                                          "n/a", "na", "Null", "#N/A" };
     for (size_t i = 0; i < sizeof tokens / sizeof *tokens; i++)
         if (strlen(tokens[i]) == len && memcmp(tokens[i], s, len) == 0)
             return 1;
@@ -210,6 +210,119 @@ pa_parse_number(const char *s, size_t len, double *out)
         return -2;
     *out = v;
     return 0;
+}
+
+/* ---- data cells as spreadsheets write them ---- */
+
+/* The spreadsheet text as ASCII where it has a full-width or Unicode twin: digits, + - . , %
+ * (U+FF0B..FF19, U+FF05), the minus sign U+2212, and blanks (no-break space, U+3000) as ' '.
+ * Other bytes are kept. Returns the length, or 0 when it does not fit into cap. */
+static size_t
+cell_ascii(const char *s, size_t len, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        char c = s[i];
+        if (len - i >= 3 && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x85 && u[2] <= 0x99 &&
+            strchr("%+,-.0123456789", 0x20 + (u[2] - 0x80))) {
+            c = (char)(0x20 + (u[2] - 0x80)); /* U+FF01.. are U+0021.. */
+            i += 2;
+        } else if (len - i >= 3 && ((u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92) ||
+                                    (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80))) {
+            c = u[0] == 0xE2 ? '-' : ' ';
+            i += 2;
+        } else if (len - i >= 2 && u[0] == 0xC2 && u[1] == 0xA0) {
+            c = ' ';
+            i++;
+        }
+        if (n + 1 >= cap)
+            return 0;
+        buf[n++] = c;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* Removes the grouping marks g of the integer part of buf (from its first digit) when every
+ * group after the first holds three digits; -1 when one does not. */
+static int
+ungroup(char *buf, char g)
+{
+    char *p = buf + (*buf == '+' || *buf == '-');
+    char *q = p;
+    size_t run = 0;
+    int grouped = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        *q++ = *p;
+        run++;
+        if (p[1] == g) {
+            if (grouped ? run != 3 : run > 3 || *(q - run) == '0') /* "0,123" is no group */
+                return -1;
+            grouped = 1, run = 0, p++;
+            if (p[1] < '0' || p[1] > '9')
+                return -1;
+        }
+    }
+    if (grouped && run != 3)
+        return -1;
+    memmove(q, p, strlen(p) + 1);
+    return strchr(buf, g) ? -1 : 0;
+}
+
+/* Excel's error values (#DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!, #SPILL!, ...). */
+static int
+is_sheet_error(const char *s)
+{
+    if (*s != '#' || strlen(s) > 16)
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("/_!?", *s)))
+            return 0;
+    return 1;
+}
+
+/* What a cell that is no number is, to say what to do about it. */
+static pa_cell
+cell_kind(const char *b, size_t n)
+{
+    if (is_sheet_error(b))
+        return PA_CELL_SHEET_ERROR;
+    if (b[n - 1] == '%')
+        return PA_CELL_PERCENT;
+    size_t i = (*b == '+' || *b == '-');
+    size_t d0 = i;
+    while (i < n && ((b[i] >= '0' && b[i] <= '9') || b[i] == '.'))
+        i++;
+    if (i > d0 && !strpbrk(b + i, "0123456789"))
+        return PA_CELL_SUFFIX;
+    return PA_CELL_NOT_NUMBER;
+}
+
+pa_cell
+pa_parse_cell(const char *s, size_t len, int sep, double *out)
+{
+    char buf[128];
+    size_t n = cell_ascii(s, len, buf, sizeof buf);
+    if (n == 0 && len) /* too long for a number */
+        return pa_is_missing(s, len) ? PA_CELL_MISSING : PA_CELL_NOT_NUMBER;
+    char *b = buf;
+    while (n && is_blank(b[n - 1]))
+        b[--n] = '\0';
+    while (n && is_blank(*b))
+        b++, n--;
+    if (pa_is_missing(b, n))
+        return PA_CELL_MISSING;
+    char *comma = strchr(b, ',');
+    if (comma && sep == ';') { /* a decimal comma, after groups of a dot if any */
+        if ((strchr(b, '.') && ungroup(b, '.') != 0) || strchr(comma + 1, ','))
+            return PA_CELL_GROUPING;
+        *strchr(b, ',') = '.';
+    } else if (comma && ungroup(b, ',') != 0) {
+        return PA_CELL_GROUPING;
+    }
+    int e = pa_parse_number(b, strlen(b), out);
+    return e == 0 ? PA_CELL_NUMBER : e == -2 ? PA_CELL_RANGE : cell_kind(b, strlen(b));
 }
 
 typedef unsigned __int128 u128;

@@ -55,6 +55,18 @@ report_error(const pa_error *e)
     return 1;
 }
 
+/* What reading left to say that is no error (a column an older file lacks, ...). */
+static void
+print_notes(const pa_data *data)
+{
+    char buf[1200];
+    pa_error note;
+    for (size_t i = 0; pa_data_note(data, i, &note) == PA_OK; i++) {
+        pa_error_format(&note, buf, sizeof buf);
+        fprintf(stderr, "pingan-index: note: %s\n", buf);
+    }
+}
+
 /* ---- text report ---- */
 
 /* Terminal columns taken by a UTF-8 string (CJK characters take two). */
@@ -727,6 +739,7 @@ main(int argc, char **argv)
         report_error(&err);
         goto out;
     }
+    print_notes(data);
     if (fmt == FMT_TEXT) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */

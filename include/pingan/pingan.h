@@ -169,6 +169,13 @@ PA_EXPORT pa_status pa_data_read_files(pa_data *data, const char *const *paths, 
 /** Number of data rows read so far. */
 PA_EXPORT size_t pa_data_row_count(const pa_data *data);
 
+/** Notes left by reading (not errors): e.g. a column missing from one file. Since 0.3. */
+PA_EXPORT size_t pa_data_note_count(const pa_data *data);
+
+/** Note i as file, line, column and text (status PA_OK). Returns PA_ERR_ARGUMENT when i is out
+ * of range. out is caller-allocated, as for errors. Since 0.3. */
+PA_EXPORT pa_status pa_data_note(const pa_data *data, size_t i, pa_error *out);
+
 /* ---- compute ---------------------------------------------------------- */
 
 /**

@@ -441,6 +441,7 @@ test_nul_byte(void **state)
     assert_int_equal(pa_csv_read_buffer(text, sizeof text - 1, "t.csv", &sink, &e), PA_ERR_DATA);
     assert_int_equal(e.status, PA_ERR_DATA);
     assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 2); /* the field it is in */
     assert_non_null(strstr(e.text, "NUL"));
     rec_free(&r);
 }
@@ -543,6 +544,99 @@ test_missing_file(void **state)
     rec_free(&r);
 }
 
+/* Read len bytes with a separator (0: found in the header); *sep is what was used. */
+static pa_status
+read_sep(const char *text, size_t len, int *sep, recorder *r, pa_error *err)
+{
+    pa_csv_sink sink;
+    rec_init(r, &sink);
+    sink.sep = sep;
+    memset(err, 0, sizeof *err);
+    return pa_csv_read_buffer(text, len, "t.csv", &sink, err);
+}
+
+/* The separator of the header: the most fields outside quotes, comma on a tie with it, TAB
+ * on a tie of the other two; a BOM before the header does not count. */
+static void
+test_separator_detection(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int sep; long fields; } cases[] = {
+        { "a,b,c\n1,2,3\n", ',', 3 },
+        { "a;b;c\n1;2;3\n", ';', 3 },
+        { "a\tb\tc\r\n1\t2\t3\r\n", '\t', 3 },
+        { "a;b,c\n1;2,3\n", ',', 2 },               /* tie with comma */
+        { "a;b\tc\n1;2\t3\n", '\t', 2 },             /* tie of ';' and TAB */
+        { "\"a;b;c\",d\n1,2\n", ',', 2 },            /* quoted separators do not count */
+        { "\"x,\ny,z\";a;b\n1;2;3\n", ';', 3 },     /* nor in a quoted line break */
+        { "\xEF\xBB\xBF" "a;b\n1;2\n", ';', 2 },
+        { "a\n1\n", ',', 1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        recorder r;
+        pa_error e;
+        int sep = 0;
+        assert_int_equal(read_sep(cases[i].text, strlen(cases[i].text), &sep, &r, &e), PA_OK);
+        assert_int_equal(sep, cases[i].sep);
+        assert_int_equal(r.n_rows, 2);
+        assert_int_equal(r.rows[0].ncols, cases[i].fields);
+        assert_int_equal(r.rows[1].ncols, cases[i].fields);
+        rec_free(&r);
+    }
+    /* given: used as it is, never detected */
+    recorder r;
+    pa_error e;
+    int sep = ';';
+    assert_int_equal(read_sep("a,b;c\n1,2;3\n", 12, &sep, &r, &e), PA_OK);
+    assert_int_equal(sep, ';');
+    expect_field(&r, 0, "a,b", 1, 1);
+    expect_field(&r, 2, "1,2", 2, 1);
+    expect_field(&r, 3, "3", 2, 2);
+    rec_free(&r);
+    /* no sep in the sink: comma */
+    assert_int_equal(read_sep("a;b\n1;2\n", 8, NULL, &r, &e), PA_OK);
+    expect_row(&r, 0, 1, 1);
+    rec_free(&r);
+}
+
+/* UTF-16 with a BOM is read as the UTF-8 text it encodes, lines counted the same. */
+static void
+test_utf16_bom(void **state)
+{
+    (void)state;
+    /* "名,b\r\nx,\"1\n2\"\r\n" in UTF-16LE: 名 is U+540D */
+    static const char le[] = "\xFF\xFE\x0D\x54,\0b\0\r\0\n\0x\0,\0\"\0" "1\0\n\0" "2\0\"\0\r\0\n\0";
+    static const char be[] = "\xFE\xFF\x54\x0D\0,\0b\0\r\0\n\0x\0,\0\"\0" "1\0\n\0" "2\0\"\0\r\0\n";
+    const char *texts[] = { le, be };
+    size_t lens[] = { sizeof le - 1, sizeof be - 1 };
+    for (int k = 0; k < 2; k++) {
+        recorder r;
+        pa_error e;
+        int sep = 0;
+        pa_status st = read_sep(texts[k], lens[k], &sep, &r, &e);
+        if (st != PA_OK)
+            print_error("%ld:%ld: %s\n", e.line, e.column, e.text);
+        assert_int_equal(st, PA_OK);
+        expect_field(&r, 0, "\xe5\x90\x8d", 1, 1);
+        expect_field(&r, 1, "b", 1, 2);
+        expect_field(&r, 2, "x", 2, 1);
+        expect_field(&r, 3, "1\n2", 3, 2);
+        expect_row(&r, 1, 3, 2);
+        assert_int_equal(r.resets, 0);
+        rec_free(&r);
+    }
+    /* a lone high surrogate: not UTF-16, on its line, and no GB18030 retry */
+    static const char bad[] = "\xFF\xFE" "a\0\n\0\x00\xD8" "b\0";
+    recorder r;
+    pa_error e;
+    int sep = 0;
+    assert_int_equal(read_sep(bad, sizeof bad - 1, &sep, &r, &e), PA_ERR_DATA);
+    assert_int_equal(e.line, 2);
+    assert_non_null(strstr(e.text, "not valid UTF-16LE"));
+    assert_int_equal(r.resets, 0);
+    rec_free(&r);
+}
+
 int
 main(void)
 {
@@ -565,6 +659,8 @@ main(void)
         cmocka_unit_test(test_sink_error_stops),
         cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_separator_detection),
+        cmocka_unit_test(test_utf16_bom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

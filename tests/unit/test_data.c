@@ -433,16 +433,9 @@ test_empty_file(void **state)
     pa_model *m = model(model_ab);
     expect_read_error(m, "", 1, 0, "empty");
     expect_read_error(m, "\n\n", 1, 0, "empty");
-    /* a header alone reads, but there is nothing to compute */
-    pa_data *d = data_new(m);
-    read_ok(d, "unit,a,b\n", "t.csv");
-    assert_true(pa_data_row_count(d) == 0);
-    pa_result *r = NULL;
-    pa_error e;
-    memset(&e, 0, sizeof e);
-    assert_int_equal(pa_compute(&r, m, d, &e), PA_ERR_DATA);
-    assert_null(r);
-    pa_data_free(d);
+    /* a header alone is an error on its line (blank lines before it count) */
+    expect_read_error(m, "unit,a,b\n", 1, 0, "a header but no data rows");
+    expect_read_error(m, "\n\nunit,a,b\r\n\r\n", 3, 0, "a header but no data rows");
     pa_model_free(m);
 }
 
@@ -1566,6 +1559,376 @@ test_threads(void **state)
     pa_model_free(m);
 }
 
+/* ---- files as Excel and WPS write them ---- */
+
+/* Values of a and b of u1..u3 read from csv (len bytes) with the model text mt. */
+static void
+read_values(const char *mt, const char *csv, size_t len, double out[3][2])
+{
+    pa_model *m = model(mt);
+    pa_data *d = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    pa_status st = pa_data_read_buffer(d, csv, len, "t.csv", &e);
+    if (st != PA_OK)
+        print_error("%s:%ld:%ld: %s\n", e.file, e.line, e.column, e.text);
+    assert_int_equal(st, PA_OK);
+    pa_result *r = compute_ok(m, d);
+    assert_int_equal(pa_result_unit_count(r), 3);
+    static const char *const units[] = { "u1", "u2", "u3" };
+    for (size_t u = 0; u < 3; u++) {
+        out[u][0] = pa_result_value(r, U(r, units[u]), 0, N(r, "a"));
+        out[u][1] = pa_result_value(r, U(r, units[u]), 0, N(r, "b"));
+    }
+    pa_result_free(r);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
+static void
+expect_values(const char *mt, const char *csv, size_t len, const double want[3][2])
+{
+    double got[3][2];
+    read_values(mt, csv, len, got);
+    for (size_t u = 0; u < 3; u++)
+        for (size_t k = 0; k < 2; k++)
+            if (!same_double(got[u][k], want[u][k])) {
+                print_error("u%zu %c: got %.17g, want %.17g\n", u + 1, "ab"[k], got[u][k],
+                            want[u][k]);
+                fail();
+            }
+}
+
+#define EXPECT_VALUES(mt, csv, want) expect_values((mt), (csv), sizeof(csv) - 1, (want))
+
+/* The values as the plain numbers they stand for (worked out by hand). */
+static void
+test_spreadsheet_cells(void **state)
+{
+    (void)state;
+    static const double want[3][2] = { { 1234, -5 }, { 1234567.5, 123 }, { NAN, 0.5 } };
+    EXPECT_VALUES(model_ab, "unit,a,b\n"
+                            "u1,\"1,234\",\xef\xbc\x8d\xef\xbc\x95\n" /* －５ */
+                            "u2,\"1,234,567.5\",\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\n" /* １２３ */
+                            "u3,#N/A,\" \xef\xbc\x8e\xef\xbc\x95\xe3\x80\x80\"\n", /* ．５, U+3000 */
+                  want);
+    static const double want2[3][2] = { { -1000, 7 }, { -3, 1e6 }, { 0.25, 3 } };
+    EXPECT_VALUES(model_ab, "unit,a,b\n"
+                            "u1,\"-1,000\",\" 7 \"\n"
+                            "u2,\xe2\x88\x92" "3,\"+1,000,000\"\n" /* U+2212 minus */
+                            "u3,.25,\xc2\xa0" "3\xc2\xa0\n", /* no-break spaces */
+                  want2);
+    /* a TAB file as Excel's "Unicode text" writes displayed values: groups without quotes */
+    static const double want3[3][2] = { { 1234, 2 }, { 12345, 3 }, { 1, 4 } };
+    EXPECT_VALUES(model_ab, "unit\ta\tb\r\nu1\t1,234\t2\r\nu2\t12,345\t3\r\nu3\t1\t4\r\n", want3);
+}
+
+/* What is refused names the cell and says what to write. */
+static void
+test_spreadsheet_refusals(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    static const char *const cells[][2] = {
+        { "12%", "write 12 or 0.12 without %" },
+        { "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x85", "percentage" }, /* １２％ */
+        { "12\xe4\xba\xba", "write the number alone" },             /* 12人 */
+        { "3.5 kg", "write the number alone" },
+        { "\"1,23\"", "groups of three digits" },
+        { "\"1,5\"", "a decimal point is written ." },
+        { "\"1234,567\"", "groups of three" },
+        { "\"0,123\"", "groups of three" },
+        { "\"1,234,56\"", "groups of three" },
+        { "\"1,,234\"", "groups of three" },
+        { "\"1,234.5,6\"", "groups of three" },
+        { "#DIV/0!", "error value of the spreadsheet" },
+        { "#VALUE!", "error value of the spreadsheet" },
+        { "#REF!", "its formula failed" },
+        { "#NAME?", "error value" },
+        { "#hello", "is not a number" },
+        { "1e5x", "is not a number" },
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        char csv[128];
+        snprintf(csv, sizeof csv, "unit,a,b\nu1,1,2\nu2,%s,3\n", cells[i][0]);
+        expect_read_error(m, csv, 3, 2, cells[i][1]);
+    }
+    pa_model_free(m);
+}
+
+/* In a ';' file a comma is the decimal mark (European Excel), after '.' groups if any. */
+static void
+test_decimal_comma(void **state)
+{
+    (void)state;
+    static const double want[3][2] = { { 1.5, 1234.5 }, { -0.25, 1234567.75 }, { 2.5, 7 } };
+    EXPECT_VALUES(model_ab, "unit;a;b\r\n"
+                            "u1;1,5;\"1.234,5\"\r\n"
+                            "u2;-0,25;1.234.567,75\r\n"
+                            "u3;2.5;7\r\n",
+                  want);
+    pa_model *m = model(model_ab);
+    expect_read_error(m, "unit;a;b\nu1;1,2,3;1\n", 2, 2, "the decimal mark, once");
+    expect_read_error(m, "unit;a;b\nu1;1;1.23,5\n", 2, 3, "groups of three digits marked by '.'");
+    pa_model_free(m);
+}
+
+/* The separator: found in the header, the same values as the comma file; a tie is comma;
+ * separator = forces it. */
+static void
+test_separators(void **state)
+{
+    (void)state;
+    static const double want[3][2] = { { 1, 2.5 }, { 3, NAN }, { 5, 6 } };
+    EXPECT_VALUES(model_ab, "unit,a,b\nu1,1,2.5\nu2,3,\nu3,5,6\n", want);
+    EXPECT_VALUES(model_ab, "unit;a;b\nu1;1;2.5\nu2;3;\nu3;5;6\n", want);
+    EXPECT_VALUES(model_ab, "unit\ta\tb\r\nu1\t1\t2.5\r\nu2\t3\t\r\nu3\t5\t6\r\n", want);
+    /* separators inside quotes do not count, and are text */
+    EXPECT_VALUES(model_ab, "\"unit,x\";a;\"b\"\nu1;1;2.5\nu2;3;NA\nu3;5;6\n", want);
+    /* a tie with comma is comma: then there is no column a */
+    pa_model *m = model(model_ab);
+    expect_read_error(m, "unit;a,b\nu1;1,2\n", 1, 0, "no column 'a'");
+    pa_model_free(m);
+    /* forced: the header alone would say comma */
+    static const char semi[] = "[index]\ncode = idx\nnormalise = none\nseparator = semicolon\n"
+                               "[indicator a]\n[indicator b]\ndirection = -1\n";
+    static const double want2[3][2] = { { 1, 1.5 }, { 3, 4 }, { 5, 6 } };
+    EXPECT_VALUES(semi, "unit;a;b;x,y,z,w\nu1;1;1,5;\nu2;3;4;\nu3;5;6;\n", want2);
+    static const char tab[] = "[index]\ncode = idx\nnormalise = none\nseparator = tab\n"
+                              "[indicator a]\n[indicator b]\ndirection = -1\n";
+    EXPECT_VALUES(tab, "unit\ta\tb\tx;y;z;w;v\nu1\t1\t1.5\t\nu2\t3\t4\t\nu3\t5\t6\t\n", want2);
+    /* with a forced comma a ';' file has one column */
+    m = model("[index]\nseparator = comma\n[indicator a]\n");
+    expect_read_error(m, "unit;a\nu1;1\n", 1, 0, "no column 'a'");
+    pa_model_free(m);
+}
+
+static void
+test_separator_key(void **state)
+{
+    (void)state;
+    static const char *const bad[][2] = {
+        { "[index]\nseparator = ;\n[indicator a]\n", "write semicolon" }, /* a comment */
+        { "[index]\nseparator = pipe\n[indicator a]\n", "not 'pipe'" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        pa_model *m = NULL;
+        pa_error e;
+        memset(&e, 0, sizeof e);
+        assert_int_equal(pa_model_parse(&m, bad[i][0], "t.ini", &e), PA_ERR_MODEL);
+        assert_int_equal(e.line, 2);
+        assert_non_null(strstr(e.text, bad[i][1]));
+        assert_non_null(strstr(e.text, "comma, semicolon or tab"));
+    }
+    static const char *const good[] = { ",", "comma", "semicolon", "tab" };
+    for (size_t i = 0; i < 4; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "[index]\nseparator = %s\n[indicator a]\n", good[i]);
+        pa_model_free(model(text));
+    }
+    pa_model_free(model("[index]\nseparator =;\n[indicator a]\n"));
+}
+
+/* UTF-8 text as UTF-16 (little or big endian) with its byte-order mark; *len bytes. */
+static char *
+utf16_of(const char *s, int big, size_t *len)
+{
+    size_t n = strlen(s), k = 0;
+    unsigned char *o = malloc(2 * n + 4); /* room for one more byte */
+    assert_non_null(o);
+    o[k++] = big ? 0xFE : 0xFF;
+    o[k++] = big ? 0xFF : 0xFE;
+    for (size_t i = 0; i < n;) { /* the BMP: 1 to 3 bytes in UTF-8 */
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp = c < 0x80 ? c : c < 0xE0 ? c & 0x1Fu : c & 0x0Fu;
+        size_t more = c < 0x80 ? 0 : c < 0xE0 ? 1 : 2;
+        for (i++; more--; i++)
+            cp = cp << 6 | ((unsigned char)s[i] & 0x3Fu);
+        o[k++] = (unsigned char)(big ? cp >> 8 : cp & 0xFF);
+        o[k++] = (unsigned char)(big ? cp & 0xFF : cp >> 8);
+    }
+    *len = k;
+    return (char *)o;
+}
+
+/* Excel's "Unicode text": UTF-16LE with a BOM, TAB separated, CRLF; the values and names are
+ * those of the UTF-8 comma file, and lines are counted as in it. */
+static void
+test_utf16(void **state)
+{
+    (void)state;
+    static const char utf8[] = "unit,name,a,b\nu1,\xe9\xa6\x99\xe6\xb4\xb2,1,2.5\n"
+                               "u2,\xe6\x96\x97\xe9\x97\xa8,3,\nu3,x,5,6\n";
+    static const char mt[] = "[index]\ncode = idx\nnormalise = none\nname_column = name\n"
+                             "[indicator a]\n[indicator b]\ndirection = -1\n";
+    static const double want[3][2] = { { 1, 2.5 }, { 3, NAN }, { 5, 6 } };
+    EXPECT_VALUES(mt, utf8, want);
+    for (int big = 0; big < 2; big++) {
+        size_t len;
+        char *u = utf16_of("unit\tname\ta\tb\r\nu1\t\xe9\xa6\x99\xe6\xb4\xb2\t1\t2.5\r\n"
+                           "u2\t\xe6\x96\x97\xe9\x97\xa8\t3\t\r\nu3\tx\t5\t6\r\n", big, &len);
+        expect_values(mt, u, len, want);
+        pa_model *m = model(mt);
+        pa_data *d = data_new(m);
+        pa_error e;
+        memset(&e, 0, sizeof e);
+        assert_int_equal(pa_data_read_buffer(d, u, len, "t.csv", &e), PA_OK);
+        pa_result *r = compute_ok(m, d);
+        assert_string_equal(pa_result_unit_name(r, U(r, "u2")), "\xe6\x96\x97\xe9\x97\xa8");
+        pa_result_free(r);
+        pa_data_free(d);
+        free(u);
+        /* an error on line 3 is on line 3 */
+        u = utf16_of("unit\tname\ta\tb\r\nu1\tx\t1\t2\r\nu2\tx\tzz\t3\r\n", big, &len);
+        d = data_new(m);
+        assert_int_equal(pa_data_read_buffer(d, u, len, "t.csv", &e), PA_ERR_DATA);
+        assert_int_equal(e.line, 3);
+        assert_int_equal(e.column, 3);
+        pa_data_free(d);
+        free(u);
+        /* an odd byte at the end is no UTF-16 */
+        u = utf16_of("unit\tname\ta\tb\r\nu1\tx\t1\t2\r\nu2\tx\t3\t3\r\n", big, &len);
+        u[len++] = 'x';
+        d = data_new(m);
+        assert_int_equal(pa_data_read_buffer(d, u, len, "t.csv", &e), PA_ERR_DATA);
+        assert_non_null(strstr(e.text, "not valid UTF-16"));
+        assert_int_equal(e.line, 4);
+        assert_true(pa_data_row_count(d) == 0);
+        pa_data_free(d);
+        pa_model_free(m);
+        free(u);
+    }
+}
+
+/* A NUL byte in a UTF-8 file: its line and field. */
+static void
+test_nul_byte(void **state)
+{
+    (void)state;
+    pa_model *m = model(model_ab);
+    static const char csv[] = "unit,a,b\nu1,1,2\nu2,3,4\0\nu3,5,6\n";
+    pa_data *d = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_read_buffer(d, csv, sizeof csv - 1, "t.csv", &e), PA_ERR_DATA);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 3);
+    assert_non_null(strstr(e.text, "NUL byte"));
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
+/* Reads path with its siblings; returns the status, e filled. */
+static pa_status
+read_siblings(pa_data *d, const char *dir, const char *name, pa_error *e)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    memset(e, 0, sizeof *e);
+    return pa_data_read_with_siblings(d, path, e);
+}
+
+/* A column that older files lack: missing values there, and a note; missing from every
+ * file, the error it always was. */
+static void
+test_column_missing_from_a_file(void **state)
+{
+    (void)state;
+    const char *dir = make_tmp_dir();
+    write_file(dir, "2017.csv", "unit,a\nu1,17\nu2,27\n");
+    write_file(dir, "2018.csv", "unit,a,b\nu1,18,1\nu2,28,2\n");
+    write_file(dir, "2019.csv", "unit,a,b\nu1,19,3\nu2,29,4\n");
+    pa_model *m = model(model_ab);
+    pa_data *d = data_new(m);
+    pa_error e;
+    pa_status st = read_siblings(d, dir, "2019.csv", &e);
+    if (st != PA_OK)
+        print_error("%s:%ld: %s\n", e.file, e.line, e.text);
+    assert_int_equal(st, PA_OK);
+    assert_int_equal(pa_data_note_count(d), 1);
+    assert_int_equal(pa_data_note(d, 0, &e), PA_OK);
+    assert_int_equal(e.status, PA_OK);
+    assert_non_null(strstr(e.file, "2017.csv"));
+    assert_int_equal(e.line, 1);
+    assert_int_equal(e.column, 0);
+    assert_non_null(strstr(e.text, "no column 'b'"));
+    assert_non_null(strstr(e.text, "2 rows"));
+    assert_int_equal(pa_data_note(d, 1, &e), PA_ERR_ARGUMENT);
+    pa_result *r = compute_ok(m, d);
+    size_t a = N(r, "a"), b = N(r, "b"), u2 = U(r, "u2");
+    assert_true(pa_result_value(r, u2, 0, a) == 27);
+    assert_true(isnan(pa_result_value(r, u2, 0, b)));
+    assert_true(pa_result_value(r, u2, 1, b) == 2);
+    assert_true(pa_result_value(r, u2, 2, b) == 4);
+    pa_result_free(r);
+    pa_data_free(d);
+    /* the file given may lack it too when a sibling has it */
+    write_file(dir, "2019.csv", "unit,a\nu1,19\nu2,29\n");
+    d = data_new(m);
+    assert_int_equal(read_siblings(d, dir, "2019.csv", &e), PA_OK);
+    assert_int_equal(pa_data_note_count(d), 2);
+    pa_data_free(d);
+    /* from every file: the error, on the header of the file given; the siblings stay */
+    write_file(dir, "2018.csv", "unit,a\nu1,18\nu2,28\n");
+    d = data_new(m);
+    assert_int_equal(read_siblings(d, dir, "2019.csv", &e), PA_ERR_DATA);
+    assert_non_null(strstr(e.file, "2019.csv"));
+    assert_int_equal(e.line, 1);
+    assert_non_null(strstr(e.text, "no column 'b', which the model needs"));
+    assert_true(pa_data_row_count(d) == 4);
+    pa_data_free(d);
+    /* files read one by one: a file may lack a column an earlier one had, not the reverse */
+    d = data_new(m);
+    read_ok(d, "unit,a,b\nu1,1,2\n", "2019.csv");
+    read_ok(d, "unit,a\nu1,1\n", "2016.csv");
+    assert_int_equal(pa_data_note_count(d), 1);
+    pa_data_free(d);
+    d = data_new(m);
+    assert_int_equal(read_str(d, "unit,a\nu1,1\n", "2016.csv", &e), PA_ERR_DATA);
+    assert_int_equal(pa_data_note_count(d), 0);
+    pa_data_free(d);
+    assert_int_equal(pa_data_note_count(NULL), 0);
+    assert_int_equal(pa_data_note(NULL, 0, NULL), PA_ERR_ARGUMENT);
+    pa_model_free(m);
+}
+
+/* ';' and TAB files read in two halves: the halves use the separator of the header. */
+static void
+test_parallel_read_separators(void **state)
+{
+    (void)state;
+    size_t len;
+    char *csv = big_csv(-1, &len);
+    pa_model *m = model(model_big);
+    pa_data *d0 = data_new(m);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_read_buffer(d0, csv, len, "whole.csv", &e), PA_OK);
+    pa_result *r0 = compute_ok(m, d0);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < len; i++)
+            if (csv[i] == (k ? ';' : ','))
+                csv[i] = k ? '\t' : ';';
+        write_big(csv, len);
+        pa_data *d = data_new(m);
+        assert_int_equal(pa_data_read_file(d, big_path, &e), PA_OK);
+        remove_big(NULL);
+        pa_result *r = compute_ok(m, d);
+        assert_int_equal(pa_result_unit_count(r), 60000);
+        for (size_t u = 0; u < 60000; u += 7)
+            for (size_t p = 0; p < 5; p++)
+                for (size_t n = 0; n < pa_result_node_count(r); n++)
+                    assert_true(same_double(pa_result_score(r, u, p, n),
+                                            pa_result_score(r0, u, p, n)));
+        pa_result_free(r);
+        pa_data_free(d);
+    }
+    free(csv);
+    pa_result_free(r0);
+    pa_data_free(d0);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -1605,6 +1968,15 @@ main(void)
         cmocka_unit_test_teardown(test_row_lines, remove_big),
         cmocka_unit_test(test_change_overflow),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_spreadsheet_cells),
+        cmocka_unit_test(test_spreadsheet_refusals),
+        cmocka_unit_test(test_decimal_comma),
+        cmocka_unit_test(test_separators),
+        cmocka_unit_test(test_separator_key),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test_teardown(test_column_missing_from_a_file, remove_tmp_dir),
+        cmocka_unit_test_teardown(test_parallel_read_separators, remove_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

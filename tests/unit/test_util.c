@@ -581,6 +581,101 @@ test_error_format(void **state)
     assert_non_null(pa_version());
 }
 
+/* pa_parse_cell on a NUL-terminated cell: its kind, and the value of a number. */
+static pa_cell
+cell(const char *s, int sep, double *v)
+{
+    *v = -999;
+    return pa_parse_cell(s, strlen(s), sep, v);
+}
+
+static void
+test_parse_cell_numbers(void **state)
+{
+    (void)state;
+    static const struct { const char *s; int sep; double v; } ok[] = {
+        { "1,234", ',', 1234 },
+        { "-1,234,567.5", ',', -1234567.5 },
+        { "+999,999", '\t', 999999 },
+        { "123", ',', 123 },
+        { "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93", ',', 123 },          /* １２３ */
+        { "\xef\xbc\x8d\xef\xbc\x95", ',', -5 },                        /* －５ */
+        { "\xef\xbc\x8b\xef\xbc\x95\xef\xbc\x8e\xef\xbc\x95", ',', 5.5 }, /* ＋５．５ */
+        { "\xef\xbc\x91\xef\xbc\x8c\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90", ',', 1000 }, /* １，０００ */
+        { "\xe2\x88\x92" "2", ',', -2 },                                /* U+2212 */
+        { "\xc2\xa0 4 \xe3\x80\x80", ',', 4 },                          /* NBSP, U+3000 */
+        { "1,5", ';', 1.5 },
+        { "-0,75", ';', -0.75 },
+        { "1.234,5", ';', 1234.5 },
+        { "12.345.678,25", ';', 12345678.25 },
+        { "1.5", ';', 1.5 },
+        { "1,000.5", ',', 1000.5 },
+    };
+    double v;
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        pa_cell k = cell(ok[i].s, ok[i].sep, &v);
+        if (k != PA_CELL_NUMBER || v != ok[i].v)
+            print_error("'%s' (sep %c): kind %d, %.17g\n", ok[i].s, ok[i].sep, (int)k, v);
+        assert_int_equal(k, PA_CELL_NUMBER);
+        assert_true(v == ok[i].v);
+    }
+}
+
+static void
+test_parse_cell_refusals(void **state)
+{
+    (void)state;
+    static const struct { const char *s; int sep; pa_cell k; } cases[] = {
+        { "#N/A", ',', PA_CELL_MISSING },
+        { " #N/A ", ',', PA_CELL_MISSING },
+        { "\xef\xbc\x8d", ',', PA_CELL_MISSING },        /* －, the dash */
+        { "\xe3\x80\x80", ',', PA_CELL_MISSING },        /* a blank */
+        { "NA", ';', PA_CELL_MISSING },
+        { "1,23", ',', PA_CELL_GROUPING },
+        { "1,5", ',', PA_CELL_GROUPING },
+        { "1,5", '\t', PA_CELL_GROUPING },
+        { "1234,567", ',', PA_CELL_GROUPING },
+        { "0,123", ',', PA_CELL_GROUPING },
+        { ",123", ',', PA_CELL_GROUPING },
+        { "1,", ',', PA_CELL_GROUPING },
+        { "1,234,5678", ',', PA_CELL_GROUPING },
+        { "1.2,5", ';', PA_CELL_GROUPING },              /* '.' groups of three */
+        { "1,2,3", ';', PA_CELL_GROUPING },
+        { "1,5.5", ';', PA_CELL_GROUPING },
+        { "12%", ',', PA_CELL_PERCENT },
+        { "1,234%", ',', PA_CELL_PERCENT },
+        { "\xef\xbc\x91\xef\xbc\x85", ',', PA_CELL_PERCENT }, /* １％ */
+        { "12\xe4\xba\xba", ',', PA_CELL_SUFFIX },      /* 12人 */
+        { "1.5\xe4\xb8\x87", ',', PA_CELL_SUFFIX },     /* 1.5万 */
+        { "3 kg", ',', PA_CELL_SUFFIX },
+        { "#DIV/0!", ',', PA_CELL_SHEET_ERROR },
+        { "#VALUE!", ',', PA_CELL_SHEET_ERROR },
+        { "#NAME?", ',', PA_CELL_SHEET_ERROR },
+        { "#NUM!", ',', PA_CELL_SHEET_ERROR },
+        { "#note", ',', PA_CELL_NOT_NUMBER },            /* lower case: no Excel error */
+        { "abc", ',', PA_CELL_NOT_NUMBER },
+        { "0x1F", ',', PA_CELL_NOT_NUMBER },
+        { "nan", ',', PA_CELL_NOT_NUMBER },
+        { "1e400", ',', PA_CELL_RANGE },
+        { "1,000e400", ',', PA_CELL_RANGE },
+    };
+    double v;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pa_cell k = cell(cases[i].s, cases[i].sep, &v);
+        if (k != cases[i].k)
+            print_error("'%s' (sep %c): kind %d, expected %d\n", cases[i].s, cases[i].sep,
+                        (int)k, (int)cases[i].k);
+        assert_int_equal(k, cases[i].k);
+    }
+    /* too long for a number, blank or not */
+    char longs[300];
+    memset(longs, '1', sizeof longs - 1);
+    longs[sizeof longs - 1] = '\0';
+    assert_int_equal(cell(longs, ',', &v), PA_CELL_NOT_NUMBER);
+    memset(longs, ' ', sizeof longs - 1);
+    assert_int_equal(cell(longs, ',', &v), PA_CELL_MISSING);
+}
+
 int
 main(void)
 {
@@ -602,6 +697,8 @@ main(void)
         cmocka_unit_test(test_strmap_truncate),
         cmocka_unit_test(test_strmap_out_of_memory),
         cmocka_unit_test(test_error_format),
+        cmocka_unit_test(test_parse_cell_numbers),
+        cmocka_unit_test(test_parse_cell_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
