@@ -1146,8 +1146,14 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
         st = path ? pa_csv_read_file(path, &sink, err)
                   : pa_csv_read_buffer(bytes, size, label, &sink, err);
     }
+    int no_period = st == PA_OK && c.header_done && !c.has_period && !*fp;
     st = file_end(&c, st);
     pa_free(fp);
+    if (no_period) /* said once, instead of a report of period "" */
+        st = pa_data_add_note(d, d->files.keys[fi], 0, 0,
+                              "no period: no column year, period, date, 年份, 月份 or 日期, and "
+                              "the file name is no period (2019.csv, 2019-07.csv); its rows are "
+                              "one period without a name");
     return st;
 }
 

@@ -80,6 +80,12 @@ display_width(const char *s)
         s++, w++;
     size_t n = strlen(s);
     while (n) {
+        if (*s == '\033' && s[1] == '[') { /* a colour: no columns */
+            const char *m = strchr(s, 'm');
+            size_t k = m ? (size_t)(m - s) + 1 : n;
+            s += k, n -= k;
+            continue;
+        }
         wchar_t wc;
         size_t k = mbrtowc(&wc, s, n, &st);
         if (k == (size_t)-1 || k == (size_t)-2) {
@@ -155,13 +161,31 @@ colour_name(const char *c)
     return c;
 }
 
+/* Bands in their colours on a terminal (not in a file or pipe, and not with NO_COLOR set). */
+static int colour_on;
+
+static const char *
+ansi_of(const char *c)
+{
+    static const char *const map[][2] = { { "blue", "34" },  { "yellow", "33" },
+                                          { "orange", "38;5;208" }, { "red", "31" },
+                                          { "green", "32" } };
+    for (size_t i = 0; colour_on && i < sizeof map / sizeof *map; i++)
+        if (strcmp(c, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
 static void
 fmt_band(char *buf, size_t n, const pa_result *r, size_t u, size_t p, size_t node)
 {
     const char *colour;
     const char *b = pa_result_band(r, u, p, node, &colour);
+    const char *ansi = b && colour ? ansi_of(colour) : NULL;
     if (!b)
         snprintf(buf, n, "-");
+    else if (ansi)
+        snprintf(buf, n, "\033[%sm%s(%s)\033[0m", ansi, b, colour_name(colour));
     else if (colour && *colour)
         snprintf(buf, n, "%s(%s)", b, colour_name(colour));
     else
@@ -341,6 +365,9 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
     size_t top = top_node(r);
     size_t nu = pa_result_unit_count(r), nn = pa_result_node_count(r);
     char a[64], b[64], c[64], d[64], e[160];
+    int wrank = 4; /* room for the largest rank: five digits for a grid of 10,000 cells */
+    for (size_t k = nu; k >= 10000; k /= 10)
+        wrank++;
 
     fprintf(f, "%s  %s", title, pa_result_period(r, p));
     title_base(f, r, p, how);
@@ -384,7 +411,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
     }
     mark_listed(listed, order, rk, nu, n_lead, n_ranked, show);
     int wg[64];
-    cell("排名", 4, 1);
+    cell("排名", wrank, 1);
     cell("地区", wname, 0);
     cell(short_label(r, top, top), 7, 1);
     cell("得分变化", 8, 1);
@@ -406,7 +433,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
         size_t u = order[i];
         long k = pa_result_rank(r, u, p, top);
         snprintf(a, sizeof a, k ? "%ld" : "-", k);
-        cell(a, 4, 1);
+        cell(a, wrank, 1);
         cell(pa_result_unit_name(r, u), wname, 0);
         fmt_num(a, sizeof a, pa_result_score(r, u, p, top), 2, 0);
         fmt_num(b, sizeof b, pa_result_score_change(r, u, p, top), 2, 1);
@@ -454,7 +481,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
         cell("数值变化%", 9, 1);
         cell("得分", 7, 1);
         cell("得分变化", 8, 1);
-        cell("排名", 4, 1);
+        cell("排名", wrank, 1);
         cell("等级", 10, 0);
         cell("备注", 0, 0);
         end_line(f);
@@ -477,7 +504,7 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
             cell(d, 8, 1);
             long k = pa_result_rank(r, u, p, n);
             snprintf(b, sizeof b, k ? "%ld" : "-", k);
-            cell(b, 4, 1);
+            cell(b, wrank, 1);
             fmt_band(e, sizeof e, r, u, p, n);
             cell(pen ? "扣分" : e, 10, 0);
             fmt_flags(e, sizeof e, pa_result_flags(r, u, p, n));
@@ -708,6 +735,8 @@ main(int argc, char **argv)
         return 2;
     }
 
+    const char *no_colour = getenv("NO_COLOR");
+    colour_on = fmt == FMT_TEXT && !output && isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
     out_signals(output);
     pa_error err;
     memset(&err, 0, sizeof err);

@@ -25,6 +25,11 @@ def alone(tool, tmp):
                        input=y2019, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     check(p.returncode == 0, f"'-': status {p.returncode}, {p.stderr!r}")
     check(periods_of(p.stdout.decode()) == [""], f"'-': periods {periods_of(p.stdout.decode())}")
+    # ... and says so once, instead of reporting a period ''
+    err = p.stderr.decode().splitlines()
+    check(len(err) == 1 and err[0].startswith("pingan-index: note: -: no period: no column "
+                                              "year, period, date, 年份, 月份 or 日期"),
+          f"'-': stderr {err}; expected one note that the data has no period")
     # process substitution, with 2018.csv on standard input: it must not read /dev/fd/0..2 as
     # siblings (it used to, and hung reading its own terminal)
     with open(os.path.join(data, "2018.csv"), "rb") as stdin:
