@@ -32,6 +32,21 @@ if [ "${QUICK:-0}" != 1 ]; then
     stage sanitizers build-asan
     unset PINGAN_SANITIZED ASAN_OPTIONS UBSAN_OPTIONS
 
+    # meson install to a prefix outside the loader's path: the installed command must find
+    # its library, and the static library must be there beside the shared one
+    echo "== install"
+    prefix="$PWD/build-install/prefix"
+    rm -rf build-install
+    if meson setup build-install --prefix="$prefix" -Dtests=false >/dev/null &&
+        ninja -C build-install >/dev/null && meson install -C build-install >/dev/null &&
+        "$prefix/bin/pingan-index" data/2019.csv >/dev/null &&
+        ls "$prefix"/lib*/libpingan.a "$prefix"/lib*/*/libpingan.a 2>/dev/null | grep -q .; then
+        echo "ok    installed pingan-index runs from $prefix; libpingan.a installed"
+    else
+        echo "FAIL  meson install to $prefix: pingan-index does not run, or no libpingan.a"
+        status=1
+    fi
+
     if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then
         echo "== fuzz (${FUZZ_SECONDS:-60} s per target)"
         sh scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || status=1
