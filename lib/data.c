@@ -1149,7 +1149,7 @@ read_any(pa_data *d, const char *path, const char *bytes, size_t size, const cha
     int no_period = st == PA_OK && c.header_done && !c.has_period && !*fp;
     st = file_end(&c, st);
     pa_free(fp);
-    if (no_period) /* said once, instead of a report of period "" */
+    if (no_period && st == PA_OK) /* said once, instead of a report of period "" */
         st = pa_data_add_note(d, d->files.keys[fi], 0, 0,
                               "no period: no column year, period, date, 年份, 月份 or 日期, and "
                               "the file name is no period (2019.csv, 2019-07.csv); its rows are "
