@@ -1223,7 +1223,8 @@ lacking(const pa_data *d, const pa_data *part, int sibling, const char *path, pa
 static void
 adopt_notes(pa_data *d, const pa_data *part)
 {
-    memcpy(d->notes + d->n_notes, part->notes, part->n_notes * sizeof *part->notes);
+    if (part->n_notes) /* notes may be NULL: memcpy must not be given it even for 0 bytes */
+        memcpy(d->notes + d->n_notes, part->notes, part->n_notes * sizeof *part->notes);
     d->n_notes += part->n_notes;
     for (size_t j = 0; j < d->n_cols; j++)
         d->col_seen[j] |= part->col_seen[j];
