@@ -167,11 +167,9 @@ pa_data_add_note(pa_data *d, const char *file, long line, long col, const char *
 {
     if (!note_room(d, 1))
         return PA_ERR_NOMEM;
-    pa_error *e = &d->notes[d->n_notes++];
-    pa_fail(e, PA_OK, file, line, col, "%s", "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    pa_vfail(&d->notes[d->n_notes++], PA_OK, file, line, col, fmt, ap);
     va_end(ap);
     return PA_OK;
 }

@@ -32,6 +32,9 @@ pa_status pa_parallel_for(size_t n, pa_task_fn fn, void *ctx, pa_error *err);
 /* ---- errors ---- */
 pa_status pa_fail(pa_error *err, pa_status st, const char *file, long line, long col,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* pa_fail with its arguments as a va_list (notes are filled the same way). */
+pa_status pa_vfail(pa_error *err, pa_status st, const char *file, long line, long col,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 pa_status pa_nomem(pa_error *err);
 
 /* ---- numbers ---- */

@@ -85,7 +85,8 @@ pa_strdup(const char *s)
 }
 
 pa_status
-pa_fail(pa_error *err, pa_status st, const char *file, long line, long col, const char *fmt, ...)
+pa_vfail(pa_error *err, pa_status st, const char *file, long line, long col, const char *fmt,
+         va_list ap)
 {
     if (!err)
         return st;
@@ -93,9 +94,16 @@ pa_fail(pa_error *err, pa_status st, const char *file, long line, long col, cons
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     err->line = line;
     err->column = col;
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    return st;
+}
+
+pa_status
+pa_fail(pa_error *err, pa_status st, const char *file, long line, long col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    pa_vfail(err, st, file, line, col, fmt, ap);
     va_end(ap);
     return st;
 }
