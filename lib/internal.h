@@ -76,7 +76,7 @@ char *pa_put_uint(char *q, uint64_t n);
  * digits are copied straight in and any of the 48 bytes after the text may be overwritten. */
 int pa_format_number(double v, char *buf, size_t size);
 /* Compare two period names in time order: run by run, runs of digits by their value (see
- * util.c); a total order. */
+ * number.c); a total order. */
 int pa_period_cmp(const char *a, const char *b);
 
 /* ---- periods (period.c) ---- */
@@ -106,7 +106,7 @@ typedef struct pa_strmap {
     uint64_t *slots;  /* key hash << 32 | index+1, 0 = empty: probes and growth compare and
                        * place by the hash, and read a key's text only when it matches */
     size_t n_slots;
-    pa_strblock *text; /* the newest block of key text (util.c) */
+    pa_strblock *text; /* the newest block of key text (strmap.c) */
 } pa_strmap;
 void pa_strmap_free(pa_strmap *m);
 size_t pa_strmap_find(const pa_strmap *m, const char *key, size_t len);

@@ -369,7 +369,7 @@ def accepted_files(tool, root, valgrind):
          lambda: same_as_utf8(text2019.replace("\n", "\r\n").encode("utf-8"), "CRLF"))
     case("a last line without a newline is read",
          lambda: same_as_utf8(text2019.rstrip("\n").encode("utf-8"), "no final newline"))
-    # deliberate (lib/util.c pa_parse_number): blanks around a number are trimmed
+    # deliberate (lib/number.c pa_parse_number): blanks around a number are trimmed
     case("blanks around numbers are trimmed (' 138 ', '\\t2023700')",
          lambda: same_as_utf8(text2019.replace(",138\n", ", 138 \n").replace(
              ",2023700,", ",\t2023700,").encode("utf-8"), "blanks"))

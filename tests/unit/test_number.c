@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/util.c: strict numbers, missing tokens, shortest round-trip formatting,
- * period names and the string map. Every expectation is worked out in a comment. */
+/* Unit tests of lib/number.c (strict numbers, missing tokens, shortest round-trip formatting,
+ * period order), lib/strmap.c and the error records of lib/alloc.c. Every expectation is
+ * worked out in a comment. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
