@@ -517,9 +517,8 @@ model_node(const pa_model *m, const char *code)
 /* A consumed data set lets go of its columns once the result holds those it still needs
  * (pa_col_ref): all but the denominators before denominating, the denominators after. */
 static void
-drop_columns(pa_data *d, int denominators)
+drop_columns(const pa_model *m, pa_data *d, int denominators)
 {
-    const pa_model *m = d->model;
     for (size_t j = 0; j < d->n_cols; j++) {
         int den = 0;
         for (size_t k = 0; k < m->n_indicators && !den; k++) {
@@ -534,6 +533,55 @@ drop_columns(pa_data *d, int denominators)
     }
 }
 
+static int
+same_name(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A column the model reads that the data set lacks. */
+static pa_status
+no_data_column(const pa_model *m, const pa_loc *at, const char *what, const char *name,
+               pa_error *err)
+{
+    return pa_fail(err, PA_ERR_ARGUMENT, m->file, at ? at->line : 0, at ? at->col : 0,
+                   "the data set has no column '%s' (%s); it holds the columns of the model "
+                   "it was made for", name, what);
+}
+
+/* Any model computes on a data set that has the columns it reads, keyed the same way: the
+ * data set holds columns by name, not the model it was read for. */
+pa_status
+pa_data_fits(const pa_model *m, const pa_data *d, pa_error *err)
+{
+    const pa_data_spec *sp = &d->spec;
+    if (!sp->in_memory && (!same_name(m->unit_column, sp->unit_column) ||
+                           !same_name(m->period_column, sp->period_column)))
+        return pa_fail(err, PA_ERR_ARGUMENT, m->file, 0, 0,
+                       "the data set was read with unit column '%s' and period column '%s', "
+                       "the model names '%s' and '%s'",
+                       sp->unit_column ? sp->unit_column : "(the first)",
+                       sp->period_column ? sp->period_column : "(found by name)",
+                       m->unit_column ? m->unit_column : "(the first)",
+                       m->period_column ? m->period_column : "(found by name)");
+    for (size_t k = 0; k < m->n_indicators; k++) {
+        const pa_node *nd = &m->nodes[m->order[k]];
+        if (pa_data_col(d, pa_node_column(nd)) == PA_NONE)
+            return no_data_column(m, &nd->at, nd->code, pa_node_column(nd), err);
+        if (nd->eff.denominate && nd->denominator &&
+            pa_data_col(d, nd->denominator) == PA_NONE)
+            return no_data_column(m, &nd->at, "a denominator", nd->denominator, err);
+        if ((nd->eff.impute == PA_IMPUTE_GROUP_MEAN || nd->eff.impute == PA_IMPUTE_GROUP_MEDIAN) &&
+            !same_name(m->impute_group, sp->group_column))
+            return no_data_column(m, &m->impute_group_at, "impute_group", m->impute_group, err);
+    }
+    for (size_t q = 0; q < m->n_penalties; q++)
+        if (pa_data_col(d, pa_penalty_column(&m->penalties[q])) == PA_NONE)
+            return no_data_column(m, &m->penalties[q].at, m->penalties[q].code,
+                                  pa_penalty_column(&m->penalties[q]), err);
+    return PA_OK;
+}
+
 /* own: the data set when it is consumed (pa_compute_nodes), so that its columns can go as
  * soon as they are used. */
 static pa_status
@@ -543,9 +591,9 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
     if (!out || !m || !d || (n_nodes && !nodes))
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     *out = NULL;
-    if (d->model != m)
-        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
-                       "the data set was read for another model");
+    pa_status st = pa_data_fits(m, d, err);
+    if (st != PA_OK)
+        return st;
     for (size_t i = 0; i < n_nodes; i++)
         if (!nodes[i] || model_node(m, nodes[i]) == PA_NONE)
             return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no node '%s' in the model",
@@ -553,8 +601,7 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
     if (d->n_rows == 0)
         return pa_fail(err, PA_ERR_DATA, d->files.n ? d->files.keys[0] : NULL, 0, 0,
                        "no data rows");
-    pa_status st = pa_data_check_periods(d, err);
-    if (st != PA_OK)
+    if ((st = pa_data_check_periods(d, err)) != PA_OK)
         return st;
     pa_result *r = pa_calloc(1, sizeof *r);
     if (r)
@@ -613,10 +660,10 @@ mapped:
         pa_col_ref(r->vcol[k]);
     }
     if (own)
-        drop_columns(own, 0);
+        drop_columns(m, own, 0);
     st = pa_step_denominate(m, d, r, err);
     if (own)
-        drop_columns(own, 1);
+        drop_columns(m, own, 1);
     if (st != PA_OK || (st = pa_step_impute(m, d, r, err)) != PA_OK ||
         (st = keep_rates(r, err)) != PA_OK ||
         (st = pa_step_screen(m, r, err)) != PA_OK ||
@@ -648,17 +695,33 @@ out:
     return PA_OK;
 }
 
+/* compute() with one pool of threads for all its steps and nodes. */
+static pa_status
+compute_pooled(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
+               const char *const *nodes, size_t n_nodes, pa_error *err)
+{
+    pa_pool *pool;
+    pa_status st = pa_pool_new(&pool, err);
+    if (st != PA_OK)
+        return st;
+    pa_pool *old = pa_pool_use(pool);
+    st = compute(out, m, d, own, nodes, n_nodes, err);
+    pa_pool_use(old);
+    pa_pool_free(pool);
+    return st;
+}
+
 pa_status
 pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
 {
-    return compute(out, m, d, NULL, NULL, 0, err);
+    return compute_pooled(out, m, d, NULL, NULL, 0, err);
 }
 
 pa_status
 pa_compute_nodes(pa_result **out, const pa_model *m, pa_data *d, const char *const *nodes,
                  size_t n_nodes, pa_error *err)
 {
-    pa_status st = compute(out, m, d, d, nodes, n_nodes, err);
+    pa_status st = compute_pooled(out, m, d, d, nodes, n_nodes, err);
     pa_data_free(d);
     return st;
 }

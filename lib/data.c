@@ -81,6 +81,55 @@ add_col(pa_data *d, const char *name)
     return 1;
 }
 
+static int
+spec_copy(pa_data_spec *sp, const char *unit, const char *name, const char *period,
+          const char *group)
+{
+    sp->unit_column = unit ? pa_strdup(unit) : NULL;
+    sp->name_column = name ? pa_strdup(name) : NULL;
+    sp->period_column = period ? pa_strdup(period) : NULL;
+    sp->group_column = group ? pa_strdup(group) : NULL;
+    return !(unit && !sp->unit_column) && !(name && !sp->name_column) &&
+           !(period && !sp->period_column) && !(group && !sp->group_column);
+}
+
+static void
+spec_free(pa_data_spec *sp)
+{
+    pa_free(sp->unit_column);
+    pa_free(sp->name_column);
+    pa_free(sp->period_column);
+    pa_free(sp->group_column);
+}
+
+/* The column arrays, once the names are known. */
+static int
+data_columns(pa_data *d)
+{
+    d->cols = pa_calloc(d->n_cols ? d->n_cols : 1, sizeof *d->cols);
+    d->col_seen = pa_calloc(d->n_cols + 1, 1);
+    return d->cols && d->col_seen;
+}
+
+/* An empty data set that reads as d does (same spec, same columns). */
+static pa_status
+data_like(const pa_data *d, pa_data **out, pa_error *err)
+{
+    pa_data *d2 = pa_calloc(1, sizeof *d2);
+    int ok = d2 && spec_copy(&d2->spec, d->spec.unit_column, d->spec.name_column,
+                             d->spec.period_column, d->spec.group_column);
+    for (size_t j = 0; ok && j < d->n_cols; j++)
+        ok = add_col(d2, d->col_names[j]);
+    if (!ok || !data_columns(d2)) {
+        pa_data_free(d2);
+        return pa_nomem(err);
+    }
+    d2->spec.separator = d->spec.separator;
+    d2->spec.in_memory = d->spec.in_memory;
+    *out = d2;
+    return PA_OK;
+}
+
 pa_status
 pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
 {
@@ -88,9 +137,12 @@ pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     *out = NULL;
     pa_data *d = pa_calloc(1, sizeof *d);
-    if (!d)
+    if (!d || !spec_copy(&d->spec, m->unit_column, m->name_column, m->period_column,
+                         m->impute_group)) {
+        pa_data_free(d);
         return pa_nomem(err);
-    d->model = m;
+    }
+    d->spec.separator = m->separator;
     for (size_t i = 0; i < m->n_nodes; i++) {
         const pa_node *nd = &m->nodes[i];
         if (!nd->is_indicator)
@@ -106,9 +158,7 @@ pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
             pa_data_free(d);
             return pa_nomem(err);
         }
-    d->cols = pa_calloc(d->n_cols, sizeof *d->cols);
-    d->col_seen = pa_calloc(d->n_cols + 1, 1);
-    if (!d->cols || !d->col_seen) {
+    if (!data_columns(d)) {
         pa_data_free(d);
         return pa_nomem(err);
     }
@@ -142,6 +192,7 @@ pa_data_free(pa_data *d)
     pa_free(d->runs);
     pa_free(d->notes);
     pa_free(d->col_seen);
+    spec_free(&d->spec);
     pa_free(d);
 }
 
@@ -280,7 +331,7 @@ grow_rows_to(pa_data *d, size_t need)
 #define GROW(p) do { void *q = pa_reallocarray(p, nc, sizeof *(p)); if (!q) return 0; p = q; } while (0)
     GROW(d->row_unit);
     GROW(d->row_period);
-    if (d->model->impute_group) /* the only use of a row's group */
+    if (d->spec.group_column) /* the only use of a row's group */
         GROW(d->row_group);
 #undef GROW
     for (size_t j = 0; j < d->n_cols; j++) {
@@ -367,7 +418,7 @@ static pa_status
 header_field(file_ctx *c, const char *s, size_t len, long line, long col)
 {
     pa_data *d = c->d;
-    const pa_model *m = d->model;
+    const pa_data_spec *m = &d->spec;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
     while (len && (*s == ' ' || *s == '\t'))
@@ -395,8 +446,8 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
         r = ROLE_UNIT, c->has_unit = 1;
     else if (m->name_column && strlen(m->name_column) == len && !memcmp(m->name_column, s, len))
         r = ROLE_NAME, c->has_name = 1;
-    else if (m->impute_group && strlen(m->impute_group) == len &&
-             !memcmp(m->impute_group, s, len))
+    else if (m->group_column && strlen(m->group_column) == len &&
+             !memcmp(m->group_column, s, len))
         r = ROLE_GROUP, c->has_group = 1;
     else if (m->period_column
                  ? (strlen(m->period_column) == len && !memcmp(m->period_column, s, len))
@@ -447,7 +498,7 @@ static pa_status
 header_end(file_ctx *c, long line)
 {
     pa_data *d = c->d;
-    const pa_model *m = d->model;
+    const pa_data_spec *m = &d->spec;
     c->header_done = 1;
     if (!c->has_unit)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no unit column '%s'",
@@ -455,9 +506,9 @@ header_end(file_ctx *c, long line)
     if (m->name_column && !c->has_name)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no name column '%s'",
                        m->name_column);
-    if (m->impute_group && !c->has_group)
+    if (m->group_column && !c->has_group)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0,
-                       "no column '%s', which the model's impute_group names", m->impute_group);
+                       "no column '%s', which the model's impute_group names", m->group_column);
     if (m->period_column && !c->has_period)
         return pa_fail(c->err, PA_ERR_DATA, c->name, line, 0, "no period column '%s'",
                        m->period_column);
@@ -714,7 +765,7 @@ on_reset(void *user)
     c->n_header = 0;
     c->direct.n = 0;
     c->has_unit = c->has_name = c->has_period = c->has_group = 0;
-    c->sep = c->d->model->separator;
+    c->sep = c->d->spec.separator;
     pa_strmap_free(&c->header);
 }
 
@@ -899,7 +950,7 @@ nomem: /* adds nothing: no units, periods, groups or names */
 static pa_status
 borrow_rows(pa_data *d, size_t base, size_t cap, pa_data **out, pa_error *err)
 {
-    pa_status st = pa_data_new(out, d->model, err);
+    pa_status st = data_like(d, out, err);
     if (st != PA_OK)
         return st;
     pa_data *d2 = *out;
@@ -1059,7 +1110,7 @@ file_begin(file_ctx *c, pa_data *d, pa_error *err, const char *name, uint32_t fi
                      .file_period = file_period, .rows_at_start = d->n_rows,
                      .last_period = PA_NONE, .last_unit = PA_NONE, .units0 = d->units.n,
                      .periods0 = d->periods.n, .groups0 = d->groups.n,
-                     .sep = d->model->separator };
+                     .sep = d->spec.separator };
 }
 
 /* A file read well: the columns it has are seen, and each it lacks (which an earlier file, or
@@ -1233,7 +1284,7 @@ static pa_status
 read_files_parallel(pa_data *d, const char *const *paths, size_t n, int *done, pa_error *err)
 {
     *done = 0;
-    if (n < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    if (n < 2 || pa_thread_count() < 2)
         return PA_OK;
     files_job j = { .paths = paths };
     j.lines = pa_calloc(2 * n, sizeof *j.lines);

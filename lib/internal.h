@@ -28,6 +28,14 @@ PA_EXPORT long pa__alloc_fail_at(long n);
 /* ---- a parallel for over independent tasks (results do not depend on the thread count) ---- */
 typedef pa_status (*pa_task_fn)(void *ctx, size_t task, pa_error *err);
 pa_status pa_parallel_for(size_t n, pa_task_fn fn, void *ctx, pa_error *err);
+/* Worker threads made once (pool.c). pa_parallel_for on the thread that called pa_pool_use(p)
+ * runs on p's workers; pa_pool_use returns the pool used before (NULL: threads per call). */
+typedef struct pa_pool pa_pool;
+pa_status pa_pool_new(pa_pool **out, pa_error *err);
+void pa_pool_free(pa_pool *p);
+pa_pool *pa_pool_use(pa_pool *p);
+/* The machine's cores (at most 8), or PINGAN_THREADS when set. */
+size_t pa_thread_count(void);
 
 /* ---- errors ---- */
 pa_status pa_fail(pa_error *err, pa_status st, const char *file, long line, long col,
@@ -309,8 +317,18 @@ void pa_col_unref(double *col);
 int pa_col_sole(double *col);
 
 /* ---- data ---- */
+/* How a data set reads files, copied from the model it was made for (so that the model may go,
+ * and any model with these columns computes on it). */
+typedef struct pa_data_spec {
+    char *unit_column;          /* NULL: the first column */
+    char *name_column, *period_column;
+    char *group_column;         /* impute_group of the model */
+    int separator;              /* ',', ';' or '\t'; 0: detected per file */
+    int in_memory;              /* made by pa_data_create: rows come from pa_data_add_rows */
+} pa_data_spec;
+
 struct pa_data {
-    const pa_model *model;
+    pa_data_spec spec;
     size_t n_cols, cap_cols;    /* numeric columns the model needs */
     char **col_names;
     pa_strmap colmap;           /* column name → index */
@@ -338,6 +356,8 @@ struct pa_data {
     long header_line;           /* of the last file read */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
+/* Whether model m can compute on d: d has every column m reads, keyed as m keys rows. */
+pa_status pa_data_fits(const pa_model *m, const pa_data *d, pa_error *err);
 /* The file and line a data row was read from. */
 const char *pa_data_row_file(const pa_data *d, size_t row);
 long pa_data_row_line(const pa_data *d, size_t row);

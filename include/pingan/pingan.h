@@ -19,12 +19,15 @@
  * - Missing numbers are NaN; absent ranks are 0.
  * - The library never prints, exits or aborts, and does not depend on the
  *   process locale.
+ * - A data set is independent of the model it was read for: any model reading
+ *   columns it has computes on it (since 0.4).
  * - A result is independent of the model and data set it was computed from:
  *   either may be freed, and the data set read further, while the result is
  *   in use. Distinct objects may be used from different threads; one object
  *   from several threads only for reading (a result's accessors and writers).
  * - Large files, sibling files and computations use the machine's cores (up
- *   to eight); results do not depend on the number of threads.
+ *   to eight, or PINGAN_THREADS from the environment); results do not depend
+ *   on the number of threads.
  */
 #ifndef PINGAN_PINGAN_H
 #define PINGAN_PINGAN_H
@@ -109,7 +112,12 @@ PA_EXPORT const char *pa_model_label(const pa_model *model);
 
 /* ---- data ----------------------------------------------------------- */
 
-/** An empty data set that reads the columns `model` needs. The model must outlive it. */
+/**
+ * An empty data set that reads the columns `model` needs, as `model` names its unit, name,
+ * period and grouping columns. The data set holds its columns by name: any model whose
+ * columns it has (a copy, an edited model, another file) computes on it, and `model` may be
+ * freed before it (since 0.4; before, the model had to outlive it and be the one computing).
+ */
 PA_EXPORT pa_status pa_data_new(pa_data **out, const pa_model *model, pa_error *err);
 
 PA_EXPORT void pa_data_free(pa_data *data);
