@@ -572,7 +572,7 @@ pa_data_fits(const pa_model *m, const pa_data *d, pa_error *err)
             pa_data_col(d, nd->denominator) == PA_NONE)
             return no_data_column(m, &nd->at, "a denominator", nd->denominator, err);
         if ((nd->eff.impute == PA_IMPUTE_GROUP_MEAN || nd->eff.impute == PA_IMPUTE_GROUP_MEDIAN) &&
-            !same_name(m->impute_group, sp->group_column))
+            !(sp->in_memory ? d->row_group != NULL : same_name(m->impute_group, sp->group_column)))
             return no_data_column(m, &m->impute_group_at, "impute_group", m->impute_group, err);
     }
     for (size_t q = 0; q < m->n_penalties; q++)

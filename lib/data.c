@@ -289,7 +289,7 @@ pa_data_grow_rows_to(pa_data *d, size_t need)
 #define GROW(p) do { void *q = pa_reallocarray(p, nc, sizeof *(p)); if (!q) return 0; p = q; } while (0)
     GROW(d->row_unit);
     GROW(d->row_period);
-    if (d->spec.group_column) /* the only use of a row's group */
+    if (d->spec.group_column || d->row_group) /* the only use of a row's group */
         GROW(d->row_group);
 #undef GROW
     for (size_t j = 0; j < d->n_cols; j++) {
@@ -396,6 +396,155 @@ pa_data_check_periods(const pa_data *d, pa_error *err)
                        "per data set", d->periods.keys[odd],
                        pa_period_kind_name(pa_period_kind_of(d->periods.keys[odd])), other,
                        pa_period_kind_name(pa_period_kind_of(other)));
+    }
+    return PA_OK;
+}
+
+/* ---- data sets made in memory ---- */
+
+pa_status
+pa_data_create(pa_data **out, const char *const *columns, size_t n_columns, pa_error *err)
+{
+    if (!out || (n_columns && !columns))
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    for (size_t j = 0; j < n_columns; j++) {
+        if (!columns[j] || !*columns[j])
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "column %zu has no name", j + 1);
+        for (size_t i = 0; i < j; i++)
+            if (strcmp(columns[i], columns[j]) == 0)
+                return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                               "column '%s' is named twice", columns[j]);
+    }
+    pa_data *d = pa_calloc(1, sizeof *d);
+    int ok = d != NULL;
+    for (size_t j = 0; ok && j < n_columns; j++)
+        ok = pa_data_add_col(d, columns[j]);
+    if (!ok || !data_columns(d)) {
+        pa_data_free(d);
+        return pa_nomem(err);
+    }
+    d->spec.in_memory = 1;
+    *out = d;
+    return PA_OK;
+}
+
+size_t
+pa_data_column_count(const pa_data *d)
+{
+    return d ? d->n_cols : 0;
+}
+
+const char *
+pa_data_column_name(const pa_data *d, size_t j)
+{
+    return d && j < d->n_cols ? d->col_names[j] : NULL;
+}
+
+/* Rows are checked before any is added, so that a refused call adds nothing. */
+static pa_status
+check_rows(const pa_data *d, size_t n, const char *const *units, const char *const *periods,
+           const double *const *columns, pa_error *err)
+{
+    char canon[PA_PERIOD_TEXT];
+    for (size_t j = 0; j < d->n_cols; j++)
+        if (!columns[j])
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no values for column '%s'",
+                           d->col_names[j]);
+    for (size_t i = 0; i < n; i++) {
+        if (!units[i] || !*units[i])
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "row %zu has no unit code", i + 1);
+        if (periods && (!periods[i] ||
+                        !pa_period_parse(periods[i], strlen(periods[i]), canon)))
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                           "row %zu: '%s' is no period (2019, 2019Q3, 2019-07, 2019-07-15, ...)",
+                           i + 1, periods[i] ? periods[i] : "(null)");
+        for (size_t j = 0; j < d->n_cols; j++)
+            if (isinf(columns[j][i]))
+                return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                               "row %zu: column '%s' is infinite (NaN marks a missing value)",
+                               i + 1, d->col_names[j]);
+    }
+    return PA_OK;
+}
+
+/* Forget the units, periods and groups from `mark` on, and the names of new units. */
+static void
+undo_rows(pa_data *d, const size_t mark[4])
+{
+    for (size_t u = mark[1]; u < d->units.n; u++) {
+        pa_free(d->unit_names[u]);
+        d->unit_names[u] = NULL;
+    }
+    d->n_rows = mark[0];
+    pa_strmap_truncate(&d->units, mark[1]);
+    pa_strmap_truncate(&d->periods, mark[2]);
+    pa_strmap_truncate(&d->groups, mark[3]);
+}
+
+/* One row: its unit, name, period and group; 0 when out of memory. */
+static int
+add_row(pa_data *d, size_t row, uint32_t file, const char *unit, const char *name,
+        const char *period, const char *group)
+{
+    char canon[PA_PERIOD_TEXT] = "";
+    if (period)
+        pa_period_parse(period, strlen(period), canon);
+    size_t u = pa_strmap_intern(&d->units, unit, strlen(unit), NULL);
+    size_t p = pa_strmap_intern(&d->periods, canon, strlen(canon), NULL);
+    size_t g = group && *group ? pa_strmap_intern(&d->groups, group, strlen(group), NULL)
+                               : UINT32_MAX;
+    if (u == PA_NONE || p == PA_NONE || g == PA_NONE || !pa_data_name_room(d) ||
+        !pa_data_note_row(d, row, (long)row + 1, file))
+        return 0;
+    if (name && *name && !d->unit_names[u] && !(d->unit_names[u] = pa_strdup(name)))
+        return 0;
+    d->row_unit[row] = (uint32_t)u;
+    d->row_period[row] = (uint32_t)p;
+    if (d->row_group)
+        d->row_group[row] = (uint32_t)g;
+    return 1;
+}
+
+/* The group of every row, once a call gives groups: rows before it have none. */
+static int
+group_rows(pa_data *d)
+{
+    if (d->row_group)
+        return 1;
+    if (!(d->row_group = pa_malloc((d->cap ? d->cap : 1) * sizeof *d->row_group)))
+        return 0;
+    for (size_t i = 0; i < d->n_rows; i++)
+        d->row_group[i] = UINT32_MAX;
+    return 1;
+}
+
+pa_status
+pa_data_add_rows(pa_data *d, size_t n, const char *const *units, const char *const *names,
+                 const char *const *periods, const char *const *groups,
+                 const double *const *columns, pa_error *err)
+{
+    if (!d || (n && (!units || (d->n_cols && !columns))))
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    pa_status st = n ? check_rows(d, n, units, periods, columns, err) : PA_OK;
+    if (st != PA_OK || n == 0)
+        return st;
+    if (n > UINT32_MAX - d->n_rows)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "more than %u rows", UINT32_MAX);
+    size_t mark[4] = { d->n_rows, d->units.n, d->periods.n, d->groups.n };
+    size_t file = pa_strmap_intern(&d->files, "<memory>", 8, NULL);
+    if (file == PA_NONE || !pa_data_grow_rows_to(d, d->n_rows + n) ||
+        (groups && !group_rows(d)))
+        return pa_nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        if (!add_row(d, d->n_rows, (uint32_t)file, units[i], names ? names[i] : NULL,
+                     periods ? periods[i] : NULL, groups ? groups[i] : NULL)) {
+            undo_rows(d, mark);
+            return pa_nomem(err);
+        }
+        for (size_t j = 0; j < d->n_cols; j++)
+            d->cols[j][d->n_rows] = columns[j][i];
+        d->n_rows++;
     }
     return PA_OK;
 }

@@ -174,6 +174,35 @@ PA_EXPORT void pa_paths_free(char **paths);
 PA_EXPORT pa_status pa_data_read_files(pa_data *data, const char *const *paths, size_t n,
                                        pa_error *err);
 
+/**
+ * An empty data set with the numeric columns named, for rows made in memory
+ * (pa_data_add_rows) rather than read from files; any model whose columns it has computes on
+ * it. Column names must be distinct and not empty (else PA_ERR_ARGUMENT). Since 0.4.
+ */
+PA_EXPORT pa_status pa_data_create(pa_data **out, const char *const *columns, size_t n_columns,
+                                   pa_error *err);
+
+/** Number of numeric columns of a data set, and the name of column j (borrowed; NULL when out
+ *  of range): the order pa_data_add_rows() takes values in. Since 0.4. */
+PA_EXPORT size_t pa_data_column_count(const pa_data *data);
+PA_EXPORT const char *pa_data_column_name(const pa_data *data, size_t j);
+
+/**
+ * Add n rows made in memory (to any data set, made by pa_data_create or pa_data_new). Row i is
+ * unit units[i] in period periods[i] (a spelling pa_data_read_file accepts, kept in its
+ * canonical form; periods NULL: every row has the period ""), with value columns[j][i] in
+ * column j for every column of the data set (NaN: missing). names (may be NULL, as may an
+ * entry) gives units display names (the first one given is kept); groups (may be NULL) the
+ * row's value of the grouping column that group_mean / group_median impute within. Messages
+ * about these rows name the file "<memory>" and, as the line, the row's place in the data set
+ * (1 = its first row). A NULL unit or an empty one, a period that is none, or an infinite
+ * value is PA_ERR_ARGUMENT naming the row, and nothing is added. Since 0.4.
+ */
+PA_EXPORT pa_status pa_data_add_rows(pa_data *data, size_t n, const char *const *units,
+                                     const char *const *names, const char *const *periods,
+                                     const char *const *groups, const double *const *columns,
+                                     pa_error *err);
+
 /** Number of data rows read so far. */
 PA_EXPORT size_t pa_data_row_count(const pa_data *data);
 
