@@ -427,6 +427,45 @@ test_rank_definition(void **state)
         }
 }
 
+/* The method table: every normalisation is found by its name and by its enum value, takes
+ * exactly the parameters the model documents, and the messages list the methods in order. */
+static void
+test_method_table(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "minmax", "zscore", "rank", "prank", "borda",
+                                         "goalposts", "dist2max", "dist2targ", "fracmax",
+                                         "base", "none" };
+    for (int id = 0; id < (int)N(names); id++) {
+        const pa_method *me = pa_method_find(PA_STEP_NORMALISE, names[id]);
+        assert_non_null(me);
+        assert_int_equal(me->id, id);
+        assert_ptr_equal(pa_method_get(PA_STEP_NORMALISE, id), me);
+        assert_non_null(me->normalise);
+    }
+    assert_null(pa_method_find(PA_STEP_NORMALISE, "min_max"));
+    assert_null(pa_method_find(PA_STEP_NORMALISE, "MINMAX"));
+    assert_null(pa_method_get(PA_STEP_NORMALISE, -1));
+    const pa_method *gp = pa_method_find(PA_STEP_NORMALISE, "goalposts");
+    assert_true(pa_method_takes(gp, PA_PARAM_RANGE) && pa_method_takes(gp, PA_PARAM_GOALPOSTS));
+    assert_false(pa_method_takes(gp, PA_PARAM_MEAN_SD) || pa_method_takes(NULL, PA_PARAM_RANGE));
+    /* an alias is found but not listed */
+    assert_int_equal(pa_method_find(PA_STEP_TREAT, "winsorize")->id, PA_TREAT_WINSORISE);
+    char buf[256];
+    pa_method_names(PA_STEP_TREAT, " or ", buf, sizeof buf);
+    assert_string_equal(buf, "none or winsorise");
+    pa_method_names(PA_STEP_FALLBACK, ", ", buf, sizeof buf);
+    assert_string_equal(buf, "log_CT, log_CT_plus, boxcox, none");
+    assert_int_equal(pa_param_find("mean_sd"), PA_PARAM_MEAN_SD);
+    assert_int_equal(pa_param_find("normalise"), -1);
+    pa_param_users(PA_PARAM_RANGE, buf, sizeof buf);
+    assert_string_equal(buf, "normalise = minmax or goalposts (and penalty points' floor)");
+    pa_param_users(PA_PARAM_IMPUTE_GROUP, buf, sizeof buf);
+    assert_string_equal(buf, "impute = group_mean or group_median");
+    pa_param_users(PA_PARAM_PER, buf, sizeof buf);
+    assert_string_equal(buf, "an indicator with a 'denominator'");
+}
+
 int
 main(void)
 {
@@ -445,6 +484,7 @@ main(void)
         cmocka_unit_test(test_all_missing),
         cmocka_unit_test(test_stat_mask),
         cmocka_unit_test(test_rank_definition),
+        cmocka_unit_test(test_method_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
