@@ -205,6 +205,10 @@ typedef struct pa_settings {
     double kurt;         int kurt_set;
     pa_fallback fallback; int fallback_set;
     double lambda;       int lambda_set;
+    double npar[2];      int npar_set;       /* n_scaled: (x − l)/(u − l)·scale_factor */
+    double scale_factor; int scale_factor_set;
+    char *ref_unit;      int ref_unit_set;   pa_loc ref_unit_at; /* n_dist2ref; owned by the
+                                                                  * node that writes it */
 } pa_settings;
 
 /* ---- methods (methods.c): one table per step, so that a method is one entry ---- */
@@ -216,7 +220,8 @@ typedef enum pa_step {
 typedef enum pa_param {
     PA_PARAM_RANGE, PA_PARAM_MEAN_SD, PA_PARAM_GOALPOSTS, PA_PARAM_TARGET, PA_PARAM_CAP_MAX,
     PA_PARAM_P, PA_PARAM_PENALTY, PA_PARAM_WINMAX, PA_PARAM_SKEW, PA_PARAM_KURT,
-    PA_PARAM_FALLBACK, PA_PARAM_LAMBDA, PA_PARAM_IMPUTE_GROUP, PA_PARAM_PER, PA_N_PARAMS
+    PA_PARAM_FALLBACK, PA_PARAM_LAMBDA, PA_PARAM_IMPUTE_GROUP, PA_PARAM_PER, PA_PARAM_NPAR,
+    PA_PARAM_SCALE_FACTOR, PA_PARAM_REF_UNIT, PA_N_PARAMS
 } pa_param;
 struct pa_node;
 /* What a normalisation function gets beside the values: the statistics set after the
@@ -577,6 +582,8 @@ pa_status pa_norm_dist2targ(const pa_norm_in *in, double *x, size_t n, pa_error 
 pa_status pa_norm_fracmax(const pa_norm_in *in, double *x, size_t n, pa_error *err);
 pa_status pa_norm_base(const pa_norm_in *in, double *x, size_t n, pa_error *err);
 pa_status pa_norm_none(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_scaled(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_dist2ref(const pa_norm_in *in, double *x, size_t n, pa_error *err);
 /* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none
  * (and sets *bad to -2 when out of memory).
  * `p` is the genmean exponent or the MPI sign. *bad is the index of a child the method

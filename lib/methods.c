@@ -21,6 +21,8 @@ static const pa_method norm_methods[] = {
     { "fracmax", PA_NORM_FRACMAX, 0, 0, pa_norm_fracmax },
     { "base", PA_NORM_BASE, 0, PA_METHOD_RAW | PA_METHOD_REF, pa_norm_base },
     { "none", PA_NORM_NONE, 0, PA_METHOD_RAW, pa_norm_none },
+    { "n_scaled", PA_NORM_SCALED, P(NPAR) | P(SCALE_FACTOR), PA_METHOD_RAW, pa_norm_scaled },
+    { "n_dist2ref", PA_NORM_DIST2REF, P(REF_UNIT) | P(CAP_MAX), PA_METHOD_REF, pa_norm_dist2ref },
 };
 
 static const pa_method agg_methods[] = {
@@ -101,6 +103,9 @@ static const struct param {
     [PA_PARAM_LAMBDA] = { "lambda", PA_STEP_FALLBACK, " (with treat = winsorise)", 0 },
     [PA_PARAM_IMPUTE_GROUP] = { "impute_group", PA_STEP_IMPUTE, "", 0 },
     [PA_PARAM_PER] = { "per", PA_STEP_DENOMINATE, "an indicator with a 'denominator'", 1 },
+    [PA_PARAM_NPAR] = { "npar", PA_STEP_NORMALISE, "", 0 },
+    [PA_PARAM_SCALE_FACTOR] = { "scale_factor", PA_STEP_NORMALISE, "", 0 },
+    [PA_PARAM_REF_UNIT] = { "ref_unit", PA_STEP_NORMALISE, "", 0 },
 };
 
 const pa_method *

@@ -470,6 +470,21 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
             return 0;
         s->fallback = (pa_fallback)i;
         s->fallback_set = 1;
+    } else if (strcmp(name, "npar") == 0) {
+        if (!parse_pair(v, s->npar) || !(s->npar[0] != s->npar[1]))
+            return fail_at(c, col, "npar must be 'L, U' with L different from U, not '%s'%s", v,
+                           "");
+        s->npar_set = 1;
+    } else if (strcmp(name, "scale_factor") == 0) {
+        if (!parse_num(v, &s->scale_factor) || s->scale_factor == 0)
+            return fail_at(c, col, "scale_factor must be a non-zero number, not '%s'%s", v, "");
+        s->scale_factor_set = 1;
+    } else if (strcmp(name, "ref_unit") == 0) {
+        if (!*v || strpbrk(v, " \t,;"))
+            return fail_at(c, col, "ref_unit must be one unit code, not '%s'%s", v, "");
+        s->ref_unit_set = 1;
+        s->ref_unit_at = (pa_loc){ c->line, col };
+        return set_str(&s->ref_unit, v);
     } else if (strcmp(name, "lambda") == 0) {
         if (!parse_num(v, &s->lambda))
             return fail_at(c, col, "lambda must be a number, not '%s'%s", v, "");
@@ -920,6 +935,7 @@ node_free(pa_node *nd)
     pa_free(nd->column);
     pa_free(nd->denominator);
     pa_free(nd->children);
+    pa_free(nd->set.ref_unit);
 }
 
 void
@@ -982,6 +998,8 @@ model_new(const char *name)
     top->set.skew = 2;
     top->set.kurt = 3.5;
     top->set.fallback = PA_FALLBACK_LOG_CT;
+    top->set.npar[1] = 100;   /* COINr n_scaled() defaults */
+    top->set.scale_factor = 100;
     top->at = (pa_loc){ 0, 0 };
     m->top = 0;
     return m;

@@ -186,6 +186,35 @@ pa_norm_fracmax(const pa_norm_in *in, double *x, size_t n, pa_error *err)
     return PA_OK;
 }
 
+/* COINr n_scaled: (x − l)/(u − l)·scale_factor after the direction, statistics unused. */
+pa_status
+pa_norm_scaled(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const pa_settings *s = &in->ind->eff;
+    double l = s->npar[0], u = s->npar[1], dir = in->ind->direction;
+    for (size_t i = 0; i < n; i++)
+        x[i] = (dir * x[i] - l) / (u - l) * s->scale_factor;
+    return PA_OK;
+}
+
+/* COINr n_dist2ref: 1 − (r − x)/(r − min), r the reference unit's value in the same period
+ * (after the direction); r = min scores every unit 1, as dist2targ does at t = min. */
+pa_status
+pa_norm_dist2ref(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const double dir = in->ind->direction, mn = in->mn;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        double t = dir * in->ref[i];
+        double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
+        x[i] = in->ind->cap_max && y > 1 ? 1 : y;
+    }
+    return PA_OK;
+}
+
 /* The direction applied, and the statistics set's extremes and count (its values in v when
  * the method gathers them). */
 static void
@@ -242,7 +271,24 @@ typedef struct norm_job {
     pa_result *r;
     const unsigned char *stat;
     size_t bp;
+    size_t *refu;               /* by indicator: the unit of n_dist2ref's ref_unit */
 } norm_job;
+
+/* What a cell is compared with: the unit's own value in the base period (base), or the
+ * reference unit's value in the cell's period (n_dist2ref); as read, before the direction. */
+static double *
+ref_values(const norm_job *j, size_t k, const pa_node *nd)
+{
+    const pa_result *r = j->r;
+    size_t cells = r->np * r->nu;
+    double *ref = pa_malloc((cells ? cells : 1) * sizeof *ref);
+    const double *x = r->score[k];
+    for (size_t p = 0; ref && p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++)
+            ref[p * r->nu + u] = nd->eff.norm == PA_NORM_BASE ? x[j->bp * r->nu + u]
+                                                              : x[p * r->nu + j->refu[k]];
+    return ref;
+}
 
 static pa_status
 normalise_task(void *ctx, size_t k, pa_error *err)
@@ -253,13 +299,9 @@ normalise_task(void *ctx, size_t k, pa_error *err)
     size_t cells = r->np * r->nu;
     double *x = r->score[k];
     double *base = NULL;
-    if (pa_method_get(PA_STEP_NORMALISE, (int)nd->eff.norm)->flags & PA_METHOD_REF) {
-        if (!(base = pa_malloc((cells ? cells : 1) * sizeof *base)))
-            return pa_nomem(err);
-        for (size_t p = 0; p < r->np; p++)
-            for (size_t u = 0; u < r->nu; u++)
-                base[p * r->nu + u] = x[j->bp * r->nu + u];
-    }
+    if (pa_method_get(PA_STEP_NORMALISE, (int)nd->eff.norm)->flags & PA_METHOD_REF &&
+        !(base = ref_values(j, k, nd)))
+        return pa_nomem(err);
     pa_status st = PA_OK;
     if (nd->eff.scope == PA_SCOPE_PANEL)
         st = pa_normalise_vector(nd, x, cells, j->stat, base, err);
@@ -276,6 +318,33 @@ normalise_task(void *ctx, size_t k, pa_error *err)
         pa_fail(err, st, j->m->file, at.line, at.col, "%s", text);
     }
     return st;
+}
+
+/* n_dist2ref's reference unit: a unit of the data (else a mistake in the model, at the key)
+ * with a value in every period where the indicator has one (else nothing to measure from). */
+static pa_status
+find_ref_unit(const pa_model *m, const pa_result *r, size_t k, size_t *out, pa_error *err)
+{
+    const pa_node *nd = &m->nodes[m->order[k]];
+    const pa_settings *s = &nd->eff;
+    if (s->norm != PA_NORM_DIST2REF)
+        return PA_OK;
+    size_t u = 0;
+    while (u < r->nu && strcmp(r->unit_codes[u], s->ref_unit) != 0)
+        u++;
+    if (u == r->nu)
+        return pa_fail(err, PA_ERR_MODEL, m->file, s->ref_unit_at.line, s->ref_unit_at.col,
+                       "ref_unit '%s' of indicator '%s' is not a unit of the data",
+                       s->ref_unit, nd->code);
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t v = 0; v < r->nu && isnan(PA_SCORE(r, k, p, u)); v++)
+            if (!isnan(PA_SCORE(r, k, p, v)))
+                return pa_fail(err, PA_ERR_COMPUTE, m->file, s->ref_unit_at.line,
+                               s->ref_unit_at.col, "indicator '%s' is normalised by its "
+                               "distance to unit '%s', which has no value in period '%s'",
+                               nd->code, s->ref_unit, r->periods[p]);
+    *out = u;
+    return PA_OK;
 }
 
 pa_status
@@ -318,8 +387,14 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
                     break;
                 }
     }
+    if (st == PA_OK && !(j.refu = pa_calloc(m->n_indicators ? m->n_indicators : 1,
+                                            sizeof *j.refu)))
+        st = pa_nomem(err);
+    for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++)
+        st = find_ref_unit(m, r, k, &j.refu[k], err);
     if (st == PA_OK) /* indicators are the first m->n_indicators result nodes */
         st = pa_parallel_for(m->n_indicators, normalise_task, &j, err);
+    pa_free(j.refu);
     pa_free(stat);
     return st;
 }

@@ -233,6 +233,55 @@ test_dist2targ(void **state)
 }
 
 static void
+test_scaled(void **state)
+{
+    (void)state;
+    /* npar 0, 10, factor 100: (x − 0)/10·100 → 1: 10, 2.5: 25, 12: 120 (not clamped) */
+    pa_node nd = ind(PA_NORM_SCALED, 1);
+    nd.eff.npar[1] = 10;
+    nd.eff.scale_factor = 100;
+    double x[] = { 1, 2.5, 12, NAN };
+    run(&nd, x, N(x), NULL, NULL);
+    expect_vec(x, (double[]){ 10, 25, 120, NAN }, N(x));
+    /* direction −1 negates first, npar −10, 0, factor 1: (−x + 10)/10 → 1: 0.9, 4: 0.6;
+     * the statistics set plays no part (a reference unit's mask changes nothing) */
+    nd = ind(PA_NORM_SCALED, -1);
+    nd.eff.npar[0] = -10;
+    nd.eff.scale_factor = 1;
+    double y[] = { 1, 4 };
+    run(&nd, y, N(y), (unsigned char[]){ 0, 1 }, NULL);
+    expect_vec(y, (double[]){ 0.9, 0.6 }, N(y));
+}
+
+static void
+test_dist2ref(void **state)
+{
+    (void)state;
+    /* reference value 6, min 2: 1 − (6 − x)/(6 − 2) → 2: 0; 4: 0.5; 6: 1; 10: 2 */
+    pa_node nd = ind(PA_NORM_DIST2REF, 1);
+    double x[] = { 2, 4, 6, 10, NAN };
+    double ref[] = { 6, 6, 6, 6, 6 };
+    run(&nd, x, N(x), NULL, ref);
+    expect_vec(x, (double[]){ 0, 0.5, 1, 2, NAN }, N(x));
+    nd.cap_max = 1;
+    double y[] = { 2, 4, 6, 10 };
+    run(&nd, y, N(y), NULL, ref);
+    expect_vec(y, (double[]){ 0, 0.5, 1, 1 }, N(y));
+    /* direction −1: −x is −2, −4, −6, −10, reference −4, min −10:
+     * 1 − (−4 − (−x))/(−4 + 10) → 2: 4/3; 4: 1; 6: 2/3; 10: 0 */
+    nd = ind(PA_NORM_DIST2REF, -1);
+    double z[] = { 2, 4, 6, 10 };
+    double rz[] = { 4, 4, 4, 4 };
+    run(&nd, z, N(z), NULL, rz);
+    expect_vec(z, (double[]){ 4.0 / 3, 1, 2.0 / 3, 0 }, N(z));
+    /* the reference at the minimum: every unit scores 1 (COINr: 0/0 and ±Inf) */
+    nd = ind(PA_NORM_DIST2REF, 1);
+    double w[] = { 2, 3 };
+    run(&nd, w, N(w), NULL, (double[]){ 2, 2 });
+    expect_vec(w, (double[]){ 1, 1 }, N(w));
+}
+
+static void
 test_fracmax(void **state)
 {
     (void)state;
@@ -477,6 +526,8 @@ main(void)
         cmocka_unit_test(test_goalposts_log),
         cmocka_unit_test(test_dist2max),
         cmocka_unit_test(test_dist2targ),
+        cmocka_unit_test(test_scaled),
+        cmocka_unit_test(test_dist2ref),
         cmocka_unit_test(test_fracmax),
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_none),
