@@ -209,6 +209,7 @@ pa_model_finish(pa_model *m, pa_error *err)
         INHERIT(fallback);
         INHERIT(lambda);
         INHERIT(scale_factor);
+        INHERIT(trunc);
         if (s->npar_set)
             memcpy(e.npar, s->npar, sizeof e.npar);
         if (s->ref_unit_set) /* the writer's string: only its own node frees it */

@@ -15,7 +15,8 @@ static const pa_method norm_methods[] = {
     { "rank", PA_NORM_RANK, 0, 0, pa_norm_rank },
     { "prank", PA_NORM_PRANK, 0, 0, pa_norm_prank },
     { "borda", PA_NORM_BORDA, 0, 0, pa_norm_borda },
-    { "goalposts", PA_NORM_GOALPOSTS, P(RANGE) | P(GOALPOSTS), PA_METHOD_RAW, pa_norm_goalposts },
+    { "goalposts", PA_NORM_GOALPOSTS, P(RANGE) | P(GOALPOSTS) | P(GOALPOSTS_TRUNC), PA_METHOD_RAW,
+      pa_norm_goalposts },
     { "dist2max", PA_NORM_DIST2MAX, 0, 0, pa_norm_dist2max },
     { "dist2targ", PA_NORM_DIST2TARG, P(TARGET) | P(CAP_MAX), 0, pa_norm_dist2targ },
     { "fracmax", PA_NORM_FRACMAX, 0, 0, pa_norm_fracmax },
@@ -106,6 +107,7 @@ static const struct param {
     [PA_PARAM_NPAR] = { "npar", PA_STEP_NORMALISE, "", 0 },
     [PA_PARAM_SCALE_FACTOR] = { "scale_factor", PA_STEP_NORMALISE, "", 0 },
     [PA_PARAM_REF_UNIT] = { "ref_unit", PA_STEP_NORMALISE, "", 0 },
+    [PA_PARAM_GOALPOSTS_TRUNC] = { "goalposts_trunc", PA_STEP_NORMALISE, "", 0 },
 };
 
 const pa_method *

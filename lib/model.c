@@ -485,6 +485,10 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
         s->ref_unit_set = 1;
         s->ref_unit_at = (pa_loc){ c->line, col };
         return set_str(&s->ref_unit, v);
+    } else if (strcmp(name, "goalposts_trunc") == 0) {
+        if (!parse_bool(v, &s->trunc))
+            return fail_at(c, col, "goalposts_trunc must be yes or no, not '%s'%s", v, "");
+        s->trunc_set = 1;
     } else if (strcmp(name, "lambda") == 0) {
         if (!parse_num(v, &s->lambda))
             return fail_at(c, col, "lambda must be a number, not '%s'%s", v, "");
@@ -1000,6 +1004,7 @@ model_new(const char *name)
     top->set.fallback = PA_FALLBACK_LOG_CT;
     top->set.npar[1] = 100;   /* COINr n_scaled() defaults */
     top->set.scale_factor = 100;
+    top->set.trunc = 1;
     top->at = (pa_loc){ 0, 0 };
     m->top = 0;
     return m;

@@ -29,7 +29,8 @@ count_below_all(double *x, size_t n, const unsigned char *stat, pa_error *err)
     return PA_OK;
 }
 
-/* goalposts: lower is better scores from the upper post; clamped onto [0, 1], then the range */
+/* goalposts: lower is better scores from the upper post; clamped onto [0, 1] unless
+ * goalposts_trunc = no, then onto the range */
 pa_status
 pa_norm_goalposts(const pa_norm_in *in, double *x, size_t n, pa_error *err)
 {
@@ -45,7 +46,8 @@ pa_norm_goalposts(const pa_norm_in *in, double *x, size_t n, pa_error *err)
         if (isnan(x[i]))
             continue;
         double y = ind->direction > 0 ? (x[i] - lo) / (hi - lo) : (hi - x[i]) / (hi - lo);
-        y = y < 0 ? 0 : y > 1 ? 1 : y;
+        if (ind->eff.trunc)
+            y = y < 0 ? 0 : y > 1 ? 1 : y;
         x[i] = l + y * (u - l);
     }
     return PA_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The COINr methods added for parity (doc/methods.md), end to end through the model file:
- * n_scaled, n_dist2ref, untruncated goalposts, and their keys' errors. Expected scores are
+ * n_scaled, n_dist2ref, untruncated goalposts, treatment options, screening, and the errors
+ * of their keys. Expected scores are
  * worked out by hand in the comments. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,6 +133,27 @@ test_scaled_errors(void **state)
                        "n_dist2ref)");
 }
 
+static void
+test_goalposts_untruncated(void **state)
+{
+    (void)state;
+    /* a: posts 2, 6, range 0, 100 → 2019 u1 (1 − 2)/4·100 = −25, u4 (8 − 2)/4·100 = 150;
+     * the default (set in [index], taken by a) clamps: b keeps 0 … 100 */
+    run x = compute("[index]\nnormalise = goalposts\n[group g]\ngoalposts_trunc = no\n"
+                    "[indicator a]\nparent = g\ngoalposts = 2, 6\n"
+                    "[indicator b]\ngoalposts = 10, 20\n", csv);
+    assert_close(SCORE(x, "u1", "2019", "a"), -25, TOL);
+    assert_close(SCORE(x, "u4", "2019", "a"), 150, TOL);
+    assert_close(SCORE(x, "u4", "2019", "b"), 100, TOL);
+    assert_close(SCORE(x, "u3", "2019", "b"), 0, TOL);
+    run_free(&x);
+    expect_model_error("[index]\ngoalposts_trunc = maybe\n[indicator a]\n", 2,
+                       "goalposts_trunc must be yes or no, not 'maybe'");
+    expect_model_error("[index]\n[indicator a]\ngoalposts_trunc = no\n", 3,
+                       "'goalposts_trunc' is used only by normalise = goalposts, but 'a' is "
+                       "normalised with minmax");
+}
+
 int
 main(void)
 {
@@ -140,6 +162,7 @@ main(void)
         cmocka_unit_test(test_dist2ref),
         cmocka_unit_test(test_dist2ref_errors),
         cmocka_unit_test(test_scaled_errors),
+        cmocka_unit_test(test_goalposts_untruncated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ ind(pa_norm norm, int direction)
     nd.eff.range[1] = 100;
     nd.eff.mean_sd[0] = 0;
     nd.eff.mean_sd[1] = 1;
+    nd.eff.trunc = 1;
     nd.direction = direction;
     nd.weight = 1;
     nd.per = 1;
@@ -164,6 +165,16 @@ test_goalposts(void **state)
     double v[] = { 25, 100 };
     run(&nd, v, N(v), (const unsigned char[]){ 1, 0 }, NULL);
     expect_vec(v, (double[]){ 50, 100 }, N(v));
+    /* goalposts_trunc = no (COINr trunc2posts = FALSE): −10 → −0.2·100 = −20, 60 → 120;
+     * direction −1: (50 − 60)/50 = −0.2 → −20, (50 + 10)/50 → 120 */
+    nd.eff.trunc = 0;
+    double w[] = { -10, 25, 60 };
+    run(&nd, w, N(w), NULL, NULL);
+    expect_vec(w, (double[]){ -20, 50, 120 }, N(w));
+    nd.direction = -1;
+    double t[] = { -10, 25, 60 };
+    run(&nd, t, N(t), NULL, NULL);
+    expect_vec(t, (double[]){ 120, 50, -20 }, N(t));
 }
 
 static void
