@@ -210,6 +210,8 @@ pa_model_finish(pa_model *m, pa_error *err)
         INHERIT(lambda);
         INHERIT(scale_factor);
         INHERIT(trunc);
+        INHERIT(force_win);
+        INHERIT(combine);
         if (s->npar_set)
             memcpy(e.npar, s->npar, sizeof e.npar);
         if (s->ref_unit_set) /* the writer's string: only its own node frees it */

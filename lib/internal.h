@@ -210,6 +210,8 @@ typedef struct pa_settings {
     char *ref_unit;      int ref_unit_set;   pa_loc ref_unit_at; /* n_dist2ref; owned by the
                                                                   * node that writes it */
     int trunc;           int trunc_set;      /* goalposts clamp to [0, 1] (COINr trunc2posts) */
+    int force_win;       int force_win_set;  /* winsorise winmax points once treatment runs */
+    int combine;         int combine_set;    /* the fallback takes the winsorised values */
 } pa_settings;
 
 /* ---- methods (methods.c): one table per step, so that a method is one entry ---- */
@@ -222,7 +224,8 @@ typedef enum pa_param {
     PA_PARAM_RANGE, PA_PARAM_MEAN_SD, PA_PARAM_GOALPOSTS, PA_PARAM_TARGET, PA_PARAM_CAP_MAX,
     PA_PARAM_P, PA_PARAM_PENALTY, PA_PARAM_WINMAX, PA_PARAM_SKEW, PA_PARAM_KURT,
     PA_PARAM_FALLBACK, PA_PARAM_LAMBDA, PA_PARAM_IMPUTE_GROUP, PA_PARAM_PER, PA_PARAM_NPAR,
-    PA_PARAM_SCALE_FACTOR, PA_PARAM_REF_UNIT, PA_PARAM_GOALPOSTS_TRUNC, PA_N_PARAMS
+    PA_PARAM_SCALE_FACTOR, PA_PARAM_REF_UNIT, PA_PARAM_GOALPOSTS_TRUNC, PA_PARAM_FORCE_WIN,
+    PA_PARAM_COMBINE_TREAT, PA_N_PARAMS
 } pa_param;
 struct pa_node;
 /* What a normalisation function gets beside the values: the statistics set after the

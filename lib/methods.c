@@ -36,19 +36,22 @@ static const pa_method agg_methods[] = {
     { "mpi", PA_AGG_MPI, P(PENALTY), 0, NULL },
 };
 
+#define WINSORISE P(WINMAX) | P(SKEW) | P(KURT) | P(FALLBACK) | P(FORCE_WIN)
 static const pa_method treat_methods[] = {
     { "none", PA_TREAT_NONE, 0, 0, NULL },
-    { "winsorise", PA_TREAT_WINSORISE, P(WINMAX) | P(SKEW) | P(KURT) | P(FALLBACK), 0, NULL },
-    { "winsorize", PA_TREAT_WINSORISE, P(WINMAX) | P(SKEW) | P(KURT) | P(FALLBACK),
-      PA_METHOD_ALIAS, NULL },
+    { "winsorise", PA_TREAT_WINSORISE, WINSORISE, 0, NULL },
+    { "winsorize", PA_TREAT_WINSORISE, WINSORISE, PA_METHOD_ALIAS, NULL },
 };
 
 static const pa_method fallback_methods[] = {
-    { "log_CT", PA_FALLBACK_LOG_CT, 0, 0, NULL },
-    { "log_CT_plus", PA_FALLBACK_LOG_CT_PLUS, 0, 0, NULL },
-    { "boxcox", PA_FALLBACK_BOXCOX, P(LAMBDA), 0, NULL },
+    { "log_CT", PA_FALLBACK_LOG_CT, P(COMBINE_TREAT), 0, NULL },
+    { "log_CT_plus", PA_FALLBACK_LOG_CT_PLUS, P(COMBINE_TREAT), 0, NULL },
+    { "boxcox", PA_FALLBACK_BOXCOX, P(LAMBDA) | P(COMBINE_TREAT), 0, NULL },
     { "none", PA_FALLBACK_NONE, 0, 0, NULL },
+    { "log_CT_orig", PA_FALLBACK_LOG_CT_ORIG, P(COMBINE_TREAT), 0, NULL },
+    { "log_GII", PA_FALLBACK_LOG_GII, P(COMBINE_TREAT), 0, NULL },
 };
+#undef WINSORISE
 
 static const pa_method impute_methods[] = {
     { "none", PA_IMPUTE_NONE, 0, 0, NULL },
@@ -108,6 +111,9 @@ static const struct param {
     [PA_PARAM_SCALE_FACTOR] = { "scale_factor", PA_STEP_NORMALISE, "", 0 },
     [PA_PARAM_REF_UNIT] = { "ref_unit", PA_STEP_NORMALISE, "", 0 },
     [PA_PARAM_GOALPOSTS_TRUNC] = { "goalposts_trunc", PA_STEP_NORMALISE, "", 0 },
+    [PA_PARAM_FORCE_WIN] = { "force_win", PA_STEP_TREAT, "", 0 },
+    [PA_PARAM_COMBINE_TREAT] = { "combine_treat", PA_STEP_FALLBACK, " (with treat = winsorise)",
+                                 0 },
 };
 
 const pa_method *

@@ -485,6 +485,14 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
         s->ref_unit_set = 1;
         s->ref_unit_at = (pa_loc){ c->line, col };
         return set_str(&s->ref_unit, v);
+    } else if (strcmp(name, "force_win") == 0) {
+        if (!parse_bool(v, &s->force_win))
+            return fail_at(c, col, "force_win must be yes or no, not '%s'%s", v, "");
+        s->force_win_set = 1;
+    } else if (strcmp(name, "combine_treat") == 0) {
+        if (!parse_bool(v, &s->combine))
+            return fail_at(c, col, "combine_treat must be yes or no, not '%s'%s", v, "");
+        s->combine_set = 1;
     } else if (strcmp(name, "goalposts_trunc") == 0) {
         if (!parse_bool(v, &s->trunc))
             return fail_at(c, col, "goalposts_trunc must be yes or no, not '%s'%s", v, "");

@@ -154,6 +154,32 @@ test_goalposts_untruncated(void **state)
                        "normalised with minmax");
 }
 
+static void
+test_treat_keys(void **state)
+{
+    (void)state;
+    expect_model_error("[index]\ntreat = winsorise\nforce_win = sometimes\n[indicator a]\n", 3,
+                       "force_win must be yes or no, not 'sometimes'");
+    expect_model_error("[index]\ntreat = winsorise\ncombine_treat = 2\n[indicator a]\n", 3,
+                       "combine_treat must be yes or no, not '2'");
+    expect_model_error("[index]\ntreat = winsorise\nfallback = none\n[indicator a]\n"
+                       "combine_treat = yes\n", 5,
+                       "'combine_treat' is used only by fallback = log_CT, log_CT_plus, "
+                       "boxcox, log_CT_orig or log_GII (with treat = winsorise), but 'a' "
+                       "falls back to none");
+    expect_model_error("[index]\n[indicator a]\nforce_win = yes\n", 3,
+                       "'force_win' is used only by treat = winsorise, but 'a' has treat = "
+                       "none");
+    expect_model_error("[index]\ntreat = winsorise\nfallback = log_ct_orig\n[indicator a]\n",
+                       3, "unknown fallback 'log_ct_orig' (log_CT, log_CT_plus, boxcox, none, "
+                          "log_CT_orig, log_GII)");
+    /* accepted together, inherited from a group */
+    run x = compute("[index]\n[group g]\ntreat = winsorise\nfallback = log_CT_orig\n"
+                    "combine_treat = yes\nforce_win = yes\n[indicator a]\nparent = g\n"
+                    "[indicator b]\nparent = g\n", csv);
+    run_free(&x);
+}
+
 int
 main(void)
 {
@@ -163,6 +189,7 @@ main(void)
         cmocka_unit_test(test_dist2ref_errors),
         cmocka_unit_test(test_scaled_errors),
         cmocka_unit_test(test_goalposts_untruncated),
+        cmocka_unit_test(test_treat_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -515,7 +515,7 @@ test_method_table(void **state)
     pa_method_names(PA_STEP_TREAT, " or ", buf, sizeof buf);
     assert_string_equal(buf, "none or winsorise");
     pa_method_names(PA_STEP_FALLBACK, ", ", buf, sizeof buf);
-    assert_string_equal(buf, "log_CT, log_CT_plus, boxcox, none");
+    assert_string_equal(buf, "log_CT, log_CT_plus, boxcox, none, log_CT_orig, log_GII");
     assert_int_equal(pa_param_find("mean_sd"), PA_PARAM_MEAN_SD);
     assert_int_equal(pa_param_find("normalise"), -1);
     pa_param_users(PA_PARAM_RANGE, buf, sizeof buf);
