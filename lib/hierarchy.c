@@ -32,6 +32,7 @@ can_reach_zero(const pa_node *nd)
     case PA_NORM_BORDA:
     case PA_NORM_DIST2MAX:
     case PA_NORM_DIST2TARG: /* the minimum scores 1 − (t − min)/(t − min) = 0 */
+    case PA_NORM_DIST2REF:
         return 1;
     default:
         return 0;
@@ -207,6 +208,14 @@ pa_model_finish(pa_model *m, pa_error *err)
         INHERIT(kurt);
         INHERIT(fallback);
         INHERIT(lambda);
+        INHERIT(scale_factor);
+        INHERIT(trunc);
+        INHERIT(force_win);
+        INHERIT(combine);
+        if (s->npar_set)
+            memcpy(e.npar, s->npar, sizeof e.npar);
+        if (s->ref_unit_set) /* the writer's string: only its own node frees it */
+            e.ref_unit = s->ref_unit, e.ref_unit_at = s->ref_unit_at;
 #undef INHERIT
         if (s->impute_set)
             e.impute = s->impute, e.impute_at = s->impute_at;
@@ -274,9 +283,8 @@ pa_model_finish(pa_model *m, pa_error *err)
                                        : nd->eff.agg == PA_AGG_HARMONIC ? "harmonic"
                                                                         : "generalised (p < 0)",
                                        nd->code, ch->code,
-                                       ch->eff.norm == PA_NORM_MINMAX ? "minmax"
-                                       : ch->eff.norm == PA_NORM_ZSCORE ? "zscore"
-                                                                        : "rank-based");
+                                       pa_method_get(PA_STEP_NORMALISE,
+                                                     (int)ch->eff.norm)->name);
                     }
                 }
             }
@@ -291,6 +299,9 @@ pa_model_finish(pa_model *m, pa_error *err)
         if (nd->eff.norm == PA_NORM_DIST2TARG && !nd->target_set)
             return fail_node(m, err, at, "indicator '%s' uses dist2targ but has no 'target'%s",
                              nd->code, "");
+        if (nd->eff.norm == PA_NORM_DIST2REF && !nd->eff.ref_unit)
+            return fail_node(m, err, at, "indicator '%s' uses n_dist2ref but has no "
+                             "'ref_unit'%s", nd->code, "");
         if ((nd->eff.impute == PA_IMPUTE_GROUP_MEAN || nd->eff.impute == PA_IMPUTE_GROUP_MEDIAN) &&
             !m->impute_group)
             return fail_node(m, err, nd->eff.impute_at.line ? nd->eff.impute_at : nd->at,

@@ -168,7 +168,7 @@ pa_status pa_csv_read_range(const char *path, uint64_t start, uint64_t end, long
 typedef enum pa_norm {
     PA_NORM_MINMAX, PA_NORM_ZSCORE, PA_NORM_RANK, PA_NORM_PRANK, PA_NORM_BORDA,
     PA_NORM_GOALPOSTS, PA_NORM_DIST2MAX, PA_NORM_DIST2TARG, PA_NORM_FRACMAX,
-    PA_NORM_BASE, PA_NORM_NONE
+    PA_NORM_BASE, PA_NORM_NONE, PA_NORM_SCALED, PA_NORM_DIST2REF
 } pa_norm;
 typedef enum pa_agg {
     PA_AGG_ARITHMETIC, PA_AGG_GEOMETRIC, PA_AGG_HARMONIC, PA_AGG_MEDIAN, PA_AGG_GENMEAN,
@@ -180,7 +180,8 @@ typedef enum pa_impute {
 } pa_impute;
 typedef enum pa_treat { PA_TREAT_NONE, PA_TREAT_WINSORISE } pa_treat;
 typedef enum pa_fallback {
-    PA_FALLBACK_LOG_CT, PA_FALLBACK_LOG_CT_PLUS, PA_FALLBACK_BOXCOX, PA_FALLBACK_NONE
+    PA_FALLBACK_LOG_CT, PA_FALLBACK_LOG_CT_PLUS, PA_FALLBACK_BOXCOX, PA_FALLBACK_NONE,
+    PA_FALLBACK_LOG_CT_ORIG, PA_FALLBACK_LOG_GII
 } pa_fallback;
 
 /* Flags of a cell, see pa_result_flags(). */
@@ -212,10 +213,71 @@ typedef struct pa_settings {
     double kurt;         int kurt_set;
     pa_fallback fallback; int fallback_set;
     double lambda;       int lambda_set;
+    double npar[2];      int npar_set;       /* n_scaled: (x − l)/(u − l)·scale_factor */
+    double scale_factor; int scale_factor_set;
+    char *ref_unit;      int ref_unit_set;   pa_loc ref_unit_at; /* n_dist2ref; owned by the
+                                                                  * node that writes it */
+    int trunc;           int trunc_set;      /* goalposts clamp to [0, 1] (COINr trunc2posts) */
+    int force_win;       int force_win_set;  /* winsorise winmax points once treatment runs */
+    int combine;         int combine_set;    /* the fallback takes the winsorised values */
 } pa_settings;
 
-/* Method parameters: keys that only some methods use (model.c, param_uses). */
-enum { PA_N_PARAMS = 14 };
+/* ---- methods (methods.c): one table per step, so that a method is one entry ---- */
+typedef enum pa_step {
+    PA_STEP_NORMALISE, PA_STEP_AGGREGATE, PA_STEP_TREAT, PA_STEP_FALLBACK, PA_STEP_IMPUTE,
+    PA_STEP_DENOMINATE, PA_N_STEPS
+} pa_step;
+/* Method parameters: keys that only some methods use. */
+typedef enum pa_param {
+    PA_PARAM_RANGE, PA_PARAM_MEAN_SD, PA_PARAM_GOALPOSTS, PA_PARAM_TARGET, PA_PARAM_CAP_MAX,
+    PA_PARAM_P, PA_PARAM_PENALTY, PA_PARAM_WINMAX, PA_PARAM_SKEW, PA_PARAM_KURT,
+    PA_PARAM_FALLBACK, PA_PARAM_LAMBDA, PA_PARAM_IMPUTE_GROUP, PA_PARAM_PER, PA_PARAM_NPAR,
+    PA_PARAM_SCALE_FACTOR, PA_PARAM_REF_UNIT, PA_PARAM_GOALPOSTS_TRUNC, PA_PARAM_FORCE_WIN,
+    PA_PARAM_COMBINE_TREAT, PA_N_PARAMS
+} pa_param;
+struct pa_node;
+/* What a normalisation function gets beside the values: the statistics set after the
+ * direction (its extremes, its count m, and the values themselves in v when the method
+ * gathers them) and, for methods that compare each value with another (base), that value
+ * per cell. */
+typedef struct pa_norm_in {
+    const struct pa_node *ind;
+    const unsigned char *stat;  /* the values statistics may use (NULL: all) */
+    const double *v;
+    size_t m;
+    double mn, mx;
+    const double *ref;
+} pa_norm_in;
+typedef pa_status (*pa_norm_fn)(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+enum {
+    PA_METHOD_RAW = 1,    /* normalise: no statistics set; the function applies the direction */
+    PA_METHOD_GATHER = 2, /* normalise: the statistics set's values are gathered into v */
+    PA_METHOD_REF = 4,    /* normalise: ref holds a value per cell */
+    PA_METHOD_ALIAS = 8   /* another spelling, left out of lists */
+};
+typedef struct pa_method {
+    const char *name;
+    int id;                /* the step's enum value */
+    unsigned params;       /* bit k: takes pa_param k */
+    unsigned flags;        /* PA_METHOD_* */
+    pa_norm_fn normalise;  /* PA_STEP_NORMALISE only */
+} pa_method;
+/* The method of a step by name (NULL: none) or by its enum value (NULL: out of range). */
+const pa_method *pa_method_find(pa_step step, const char *name);
+const pa_method *pa_method_get(pa_step step, int id);
+/* Whether the method takes parameter k (0 for NULL). */
+int pa_method_takes(const pa_method *meth, pa_param k);
+/* The step's key ("normalise") and what a method of it is called ("normalisation"). */
+const char *pa_step_key(pa_step step);
+const char *pa_step_noun(pa_step step);
+/* The step's method names for a message: "minmax, zscore, ... or none" (buf truncated). */
+void pa_method_names(pa_step step, const char *last_sep, char *buf, size_t n);
+/* A parameter by key (-1: no method parameter), its key and step, and what takes it for a
+ * message ("normalise = minmax or goalposts"). */
+int pa_param_find(const char *key);
+const char *pa_param_key(pa_param k);
+pa_step pa_param_step(pa_param k);
+void pa_param_users(pa_param k, char *buf, size_t n);
 
 typedef struct pa_node {
     char *code, *label, *measure, *parent_code, *column, *denominator;
@@ -532,6 +594,20 @@ void pa_sorted_free(pa_sorted *s);
  * may use (NULL: all). Exposed for unit tests. */
 pa_status pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
                               const double *base, pa_error *err);
+/* The normalisation functions of the method table (normalise.c). */
+pa_status pa_norm_minmax(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_zscore(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_rank(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_prank(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_borda(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_goalposts(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_dist2max(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_dist2targ(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_fracmax(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_base(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_none(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_scaled(const pa_norm_in *in, double *x, size_t n, pa_error *err);
+pa_status pa_norm_dist2ref(const pa_norm_in *in, double *x, size_t n, pa_error *err);
 /* Aggregate n child scores with weights; NaN children drop out. Returns NaN when none
  * (and sets *bad to -2 when out of memory).
  * `p` is the genmean exponent or the MPI sign. *bad is the index of a child the method

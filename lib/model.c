@@ -32,54 +32,6 @@ typedef struct parse_ctx {
     char section[256];
 } parse_ctx;
 
-static const char *const norm_names[] = { "minmax", "zscore", "rank", "prank", "borda",
-                                          "goalposts", "dist2max", "dist2targ", "fracmax",
-                                          "base", "none" };
-static const char *const agg_names[] = { "arithmetic", "geometric", "harmonic", "median",
-                                         "genmean", "copeland", "mpi" };
-static const char *const impute_names[] = { "none", "mean", "median", "group_mean",
-                                            "group_median", "latest", "linear" };
-static const char *const fallback_names[] = { "log_CT", "log_CT_plus", "boxcox", "none" };
-
-/* One table: each method parameter, the family of methods it belongs to and the methods of
- * that family that use it. A parameter written at a node must be used by the node (the
- * aggregation's) or by at least one indicator that takes it from there. */
-typedef enum { FAM_NORM, FAM_AGG, FAM_TREAT, FAM_FALLBACK, FAM_IMPUTE, FAM_DENOM } param_family;
-#define M(x) (1u << (x))
-static const struct param_use {
-    const char *key;
-    param_family family;
-    unsigned methods;
-    const char *users;
-} param_uses[PA_N_PARAMS] = {
-    { "range", FAM_NORM, M(PA_NORM_MINMAX) | M(PA_NORM_GOALPOSTS),
-      "normalise = minmax or goalposts (and penalty points' floor)" },
-    { "mean_sd", FAM_NORM, M(PA_NORM_ZSCORE), "normalise = zscore" },
-    { "goalposts", FAM_NORM, M(PA_NORM_GOALPOSTS), "normalise = goalposts" },
-    { "target", FAM_NORM, M(PA_NORM_DIST2TARG), "normalise = dist2targ" },
-    { "cap_max", FAM_NORM, M(PA_NORM_DIST2TARG), "normalise = dist2targ" },
-    { "p", FAM_AGG, M(PA_AGG_GENMEAN), "aggregate = genmean" },
-    { "penalty", FAM_AGG, M(PA_AGG_MPI), "aggregate = mpi" },
-    { "winmax", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
-    { "skew", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
-    { "kurt", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
-    { "fallback", FAM_TREAT, M(PA_TREAT_WINSORISE), "treat = winsorise" },
-    { "lambda", FAM_FALLBACK, M(PA_FALLBACK_BOXCOX), "fallback = boxcox (with treat = winsorise)" },
-    { "impute_group", FAM_IMPUTE, M(PA_IMPUTE_GROUP_MEAN) | M(PA_IMPUTE_GROUP_MEDIAN),
-      "impute = group_mean or group_median" },
-    { "per", FAM_DENOM, M(1), "an indicator with a 'denominator'" },
-};
-#undef M
-
-static int
-lookup(const char *const *names, size_t n, const char *v)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], v) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* Column of a key in the current line (1 when it cannot be found). */
 static long
 key_col(parse_ctx *c, const char *name)
@@ -175,20 +127,22 @@ pa_model_rename_top(pa_model *m, const char *code)
 
 /* ---- method parameters that no method uses ---- */
 
+/* The id of nd's method for a step (-1: the step does not run, as a fallback without
+ * winsorising). */
 static int
-method_of(const pa_node *nd, param_family f)
+method_of(const pa_node *nd, pa_step step)
 {
     const pa_settings *e = &nd->eff;
-    switch (f) {
-    case FAM_NORM:
+    switch (step) {
+    case PA_STEP_NORMALISE:
         return (int)e->norm;
-    case FAM_AGG:
+    case PA_STEP_AGGREGATE:
         return (int)e->agg;
-    case FAM_TREAT:
+    case PA_STEP_TREAT:
         return (int)e->treat;
-    case FAM_FALLBACK:
+    case PA_STEP_FALLBACK:
         return e->treat == PA_TREAT_WINSORISE ? (int)e->fallback : -1;
-    case FAM_IMPUTE:
+    case PA_STEP_IMPUTE:
         return (int)e->impute;
     default:
         return nd->denominator != NULL;
@@ -198,25 +152,28 @@ method_of(const pa_node *nd, param_family f)
 static int
 param_used_by(const pa_node *nd, int k)
 {
-    int x = method_of(nd, param_uses[k].family);
-    return x >= 0 && (param_uses[k].methods >> x & 1);
+    pa_step step = pa_param_step((pa_param)k);
+    int x = method_of(nd, step);
+    return x >= 0 && pa_method_takes(pa_method_get(step, x), (pa_param)k);
 }
 
 /* What nd does instead of using the parameter, for the message. */
 static void
-describe(const pa_node *nd, param_family f, char *buf, size_t n)
+describe(const pa_node *nd, pa_step step, char *buf, size_t n)
 {
     const pa_settings *e = &nd->eff;
-    if (f == FAM_NORM)
-        snprintf(buf, n, "'%s' is normalised with %s", nd->code, norm_names[e->norm]);
-    else if (f == FAM_AGG)
-        snprintf(buf, n, "'%s' is aggregated with %s", nd->code, agg_names[e->agg]);
-    else if ((f == FAM_TREAT || f == FAM_FALLBACK) && e->treat != PA_TREAT_WINSORISE)
+    int x = method_of(nd, step);
+    const pa_method *me = x >= 0 ? pa_method_get(step, x) : NULL;
+    if (step == PA_STEP_NORMALISE)
+        snprintf(buf, n, "'%s' is normalised with %s", nd->code, me->name);
+    else if (step == PA_STEP_AGGREGATE)
+        snprintf(buf, n, "'%s' is aggregated with %s", nd->code, me->name);
+    else if ((step == PA_STEP_TREAT || step == PA_STEP_FALLBACK) && e->treat != PA_TREAT_WINSORISE)
         snprintf(buf, n, "'%s' has treat = none", nd->code);
-    else if (f == FAM_FALLBACK)
-        snprintf(buf, n, "'%s' falls back to %s", nd->code, fallback_names[e->fallback]);
-    else if (f == FAM_IMPUTE)
-        snprintf(buf, n, "'%s' is imputed with %s", nd->code, impute_names[e->impute]);
+    else if (step == PA_STEP_FALLBACK)
+        snprintf(buf, n, "'%s' falls back to %s", nd->code, me->name);
+    else if (step == PA_STEP_IMPUTE)
+        snprintf(buf, n, "'%s' is imputed with %s", nd->code, me->name);
     else
         snprintf(buf, n, "'%s' has no 'denominator'", nd->code);
 }
@@ -234,23 +191,24 @@ writer_of(pa_model *m, size_t i, int k)
 static pa_status
 unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
 {
-    const struct param_use *pu = &param_uses[k];
-    int inherited = pu->family != FAM_AGG && !w->is_indicator;
+    pa_step step = pa_param_step((pa_param)k);
+    int inherited = step != PA_STEP_AGGREGATE && !w->is_indicator;
     const pa_node *taker = inherited ? NULL : w;
     for (size_t i = 0; i < m->n_nodes && !taker; i++)
         if (m->nodes[i].is_indicator && writer_of(m, i, k) == w)
             taker = &m->nodes[i];
-    char how[320], sec[300];
+    char how[320], sec[300], users[320];
     if (taker)
-        describe(taker, pu->family, how, sizeof how);
+        describe(taker, step, how, sizeof how);
     else
         snprintf(how, sizeof how, "every indicator below sets its own");
     if (w == &m->nodes[m->top])
         snprintf(sec, sizeof sec, "[index]");
     else
         snprintf(sec, sizeof sec, "[group %s]", w->code);
+    pa_param_users((pa_param)k, users, sizeof users);
     return pa_fail(err, PA_ERR_MODEL, m->file, w->param_at[k].line, w->param_at[k].col,
-                   "'%s' is used only by %s, but %s%s%s%s", pu->key, pu->users, how,
+                   "'%s' is used only by %s, but %s%s%s%s", pa_param_key((pa_param)k), users, how,
                    inherited && taker ? " (no indicator that takes it from " : "",
                    inherited && taker ? sec : "", inherited && taker ? " uses it)" : "");
 }
@@ -261,7 +219,8 @@ pa_model_check_params(pa_model *m, pa_error *err)
     for (size_t i = 0; i < m->n_nodes; i++) {
         pa_node *nd = &m->nodes[i];
         for (int k = 0; k < PA_N_PARAMS; k++) {
-            int own = param_uses[k].family == FAM_AGG; /* at the aggregating node itself */
+            /* at the aggregating node itself */
+            int own = pa_param_step((pa_param)k) == PA_STEP_AGGREGATE;
             if (own ? nd->is_indicator || !(nd->params >> k & 1) : !nd->is_indicator)
                 continue;
             pa_node *w = own ? nd : writer_of(m, i, k);
@@ -428,6 +387,21 @@ parse_refs(parse_ctx *c, const char *v)
     return 1;
 }
 
+/* The id of a method of a step named v; -1 (and the error, listing the step's methods) when
+ * the step has none of that name. */
+static int
+parse_method(parse_ctx *c, pa_step step, const char *v, long col)
+{
+    const pa_method *me = pa_method_find(step, v);
+    if (me)
+        return me->id;
+    char names[512], what[600];
+    pa_method_names(step, ", ", names, sizeof names);
+    snprintf(what, sizeof what, "%s '%s'", pa_step_noun(step), v);
+    fail_at(c, col, "unknown %s (%s)", what, names);
+    return -1;
+}
+
 /* Keys that any section may set and descendants inherit. Returns -1 when not such a key. */
 static int
 settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
@@ -435,10 +409,8 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
     long col = col_of(c, v);
     int i;
     if (strcmp(name, "normalise") == 0 || strcmp(name, "normalize") == 0) {
-        if ((i = lookup(norm_names, sizeof norm_names / sizeof *norm_names, v)) < 0)
-            return fail_at(c, col, "unknown normalisation '%s' (minmax, zscore, rank, prank, "
-                                   "borda, goalposts, dist2max, dist2targ, fracmax, base, none)%s",
-                           v, "");
+        if ((i = parse_method(c, PA_STEP_NORMALISE, v, col)) < 0)
+            return 0;
         s->norm = (pa_norm)i;
         s->norm_set = 1;
         s->norm_at = (pa_loc){ c->line, col };
@@ -464,26 +436,21 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
             return fail_at(c, col, "denominate must be yes or no, not '%s'%s", v, "");
         s->denominate_set = 1;
     } else if (strcmp(name, "aggregate") == 0) {
-        if ((i = lookup(agg_names, sizeof agg_names / sizeof *agg_names, v)) < 0)
-            return fail_at(c, col, "unknown aggregation '%s' (arithmetic, geometric, "
-                                   "harmonic, median, genmean, copeland, mpi)%s", v, "");
+        if ((i = parse_method(c, PA_STEP_AGGREGATE, v, col)) < 0)
+            return 0;
         s->agg = (pa_agg)i;
         s->agg_set = 1;
         s->agg_at = (pa_loc){ c->line, col };
     } else if (strcmp(name, "impute") == 0) {
-        if ((i = lookup(impute_names, sizeof impute_names / sizeof *impute_names, v)) < 0)
-            return fail_at(c, col, "unknown imputation '%s' (none, mean, median, group_mean, "
-                                   "group_median, latest, linear)%s", v, "");
+        if ((i = parse_method(c, PA_STEP_IMPUTE, v, col)) < 0)
+            return 0;
         s->impute = (pa_impute)i;
         s->impute_set = 1;
         s->impute_at = (pa_loc){ c->line, col };
     } else if (strcmp(name, "treat") == 0) {
-        if (strcmp(v, "winsorise") == 0 || strcmp(v, "winsorize") == 0)
-            s->treat = PA_TREAT_WINSORISE;
-        else if (strcmp(v, "none") == 0)
-            s->treat = PA_TREAT_NONE;
-        else
-            return fail_at(c, col, "unknown treatment '%s' (winsorise or none)%s", v, "");
+        if ((i = parse_method(c, PA_STEP_TREAT, v, col)) < 0)
+            return 0;
+        s->treat = (pa_treat)i;
         s->treat_set = 1;
     } else if (strcmp(name, "winmax") == 0) {
         if (!parse_num(v, &s->winmax) || !(s->winmax >= 0) || s->winmax != floor(s->winmax))
@@ -499,11 +466,37 @@ settings_key(parse_ctx *c, pa_settings *s, const char *name, const char *v)
             return fail_at(c, col, "kurt must be a number, not '%s'%s", v, "");
         s->kurt_set = 1;
     } else if (strcmp(name, "fallback") == 0) {
-        if ((i = lookup(fallback_names, sizeof fallback_names / sizeof *fallback_names, v)) < 0)
-            return fail_at(c, col, "unknown fallback '%s' (log_CT, log_CT_plus, boxcox, "
-                                   "none)%s", v, "");
+        if ((i = parse_method(c, PA_STEP_FALLBACK, v, col)) < 0)
+            return 0;
         s->fallback = (pa_fallback)i;
         s->fallback_set = 1;
+    } else if (strcmp(name, "npar") == 0) {
+        if (!parse_pair(v, s->npar) || !(s->npar[0] != s->npar[1]))
+            return fail_at(c, col, "npar must be 'L, U' with L different from U, not '%s'%s", v,
+                           "");
+        s->npar_set = 1;
+    } else if (strcmp(name, "scale_factor") == 0) {
+        if (!parse_num(v, &s->scale_factor) || s->scale_factor == 0)
+            return fail_at(c, col, "scale_factor must be a non-zero number, not '%s'%s", v, "");
+        s->scale_factor_set = 1;
+    } else if (strcmp(name, "ref_unit") == 0) {
+        if (!*v || strpbrk(v, " \t,;"))
+            return fail_at(c, col, "ref_unit must be one unit code, not '%s'%s", v, "");
+        s->ref_unit_set = 1;
+        s->ref_unit_at = (pa_loc){ c->line, col };
+        return set_str(&s->ref_unit, v);
+    } else if (strcmp(name, "force_win") == 0) {
+        if (!parse_bool(v, &s->force_win))
+            return fail_at(c, col, "force_win must be yes or no, not '%s'%s", v, "");
+        s->force_win_set = 1;
+    } else if (strcmp(name, "combine_treat") == 0) {
+        if (!parse_bool(v, &s->combine))
+            return fail_at(c, col, "combine_treat must be yes or no, not '%s'%s", v, "");
+        s->combine_set = 1;
+    } else if (strcmp(name, "goalposts_trunc") == 0) {
+        if (!parse_bool(v, &s->trunc))
+            return fail_at(c, col, "goalposts_trunc must be yes or no, not '%s'%s", v, "");
+        s->trunc_set = 1;
     } else if (strcmp(name, "lambda") == 0) {
         if (!parse_num(v, &s->lambda))
             return fail_at(c, col, "lambda must be a number, not '%s'%s", v, "");
@@ -821,11 +814,11 @@ key_once(parse_ctx *c, const char *name)
 static void
 note_param(parse_ctx *c, pa_node *nd, const char *name)
 {
-    for (int k = 0; k < PA_N_PARAMS; k++)
-        if (strcmp(param_uses[k].key, name) == 0) {
-            nd->params |= 1u << k;
-            nd->param_at[k] = (pa_loc){ c->line, key_col(c, name) };
-        }
+    int k = pa_param_find(name);
+    if (k >= 0) {
+        nd->params |= 1u << k;
+        nd->param_at[k] = (pa_loc){ c->line, key_col(c, name) };
+    }
 }
 
 static int
@@ -954,6 +947,7 @@ node_free(pa_node *nd)
     pa_free(nd->column);
     pa_free(nd->denominator);
     pa_free(nd->children);
+    pa_free(nd->set.ref_unit);
 }
 
 void
@@ -1016,6 +1010,9 @@ model_new(const char *name)
     top->set.skew = 2;
     top->set.kurt = 3.5;
     top->set.fallback = PA_FALLBACK_LOG_CT;
+    top->set.npar[1] = 100;   /* COINr n_scaled() defaults */
+    top->set.scale_factor = 100;
+    top->set.trunc = 1;
     top->at = (pa_loc){ 0, 0 };
     m->top = 0;
     return m;

@@ -29,151 +29,241 @@ count_below_all(double *x, size_t n, const unsigned char *stat, pa_error *err)
     return PA_OK;
 }
 
+/* goalposts: lower is better scores from the upper post; clamped onto [0, 1] unless
+ * goalposts_trunc = no, then onto the range */
 pa_status
-pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
-                    const double *base, pa_error *err)
+pa_norm_goalposts(const pa_norm_in *in, double *x, size_t n, pa_error *err)
 {
-    const pa_settings *s = &ind->eff;
-    const double dir = ind->direction;
-    const double l = s->range[0], u = s->range[1];
-
-    if (s->norm == PA_NORM_GOALPOSTS) {
-        double lo = ind->goalposts[0], hi = ind->goalposts[1];
-        if (ind->transform == PA_TRANSFORM_LOG) {
-            lo = log(lo);
-            hi = log(hi);
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (isnan(x[i]))
-                continue;
-            /* lower is better: scored from the upper post */
-            double y = dir > 0 ? (x[i] - lo) / (hi - lo) : (hi - x[i]) / (hi - lo);
+    (void)err;
+    const pa_node *ind = in->ind;
+    const double l = ind->eff.range[0], u = ind->eff.range[1];
+    double lo = ind->goalposts[0], hi = ind->goalposts[1];
+    if (ind->transform == PA_TRANSFORM_LOG) {
+        lo = log(lo);
+        hi = log(hi);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        double y = ind->direction > 0 ? (x[i] - lo) / (hi - lo) : (hi - x[i]) / (hi - lo);
+        if (ind->eff.trunc)
             y = y < 0 ? 0 : y > 1 ? 1 : y;
-            x[i] = l + y * (u - l);
-        }
-        return PA_OK;
+        x[i] = l + y * (u - l);
     }
-    if (s->norm == PA_NORM_BASE) {
-        for (size_t i = 0; i < n; i++) {
-            if (isnan(x[i]))
-                continue;
-            if (isnan(base[i])) {
-                x[i] = NAN;
-                continue;
-            }
-            if (base[i] == 0)
-                return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                               "indicator '%s': the base-period value is 0, so 'base' "
-                               "normalisation is undefined", ind->code);
-            double ratio = x[i] / base[i];
-            x[i] = 100.0 * (dir > 0 ? ratio : 2.0 - ratio);
-        }
-        return PA_OK;
-    }
-    if (s->norm == PA_NORM_NONE) {
-        for (size_t i = 0; i < n; i++)
-            x[i] *= dir;
-        return PA_OK;
-    }
+    return PA_OK;
+}
 
-    /* the values that statistics may use: gathered only for zscore, the one method that needs
-     * more than the extremes or the ranks (a copy of a panel column is a lot of fresh memory
-     * to fault in) */
-    int gather = s->norm == PA_NORM_ZSCORE;
-    double *v = gather ? pa_malloc((n ? n : 1) * sizeof *v) : NULL;
-    if (gather && !v)
-        return pa_nomem(err);
-    size_t m = 0;
-    double mn = INFINITY, mx = -INFINITY;
-    for (size_t i = 0; i < n; i++) { /* the direction applied on the way */
+pa_status
+pa_norm_base(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    const pa_node *ind = in->ind;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        if (isnan(in->ref[i])) {
+            x[i] = NAN;
+            continue;
+        }
+        if (in->ref[i] == 0)
+            return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                           "indicator '%s': the base-period value is 0, so 'base' "
+                           "normalisation is undefined", ind->code);
+        double ratio = x[i] / in->ref[i];
+        x[i] = 100.0 * (ind->direction > 0 ? ratio : 2.0 - ratio);
+    }
+    return PA_OK;
+}
+
+pa_status
+pa_norm_none(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    for (size_t i = 0; i < n; i++)
+        x[i] *= in->ind->direction;
+    return PA_OK;
+}
+
+pa_status
+pa_norm_minmax(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const double l = in->ind->eff.range[0], u = in->ind->eff.range[1];
+    if (in->mx > in->mn) { /* a missing value stays NaN through the arithmetic */
+        double span = in->mx - in->mn, width = u - l;
+        for (size_t i = 0; i < n; i++)
+            x[i] = (x[i] - in->mn) / span * width + l;
+    } else { /* zero range: no unit can be told apart, all take the middle */
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]))
+                x[i] = (l + u) / 2;
+    }
+    return PA_OK;
+}
+
+pa_status
+pa_norm_zscore(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const double *ms = in->ind->eff.mean_sd;
+    double mean = gsl_stats_mean(in->v, 1, in->m);
+    double sd = in->m > 1 ? gsl_stats_sd_m(in->v, 1, in->m, mean) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            x[i] = sd > 0 ? (x[i] - mean) / sd * ms[1] + ms[0] : ms[0];
+    return PA_OK;
+}
+
+/* rank, prank and borda from the count of values below (ties get the minimum rank) */
+static pa_status
+rank_based(const pa_norm_in *in, double *x, size_t n, pa_norm how, pa_error *err)
+{
+    pa_status st = count_below_all(x, n, in->stat, err);
+    for (size_t i = 0; i < n && st == PA_OK; i++) {
+        if (isnan(x[i]))
+            continue;
+        double r = x[i];
+        if (how == PA_NORM_RANK)
+            x[i] = r + 1;
+        else if (how == PA_NORM_BORDA)
+            x[i] = r;
+        else
+            x[i] = in->m > 1 ? r / (double)(in->m - 1) : 1.0;
+    }
+    return st;
+}
+
+pa_status
+pa_norm_rank(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    return rank_based(in, x, n, PA_NORM_RANK, err);
+}
+
+pa_status
+pa_norm_prank(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    return rank_based(in, x, n, PA_NORM_PRANK, err);
+}
+
+pa_status
+pa_norm_borda(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    return rank_based(in, x, n, PA_NORM_BORDA, err);
+}
+
+pa_status
+pa_norm_dist2max(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            x[i] = in->mx > in->mn ? 1 - (in->mx - x[i]) / (in->mx - in->mn) : 1.0;
+    return PA_OK;
+}
+
+pa_status
+pa_norm_dist2targ(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const pa_node *ind = in->ind;
+    double t = ind->target * ind->direction, mn = in->mn;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
+        x[i] = ind->cap_max && y > 1 ? 1 : y;
+    }
+    return PA_OK;
+}
+
+pa_status
+pa_norm_fracmax(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    if (!(in->mx > 0))
+        return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
+                       "indicator '%s': fracmax needs a positive maximum (after applying the "
+                       "direction), but it is %g", in->ind->code, in->mx);
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            x[i] /= in->mx;
+    return PA_OK;
+}
+
+/* COINr n_scaled: (x − l)/(u − l)·scale_factor after the direction, statistics unused. */
+pa_status
+pa_norm_scaled(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const pa_settings *s = &in->ind->eff;
+    double l = s->npar[0], u = s->npar[1], dir = in->ind->direction;
+    for (size_t i = 0; i < n; i++)
+        x[i] = (dir * x[i] - l) / (u - l) * s->scale_factor;
+    return PA_OK;
+}
+
+/* COINr n_dist2ref: 1 − (r − x)/(r − min), r the reference unit's value in the same period
+ * (after the direction); r = min scores every unit 1, as dist2targ does at t = min. */
+pa_status
+pa_norm_dist2ref(const pa_norm_in *in, double *x, size_t n, pa_error *err)
+{
+    (void)err;
+    const double dir = in->ind->direction, mn = in->mn;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        double t = dir * in->ref[i];
+        double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
+        x[i] = in->ind->cap_max && y > 1 ? 1 : y;
+    }
+    return PA_OK;
+}
+
+/* The direction applied, and the statistics set's extremes and count (its values in v when
+ * the method gathers them). */
+static void
+apply_direction(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
+                double *v, pa_norm_in *in)
+{
+    const double dir = ind->direction;
+    in->m = 0;
+    in->mn = INFINITY;
+    in->mx = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
         double xi = x[i] *= dir;
         if (!isnan(xi) && (!stat || stat[i])) {
-            mn = xi < mn ? xi : mn;
-            mx = xi > mx ? xi : mx;
-            if (gather)
-                v[m] = xi;
-            m++;
+            in->mn = xi < in->mn ? xi : in->mn;
+            in->mx = xi > in->mx ? xi : in->mx;
+            if (v)
+                v[in->m] = xi;
+            in->m++;
         }
     }
+}
+
+pa_status
+pa_normalise_vector(const pa_node *ind, double *x, size_t n, const unsigned char *stat,
+                    const double *ref, pa_error *err)
+{
+    const pa_method *me = pa_method_get(PA_STEP_NORMALISE, (int)ind->eff.norm);
+    pa_norm_in in = { .ind = ind, .stat = stat, .ref = ref };
+    if (me->flags & PA_METHOD_RAW)
+        return me->normalise(&in, x, n, err);
+    /* the values themselves only for the methods that need more than the extremes or the
+     * ranks (a copy of a panel column is a lot of fresh memory to fault in) */
+    double *v = NULL;
+    if (me->flags & PA_METHOD_GATHER && !(v = pa_malloc((n ? n : 1) * sizeof *v)))
+        return pa_nomem(err);
+    in.v = v;
+    apply_direction(ind, x, n, stat, v, &in);
     pa_status st = PA_OK;
-    if (m == 0) {
+    if (in.m == 0)
         for (size_t i = 0; i < n; i++)
             x[i] = NAN;
-        goto out;
-    }
-    if (!isfinite(mx - mn)) {
+    else if (!isfinite(in.mx - in.mn))
         st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
                      "indicator '%s': its values span more than doubles can hold "
-                     "(from %g to %g)", ind->code, mn, mx);
-        goto out;
-    }
-    switch (s->norm) {
-    case PA_NORM_MINMAX:
-        if (mx > mn) { /* a missing value stays NaN through the arithmetic */
-            double span = mx - mn, width = u - l;
-            for (size_t i = 0; i < n; i++)
-                x[i] = (x[i] - mn) / span * width + l;
-        } else { /* zero range: no unit can be told apart, all take the middle */
-            for (size_t i = 0; i < n; i++)
-                if (!isnan(x[i]))
-                    x[i] = (l + u) / 2;
-        }
-        break;
-    case PA_NORM_ZSCORE: {
-        double mean = gsl_stats_mean(v, 1, m);
-        double sd = m > 1 ? gsl_stats_sd_m(v, 1, m, mean) : 0;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i]))
-                x[i] = sd > 0 ? (x[i] - mean) / sd * s->mean_sd[1] + s->mean_sd[0] : s->mean_sd[0];
-        break;
-    }
-    case PA_NORM_RANK:
-    case PA_NORM_PRANK:
-    case PA_NORM_BORDA:
-        if ((st = count_below_all(x, n, stat, err)) != PA_OK)
-            goto out;
-        for (size_t i = 0; i < n; i++) {
-            if (isnan(x[i]))
-                continue;
-            double r = x[i]; /* values below it: ties get the minimum rank */
-            if (s->norm == PA_NORM_RANK)
-                x[i] = r + 1;
-            else if (s->norm == PA_NORM_BORDA)
-                x[i] = r;
-            else
-                x[i] = m > 1 ? r / (double)(m - 1) : 1.0;
-        }
-        break;
-    case PA_NORM_DIST2MAX:
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i]))
-                x[i] = mx > mn ? 1 - (mx - x[i]) / (mx - mn) : 1.0;
-        break;
-    case PA_NORM_DIST2TARG: {
-        double t = ind->target * dir;
-        for (size_t i = 0; i < n; i++) {
-            if (isnan(x[i]))
-                continue;
-            double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
-            x[i] = ind->cap_max && y > 1 ? 1 : y;
-        }
-        break;
-    }
-    case PA_NORM_FRACMAX:
-        if (!(mx > 0)) {
-            st = pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0,
-                         "indicator '%s': fracmax needs a positive maximum (after applying the "
-                         "direction), but it is %g", ind->code, mx);
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i]))
-                x[i] /= mx;
-        break;
-    default:
-        break;
-    }
-out:
+                     "(from %g to %g)", ind->code, in.mn, in.mx);
+    else
+        st = me->normalise(&in, x, n, err);
     pa_free(v);
     return st;
 }
@@ -183,7 +273,24 @@ typedef struct norm_job {
     pa_result *r;
     const unsigned char *stat;
     size_t bp;
+    size_t *refu;               /* by indicator: the unit of n_dist2ref's ref_unit */
 } norm_job;
+
+/* What a cell is compared with: the unit's own value in the base period (base), or the
+ * reference unit's value in the cell's period (n_dist2ref); as read, before the direction. */
+static double *
+ref_values(const norm_job *j, size_t k, const pa_node *nd)
+{
+    const pa_result *r = j->r;
+    size_t cells = r->np * r->nu;
+    double *ref = pa_malloc((cells ? cells : 1) * sizeof *ref);
+    const double *x = r->score[k];
+    for (size_t p = 0; ref && p < r->np; p++)
+        for (size_t u = 0; u < r->nu; u++)
+            ref[p * r->nu + u] = nd->eff.norm == PA_NORM_BASE ? x[j->bp * r->nu + u]
+                                                              : x[p * r->nu + j->refu[k]];
+    return ref;
+}
 
 static pa_status
 normalise_task(void *ctx, size_t k, pa_error *err)
@@ -194,13 +301,9 @@ normalise_task(void *ctx, size_t k, pa_error *err)
     size_t cells = r->np * r->nu;
     double *x = r->score[k];
     double *base = NULL;
-    if (nd->eff.norm == PA_NORM_BASE) {
-        if (!(base = pa_malloc((cells ? cells : 1) * sizeof *base)))
-            return pa_nomem(err);
-        for (size_t p = 0; p < r->np; p++)
-            for (size_t u = 0; u < r->nu; u++)
-                base[p * r->nu + u] = x[j->bp * r->nu + u];
-    }
+    if (pa_method_get(PA_STEP_NORMALISE, (int)nd->eff.norm)->flags & PA_METHOD_REF &&
+        !(base = ref_values(j, k, nd)))
+        return pa_nomem(err);
     pa_status st = PA_OK;
     if (nd->eff.scope == PA_SCOPE_PANEL)
         st = pa_normalise_vector(nd, x, cells, j->stat, base, err);
@@ -217,6 +320,33 @@ normalise_task(void *ctx, size_t k, pa_error *err)
         pa_fail(err, st, j->m->file, at.line, at.col, "%s", text);
     }
     return st;
+}
+
+/* n_dist2ref's reference unit: a unit of the data (else a mistake in the model, at the key)
+ * with a value in every period where the indicator has one (else nothing to measure from). */
+static pa_status
+find_ref_unit(const pa_model *m, const pa_result *r, size_t k, size_t *out, pa_error *err)
+{
+    const pa_node *nd = &m->nodes[m->order[k]];
+    const pa_settings *s = &nd->eff;
+    if (s->norm != PA_NORM_DIST2REF)
+        return PA_OK;
+    size_t u = 0;
+    while (u < r->nu && strcmp(r->unit_codes[u], s->ref_unit) != 0)
+        u++;
+    if (u == r->nu)
+        return pa_fail(err, PA_ERR_MODEL, m->file, s->ref_unit_at.line, s->ref_unit_at.col,
+                       "ref_unit '%s' of indicator '%s' is not a unit of the data",
+                       s->ref_unit, nd->code);
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t v = 0; v < r->nu && isnan(PA_SCORE(r, k, p, u)); v++)
+            if (!isnan(PA_SCORE(r, k, p, v)))
+                return pa_fail(err, PA_ERR_COMPUTE, m->file, s->ref_unit_at.line,
+                               s->ref_unit_at.col, "indicator '%s' is normalised by its "
+                               "distance to unit '%s', which has no value in period '%s'",
+                               nd->code, s->ref_unit, r->periods[p]);
+    *out = u;
+    return PA_OK;
 }
 
 pa_status
@@ -259,8 +389,14 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
                     break;
                 }
     }
+    if (st == PA_OK && !(j.refu = pa_calloc(m->n_indicators ? m->n_indicators : 1,
+                                            sizeof *j.refu)))
+        st = pa_nomem(err);
+    for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++)
+        st = find_ref_unit(m, r, k, &j.refu[k], err);
     if (st == PA_OK) /* indicators are the first m->n_indicators result nodes */
         st = pa_parallel_for(m->n_indicators, normalise_task, &j, err);
+    pa_free(j.refu);
     pa_free(stat);
     return st;
 }

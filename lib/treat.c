@@ -2,6 +2,7 @@
 /* Unit screening by data coverage, and outlier treatment (COINr Screen and Treat). */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -78,7 +79,8 @@ winsorise(const pa_settings *s, double *v, size_t n, unsigned char *mark)
     size_t nhi = 0, nlo = 0;
     double sk;
     int passing = passes(s, v, n, &sk);
-    while (!passing && (double)(nhi + nlo) < s->winmax) {
+    /* force_win: on to winmax points even once it passes (COINr winsorise(force_win)) */
+    while ((!passing || s->force_win) && (double)(nhi + nlo) < s->winmax) {
         int up = sk >= 0;
         double ext = v[0];
         for (size_t i = 1; i < n; i++)
@@ -120,11 +122,35 @@ set_winsorised(double *x, unsigned char *flags, const double *v, const uint32_t 
     }
 }
 
-/* Winsorisation was not enough: transform the original values instead (COINr's default
- * combine_treat = FALSE). The shift uses every present value so that none goes beyond it; a
- * constant column cannot get here (it passes the check). skew is the original values'. */
-static void
-fallback(const pa_settings *s, double *x, size_t n, unsigned char *flags, double skew)
+/* One value through the fallback: min and max are those of every present value, a = 1 % of
+ * the range; neg: log_CT_plus on a skew that is not positive. */
+static double
+fallback_value(const pa_settings *s, double x, double mn, double mx, int neg)
+{
+    double a = 0.01 * (mx - mn);
+    switch (s->fallback) {
+    case PA_FALLBACK_BOXCOX: {
+        double y = x - mn + 1;
+        return s->lambda == 0 ? log(y) : (pow(y, s->lambda) - 1) / s->lambda;
+    }
+    case PA_FALLBACK_LOG_CT_ORIG: /* COINr log_CT_orig: the minimum maps to ln 1 = 0 */
+        return log(x - mn + 1);
+    case PA_FALLBACK_LOG_GII: /* the minimum maps to 0, the maximum to ln max */
+        return log((mx - 1) * (x - mn) / (mx - mn) + 1);
+    default:
+        /* log_CT: ln(x − min + a); COINr log_CT_plus takes the log on the side of the skew,
+         * −ln(max + a − x), so that a long low tail is the one drawn in */
+        return neg ? -log(mx + a - x) : log(x - mn + a);
+    }
+}
+
+/* Winsorisation was not enough: transform the values (the original ones, or with
+ * combine_treat the winsorised ones already in x). The shift uses every present value so
+ * that none goes beyond it; a constant column cannot get here (it passes the check). skew is
+ * that of the values transformed. */
+static pa_status
+fallback(const pa_settings *s, double *x, size_t n, unsigned char *flags, double skew,
+         pa_error *err)
 {
     double mn = INFINITY, mx = -INFINITY;
     for (size_t i = 0; i < n; i++)
@@ -132,23 +158,17 @@ fallback(const pa_settings *s, double *x, size_t n, unsigned char *flags, double
             mn = fmin(mn, x[i]);
             mx = fmax(mx, x[i]);
         }
-    double a = 0.01 * (mx - mn);
-    /* COINr log_CT_plus takes the log on the side of the skew: −ln(max + a − x) when it is
-     * not positive, so that the long low tail is the one drawn in */
+    if (s->fallback == PA_FALLBACK_LOG_GII && !(mx > 0))
+        return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0, "log_GII needs a maximum above 0 "
+                       "(ln of (max − 1)(x − min)/(max − min) + 1), but it is %g", mx);
     int neg = s->fallback == PA_FALLBACK_LOG_CT_PLUS && !(skew > 0);
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(x[i]))
-            continue;
-        if (s->fallback == PA_FALLBACK_BOXCOX) {
-            double y = x[i] - mn + 1;
-            x[i] = s->lambda == 0 ? log(y) : (pow(y, s->lambda) - 1) / s->lambda;
-            flags[i] |= PA_CELL_BOXCOX;
-        } else {
-            /* log_CT: ln(x − min + a), a = 1 % of the range; the minimum maps to ln a */
-            x[i] = neg ? -log(mx + a - x[i]) : log(x[i] - mn + a);
-            flags[i] |= PA_CELL_LOG_CT;
+    unsigned char flag = s->fallback == PA_FALLBACK_BOXCOX ? PA_CELL_BOXCOX : PA_CELL_LOG_CT;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            x[i] = fallback_value(s, x[i], mn, mx, neg);
+            flags[i] |= flag;
         }
-    }
+    return PA_OK;
 }
 
 pa_status
@@ -179,10 +199,11 @@ pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsigned char *
     if (passes(s, v, m, &skew))
         goto out;
     winsorise(s, v, m, mark);
-    if (passes(s, v, m, &sk) || s->fallback == PA_FALLBACK_NONE)
+    int pass = passes(s, v, m, &sk);
+    if (pass || s->fallback == PA_FALLBACK_NONE || s->combine)
         set_winsorised(x, flags, v, at, mark, m);
-    else
-        fallback(s, x, n, flags, skew);
+    if (!pass && s->fallback != PA_FALLBACK_NONE) /* COINr: combine_treat = FALSE by default */
+        st = fallback(s, x, n, flags, s->combine ? sk : skew, err);
 out:
     pa_free(v);
     pa_free(at);
@@ -218,6 +239,12 @@ treat_task(void *ctx, size_t k, pa_error *err)
             st = pa_treat_vector(&nd->eff, x + p * r->nu, r->nu, stat + p * r->nu,
                                  fl + p * r->nu, err);
     pa_free(stat);
+    if (err && st == PA_ERR_COMPUTE) { /* the method is at fault: the line of the indicator */
+        char text[sizeof err->text];
+        memcpy(text, err->text, sizeof text);
+        pa_fail(err, st, j->m->file, nd->at.line, nd->at.col, "indicator '%s': %s", nd->code,
+                text);
+    }
     return st;
 }
 

@@ -288,6 +288,98 @@ test_fallback_none_keeps_winsorised(void **state)
     }
 }
 
+/* log_CT_orig (COINr): ln(x − min + 1) of the original values, min 1 → ln x */
+static void
+test_log_ct_orig(void **state)
+{
+    (void)state;
+    pa_settings s = settings(PA_FALLBACK_LOG_CT_ORIG, 1, 0);
+    double x[22];
+    unsigned char fl[22];
+    fill_two_outliers(x, 0);
+    treat(&s, x, 22, fl);
+    for (int i = 0; i < 20; i++)
+        assert_close(x[i], log(i + 1), 1e-12);
+    assert_close(x[20], log(60), 1e-12);
+    assert_close(x[21], log(100), 1e-12);
+    for (int i = 0; i < 22; i++)
+        assert_int_equal(fl[i], PA_FLAG_LOG_CT);
+}
+
+/* log_GII as COINr means it (its function returns x untransformed):
+ * ln((max − 1)(x − min)/(max − min) + 1); shifted by 1, min 2, max 101:
+ * ln(100(x − 2)/99 + 1) → 2: 0, 61: ln(5900/99 + 1), 101: ln 101 */
+static void
+test_log_gii(void **state)
+{
+    (void)state;
+    pa_settings s = settings(PA_FALLBACK_LOG_GII, 1, 0);
+    double x[22];
+    unsigned char fl[22];
+    fill_two_outliers(x, 1);
+    treat(&s, x, 22, fl);
+    assert_true(x[0] == 0);
+    assert_close(x[5], log(100.0 * 5 / 99 + 1), 1e-12);
+    assert_close(x[20], log(5900.0 / 99 + 1), 1e-12);
+    assert_close(x[21], log(101), 1e-12);
+    assert_int_equal(fl[21], PA_FLAG_LOG_CT);
+    /* a maximum ≤ 0 has no logarithm at the top: an error, not NaN */
+    fill_two_outliers(x, -200);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_treat_vector(&s, x, 22, NULL, fl, &e), PA_ERR_COMPUTE);
+    assert_non_null(strstr(e.text, "log_GII needs a maximum above 0"));
+}
+
+/* combine_treat: the fallback takes the winsorised values. winmax 1: 100 → 60, still
+ * failing; log_CT of 1..20, 60, 60: min 1, max 60, a = 0.59 → ln(x − 0.41); the point moved
+ * keeps its flag beside log_CT */
+static void
+test_combine_treat(void **state)
+{
+    (void)state;
+    pa_settings s = settings(PA_FALLBACK_LOG_CT, 1, 0);
+    s.combine = 1;
+    double x[22];
+    unsigned char fl[22];
+    fill_two_outliers(x, 0);
+    treat(&s, x, 22, fl);
+    assert_close(x[21], log(59.59), 1e-12);
+    assert_close(x[20], log(59.59), 1e-12);
+    for (int i = 0; i < 20; i++) {
+        assert_close(x[i], log(i + 1 - 0.41), 1e-12);
+        assert_int_equal(fl[i], PA_FLAG_LOG_CT);
+    }
+    assert_int_equal(fl[21], PA_FLAG_LOG_CT | PA_FLAG_WINSORISED_HIGH);
+    assert_int_equal(fl[20], PA_FLAG_LOG_CT);
+}
+
+/* force_win: 1..10 and 30 fails; one point (30 → 10) makes it pass, but with force_win it
+ * goes on to winmax 3 points. 1..10, 10 has skew −0.128: the low side, 1 → 2 (2 points);
+ * 2, 2, 3..10, 10 has mean 6 and Σd³ = 0, skew 0: the high side, both 10s → 9 (1 + 2 = 3
+ * points, the last step's two flagged high). Fallback none keeps the result as it is. */
+static void
+test_force_win(void **state)
+{
+    (void)state;
+    pa_settings s = settings(PA_FALLBACK_NONE, 3, 0);
+    s.force_win = 1;
+    double x[] = { 1, 2, 3, 4, 5, 30, 6, 7, 8, 9, 10 };
+    const double want[] = { 2, 2, 3, 4, 5, 9, 6, 7, 8, 9, 9 };
+    unsigned char fl[LEN(x)];
+    treat(&s, x, LEN(x), fl);
+    for (size_t i = 0; i < LEN(x); i++) {
+        assert_true(x[i] == want[i]);
+        assert_int_equal(fl[i], i == 0 ? PA_FLAG_WINSORISED_LOW
+                                : i == 5 || i == 10 ? PA_FLAG_WINSORISED_HIGH : 0);
+    }
+    /* a vector that passes is left alone, force_win or not (COINr winsorises only after a
+     * failed check) */
+    double y[] = { 5, 1, 9, 3, 7, 2, 10, 4, 8, 6 };
+    treat(&s, y, LEN(y), fl);
+    assert_true(y[0] == 5 && y[6] == 10 && y[1] == 1);
+}
+
 /* log_CT_plus follows the skew (COINr 1.1.2 on): the two-outlier vector negated has a
  * long low tail, min −100, max −1, a = 0.99: −ln(max + a − x) = −ln(−x − 0.01), the mirror
  * image of log_CT of the vector itself. */
@@ -549,6 +641,10 @@ main(void)
         cmocka_unit_test(test_log_ct_plus_negative_skew),
         cmocka_unit_test(test_log_ct_plus_positive_skew),
         cmocka_unit_test(test_boxcox),
+        cmocka_unit_test(test_log_ct_orig),
+        cmocka_unit_test(test_log_gii),
+        cmocka_unit_test(test_combine_treat),
+        cmocka_unit_test(test_force_win),
         cmocka_unit_test(test_fewer_than_four_untouched),
         cmocka_unit_test(test_treat_none_untouched),
         cmocka_unit_test(test_end_to_end_default_winsorise),

@@ -27,6 +27,7 @@ ind(pa_norm norm, int direction)
     nd.eff.range[1] = 100;
     nd.eff.mean_sd[0] = 0;
     nd.eff.mean_sd[1] = 1;
+    nd.eff.trunc = 1;
     nd.direction = direction;
     nd.weight = 1;
     nd.per = 1;
@@ -164,6 +165,16 @@ test_goalposts(void **state)
     double v[] = { 25, 100 };
     run(&nd, v, N(v), (const unsigned char[]){ 1, 0 }, NULL);
     expect_vec(v, (double[]){ 50, 100 }, N(v));
+    /* goalposts_trunc = no (COINr trunc2posts = FALSE): −10 → −0.2·100 = −20, 60 → 120;
+     * direction −1: (50 − 60)/50 = −0.2 → −20, (50 + 10)/50 → 120 */
+    nd.eff.trunc = 0;
+    double w[] = { -10, 25, 60 };
+    run(&nd, w, N(w), NULL, NULL);
+    expect_vec(w, (double[]){ -20, 50, 120 }, N(w));
+    nd.direction = -1;
+    double t[] = { -10, 25, 60 };
+    run(&nd, t, N(t), NULL, NULL);
+    expect_vec(t, (double[]){ 120, 50, -20 }, N(t));
 }
 
 static void
@@ -230,6 +241,55 @@ test_dist2targ(void **state)
     double w[] = { 2, 4, 6, 10 };
     run(&nd, w, N(w), NULL, NULL);
     expect_vec(w, (double[]){ 1, 1, 2.0 / 3, 0 }, N(w));
+}
+
+static void
+test_scaled(void **state)
+{
+    (void)state;
+    /* npar 0, 10, factor 100: (x − 0)/10·100 → 1: 10, 2.5: 25, 12: 120 (not clamped) */
+    pa_node nd = ind(PA_NORM_SCALED, 1);
+    nd.eff.npar[1] = 10;
+    nd.eff.scale_factor = 100;
+    double x[] = { 1, 2.5, 12, NAN };
+    run(&nd, x, N(x), NULL, NULL);
+    expect_vec(x, (double[]){ 10, 25, 120, NAN }, N(x));
+    /* direction −1 negates first, npar −10, 0, factor 1: (−x + 10)/10 → 1: 0.9, 4: 0.6;
+     * the statistics set plays no part (a reference unit's mask changes nothing) */
+    nd = ind(PA_NORM_SCALED, -1);
+    nd.eff.npar[0] = -10;
+    nd.eff.scale_factor = 1;
+    double y[] = { 1, 4 };
+    run(&nd, y, N(y), (unsigned char[]){ 0, 1 }, NULL);
+    expect_vec(y, (double[]){ 0.9, 0.6 }, N(y));
+}
+
+static void
+test_dist2ref(void **state)
+{
+    (void)state;
+    /* reference value 6, min 2: 1 − (6 − x)/(6 − 2) → 2: 0; 4: 0.5; 6: 1; 10: 2 */
+    pa_node nd = ind(PA_NORM_DIST2REF, 1);
+    double x[] = { 2, 4, 6, 10, NAN };
+    double ref[] = { 6, 6, 6, 6, 6 };
+    run(&nd, x, N(x), NULL, ref);
+    expect_vec(x, (double[]){ 0, 0.5, 1, 2, NAN }, N(x));
+    nd.cap_max = 1;
+    double y[] = { 2, 4, 6, 10 };
+    run(&nd, y, N(y), NULL, ref);
+    expect_vec(y, (double[]){ 0, 0.5, 1, 1 }, N(y));
+    /* direction −1: −x is −2, −4, −6, −10, reference −4, min −10:
+     * 1 − (−4 − (−x))/(−4 + 10) → 2: 4/3; 4: 1; 6: 2/3; 10: 0 */
+    nd = ind(PA_NORM_DIST2REF, -1);
+    double z[] = { 2, 4, 6, 10 };
+    double rz[] = { 4, 4, 4, 4 };
+    run(&nd, z, N(z), NULL, rz);
+    expect_vec(z, (double[]){ 4.0 / 3, 1, 2.0 / 3, 0 }, N(z));
+    /* the reference at the minimum: every unit scores 1 (COINr: 0/0 and ±Inf) */
+    nd = ind(PA_NORM_DIST2REF, 1);
+    double w[] = { 2, 3 };
+    run(&nd, w, N(w), NULL, (double[]){ 2, 2 });
+    expect_vec(w, (double[]){ 1, 1 }, N(w));
 }
 
 static void
@@ -427,6 +487,45 @@ test_rank_definition(void **state)
         }
 }
 
+/* The method table: every normalisation is found by its name and by its enum value, takes
+ * exactly the parameters the model documents, and the messages list the methods in order. */
+static void
+test_method_table(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "minmax", "zscore", "rank", "prank", "borda",
+                                         "goalposts", "dist2max", "dist2targ", "fracmax",
+                                         "base", "none" };
+    for (int id = 0; id < (int)N(names); id++) {
+        const pa_method *me = pa_method_find(PA_STEP_NORMALISE, names[id]);
+        assert_non_null(me);
+        assert_int_equal(me->id, id);
+        assert_ptr_equal(pa_method_get(PA_STEP_NORMALISE, id), me);
+        assert_non_null(me->normalise);
+    }
+    assert_null(pa_method_find(PA_STEP_NORMALISE, "min_max"));
+    assert_null(pa_method_find(PA_STEP_NORMALISE, "MINMAX"));
+    assert_null(pa_method_get(PA_STEP_NORMALISE, -1));
+    const pa_method *gp = pa_method_find(PA_STEP_NORMALISE, "goalposts");
+    assert_true(pa_method_takes(gp, PA_PARAM_RANGE) && pa_method_takes(gp, PA_PARAM_GOALPOSTS));
+    assert_false(pa_method_takes(gp, PA_PARAM_MEAN_SD) || pa_method_takes(NULL, PA_PARAM_RANGE));
+    /* an alias is found but not listed */
+    assert_int_equal(pa_method_find(PA_STEP_TREAT, "winsorize")->id, PA_TREAT_WINSORISE);
+    char buf[256];
+    pa_method_names(PA_STEP_TREAT, " or ", buf, sizeof buf);
+    assert_string_equal(buf, "none or winsorise");
+    pa_method_names(PA_STEP_FALLBACK, ", ", buf, sizeof buf);
+    assert_string_equal(buf, "log_CT, log_CT_plus, boxcox, none, log_CT_orig, log_GII");
+    assert_int_equal(pa_param_find("mean_sd"), PA_PARAM_MEAN_SD);
+    assert_int_equal(pa_param_find("normalise"), -1);
+    pa_param_users(PA_PARAM_RANGE, buf, sizeof buf);
+    assert_string_equal(buf, "normalise = minmax or goalposts (and penalty points' floor)");
+    pa_param_users(PA_PARAM_IMPUTE_GROUP, buf, sizeof buf);
+    assert_string_equal(buf, "impute = group_mean or group_median");
+    pa_param_users(PA_PARAM_PER, buf, sizeof buf);
+    assert_string_equal(buf, "an indicator with a 'denominator'");
+}
+
 int
 main(void)
 {
@@ -438,6 +537,8 @@ main(void)
         cmocka_unit_test(test_goalposts_log),
         cmocka_unit_test(test_dist2max),
         cmocka_unit_test(test_dist2targ),
+        cmocka_unit_test(test_scaled),
+        cmocka_unit_test(test_dist2ref),
         cmocka_unit_test(test_fracmax),
         cmocka_unit_test(test_base),
         cmocka_unit_test(test_none),
@@ -445,6 +546,7 @@ main(void)
         cmocka_unit_test(test_all_missing),
         cmocka_unit_test(test_stat_mask),
         cmocka_unit_test(test_rank_definition),
+        cmocka_unit_test(test_method_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
