@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Checks a model as a whole and resolves its hierarchy: parents, levels, inherited settings. */
+/* Finishing a model read: its hierarchy linked (parents, levels, order), settings resolved
+ * through ancestors, and the model checked as a whole (methods, penalties, parameters used). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,126 @@ cmp_level(const void *a, const void *b, void *arg)
     return x < y ? -1 : x > y;
 }
 
+/* ---- method parameters that no method uses ---- */
+
+/* The id of nd's method for a step (-1: the step does not run, as a fallback without
+ * winsorising). */
+static int
+method_of(const pa_node *nd, pa_step step)
+{
+    const pa_settings *e = &nd->eff;
+    switch (step) {
+    case PA_STEP_NORMALISE:
+        return (int)e->norm;
+    case PA_STEP_AGGREGATE:
+        return (int)e->agg;
+    case PA_STEP_TREAT:
+        return (int)e->treat;
+    case PA_STEP_FALLBACK:
+        return e->treat == PA_TREAT_WINSORISE ? (int)e->fallback : -1;
+    case PA_STEP_IMPUTE:
+        return (int)e->impute;
+    default:
+        return nd->denominator != NULL;
+    }
+}
+
+static int
+param_used_by(const pa_node *nd, int k)
+{
+    pa_step step = pa_param_step((pa_param)k);
+    int x = method_of(nd, step);
+    return x >= 0 && pa_method_takes(pa_method_get(step, x), (pa_param)k);
+}
+
+/* What nd does instead of using the parameter, for the message. */
+static void
+describe(const pa_node *nd, pa_step step, char *buf, size_t n)
+{
+    const pa_settings *e = &nd->eff;
+    int x = method_of(nd, step);
+    const pa_method *me = x >= 0 ? pa_method_get(step, x) : NULL;
+    if (step == PA_STEP_NORMALISE)
+        snprintf(buf, n, "'%s' is normalised with %s", nd->code, me->name);
+    else if (step == PA_STEP_AGGREGATE)
+        snprintf(buf, n, "'%s' is aggregated with %s", nd->code, me->name);
+    else if ((step == PA_STEP_TREAT || step == PA_STEP_FALLBACK) && e->treat != PA_TREAT_WINSORISE)
+        snprintf(buf, n, "'%s' has treat = none", nd->code);
+    else if (step == PA_STEP_FALLBACK)
+        snprintf(buf, n, "'%s' falls back to %s", nd->code, me->name);
+    else if (step == PA_STEP_IMPUTE)
+        snprintf(buf, n, "'%s' is imputed with %s", nd->code, me->name);
+    else
+        snprintf(buf, n, "'%s' has no 'denominator'", nd->code);
+}
+
+/* The node whose parameter k node i takes: the nearest one up that writes it. */
+static pa_node *
+writer_of(pa_model *m, size_t i, int k)
+{
+    for (size_t j = i; j != PA_NONE; j = m->nodes[j].parent)
+        if (m->nodes[j].params >> k & 1)
+            return &m->nodes[j];
+    return NULL;
+}
+
+static pa_status
+unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
+{
+    pa_step step = pa_param_step((pa_param)k);
+    int inherited = step != PA_STEP_AGGREGATE && !w->is_indicator;
+    const pa_node *taker = inherited ? NULL : w;
+    for (size_t i = 0; i < m->n_nodes && !taker; i++)
+        if (m->nodes[i].is_indicator && writer_of(m, i, k) == w)
+            taker = &m->nodes[i];
+    char how[320], sec[300], users[320];
+    if (taker)
+        describe(taker, step, how, sizeof how);
+    else
+        snprintf(how, sizeof how, "every indicator below sets its own");
+    if (w == &m->nodes[m->top])
+        snprintf(sec, sizeof sec, "[index]");
+    else
+        snprintf(sec, sizeof sec, "[group %s]", w->code);
+    pa_param_users((pa_param)k, users, sizeof users);
+    return pa_fail(err, PA_ERR_MODEL, m->file, w->param_at[k].line, w->param_at[k].col,
+                   "'%s' is used only by %s, but %s%s%s%s", pa_param_key((pa_param)k), users, how,
+                   inherited && taker ? " (no indicator that takes it from " : "",
+                   inherited && taker ? sec : "", inherited && taker ? " uses it)" : "");
+}
+
+pa_status
+pa_model_check_params(pa_model *m, pa_error *err)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        pa_node *nd = &m->nodes[i];
+        for (int k = 0; k < PA_N_PARAMS; k++) {
+            /* at the aggregating node itself */
+            int own = pa_param_step((pa_param)k) == PA_STEP_AGGREGATE;
+            if (own ? nd->is_indicator || !(nd->params >> k & 1) : !nd->is_indicator)
+                continue;
+            pa_node *w = own ? nd : writer_of(m, i, k);
+            if (w && param_used_by(nd, k))
+                w->params_used |= 1u << k;
+        }
+    }
+    for (size_t q = 0; q < m->n_penalties; q++) { /* a range's lower end floors penalties */
+        pa_node *w = writer_of(m, m->penalties[q].target_node, 0);
+        if (w)
+            w->params_used |= 1u;
+    }
+    pa_node *bad = NULL;
+    int bk = 0;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        for (int k = 0; k < PA_N_PARAMS; k++)
+            if ((m->nodes[i].params & ~m->nodes[i].params_used) >> k & 1 &&
+                (!bad || m->nodes[i].param_at[k].line < bad->param_at[bk].line)) {
+                bad = &m->nodes[i];
+                bk = k;
+            }
+    return bad ? unused_param(m, bad, bk, err) : PA_OK;
+}
+
 static int
 cmp_band(const void *a, const void *b)
 {
@@ -57,33 +178,11 @@ cmp_band(const void *a, const void *b)
     return x->threshold > y->threshold ? -1 : x->threshold < y->threshold;
 }
 
-pa_status
-pa_model_finish(pa_model *m, pa_error *err)
+/* Structure: parents, no cycles, children, levels, and the bottom-up order. */
+static pa_status
+link_nodes(pa_model *m, pa_error *err)
 {
     pa_status st;
-    if (m->meta) {
-        char *path;
-        if (m->meta[0] == '/')
-            path = pa_strdup(m->meta);
-        else {
-            size_t n = strlen(m->dir) + strlen(m->meta) + 2;
-            path = pa_malloc(n);
-            if (path)
-                snprintf(path, n, "%s/%s", m->dir, m->meta);
-        }
-        if (!path)
-            return pa_nomem(err);
-        m->meta_path = path;
-        st = pa_meta_read(m, path, err);
-        /* COINr's iData names its units in uCode */
-        if (st == PA_OK && !m->unit_column && !(m->unit_column = pa_strdup("uCode")))
-            st = pa_nomem(err);
-        if (st == PA_ERR_IO) /* the table cannot be read: point at the key that names it */
-            st = pa_fail(err, PA_ERR_MODEL, m->file, m->meta_at.line, m->meta_at.col,
-                         "cannot read the iMeta table '%s'", path);
-        if (st != PA_OK)
-            return st;
-    }
     size_t n = m->n_nodes;
     pa_node *top = &m->nodes[m->top];
 
@@ -186,9 +285,43 @@ pa_model_finish(pa_model *m, pa_error *err)
         (void)k;
     }
     pa_free(depth);
-    /* effective settings, from the top down */
-    for (size_t k = 0; k < n; k++) {
+    /* levels, from the bottom up */
+    for (size_t k = n; k-- > 0;) {
         pa_node *nd = &m->nodes[by_depth[k]];
+        if (nd->is_indicator) {
+            nd->level = 1;
+            continue;
+        }
+        if (nd->n_children == 0) {
+            pa_free(by_depth);
+            return fail_node(m, err, nd->at, "group '%s' has no indicators or groups under it%s",
+                             nd->code, "");
+        }
+        int lv = 0;
+        for (size_t c = 0; c < nd->n_children; c++)
+            if (m->nodes[nd->children[c]].level > lv)
+                lv = m->nodes[nd->children[c]].level;
+        nd->level = lv + 1;
+    }
+    pa_free(by_depth);
+    for (size_t i = 0; i < n; i++)
+        m->order[i] = i;
+    qsort_r(m->order, n, sizeof *m->order, cmp_level, m);
+    if (!(m->pos = pa_malloc(n * sizeof *m->pos)))
+        return pa_nomem(err);
+    for (size_t k = 0; k < n; k++)
+        m->pos[m->order[k]] = k;
+    return PA_OK;
+}
+
+/* Settings through ancestors, from the top down (a parent is always on a higher level). */
+static void
+resolve_settings(pa_model *m)
+{
+    size_t n = m->n_nodes;
+    pa_node *top = &m->nodes[m->top];
+    for (size_t k = n; k-- > 0;) {
+        pa_node *nd = &m->nodes[m->order[k]];
         pa_settings e = nd->parent == PA_NONE ? nd->set : m->nodes[nd->parent].eff;
         const pa_settings *s = &nd->set;
         if (s->norm_set)
@@ -225,39 +358,21 @@ pa_model_finish(pa_model *m, pa_error *err)
         e.agg_at = s->agg_set ? s->agg_at : top->set.agg_at;
         if (!s->agg_set && nd != top) {
             if (!nd->p_set)
-                nd->p = top->p, nd->p_set = top->p_set;
+                nd->p = top->p, nd->p_set = top->p_set, nd->p_inherited = 1;
             if (!nd->mpi_set)
                 nd->mpi_sign = top->mpi_sign;
         }
         nd->eff = e;
     }
-    /* levels, from the bottom up */
-    for (size_t k = n; k-- > 0;) {
-        pa_node *nd = &m->nodes[by_depth[k]];
-        if (nd->is_indicator) {
-            nd->level = 1;
-            continue;
-        }
-        if (nd->n_children == 0) {
-            pa_free(by_depth);
-            return fail_node(m, err, nd->at, "group '%s' has no indicators or groups under it%s",
-                             nd->code, "");
-        }
-        int lv = 0;
-        for (size_t c = 0; c < nd->n_children; c++)
-            if (m->nodes[nd->children[c]].level > lv)
-                lv = m->nodes[nd->children[c]].level;
-        nd->level = lv + 1;
-    }
-    pa_free(by_depth);
-    for (size_t i = 0; i < n; i++)
-        m->order[i] = i;
-    qsort_r(m->order, n, sizeof *m->order, cmp_level, m);
-    if (!(m->pos = pa_malloc(n * sizeof *m->pos)))
-        return pa_nomem(err);
-    for (size_t k = 0; k < n; k++)
-        m->pos[m->order[k]] = k;
+}
 
+/* What a model must be as a whole: each node's methods with what they need, penalties on
+ * groups, and every parameter written used. */
+static pa_status
+check_model(pa_model *m, pa_error *err)
+{
+    size_t n = m->n_nodes;
+    pa_node *top = &m->nodes[m->top];
     /* per-node checks */
     m->n_indicators = 0;
     for (size_t i = 0; i < n; i++) {
@@ -344,4 +459,35 @@ pa_model_finish(pa_model *m, pa_error *err)
     if (m->n_bands)
         qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
     return pa_model_check_params(m, err);
+}
+
+pa_status
+pa_model_finish(pa_model *m, pa_error *err)
+{
+    pa_status st = link_nodes(m, err);
+    if (st != PA_OK)
+        return st;
+    resolve_settings(m);
+    return check_model(m, err);
+}
+
+void
+pa_model_unfinish(pa_model *m)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        pa_node *nd = &m->nodes[i];
+        pa_free(nd->children);
+        nd->children = NULL;
+        nd->n_children = 0;
+        nd->parent = PA_NONE;
+        nd->level = 0;
+        nd->params_used = 0;
+        memset(&nd->eff, 0, sizeof nd->eff);
+        if (nd->p_inherited)
+            nd->p_set = 0, nd->p_inherited = 0;
+    }
+    pa_free(m->order);
+    pa_free(m->pos);
+    m->order = m->pos = NULL;
+    m->n_indicators = 0;
 }

@@ -299,6 +299,7 @@ typedef struct pa_node {
     int fields_set;             /* bit set of PA_F_* written in the INI */
     int from_meta;              /* defined by the COINr iMeta table */
     double p;                   int p_set;      /* genmean exponent */
+    int p_inherited;            /* p came from the top when finishing */
     int mpi_sign;               /* -1: penalise unbalanced children (default), +1 */
     int mpi_set;
     double min_coverage;        /* share of children below which the score is missing */
@@ -356,7 +357,13 @@ struct pa_model {
     pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
 };
 
+/* A model read (sections, iMeta rows) is finished: linked into a tree (levels, order), its
+ * settings resolved through ancestors, and checked as a whole (hierarchy.c). Unfinish
+ * forgets what finishing derived, so that a model changed in memory is finished again. */
 pa_status pa_model_finish(pa_model *m, pa_error *err);
+void pa_model_unfinish(pa_model *m);
+/* A new model with the defaults of [index] (nodes.c); NULL when out of memory. */
+pa_model *pa_model_new(const char *name);
 /* Every method parameter written in the model is used by a method that takes it; after the
  * effective settings are resolved. */
 pa_status pa_model_check_params(pa_model *m, pa_error *err);

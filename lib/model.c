@@ -60,191 +60,6 @@ fail_at(parse_ctx *c, long col, const char *fmt, const char *a, const char *b)
     return 0;
 }
 
-pa_node *
-pa_model_add_node(pa_model *m, const char *code, int is_indicator)
-{
-    if (m->n_nodes == m->cap_nodes) { /* doubling: models may have many thousand nodes */
-        size_t nc = m->cap_nodes ? m->cap_nodes * 2 : 16;
-        pa_node *nodes = pa_reallocarray(m->nodes, nc, sizeof *nodes);
-        if (!nodes)
-            return NULL;
-        m->nodes = nodes;
-        m->cap_nodes = nc;
-    }
-    pa_node *nodes = m->nodes;
-    pa_node *nd = &nodes[m->n_nodes];
-    memset(nd, 0, sizeof *nd);
-    nd->code = pa_strdup(code);
-    if (!nd->code)
-        return NULL;
-    int added;
-    size_t idx = pa_strmap_intern(&m->codes, code, strlen(code), &added);
-    if (idx == PA_NONE) {
-        pa_free(nd->code);
-        return NULL;
-    }
-    (void)added; /* callers check for duplicates first; the map keeps the first index */
-    nd->is_indicator = is_indicator;
-    nd->weight = 1.0;
-    nd->direction = 1;
-    nd->per = 1.0;
-    nd->parent = PA_NONE;
-    nd->mpi_sign = -1;
-    m->n_nodes++;
-    return nd;
-}
-
-/* Node codes are interned in the order nodes are added, so a code's map index is its node
- * index (the top node is node 0). */
-size_t
-pa_model_find(const pa_model *m, const char *code)
-{
-    size_t i = pa_strmap_find(&m->codes, code, strlen(code));
-    return i < m->n_nodes && strcmp(m->nodes[i].code, code) == 0 ? i : PA_NONE;
-}
-
-int
-pa_model_rename_top(pa_model *m, const char *code)
-{
-    char *dup = pa_strdup(code);
-    if (!dup)
-        return 0;
-    pa_strmap fresh = { 0 };
-    for (size_t i = 0; i < m->n_nodes; i++) {
-        const char *k = i == m->top ? dup : m->nodes[i].code;
-        if (pa_strmap_intern(&fresh, k, strlen(k), NULL) == PA_NONE) {
-            pa_strmap_free(&fresh);
-            pa_free(dup);
-            return 0;
-        }
-    }
-    pa_strmap_free(&m->codes);
-    m->codes = fresh;
-    pa_free(m->nodes[m->top].code);
-    m->nodes[m->top].code = dup;
-    return 1;
-}
-
-/* ---- method parameters that no method uses ---- */
-
-/* The id of nd's method for a step (-1: the step does not run, as a fallback without
- * winsorising). */
-static int
-method_of(const pa_node *nd, pa_step step)
-{
-    const pa_settings *e = &nd->eff;
-    switch (step) {
-    case PA_STEP_NORMALISE:
-        return (int)e->norm;
-    case PA_STEP_AGGREGATE:
-        return (int)e->agg;
-    case PA_STEP_TREAT:
-        return (int)e->treat;
-    case PA_STEP_FALLBACK:
-        return e->treat == PA_TREAT_WINSORISE ? (int)e->fallback : -1;
-    case PA_STEP_IMPUTE:
-        return (int)e->impute;
-    default:
-        return nd->denominator != NULL;
-    }
-}
-
-static int
-param_used_by(const pa_node *nd, int k)
-{
-    pa_step step = pa_param_step((pa_param)k);
-    int x = method_of(nd, step);
-    return x >= 0 && pa_method_takes(pa_method_get(step, x), (pa_param)k);
-}
-
-/* What nd does instead of using the parameter, for the message. */
-static void
-describe(const pa_node *nd, pa_step step, char *buf, size_t n)
-{
-    const pa_settings *e = &nd->eff;
-    int x = method_of(nd, step);
-    const pa_method *me = x >= 0 ? pa_method_get(step, x) : NULL;
-    if (step == PA_STEP_NORMALISE)
-        snprintf(buf, n, "'%s' is normalised with %s", nd->code, me->name);
-    else if (step == PA_STEP_AGGREGATE)
-        snprintf(buf, n, "'%s' is aggregated with %s", nd->code, me->name);
-    else if ((step == PA_STEP_TREAT || step == PA_STEP_FALLBACK) && e->treat != PA_TREAT_WINSORISE)
-        snprintf(buf, n, "'%s' has treat = none", nd->code);
-    else if (step == PA_STEP_FALLBACK)
-        snprintf(buf, n, "'%s' falls back to %s", nd->code, me->name);
-    else if (step == PA_STEP_IMPUTE)
-        snprintf(buf, n, "'%s' is imputed with %s", nd->code, me->name);
-    else
-        snprintf(buf, n, "'%s' has no 'denominator'", nd->code);
-}
-
-/* The node whose parameter k node i takes: the nearest one up that writes it. */
-static pa_node *
-writer_of(pa_model *m, size_t i, int k)
-{
-    for (size_t j = i; j != PA_NONE; j = m->nodes[j].parent)
-        if (m->nodes[j].params >> k & 1)
-            return &m->nodes[j];
-    return NULL;
-}
-
-static pa_status
-unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
-{
-    pa_step step = pa_param_step((pa_param)k);
-    int inherited = step != PA_STEP_AGGREGATE && !w->is_indicator;
-    const pa_node *taker = inherited ? NULL : w;
-    for (size_t i = 0; i < m->n_nodes && !taker; i++)
-        if (m->nodes[i].is_indicator && writer_of(m, i, k) == w)
-            taker = &m->nodes[i];
-    char how[320], sec[300], users[320];
-    if (taker)
-        describe(taker, step, how, sizeof how);
-    else
-        snprintf(how, sizeof how, "every indicator below sets its own");
-    if (w == &m->nodes[m->top])
-        snprintf(sec, sizeof sec, "[index]");
-    else
-        snprintf(sec, sizeof sec, "[group %s]", w->code);
-    pa_param_users((pa_param)k, users, sizeof users);
-    return pa_fail(err, PA_ERR_MODEL, m->file, w->param_at[k].line, w->param_at[k].col,
-                   "'%s' is used only by %s, but %s%s%s%s", pa_param_key((pa_param)k), users, how,
-                   inherited && taker ? " (no indicator that takes it from " : "",
-                   inherited && taker ? sec : "", inherited && taker ? " uses it)" : "");
-}
-
-pa_status
-pa_model_check_params(pa_model *m, pa_error *err)
-{
-    for (size_t i = 0; i < m->n_nodes; i++) {
-        pa_node *nd = &m->nodes[i];
-        for (int k = 0; k < PA_N_PARAMS; k++) {
-            /* at the aggregating node itself */
-            int own = pa_param_step((pa_param)k) == PA_STEP_AGGREGATE;
-            if (own ? nd->is_indicator || !(nd->params >> k & 1) : !nd->is_indicator)
-                continue;
-            pa_node *w = own ? nd : writer_of(m, i, k);
-            if (w && param_used_by(nd, k))
-                w->params_used |= 1u << k;
-        }
-    }
-    for (size_t q = 0; q < m->n_penalties; q++) { /* a range's lower end floors penalties */
-        pa_node *w = writer_of(m, m->penalties[q].target_node, 0);
-        if (w)
-            w->params_used |= 1u;
-    }
-    pa_node *bad = NULL;
-    int bk = 0;
-    for (size_t i = 0; i < m->n_nodes; i++)
-        for (int k = 0; k < PA_N_PARAMS; k++)
-            if ((m->nodes[i].params & ~m->nodes[i].params_used) >> k & 1 &&
-                (!bad || m->nodes[i].param_at[k].line < bad->param_at[bk].line)) {
-                bad = &m->nodes[i];
-                bk = k;
-            }
-    return bad ? unused_param(m, bad, bk, err) : PA_OK;
-}
-
 /* ---- value parsers ---- */
 
 static int
@@ -937,85 +752,33 @@ reader(char *str, int num, void *stream)
     return str;
 }
 
-static void
-node_free(pa_node *nd)
+/* The iMeta table `meta =` names: read before the model is linked and checked, since its rows
+ * are nodes like the sections'. */
+static pa_status
+read_meta(pa_model *m, pa_error *err)
 {
-    pa_free(nd->code);
-    pa_free(nd->label);
-    pa_free(nd->measure);
-    pa_free(nd->parent_code);
-    pa_free(nd->column);
-    pa_free(nd->denominator);
-    pa_free(nd->children);
-    pa_free(nd->set.ref_unit);
-}
-
-void
-pa_model_free(pa_model *m)
-{
-    if (!m)
-        return;
-    for (size_t i = 0; i < m->n_nodes; i++)
-        node_free(&m->nodes[i]);
-    pa_free(m->nodes);
-    pa_free(m->order);
-    pa_free(m->pos);
-    for (size_t i = 0; i < m->n_bands; i++) {
-        pa_free(m->bands[i].label);
-        pa_free(m->bands[i].colour);
+    if (!m->meta)
+        return PA_OK;
+    char *path;
+    if (m->meta[0] == '/')
+        path = pa_strdup(m->meta);
+    else {
+        size_t n = strlen(m->dir) + strlen(m->meta) + 2;
+        path = pa_malloc(n);
+        if (path)
+            snprintf(path, n, "%s/%s", m->dir, m->meta);
     }
-    pa_free(m->bands);
-    for (size_t i = 0; i < m->n_reference_units; i++)
-        pa_free(m->reference_units[i]);
-    pa_free(m->reference_units);
-    pa_free(m->reference_at);
-    pa_free(m->unit_column);
-    pa_free(m->name_column);
-    pa_free(m->period_column);
-    pa_free(m->meta);
-    pa_free(m->base_period);
-    pa_free(m->meta_path);
-    pa_strmap_free(&m->codes);
-    pa_free(m->impute_group);
-    for (size_t i = 0; i < m->n_penalties; i++) {
-        pa_free(m->penalties[i].code);
-        pa_free(m->penalties[i].label);
-        pa_free(m->penalties[i].column);
-        pa_free(m->penalties[i].target);
-    }
-    pa_free(m->penalties);
-    pa_free(m->file);
-    pa_free(m->dir);
-    pa_free(m);
-}
-
-static pa_model *
-model_new(const char *name)
-{
-    pa_model *m = pa_calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
-    m->file = pa_strdup(name);
-    const char *slash = strrchr(name, '/');
-    m->dir = slash ? pa_strndup(name, (size_t)(slash - name)) : pa_strdup(".");
-    if (!m->file || !m->dir || !pa_model_add_node(m, "index", 0)) {
-        pa_model_free(m);
-        return NULL;
-    }
-    pa_node *top = &m->nodes[0];
-    top->set.range[1] = 100;
-    top->set.mean_sd[1] = 1;
-    top->set.denominate = 1;
-    top->set.winmax = 5;      /* COINr Treat() defaults */
-    top->set.skew = 2;
-    top->set.kurt = 3.5;
-    top->set.fallback = PA_FALLBACK_LOG_CT;
-    top->set.npar[1] = 100;   /* COINr n_scaled() defaults */
-    top->set.scale_factor = 100;
-    top->set.trunc = 1;
-    top->at = (pa_loc){ 0, 0 };
-    m->top = 0;
-    return m;
+    if (!path)
+        return pa_nomem(err);
+    m->meta_path = path;
+    pa_status st = pa_meta_read(m, path, err);
+    /* COINr's iData names its units in uCode */
+    if (st == PA_OK && !m->unit_column && !(m->unit_column = pa_strdup("uCode")))
+        st = pa_nomem(err);
+    if (st == PA_ERR_IO) /* the table cannot be read: point at the key that names it */
+        st = pa_fail(err, PA_ERR_MODEL, m->file, m->meta_at.line, m->meta_at.col,
+                     "cannot read the iMeta table '%s'", path);
+    return st;
 }
 
 pa_status
@@ -1024,7 +787,7 @@ pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err
     if (!out || !text)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     *out = NULL;
-    pa_model *m = model_new(name ? name : "<string>");
+    pa_model *m = pa_model_new(name ? name : "<string>");
     if (!m)
         return pa_nomem(err);
     parse_ctx c = { .m = m, .err = err, .text = text };
@@ -1039,7 +802,7 @@ pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err
                      "expected '[section]' or 'key = value'");
     else if (st == PA_OK && r < 0)
         st = pa_nomem(err);
-    if (st == PA_OK)
+    if (st == PA_OK && (st = read_meta(m, err)) == PA_OK)
         st = pa_model_finish(m, err);
     if (st != PA_OK) {
         pa_model_free(m);
@@ -1123,19 +886,4 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
         st = pa_model_parse(out, buf, path, err);
     pa_free(buf);
     return st;
-}
-
-const char *
-pa_model_code(const pa_model *m)
-{
-    return m ? m->nodes[m->top].code : NULL;
-}
-
-const char *
-pa_model_label(const pa_model *m)
-{
-    if (!m)
-        return NULL;
-    const pa_node *t = &m->nodes[m->top];
-    return t->label ? t->label : t->code;
 }
