@@ -364,6 +364,15 @@ pa_status pa_model_finish(pa_model *m, pa_error *err);
 void pa_model_unfinish(pa_model *m);
 /* A new model with the defaults of [index] (nodes.c); NULL when out of memory. */
 pa_model *pa_model_new(const char *name);
+/* One key of a section, as the model file sets it, applied to a finished model in memory:
+ * code names a node or penalty (NULL: [index]); a value refused is PA_ERR_ARGUMENT with no
+ * file or line. The caller finishes the model again (model.c, for edit.c). */
+pa_status pa_model_apply_key(pa_model *m, const char *code, const char *key, const char *value,
+                             pa_error *err);
+/* Take node i out of an unfinished model (its code map kept right). */
+pa_status pa_model_remove_node(pa_model *m, size_t i, pa_error *err);
+/* Empty a list that a key adds to ("bands", "reference_units"), before it is set anew. */
+void pa_model_clear_list(pa_model *m, const char *key);
 /* Every method parameter written in the model is used by a method that takes it; after the
  * effective settings are resolved. */
 pa_status pa_model_check_params(pa_model *m, pa_error *err);

@@ -887,3 +887,56 @@ pa_model_load(pa_model **out, const char *path, pa_error *err)
     pa_free(buf);
     return st;
 }
+
+/* ---- one key set in memory (edit.c) ---- */
+
+/* The keys that change how files are read, not what is computed: a data set is read with
+ * them, so they are set in a model file. */
+static int
+read_time_key(const char *key)
+{
+    return strcmp(key, "meta") == 0;
+}
+
+pa_status
+pa_model_apply_key(pa_model *m, const char *code, const char *key, const char *value,
+                   pa_error *err)
+{
+    parse_ctx c = { .m = m, .err = err };
+    size_t i = code ? pa_model_find(m, code) : m->top;
+    size_t q = PA_NONE;
+    for (size_t k = 0; i == PA_NONE && k < m->n_penalties; k++)
+        if (strcmp(m->penalties[k].code, code) == 0)
+            q = k;
+    if (i == PA_NONE && q == PA_NONE)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no node or penalty '%s' in the model",
+                       code);
+    if (read_time_key(key))
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                       "'%s' names a table read with the model file; set it there", key);
+    int ok;
+    if (q != PA_NONE) {
+        c.node = q;
+        snprintf(c.section, sizeof c.section, "penalty %s", code);
+        ok = penalty_key(&c, key, value);
+    } else if (i == m->top) {
+        snprintf(c.section, sizeof c.section, "index");
+        if (strcmp(key, "bands") == 0 || strcmp(key, "reference_units") == 0)
+            pa_model_clear_list(m, key);
+        note_param(&c, &m->nodes[i], key);
+        ok = index_key(&c, key, value);
+    } else {
+        pa_node *nd = &m->nodes[i];
+        c.node = i;
+        snprintf(c.section, sizeof c.section, "%s %s", nd->is_indicator ? "indicator" : "group",
+                 nd->code);
+        note_param(&c, nd, key);
+        ok = node_key(&c, key, value);
+    }
+    if (c.st != PA_OK && err) { /* a value refused: the caller's argument, not a file's line */
+        err->status = PA_ERR_ARGUMENT;
+        err->file[0] = '\0';
+        err->line = err->column = 0;
+    }
+    return c.st != PA_OK ? PA_ERR_ARGUMENT : ok ? PA_OK : pa_nomem(err);
+}

@@ -166,3 +166,159 @@ pa_model_label(const pa_model *m)
     const pa_node *t = &m->nodes[m->top];
     return t->label ? t->label : t->code;
 }
+
+/* ---- copies ---- */
+
+/* *p as a copy of its own; 0 when out of memory (then *p is NULL). */
+static int
+dup_str(char **p)
+{
+    return !*p || (*p = pa_strdup(*p)) != NULL;
+}
+
+static int
+copy_node(pa_node *nd)
+{
+    nd->children = NULL; /* derived: made again when the copy is finished */
+    nd->n_children = 0;
+    char **s[] = { &nd->code, &nd->label, &nd->measure, &nd->parent_code, &nd->column,
+                   &nd->denominator, &nd->set.ref_unit };
+    int ok = 1;
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        if (!ok)
+            *s[i] = NULL;
+        else
+            ok = dup_str(s[i]);
+    nd->eff.ref_unit = NULL;
+    return ok;
+}
+
+static int
+copy_nodes(pa_model *c, const pa_model *m)
+{
+    if (!(c->nodes = pa_calloc(m->n_nodes ? m->n_nodes : 1, sizeof *c->nodes)))
+        return 0;
+    c->cap_nodes = m->n_nodes ? m->n_nodes : 1;
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        c->nodes[i] = m->nodes[i];
+        c->n_nodes = i + 1;
+        if (!copy_node(&c->nodes[i]))
+            return 0;
+        if (pa_strmap_intern(&c->codes, c->nodes[i].code, strlen(c->nodes[i].code), NULL) ==
+            PA_NONE)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+copy_lists(pa_model *c, const pa_model *m)
+{
+    c->bands = pa_calloc(m->n_bands ? m->n_bands : 1, sizeof *c->bands);
+    c->penalties = pa_calloc(m->n_penalties ? m->n_penalties : 1, sizeof *c->penalties);
+    c->reference_units = pa_calloc(m->n_reference_units ? m->n_reference_units : 1,
+                                   sizeof *c->reference_units);
+    c->reference_at = pa_calloc(m->n_reference_units ? m->n_reference_units : 1,
+                                sizeof *c->reference_at);
+    if (!c->bands || !c->penalties || !c->reference_units || !c->reference_at)
+        return 0;
+    int ok = 1;
+    for (c->n_bands = 0; ok && c->n_bands < m->n_bands; c->n_bands++) {
+        pa_band *b = &c->bands[c->n_bands];
+        *b = m->bands[c->n_bands];
+        if (!(ok = dup_str(&b->label)))
+            b->colour = NULL;
+        else
+            ok = dup_str(&b->colour);
+    }
+    for (c->n_penalties = 0; ok && c->n_penalties < m->n_penalties; c->n_penalties++) {
+        pa_penalty *pe = &c->penalties[c->n_penalties];
+        *pe = m->penalties[c->n_penalties];
+        char **s[] = { &pe->code, &pe->label, &pe->column, &pe->target };
+        for (size_t i = 0; i < 4; i++)
+            if (!ok)
+                *s[i] = NULL;
+            else
+                ok = dup_str(s[i]);
+    }
+    for (c->n_reference_units = 0; ok && c->n_reference_units < m->n_reference_units;
+         c->n_reference_units++) {
+        size_t k = c->n_reference_units;
+        c->reference_at[k] = m->reference_at[k];
+        ok = (c->reference_units[k] = pa_strdup(m->reference_units[k])) != NULL;
+    }
+    return ok;
+}
+
+pa_status
+pa_model_copy(pa_model **out, const pa_model *m, pa_error *err)
+{
+    if (!out || !m)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    pa_model *c = pa_calloc(1, sizeof *c);
+    if (!c)
+        return pa_nomem(err);
+    *c = *m;
+    /* nothing of m's is freed with the copy, whatever fails below */
+    c->nodes = NULL, c->n_nodes = c->cap_nodes = 0;
+    c->order = c->pos = NULL;
+    c->bands = NULL, c->penalties = NULL, c->reference_units = NULL, c->reference_at = NULL;
+    c->n_bands = c->n_penalties = c->n_reference_units = 0;
+    memset(&c->codes, 0, sizeof c->codes);
+    char **s[] = { &c->file, &c->dir, &c->unit_column, &c->name_column, &c->period_column,
+                   &c->meta, &c->base_period, &c->meta_path, &c->impute_group };
+    int ok = 1;
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        if (!ok)
+            *s[i] = NULL;
+        else
+            ok = dup_str(s[i]);
+    pa_status st = ok && copy_nodes(c, m) && copy_lists(c, m) ? PA_OK : pa_nomem(err);
+    if (st == PA_OK) {
+        pa_model_unfinish(c);
+        st = pa_model_finish(c, err); /* links the copy's own children, order and settings */
+    }
+    if (st != PA_OK) {
+        pa_model_free(c);
+        return st;
+    }
+    *out = c;
+    return PA_OK;
+}
+
+void
+pa_model_clear_list(pa_model *m, const char *key)
+{
+    if (strcmp(key, "bands") == 0) {
+        for (size_t i = 0; i < m->n_bands; i++) {
+            pa_free(m->bands[i].label);
+            pa_free(m->bands[i].colour);
+        }
+        m->n_bands = 0;
+    } else if (strcmp(key, "reference_units") == 0) {
+        for (size_t i = 0; i < m->n_reference_units; i++)
+            pa_free(m->reference_units[i]);
+        m->n_reference_units = 0;
+    }
+}
+
+pa_status
+pa_model_remove_node(pa_model *m, size_t i, pa_error *err)
+{
+    pa_strmap fresh = { 0 };
+    for (size_t k = 0; k < m->n_nodes; k++)
+        if (k != i && pa_strmap_intern(&fresh, m->nodes[k].code, strlen(m->nodes[k].code),
+                                       NULL) == PA_NONE) {
+            pa_strmap_free(&fresh);
+            return pa_nomem(err);
+        }
+    node_free(&m->nodes[i]);
+    memmove(&m->nodes[i], &m->nodes[i + 1], (m->n_nodes - i - 1) * sizeof *m->nodes);
+    m->n_nodes--;
+    if (m->top > i)
+        m->top--;
+    pa_strmap_free(&m->codes);
+    m->codes = fresh;
+    return PA_OK;
+}

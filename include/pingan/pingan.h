@@ -110,6 +110,61 @@ PA_EXPORT const char *pa_model_code(const pa_model *model);
 /** Label of the top node (its code when it has none). Borrowed. */
 PA_EXPORT const char *pa_model_label(const pa_model *model);
 
+/* ---- a model changed in memory (since 0.4) ----------------------------
+ * Every change is checked as the model file is: a value the file would refuse, or a model it
+ * would refuse after the change, is an error, and the model is then left as it was. A value
+ * refused is PA_ERR_ARGUMENT (no file or line); a model made inconsistent by the change is
+ * PA_ERR_MODEL with the message a file would get. `node` is a node's code; NULL is the top
+ * ([index]). A change affects results computed afterwards only. */
+
+/** A copy of `model` that changes independently of it. Since 0.4. */
+PA_EXPORT pa_status pa_model_copy(pa_model **out, const pa_model *model, pa_error *err);
+
+/**
+ * Set one key of a node's section ([index], [group CODE], [indicator CODE] or [penalty CODE])
+ * as the model file writes it: `pa_model_set(m, "fires", "normalise", "zscore", &err)`,
+ * `(m, NULL, "min_coverage", "0.5")`. Any key of the model file but `meta`; a key that is a
+ * list (bands, reference_units) is replaced. Since 0.4.
+ */
+PA_EXPORT pa_status pa_model_set(pa_model *model, const char *node, const char *key,
+                                 const char *value, pa_error *err);
+
+/** A node's weight relative to its siblings (> 0). Since 0.4. */
+PA_EXPORT pa_status pa_model_set_weight(pa_model *model, const char *node, double weight,
+                                        pa_error *err);
+/** An indicator's direction: 1 (higher is better) or -1. Since 0.4. */
+PA_EXPORT pa_status pa_model_set_direction(pa_model *model, const char *node, int direction,
+                                           pa_error *err);
+/** An indicator's goalposts (lower < upper), for normalise = goalposts. Since 0.4. */
+PA_EXPORT pa_status pa_model_set_goalposts(pa_model *model, const char *node, double lower,
+                                           double upper, pa_error *err);
+/** An indicator's target, for normalise = dist2targ. Since 0.4. */
+PA_EXPORT pa_status pa_model_set_target(pa_model *model, const char *node, double target,
+                                        pa_error *err);
+/** An indicator's denominator column and `per` (the value is divided by column / per);
+ *  column NULL: no denominator (denominate = no). Since 0.4. */
+PA_EXPORT pa_status pa_model_set_denominator(pa_model *model, const char *node,
+                                             const char *column, double per, pa_error *err);
+/**
+ * The normalisation of a node (an indicator, or a group or the top for the indicators that
+ * inherit it) by its name in the model file, with its numeric parameters: minmax and
+ * goalposts take the range (lower, upper), zscore mean and sd, n_scaled npar (l, u); the
+ * others none. n_params 0 keeps the parameters the node has or inherits. Parameters of the
+ * previous method written at that node, and at the nodes below it that inherit its method,
+ * no longer count as written (a model file with the new method would have to drop them, or
+ * be refused for parameters no method uses); their values stay for a later change back.
+ * Since 0.4.
+ */
+PA_EXPORT pa_status pa_model_set_normalise(pa_model *model, const char *node, const char *method,
+                                           const double *params, size_t n_params, pa_error *err);
+/** The aggregation of a group or the top, likewise: genmean takes p; the others none. Since
+ *  0.4. */
+PA_EXPORT pa_status pa_model_set_aggregate(pa_model *model, const char *node, const char *method,
+                                           const double *params, size_t n_params, pa_error *err);
+/** Switch an indicator off: the model is as if its section were deleted (a group left without
+ *  indicators is then an error, as in the file). Since 0.4. */
+PA_EXPORT pa_status pa_model_remove_indicator(pa_model *model, const char *node, pa_error *err);
+
 /* ---- data ----------------------------------------------------------- */
 
 /**
