@@ -494,6 +494,12 @@ pa_held(const pa_result *r, size_t n)
 {
     return r->score[n] != NULL;
 }
+/* Names, hierarchy and bands copied into a new result, so that it outlives model and data;
+ * pmap gets each data period's place in time order (store.c). */
+pa_status pa_result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap,
+                          pa_error *err);
+/* The scores kept for reuse during aggregation go (at its end, or with a failed result). */
+void pa_free_spares(pa_result *r);
 /* Room for a node's scores, before the step that computes them writes any. */
 pa_status pa_node_alloc(pa_result *r, size_t n, pa_error *err);
 /* The same during aggregation (main thread only): the scores of a node let go before, if any. */
