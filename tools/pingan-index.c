@@ -16,6 +16,7 @@
 
 #include <pingan/pingan.h>
 
+#include "chart.h"
 #include "output.h"
 
 #define NONE ((size_t)-1)
@@ -41,6 +42,8 @@ usage(FILE *f)
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
+          "      --chart KIND     a chart instead of a table: trend | ranking; the format\n"
+          "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -648,7 +651,7 @@ main(int argc, char **argv)
         { "output", required_argument, 0, 'o' }, { "period", required_argument, 0, 'P' },
         { "base", required_argument, 0, 'B' },   { "node", required_argument, 0, 'N' },
         { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
-        { "compare", required_argument, 0, 'C' },
+        { "compare", required_argument, 0, 'C' }, { "chart", required_argument, 0, 'K' },
         { "version", no_argument, 0, 'V' },
         { 0, 0, 0, 0 }
     };
@@ -656,7 +659,9 @@ main(int argc, char **argv)
     compare_how how = { PA_COMPARE_PREVIOUS, 0, 0 };
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
     size_t n_nodes = 0, show = 0;
-    int top_given = 0;
+    int top_given = 0, chart = 0;
+    chart_kind ckind = CHART_TREND;
+    chart_format cfmt = CHART_SVG;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -668,6 +673,13 @@ main(int argc, char **argv)
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
         case 'N': nodes[n_nodes++] = optarg; break;
+        case 'K':
+            if (chart_parse_kind(optarg, &ckind) != 0) {
+                free(nodes);
+                return 2;
+            }
+            chart = 1;
+            break;
         case 'C':
             if (parse_compare(optarg, &how) != 0) {
                 fprintf(stderr, "pingan-index: --compare: '%s' is not previous, year or mean:K "
@@ -723,6 +735,13 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
+    if (chart && (fmt != FMT_TEXT || show || chart_parse_output(output, &cfmt) != 0)) {
+        if (fmt != FMT_TEXT || show)
+            fprintf(stderr, "pingan-index: --chart draws a chart; %s is for tables: give one "
+                            "of them\n", show ? "--top" : "-f");
+        free(nodes);
+        return 2;
+    }
     if (basep && how.given) {
         fprintf(stderr, "pingan-index: --base and --compare both say what to compare with; "
                         "give one of them\n");
@@ -769,7 +788,7 @@ main(int argc, char **argv)
         goto out;
     }
     print_notes(data);
-    if (fmt == FMT_TEXT) {
+    if (fmt == FMT_TEXT || chart) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */
         st = pa_compute_nodes(&res, model, data, nodes, n_nodes, &err);
@@ -811,7 +830,9 @@ main(int argc, char **argv)
         goto out;
     rc = 1;
     int ok = 1;
-    if (fmt == FMT_TEXT) {
+    if (chart) {
+        ok = chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model)) == 0;
+    } else if (fmt == FMT_TEXT) {
         if (write_text(of.f, res, p, pa_model_label(model), &how, show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");
             ok = 0;

