@@ -559,12 +559,161 @@ draw_trend(FILE *f, chart_format fmt, const pa_result *r, size_t p, const char *
     return canvas_close(&c);
 }
 
+/* ---- ranking: the ranked units of period p as bars, best at the top, in band colours ---- */
+
+typedef struct ranked {
+    const pa_result *r;
+    size_t p, top;
+} ranked;
+
+static int
+cmp_ranked(const void *a, const void *b, void *arg)
+{
+    const ranked *k = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    long rx = pa_result_rank(k->r, x, k->p, k->top), ry = pa_result_rank(k->r, y, k->p, k->top);
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* The units ranked in p, best first; NULL when out of memory. */
+static size_t *
+ranked_units(const pa_result *r, size_t p, size_t top, size_t *n)
+{
+    size_t nu = pa_result_unit_count(r);
+    size_t *order = malloc((nu ? nu : 1) * sizeof *order);
+    *n = 0;
+    for (size_t u = 0; order && u < nu; u++)
+        if (pa_result_rank(r, u, p, top) > 0)
+            order[(*n)++] = u;
+    ranked k = { r, p, top };
+    if (order)
+        qsort_r(order, *n, sizeof *order, cmp_ranked, &k);
+    return order;
+}
+
+/* Rows of 26 pixels up to 40 units; more share the height of 40, unlabelled below 12 pixels. */
+static double
+bar_row(size_t n)
+{
+    return n <= 40 ? 26 : fmax(40.0 * 26 / (double)n, 1.0 / 8);
+}
+
+static void
+draw_bar(cairo_t *cr, const frame *fr, const pa_result *r, size_t u, size_t p, size_t top,
+         double y, double row)
+{
+    const char *colour = NULL;
+    const char *label = pa_result_band(r, u, p, top, &colour);
+    double s = pa_result_score(r, u, p, top);
+    double a = round(frame_x(fr, fmin(0, s) < fr->lo ? fr->lo : fmin(0, s)));
+    double b = round(frame_x(fr, fmax(0, s)));
+    set_rgb(cr, colour_of(label ? colour : NULL));
+    cairo_rectangle(cr, a, round(y + row * 0.15), b - a, fmax(round(row * 0.7), 1));
+    cairo_fill(cr);
+    if (row < 12)
+        return;
+    char buf[160];
+    snprintf(buf, sizeof buf, "%.2f %s", s, label ? label : "");
+    text(cr, buf, b + 6, y + row / 2, 12, 0, 0.5);
+    snprintf(buf, sizeof buf, "%ld  %s", pa_result_rank(r, u, p, top), pa_result_unit_name(r, u));
+    text(cr, buf, fr->x0 - 8, y + row / 2, 12, 1, 0.5);
+}
+
+static void
+draw_x_scale(cairo_t *cr, const frame *fr, double step)
+{
+    char buf[32];
+    cairo_set_line_width(cr, 1);
+    for (double v = fr->lo; v <= fr->hi + step / 2; v += step) {
+        double x = round(frame_x(fr, v)) + 0.5;
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.15);
+        cairo_move_to(cr, x, fr->y0);
+        cairo_line_to(cr, x, fr->y1);
+        cairo_stroke(cr);
+        tick_label(buf, sizeof buf, v, step);
+        text(cr, buf, x, fr->y1 + 4, 11, 0.5, 0);
+    }
+}
+
+/* Reference units (scored, not ranked: the city total) as dashed lines across the bars. */
+static void
+draw_references(cairo_t *cr, const frame *fr, const pa_result *r, size_t p, size_t top)
+{
+    static const double dash[] = { 5, 3 };
+    char buf[160];
+    for (size_t u = 0; u < pa_result_unit_count(r); u++) {
+        double s = pa_result_score(r, u, p, top);
+        if (isnan(s) || pa_result_rank(r, u, p, top) != 0 || s < fr->lo || s > fr->hi)
+            continue;
+        double x = round(frame_x(fr, s)) + 0.5;
+        cairo_set_source_rgb(cr, 0.12, 0.12, 0.12);
+        cairo_set_line_width(cr, 1.5);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, x, fr->y0 - 2);
+        cairo_line_to(cr, x, fr->y1);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        snprintf(buf, sizeof buf, "%s %.2f", pa_result_unit_name(r, u), s);
+        text(cr, buf, x, fr->y0 - 2, 11, 0.5, 1);
+    }
+}
+
+static double
+rank_label_width(cairo_t *cr, const pa_result *r, const size_t *order, size_t n, size_t p,
+                 size_t top)
+{
+    double w = 40;
+    char buf[160];
+    for (size_t i = 0; i < n && bar_row(n) >= 12; i++) {
+        snprintf(buf, sizeof buf, "%ld  %s", pa_result_rank(r, order[i], p, top),
+                 pa_result_unit_name(r, order[i]));
+        w = fmax(w, text_width(cr, buf, 12));
+    }
+    return fmin(w, 360);
+}
+
+static int
+draw_ranking(FILE *f, chart_format fmt, const pa_result *r, size_t p, const char *title)
+{
+    size_t top = top_node(r), n;
+    size_t *order = ranked_units(r, p, top, &n);
+    if (!order || n == 0) {
+        fprintf(stderr, order ? "pingan-index: --chart ranking: no unit is ranked in %s\n"
+                              : "pingan-index: out of memory%.0s\n", pa_result_period(r, p));
+        free(order);
+        return -1;
+    }
+    double row = bar_row(n), lo = 0, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        lo = fmin(lo, pa_result_score(r, order[i], p, top));
+        hi = fmax(hi, pa_result_score(r, order[i], p, top));
+    }
+    double step = nice_range(&lo, &hi);
+    canvas c;
+    canvas_open(&c, f, fmt, 960, ceil(64 + row * (double)n + 40));
+    frame fr = { 24 + rank_label_width(c.cr, r, order, n, p, top), 960 - 130, 64,
+                 64 + round(row * (double)n), lo, hi };
+    char head[600];
+    snprintf(head, sizeof head, "%s  排名 %s", title, pa_result_period(r, p));
+    title_text(c.cr, head, 24, 16);
+    draw_x_scale(c.cr, &fr, step);
+    draw_references(c.cr, &fr, r, p, top); /* under the bars */
+    for (size_t i = 0; i < n; i++)
+        draw_bar(c.cr, &fr, r, order[i], p, top, fr.y0 + row * (double)i, row);
+    free(order);
+    return canvas_close(&c);
+}
+
 int
 chart_write(FILE *f, chart_format fmt, chart_kind kind, const pa_result *r, size_t p,
             const char *title)
 {
     if (kind == CHART_TREND)
         return draw_trend(f, fmt, r, p, title);
+    if (kind == CHART_RANKING)
+        return draw_ranking(f, fmt, r, p, title);
     fprintf(stderr, "pingan-index: --chart: this chart is not drawn here\n");
     return -1;
 }

@@ -118,12 +118,64 @@ def test_trend(tool, root, d):
     ok("trend without -o writes the same SVG to a pipe")
 
 
+def bars(img, colours):
+    """[(colour name, length in px)] of the horizontal bars, top to bottom: runs of rows whose
+    longest stretch of one colour of `colours` is at least 20 px."""
+    found, prev = [], None
+    for row in img.rows:
+        best = (None, 0)
+        for name, c in colours.items():
+            run_len = longest = 0
+            for p in row:
+                run_len = run_len + 1 if near(p, c) else 0
+                longest = max(longest, run_len)
+            if longest > best[1]:
+                best = (name, longest)
+        cur = best if best[1] >= 20 else None
+        if cur and (prev is None or prev[0] != cur[0]):
+            found.append([cur[0], []])
+        if cur:
+            found[-1][1].append(cur[1])
+        prev = cur
+    return [(name, sorted(lens)[len(lens) // 2]) for name, lens in found]
+
+
+def test_ranking(tool, root, d):
+    model, scores, names = expected(root)
+    last = max(scores)
+    ranked = {u: s for u, s in scores[last].items() if u not in model.reference_units}
+    order = sorted(ranked, key=lambda u: -ranked[u])
+    png, pdf = os.path.join(d, "ranking.png"), os.path.join(d, "ranking.pdf")
+    for path in (png, pdf):
+        run(tool, ["--chart", "ranking", "-o", path, os.path.join(d, "2019.csv")]).expect_ok()
+    img = pngdecode.decode(open(png, "rb").read())
+    check(img.width == 960, f"ranking PNG is {img.width} wide")
+    got = bars(img, BAND_RGB)
+    check(len(got) == len(order), f"ranking PNG: {len(got)} bars for {len(order)} ranked units")
+    for (colour, length), u in zip(got, order):
+        want = model.band(ranked[u])[1]
+        check(colour == want, f"ranking PNG: bar of {u} ({ranked[u]:.2f}) is {colour}, not {want}")
+        expect_len = got[0][1] * ranked[u] / ranked[order[0]]
+        check(abs(length - expect_len) <= 2, f"ranking PNG: bar of {u} is {length} px, expected "
+              f"{expect_len:.1f} (proportional to its score)")
+    ok(f"ranking PNG: {len(got)} bars in the recomputed order, band colours and lengths")
+    text = pdf_text(pdf)
+    pos = [text.find(names[u]) for u in order]
+    check(all(p >= 0 for p in pos) and pos == sorted(pos),
+          f"ranking PDF: district names not in rank order ({pos})")
+    ref = model.reference_units[0]
+    check(f"{names[ref]} {scores[last][ref]:.2f}" in text,
+          f"ranking PDF: no reference line '{names[ref]} {scores[last][ref]:.2f}'")
+    ok("ranking PDF lists the districts by rank and marks the city total")
+
+
 def main_body():
     tool, root = setup()
     check(shutil.which("pdftotext"), "pdftotext (poppler-utils) is not installed")
     with tempdir() as d:
         copy_data(root, d)
         test_trend(tool, root, d)
+        test_ranking(tool, root, d)
 
 
 if __name__ == "__main__":
