@@ -4,11 +4,13 @@
  * API is used: band strips come from the bands the result gives its cells. */
 #include "chart.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cairo-pdf.h>
@@ -80,6 +82,11 @@ chart_parse_output(const char *path, chart_format *fmt)
             *fmt = (chart_format)i;
             return 0;
         }
+    struct stat sb; /* a device or FIFO (/dev/stdout, /dev/null) gets SVG, as standard output */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+        *fmt = CHART_SVG;
+        return 0;
+    }
     return usage_fail("--chart: -o %s: the suffix names no chart format (.svg, .png or .pdf)",
                       path);
 }
@@ -170,12 +177,19 @@ typedef struct canvas {
     cairo_t *cr;
     chart_format fmt;
     FILE *f;
+    int write_errno;
 } canvas;
 
+/* The stream cairo writes to; errno of the first failed write is kept for the message. */
 static cairo_status_t
-to_file(void *f, const unsigned char *data, unsigned int n)
+to_file(void *closure, const unsigned char *data, unsigned int n)
 {
-    return fwrite(data, 1, n, f) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    canvas *c = closure;
+    if (fwrite(data, 1, n, c->f) == n)
+        return CAIRO_STATUS_SUCCESS;
+    if (!c->write_errno)
+        c->write_errno = errno ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
 }
 
 static void
@@ -183,11 +197,12 @@ canvas_open(canvas *c, FILE *f, chart_format fmt, double w, double h)
 {
     c->f = f;
     c->fmt = fmt;
+    c->write_errno = 0;
     if (fmt == CHART_SVG) {
-        c->s = cairo_svg_surface_create_for_stream(to_file, f, w, h);
+        c->s = cairo_svg_surface_create_for_stream(to_file, c, w, h);
         cairo_svg_surface_set_document_unit(c->s, CAIRO_SVG_UNIT_PX);
     } else if (fmt == CHART_PDF) {
-        c->s = cairo_pdf_surface_create_for_stream(to_file, f, w, h);
+        c->s = cairo_pdf_surface_create_for_stream(to_file, c, w, h);
     } else {
         c->s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w), (int)ceil(h));
     }
@@ -203,13 +218,17 @@ canvas_close(canvas *c)
     cairo_status_t st = cairo_status(c->cr);
     cairo_destroy(c->cr);
     if (st == CAIRO_STATUS_SUCCESS && c->fmt == CHART_PNG)
-        st = cairo_surface_write_to_png_stream(c->s, to_file, c->f);
+        st = cairo_surface_write_to_png_stream(c->s, to_file, c);
     cairo_surface_finish(c->s);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(c->s);
     cairo_surface_destroy(c->s);
     if (st == CAIRO_STATUS_SUCCESS)
         return 0;
+    if (st == CAIRO_STATUS_WRITE_ERROR && c->write_errno) {
+        fprintf(stderr, "pingan-index: --chart: write error: %s\n", strerror(c->write_errno));
+        return -1;
+    }
     fprintf(stderr, "pingan-index: --chart: the chart could not be drawn: %s\n",
             cairo_status_to_string(st));
     return -1;

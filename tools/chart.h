@@ -15,8 +15,8 @@ typedef enum chart_format { CHART_SVG, CHART_PNG, CHART_PDF } chart_format;
  * version draws, else 0. */
 int chart_parse_kind(const char *s, chart_kind *kind);
 
-/* The format -o's suffix names (.svg .png .pdf, any case); without -o, SVG to standard output
- * unless that is a terminal. Prints one usage message and returns 2 on failure, else 0. */
+/* The format -o's suffix names (.svg .png .pdf, any case); SVG into a device or FIFO without
+ * one (/dev/stdout); without -o, SVG to standard output unless that is a terminal. Prints one usage message and returns 2 on failure, else 0. */
 int chart_parse_output(const char *path, chart_format *fmt);
 
 /* Draws a chart of period p (trend: every period) into f; returns 0, or -1 after one message

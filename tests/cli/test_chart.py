@@ -18,6 +18,7 @@ On the shipped data (data/2014.csv … 2019.csv, the scores recomputed here from
 """
 
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -169,6 +170,73 @@ def test_ranking(tool, root, d):
     ok("ranking PDF lists the districts by rank and marks the city total")
 
 
+USAGE = [
+    (["--chart", "pie"], "unknown chart 'pie' (trend or ranking)"),
+    (["--chart", "uncertainty"], "--uncertainty, which this version does not have yet"),
+    (["--chart", "contributions"], "--explain, which this version does not have yet"),
+    (["--chart", "correlation"], "--stats, which this version does not have yet"),
+    (["-f", "csv", "--chart", "trend"], "--chart draws a chart; -f is for tables"),
+    (["--top", "2", "--chart", "ranking"], "--chart draws a chart; --top is for tables"),
+]
+SUFFIX = ["chart.txt", "chart", "chart.svg.bak", "chart.jpeg"]
+
+
+def expect_usage(r, want):
+    check(r.rc == 2, f"`{r.cmd()}` exited {r.rc}, expected 2; stderr {r.stderr!r}")
+    lines = r.stderr.strip().split("\n")
+    check(len(lines) == 1 and want in lines[0] and lines[0].startswith("pingan-index: "),
+          f"`{r.cmd()}`: expected one message with {want!r}, got {r.stderr!r}")
+    check(r.out == b"", f"`{r.cmd()}` wrote to standard output")
+
+
+def test_bad_input(tool, d):
+    data = os.path.join(d, "2019.csv")
+    old = os.path.join(d, "old.svg")
+    with open(old, "w") as f:
+        f.write("old")
+    for args, want in USAGE:
+        expect_usage(run(tool, [*args, "-o", old, data]), want)
+        check(open(old).read() == "old", f"{args}: -o {old} was touched")
+    for name in SUFFIX:
+        path = os.path.join(d, name)
+        expect_usage(run(tool, ["--chart", "trend", "-o", path, data]),
+                     f"-o {path}: the suffix names no chart format (.svg, .png or .pdf)")
+        check(not os.path.exists(path), f"-o {path}: a file was made on a usage error")
+    ok(f"{len(USAGE) + len(SUFFIX)} usage errors: exit 2, one message, nothing written")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(tool, [tool, "--chart", "trend", data])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    rc = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    check(rc == 2 and b"a chart is no text for a terminal" in out and b"<svg" not in out,
+          f"--chart to a terminal: exit {rc}, output {out[:200]!r}")
+    ok("--chart without -o on a terminal: exit 2, no SVG")
+    full = run(tool, ["--chart", "ranking", "-o", "/dev/full", data])
+    check(full.rc == 1 and full.stderr.strip() == "pingan-index: --chart: write error: No space "
+          "left on device", f"-o /dev/full: exit {full.rc}, {full.stderr!r}")
+    dev = run(tool, ["--chart", "ranking", "-o", "/dev/stdout", data]).expect_ok()
+    check(ET.fromstring(dev.out).tag.endswith("svg"), "-o /dev/stdout: no SVG")
+    ok("-o /dev/full: exit 1 with a write error; -o /dev/stdout gets SVG")
+    bad = os.path.join(d, "bad")
+    os.makedirs(bad)
+    with open(os.path.join(bad, "2019.csv"), "w") as f:
+        f.write(open(data).read().replace(",1001731,", ",x,"))
+    target = os.path.join(bad, "t.png")
+    r = run(tool, ["--chart", "trend", "-c", os.path.join(d, "pingan.ini"), "-o", target,
+                   os.path.join(bad, "2019.csv")])
+    check(r.rc == 1 and "2019.csv:3:3:" in r.stderr and not os.path.exists(target),
+          f"bad data: exit {r.rc}, {r.stderr!r}, output made: {os.path.exists(target)}")
+    ok("bad data: exit 1 with FILE:LINE:COLUMN, no chart file")
+
+
 def main_body():
     tool, root = setup()
     check(shutil.which("pdftotext"), "pdftotext (poppler-utils) is not installed")
@@ -176,6 +244,7 @@ def main_body():
         copy_data(root, d)
         test_trend(tool, root, d)
         test_ranking(tool, root, d)
+        test_bad_input(tool, d)
 
 
 if __name__ == "__main__":
