@@ -725,6 +725,149 @@ draw_ranking(FILE *f, chart_format fmt, const pa_result *r, size_t p, const char
     return canvas_close(&c);
 }
 
+/* ---- heat map of a correlation matrix ---- */
+
+/* White at 0, towards red at +1 and blue at -1; light grey where undefined. */
+static rgb
+corr_colour(double v)
+{
+    if (isnan(v))
+        return rgb255(200, 200, 200);
+    rgb end = v >= 0 ? rgb255(214, 39, 40) : rgb255(43, 108, 176);
+    double t = fmin(fabs(v), 1);
+    return (rgb){ 1 + (end.r - 1) * t, 1 + (end.g - 1) * t, 1 + (end.b - 1) * t };
+}
+
+static double
+heat_label_width(cairo_t *cr, const chart_matrix *m)
+{
+    double w = 20;
+    for (size_t i = 0; i < m->n; i++)
+        w = fmax(w, text_width(cr, m->label(m->ctx, i), 11));
+    return fmin(w, 200);
+}
+
+static void
+draw_heat_cell(cairo_t *cr, double x, double y, double cell, double v)
+{
+    char buf[16];
+    set_rgb(cr, corr_colour(v));
+    cairo_rectangle(cr, x, y, cell, cell);
+    cairo_fill(cr);
+    if (cell < 34)
+        return;
+    snprintf(buf, sizeof buf, isnan(v) ? "–" : "%.2f", v);
+    double grey = fabs(v) > 0.55 ? 1 : 0.2;
+    cairo_set_source_rgb(cr, grey, grey, grey);
+    layout_text(cr, buf, x + cell / 2, y + cell / 2, 11, 0.5, 0.5, 0, 1);
+}
+
+/* Names along the left and, turned upright, along the top. */
+static void
+draw_heat_labels(cairo_t *cr, const chart_matrix *m, double x0, double y0, double cell)
+{
+    for (size_t i = 0; i < m->n && cell >= 10; i++) {
+        const char *l = m->label(m->ctx, i);
+        text(cr, l, x0 - 6, y0 + cell * ((double)i + 0.5), 11, 1, 0.5);
+        cairo_save(cr);
+        cairo_translate(cr, x0 + cell * ((double)i + 0.5), y0 - 6);
+        cairo_rotate(cr, -M_PI / 2);
+        text(cr, l, 0, 0, 11, 0, 0.5);
+        cairo_restore(cr);
+    }
+}
+
+static void
+draw_colour_bar(cairo_t *cr, double x, double y, double h)
+{
+    for (int k = 0; k < 100; k++) {
+        set_rgb(cr, corr_colour(1 - k / 49.5));
+        cairo_rectangle(cr, x, y + h * k / 100, 16, h / 100 + 0.5);
+        cairo_fill(cr);
+    }
+    text(cr, "+1", x + 22, y, 11, 0, 0);
+    text(cr, "0", x + 22, y + h / 2, 11, 0, 0.5);
+    text(cr, "−1", x + 22, y + h, 11, 0, 1);
+}
+
+int
+chart_write_heatmap(FILE *f, chart_format fmt, const char *title, const chart_matrix *m)
+{
+    if (m->n == 0) {
+        fprintf(stderr, "pingan-index: --chart correlation: no indicator to correlate\n");
+        return -1;
+    }
+    double cell = fmin(fmax(floor(480.0 / (double)m->n), 2), 48);
+    /* the labels are measured first: the size of the page follows from them */
+    cairo_surface_t *ms = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cairo_t *mcr = cairo_create(ms);
+    double lw = cell >= 10 ? heat_label_width(mcr, m) : 0;
+    cairo_destroy(mcr);
+    cairo_surface_destroy(ms);
+    canvas c;
+    double x0 = round(24 + lw + 6), y0 = round(58 + lw + 8), side = cell * (double)m->n;
+    canvas_open(&c, f, fmt, fmax(x0 + side + 90, 480), y0 + side + 30);
+    title_text(c.cr, title, 24, 16);
+    for (size_t i = 0; i < m->n; i++)
+        for (size_t j = 0; j < m->n; j++)
+            draw_heat_cell(c.cr, x0 + cell * (double)j, y0 + cell * (double)i, cell,
+                           m->value(m->ctx, i, j));
+    draw_heat_labels(c.cr, m, x0, y0, cell);
+    draw_colour_bar(c.cr, x0 + side + 24, y0, fmin(side, 240));
+    return canvas_close(&c);
+}
+
+#ifdef PA_HAVE_STATS
+typedef struct stats_view {
+    pa_stats *st;
+    const pa_result *r;
+} stats_view;
+
+/* An indicator's label from the result where it has one, else its code. */
+static const char *
+stats_label(void *ctx, size_t i)
+{
+    stats_view *v = ctx;
+    const char *code = pa_stats_indicator_code(v->st, i);
+    size_t n = pa_result_node_find(v->r, code);
+    return n == NONE ? code : pa_result_node_label(v->r, n);
+}
+
+static double
+stats_corr(void *ctx, size_t i, size_t j)
+{
+    return pa_stats_corr(((stats_view *)ctx)->st, PA_CORR_PEARSON, i, j);
+}
+
+int
+chart_write_correlation(FILE *f, chart_format fmt, const pa_model *model, const pa_data *data,
+                        const pa_result *r, size_t p, const char *title)
+{
+    stats_view v = { NULL, r };
+    pa_error err;
+    char buf[1200];
+    if (pa_stats_compute(&v.st, model, data, pa_result_period(r, p), &err) != PA_OK) {
+        pa_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "pingan-index: %s\n", buf);
+        return -1;
+    }
+    chart_matrix m = { pa_stats_indicator_count(v.st), stats_label, stats_corr, &v };
+    snprintf(buf, sizeof buf, "%s  指标相关系数 (Pearson) %s", title, pa_result_period(r, p));
+    int rc = chart_write_heatmap(f, fmt, buf, &m);
+    pa_stats_free(v.st);
+    return rc;
+}
+#else
+int
+chart_write_correlation(FILE *f, chart_format fmt, const pa_model *model, const pa_data *data,
+                        const pa_result *r, size_t p, const char *title)
+{
+    (void)f, (void)fmt, (void)model, (void)data, (void)r, (void)p, (void)title;
+    fprintf(stderr, "pingan-index: --chart correlation comes with --stats, not in this version\n");
+    return -1;
+}
+#endif
+
 int
 chart_write(FILE *f, chart_format fmt, chart_kind kind, const pa_result *r, size_t p,
             const char *title)

@@ -831,7 +831,9 @@ main(int argc, char **argv)
     rc = 1;
     int ok = 1;
     if (chart) {
-        ok = chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model)) == 0;
+        ok = (ckind == CHART_CORRELATION
+                  ? chart_write_correlation(of.f, cfmt, model, data, res, p, pa_model_label(model))
+                  : chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model))) == 0;
     } else if (fmt == FMT_TEXT) {
         if (write_text(of.f, res, p, pa_model_label(model), &how, show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");

@@ -14,7 +14,10 @@ On the shipped data (data/2014.csv … 2019.csv, the scores recomputed here from
   each in the colour of the band its recomputed score falls in, its length proportional to
   the score; the PDF lists the districts in that order;
 - bad input: an unknown chart, a chart of a later version, a suffix that names no chart format,
-  -f or --top beside --chart, a terminal as the output: exit 2, one message, no file written.
+  -f or --top beside --chart, a terminal as the output: exit 2, one message, no file written;
+  a full device: exit 1 with a write error; bad data: exit 1 and no file;
+- the correlation heat map drawer (run through tests/cli/chart_heatmap, given as
+  --heatmap=PATH): each value's colour fills the cells it belongs to.
 """
 
 import os
@@ -237,6 +240,60 @@ def test_bad_input(tool, d):
     ok("bad data: exit 1 with FILE:LINE:COLUMN, no chart file")
 
 
+def corr_rgb(v):
+    """The heat map's colour of a correlation (README, "Charts"): white at 0, red at +1,
+    blue at −1, light grey where undefined."""
+    if v != v:
+        return (200, 200, 200)
+    end = BAND_RGB["red"] if v >= 0 else BAND_RGB["blue"]
+    return tuple(round(255 + (e - 255) * abs(v)) for e in end)
+
+
+def bbox(img, colour, right):
+    """(pixel count, x0, y0, x1, y1) of a colour (±1 for rounding) left of x = right."""
+    xs, ys = [], []
+    for y, row in enumerate(img.rows):
+        for x, p in enumerate(row[:right]):
+            if near(p, colour, 1):
+                xs.append(x)
+                ys.append(y)
+    return (len(xs), min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0, 0)
+
+
+def test_heatmap(driver, d):
+    """The drawer on a matrix of 3 indicators: each value's colour where its cells are."""
+    labels = ["警情", "火灾", "交通"]
+    # not symmetric, so that rows and columns cannot be swapped unnoticed (row i = label i)
+    v = [[1, 0.5, -0.8], [0.3, 1, float("nan")], [-0.4, float("nan"), 1]]
+    feed = " ".join(labels) + " --\n" + "\n".join(" ".join(str(x) for x in r) for r in v)
+    outs = {}
+    for suffix in ("png", "svg", "pdf"):
+        outs[suffix] = os.path.join(d, "heat." + suffix)
+        p = subprocess.run([driver, outs[suffix]], input=feed.encode(), stderr=subprocess.PIPE)
+        check(p.returncode == 0, f"heat map driver: exit {p.returncode}, {p.stderr!r}")
+    img = pngdecode.decode(open(outs["png"], "rb").read())
+    # −1 is in no cell, only in the colour bar right of the grid: the search stops there
+    bar = bbox(img, corr_rgb(-1), img.width)[1]
+    check(bar > 0, "heat map: no colour bar (no pixel of −1's colour)")
+    n1, *one = bbox(img, corr_rgb(1), bar)
+    cell = (one[2] - one[0] + 1) / 3
+    check(cell > 10 and abs((one[3] - one[1] + 1) / 3 - cell) < 1,
+          f"heat map: the diagonal (+1) spans {one}, not a square of 3 cells")
+    for i in range(3):
+        for j in range(3):
+            x0, y0 = one[0] + round(j * cell), one[1] + round(i * cell)
+            px = [img.pixel(x, y) for y in range(y0, y0 + int(cell))
+                  for x in range(x0, x0 + int(cell))]
+            share = sum(1 for p in px if near(p, corr_rgb(v[i][j]), 1)) / len(px)
+            check(share > 0.6, f"heat map: cell ({i}, {j}) is {share:.0%} the colour of "
+                  f"{v[i][j]} {corr_rgb(v[i][j])}")
+    ok(f"heat map PNG: +1 on the diagonal, 0.5, -0.8 and undefined in their cells ({cell:.0f} px)")
+    text = pdf_text(outs["pdf"])
+    check(all(l in text for l in labels) and "-0.80" in text, f"heat map PDF text: {text!r}")
+    ET.parse(outs["svg"])
+    ok("heat map PDF holds the labels and values; the SVG parses")
+
+
 def main_body():
     tool, root = setup()
     check(shutil.which("pdftotext"), "pdftotext (poppler-utils) is not installed")
@@ -245,6 +302,9 @@ def main_body():
         test_trend(tool, root, d)
         test_ranking(tool, root, d)
         test_bad_input(tool, d)
+        driver = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--heatmap=")]
+        if driver:
+            test_heatmap(driver[0], d)
 
 
 if __name__ == "__main__":
