@@ -879,3 +879,52 @@ chart_write(FILE *f, chart_format fmt, chart_kind kind, const pa_result *r, size
     fprintf(stderr, "pingan-index: --chart: this chart is not drawn here\n");
     return -1;
 }
+
+/* ---- SVG for inlining ---- */
+
+/* Copies s into dst (when not NULL) with pfx after every id=", href="# and url(#: two charts
+ * in one page must not share the ids of their glyphs and clips. Returns the length. */
+static size_t
+prefix_ids(char *dst, const char *s, const char *pfx)
+{
+    static const char *const refs[] = { "id=\"", "href=\"#", "url(#" };
+    size_t n = 0, lp = strlen(pfx);
+    while (*s) {
+        size_t k = 0;
+        for (size_t i = 0; i < 3 && !k; i++)
+            if (strncmp(s, refs[i], strlen(refs[i])) == 0)
+                k = strlen(refs[i]);
+        if (!k) {
+            if (dst)
+                dst[n] = *s;
+            n++, s++;
+            continue;
+        }
+        if (dst)
+            memcpy(dst + n, s, k), memcpy(dst + n + k, pfx, lp);
+        n += k + lp, s += k;
+    }
+    if (dst)
+        dst[n] = '\0';
+    return n;
+}
+
+int
+chart_svg_string(char **out, chart_kind kind, const pa_result *r, size_t p,
+                 const char *title, const char *id_prefix)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc = f ? chart_write(f, CHART_SVG, kind, r, p, title) : 0;
+    if (f && fclose(f) != 0)
+        rc = rc ? rc : 1;
+    const char *svg = buf ? strstr(buf, "<svg") : NULL; /* without the XML declaration */
+    *out = rc == 0 && svg ? malloc(prefix_ids(NULL, svg, id_prefix) + 1) : NULL;
+    if (*out)
+        prefix_ids(*out, svg, id_prefix);
+    else if (rc >= 0) /* no memory for the stream, its buffer or the copy */
+        fprintf(stderr, "pingan-index: out of memory\n");
+    free(buf);
+    return *out ? 0 : -1;
+}

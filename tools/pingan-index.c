@@ -17,11 +17,12 @@
 #include <pingan/pingan.h>
 
 #include "chart.h"
+#include "html.h"
 #include "output.h"
 
 #define NONE ((size_t)-1)
 
-enum { FMT_TEXT, FMT_CSV, FMT_JSON };
+enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
 
 static void
 usage(FILE *f)
@@ -32,7 +33,7 @@ usage(FILE *f)
           "siblings (data/2018.csv, ...) for changes and panel statistics.\n\n"
           "  -c, --config FILE    model file (default: pingan.ini beside the data,\n"
           "                       else the built-in model)\n"
-          "  -f, --format FORMAT  text (default) | csv | json\n"
+          "  -f, --format FORMAT  text (default) | csv | json | html\n"
           "  -o, --output FILE    write there (atomically) instead of standard output\n"
           "      --period P       the period to report (default: the latest)\n"
           "      --base P         compare with period P instead of the previous period\n"
@@ -709,8 +710,10 @@ main(int argc, char **argv)
                 fmt = FMT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 fmt = FMT_JSON;
+            else if (strcmp(optarg, "html") == 0)
+                fmt = FMT_HTML;
             else {
-                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv or json)\n", optarg);
+                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json or html)\n", optarg);
                 free(nodes);
                 return 2;
             }
@@ -788,7 +791,7 @@ main(int argc, char **argv)
         goto out;
     }
     print_notes(data);
-    if (fmt == FMT_TEXT || chart) {
+    if (fmt == FMT_TEXT || fmt == FMT_HTML || chart) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */
         st = pa_compute_nodes(&res, model, data, nodes, n_nodes, &err);
@@ -834,6 +837,8 @@ main(int argc, char **argv)
         ok = (ckind == CHART_CORRELATION
                   ? chart_write_correlation(of.f, cfmt, model, data, res, p, pa_model_label(model))
                   : chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model))) == 0;
+    } else if (fmt == FMT_HTML) {
+        ok = html_write(of.f, res, p, pa_model_label(model)) == 0;
     } else if (fmt == FMT_TEXT) {
         if (write_text(of.f, res, p, pa_model_label(model), &how, show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");
