@@ -16,6 +16,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #define NONE ((size_t)-1)
@@ -192,9 +193,21 @@ to_file(void *closure, const unsigned char *data, unsigned int n)
     return CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* Font caches go at exit, so that leak checkers see what is the tool's own. */
+static void
+release_fonts(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
+}
+
 static void
 canvas_open(canvas *c, FILE *f, chart_format fmt, double w, double h)
 {
+    static int registered;
+    if (!registered++)
+        atexit(release_fonts);
     c->f = f;
     c->fmt = fmt;
     c->write_errno = 0;
