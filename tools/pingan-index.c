@@ -713,7 +713,8 @@ main(int argc, char **argv)
             else if (strcmp(optarg, "html") == 0)
                 fmt = FMT_HTML;
             else {
-                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json or html)\n", optarg);
+                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json or html)\n",
+                        optarg);
                 free(nodes);
                 return 2;
             }
