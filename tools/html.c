@@ -252,7 +252,19 @@ unit_table(FILE *f, const pa_result *r, size_t u, size_t p)
     fputs("</tbody></table>\n", f);
 }
 
-/* The two charts, each with ids of its own. */
+/* Whether the chart has something to draw: an index score up to p (trend), a rank in p. */
+static int
+drawable(const pa_result *r, size_t p, size_t top, chart_kind kind)
+{
+    for (size_t u = 0; u < pa_result_unit_count(r); u++)
+        for (size_t q = kind == CHART_TREND ? 0 : p; q <= p; q++)
+            if (kind == CHART_TREND ? !isnan(pa_result_score(r, u, q, top))
+                                    : pa_result_rank(r, u, q, top) > 0)
+                return 1;
+    return 0;
+}
+
+/* The two charts, each with ids of its own; one with nothing to draw is left out. */
 static int
 charts(FILE *f, const pa_result *r, size_t p, const char *title)
 {
@@ -263,6 +275,8 @@ charts(FILE *f, const pa_result *r, size_t p, const char *title)
     fputs("<h2>图表</h2>\n", f);
     for (size_t i = 0; i < 2; i++) {
         char *svg;
+        if (!drawable(r, p, top_node(r), list[i].kind))
+            continue;
         if (chart_svg_string(&svg, list[i].kind, r, p, title, list[i].prefix) != 0)
             return -1;
         fprintf(f, "<figure id=\"chart-%s\">\n%s<figcaption class=\"note\">%s</figcaption>"
@@ -285,7 +299,16 @@ page_head(FILE *f, const pa_result *r, size_t p, const char *title)
     esc(f, title);
     fputs("</h1>\n<p>", f);
     esc(f, pa_result_period(r, p));
-    if (base) {
+    const char *dots = base && strncmp(base, "mean:", 5) == 0 ? strstr(base, "..") : NULL;
+    if (dots) { /* mean:FIRST..LAST, as the text report's title says it */
+        char first[64];
+        snprintf(first, sizeof first, "%.*s", (int)(dots - base - 5), base + 5);
+        fputs(" 较 ", f);
+        esc(f, first);
+        fputs(" 至 ", f);
+        esc(f, dots + 2);
+        fputs(" 均值", f);
+    } else if (base) {
         fputs(" 较 ", f);
         esc(f, base);
     }

@@ -238,6 +238,19 @@ def test_bad_input(tool, d):
     check(r.rc == 1 and "2019.csv:3:3:" in r.stderr and not os.path.exists(target),
           f"bad data: exit {r.rc}, {r.stderr!r}, output made: {os.path.exists(target)}")
     ok("bad data: exit 1 with FILE:LINE:COLUMN, no chart file")
+    allref = os.path.join(d, "allref")
+    os.makedirs(allref)
+    units = [line.split(",")[0] for line in open(data, encoding="utf-8").read().split("\n")[1:]
+             if line]
+    ini = open(os.path.join(d, "pingan.ini"), encoding="utf-8").read()
+    ini = re.sub(r"(?m)^reference_units = \w+", "reference_units = " + " ".join(units), ini)
+    open(os.path.join(allref, "pingan.ini"), "w", encoding="utf-8").write(ini)
+    shutil.copy(data, allref)
+    target = os.path.join(allref, "r.svg")
+    r = run(tool, ["--chart", "ranking", "-o", target, os.path.join(allref, "2019.csv")])
+    check(r.rc == 1 and r.stderr.strip() == "pingan-index: --chart ranking: no unit is ranked "
+          "in 2019" and not os.path.exists(target), f"no unit ranked: exit {r.rc}, {r.stderr!r}")
+    ok("ranking with every unit a reference unit: exit 1, one message, no file")
 
 
 def corr_rgb(v):

@@ -12,6 +12,7 @@ On the shipped data (scores recomputed here from the model):
   the recomputed scores, and each band cell has the band's label and colour as background;
 - each unit has a table of its indicators whose values are the data file's;
 - labels from the model and names from the data are escaped (a unit named <script>…);
+- with no unit ranked the ranking chart is left out; a mean base is named by its periods;
 - chromium-headless-shell renders the page: the screenshot is no blank page (many colours)
   and shows the band colours (table cells) and the trend's band strips.
 """
@@ -147,6 +148,26 @@ def check_escaping(tool, root, d):
     ok("names and labels with < > & \" ' are escaped")
 
 
+def check_edges(tool, root, d):
+    """No ranked unit: the page leaves the ranking chart out; a mean base is named as one."""
+    allref = os.path.join(d, "allref")
+    copy_data(root, allref)
+    ini = os.path.join(allref, "pingan.ini")
+    units = [r["unit"] for r in read_years(allref)["2019"]]
+    text = re.sub(r"(?m)^reference_units = \w+", "reference_units = " + " ".join(units),
+                  open(ini, encoding="utf-8").read())
+    open(ini, "w", encoding="utf-8").write(text)
+    out = run(tool, ["-f", "html", os.path.join(allref, "2019.csv")]).expect_ok().stdout
+    check(out.count("<svg") == 1 and 'id="chart-trend"' in out and "chart-ranking" not in out,
+          "every unit a reference unit: expected the trend chart alone")
+    ok("no unit ranked: the page has the trend chart and no ranking chart")
+    monthly = os.path.join(root, "tests", "cli", "data", "monthly", "2020-02.csv")
+    out = run(tool, ["-f", "html", "--compare", "mean:3", monthly]).expect_ok().stdout
+    check("<p>2020-02 较 2019-11 至 2020-01 均值</p>" in out, "--compare mean:3: the page does "
+          "not name the three months before 2020-02 as its base")
+    ok("--compare mean:3 on monthly data: the base is named 2019-11 至 2020-01 均值")
+
+
 def screenshot(page_path, png):
     shell = shutil.which("chromium-headless-shell")
     check(shell, "chromium-headless-shell is not installed")
@@ -199,6 +220,7 @@ def main_body():
         check_index(page, model, rows, scores)
         check_units(page, model, rows)
         check_escaping(tool, root, d)
+        check_edges(tool, root, d)
         check_browser(path, d)
 
 
