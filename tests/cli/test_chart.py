@@ -8,7 +8,8 @@ On the shipped data (data/2014.csv … 2019.csv, the scores recomputed here from
 - trend: the PNG is 960×540 and holds the four band strips (30 % of the band colour on
   white) in the order of their thresholds, best at the top, and lines in many colours; the
   SVG parses, is sized in px and holds the same strip colours; the PDF's text layer (pdftotext)
-  holds the title, every district's Chinese name and every year; without -o, SVG goes to a
+  holds the title, every district's Chinese name and every year, in Noto Sans CJK SC alone
+  (pdffonts: the Simplified Chinese face, not the Japanese one); without -o, SVG goes to a
   pipe; the suffix is read in any case (.PNG);
 - ranking: one bar per ranked district, top to bottom in the order of the recomputed scores,
   each in the colour of the band its recomputed score falls in, its length proportional to
@@ -116,6 +117,11 @@ def test_trend(tool, root, d):
     for want in [model.label, *names.values(), *scores.keys(), *(b[1] for b in model.bands)]:
         check(want in text, f"trend PDF: text layer lacks {want!r}")
     ok(f"trend PDF text layer: title, {len(names)} unit names, {len(scores)} years, band labels")
+    p = subprocess.run(["pdffonts", pdf], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    fonts = [l.split()[0] for l in p.stdout.decode().splitlines()[2:] if l.strip()]
+    check(p.returncode == 0 and fonts and all("NotoSansCJKsc-" in f for f in fonts),
+          f"trend PDF fonts {fonts}: expected Noto Sans CJK SC only (Simplified forms)")
+    ok(f"trend PDF embeds {', '.join(f.split('+')[-1] for f in fonts)} and no other font")
     piped = run(tool, ["--chart", "trend", os.path.join(d, "2019.csv")]).expect_ok()
     check(ET.fromstring(piped.out).tag.endswith("svg"), "trend without -o: no SVG on the pipe")
     check(piped.out == open(svg, "rb").read(), "trend SVG on a pipe differs from -o FILE.svg")
