@@ -95,6 +95,61 @@ def check_svg(path, model, size):
     return svg_fills(text)
 
 
+def svg_lines(text, n):
+    """[(points, dashed)] of the unstroked-fill paths of exactly n points (the units' lines)."""
+    out = []
+    for m in re.finditer(r'<path style="(fill:none;[^"]*)" d="([^"]*)"', text):
+        nums = re.findall(r"[ML] ([-\d.]+) ([-\d.]+)", m.group(2))
+        if len(nums) == n and "Z" not in m.group(2):
+            out.append(([(float(x), float(y)) for x, y in nums], "stroke-dasharray" in m.group(1)))
+    return out
+
+
+def check_trend_lines(text, model, scores):
+    """Every unit's line runs through its recomputed scores: one linear map from score to y
+    fits all points; x is the same, evenly spaced, for every unit; the city total is dashed."""
+    years = sorted(scores)
+    units = sorted(scores[years[0]])
+    lines = svg_lines(text, len(years))
+    check(len(lines) == len(units), f"trend SVG: {len(lines)} lines of {len(years)} points for "
+          f"{len(units)} units")
+    mean_y = lambda pts: sum(y for _, y in pts) / len(pts)
+    mean_s = lambda u: sum(scores[y][u] for y in years) / len(years)
+    lines.sort(key=lambda l: mean_y(l[0]))  # highest line first: the best mean score
+    by_score = sorted(units, key=lambda u: -mean_s(u))
+    pairs = [(scores[y][u], pt[1]) for (pts, _), u in zip(lines, by_score)
+             for y, pt in zip(years, pts)]
+    n = len(pairs)
+    ms, my = sum(p[0] for p in pairs) / n, sum(p[1] for p in pairs) / n
+    b = sum((s - ms) * (y - my) for s, y in pairs) / sum((s - ms) ** 2 for s, _ in pairs)
+    worst = max(abs(y - (my + b * (s - ms))) for s, y in pairs)
+    check(b < 0 and worst < 0.5, f"trend SVG: points off the scores by up to {worst:.2f} px")
+    xs = [pt[0] for pt in lines[0][0]]
+    steps = [xs[i + 1] - xs[i] for i in range(len(xs) - 1)]
+    check(all(abs(st - steps[0]) < 0.01 and st > 0 for st in steps) and
+          all([pt[0] for pt in l[0]] == xs for l in lines), "trend SVG: periods not evenly "
+          "spaced or not shared by every line")
+    # the strips' edges on that scale are the model's thresholds (within a pixel: edges are
+    # whole pixels), though the tool has only the bands of its scores to place them
+    edges = {}
+    for m in re.finditer(r'fill:rgb\(([\d.]+)%,([\d.]+)%,([\d.]+)%\);fill-opacity:1;" d="([^"]*)"',
+                         text):
+        colour = tuple(round(float(v) * 2.55) for v in m.groups()[:3])
+        ys = [float(y) for y in re.findall(r"[ML] [-\d.]+ ([-\d.]+)", m.group(4))]
+        for _, label, c in model.bands:
+            if near(colour, tint(BAND_RGB[c])):
+                edges[label] = ms + (max(ys) - my) / b  # the strip's lower edge as a score
+    for lo, label, _ in model.bands[:-1]:  # the lowest strip ends at the axis
+        check(label in edges and abs(edges[label] - lo) <= 1 / -b,
+              f"trend SVG: strip {label} starts at {edges.get(label)}, the model says {lo}")
+    dashed = [u for (_, d), u in zip(lines, by_score) if d]
+    check(dashed == model.reference_units, f"trend SVG: dashed lines {dashed}, expected "
+          f"{model.reference_units}")
+    ok(f"trend SVG: {len(lines)} lines through the recomputed scores (within {worst:.2f} px), "
+       f"{-b:.2f} px a point, the city total dashed, strips from "
+       f"{', '.join(f'{edges[l]:.2f}' for _, l, _ in model.bands[:-1])}")
+
+
 def pdf_text(path):
     p = subprocess.run(["pdftotext", "-layout", path, "-"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE)
@@ -113,6 +168,7 @@ def test_trend(tool, root, d):
         check(any(near(f, tint(BAND_RGB[colour])) for f in fills),
               f"trend SVG: no fill of band {label} {tint(BAND_RGB[colour])}")
     ok("trend SVG parses, 960px×540px, with every band's strip colour")
+    check_trend_lines(open(svg, encoding="utf-8").read(), model, scores)
     text = pdf_text(pdf)
     for want in [model.label, *names.values(), *scores.keys(), *(b[1] for b in model.bands)]:
         check(want in text, f"trend PDF: text layer lacks {want!r}")
