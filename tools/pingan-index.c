@@ -16,11 +16,13 @@
 
 #include <pingan/pingan.h>
 
+#include "chart.h"
+#include "html.h"
 #include "output.h"
 
 #define NONE ((size_t)-1)
 
-enum { FMT_TEXT, FMT_CSV, FMT_JSON };
+enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
 
 static void
 usage(FILE *f)
@@ -31,7 +33,7 @@ usage(FILE *f)
           "siblings (data/2018.csv, ...) for changes and panel statistics.\n\n"
           "  -c, --config FILE    model file (default: pingan.ini beside the data,\n"
           "                       else the built-in model)\n"
-          "  -f, --format FORMAT  text (default) | csv | json\n"
+          "  -f, --format FORMAT  text (default) | csv | json | html\n"
           "  -o, --output FILE    write there (atomically) instead of standard output\n"
           "      --period P       the period to report (default: the latest)\n"
           "      --base P         compare with period P instead of the previous period\n"
@@ -41,6 +43,8 @@ usage(FILE *f)
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
+          "      --chart KIND     a chart instead of a table: trend | ranking; the format\n"
+          "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -648,7 +652,7 @@ main(int argc, char **argv)
         { "output", required_argument, 0, 'o' }, { "period", required_argument, 0, 'P' },
         { "base", required_argument, 0, 'B' },   { "node", required_argument, 0, 'N' },
         { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
-        { "compare", required_argument, 0, 'C' },
+        { "compare", required_argument, 0, 'C' }, { "chart", required_argument, 0, 'K' },
         { "version", no_argument, 0, 'V' },
         { 0, 0, 0, 0 }
     };
@@ -656,7 +660,9 @@ main(int argc, char **argv)
     compare_how how = { PA_COMPARE_PREVIOUS, 0, 0 };
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
     size_t n_nodes = 0, show = 0;
-    int top_given = 0;
+    int top_given = 0, chart = 0;
+    chart_kind ckind = CHART_TREND;
+    chart_format cfmt = CHART_SVG;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -668,6 +674,13 @@ main(int argc, char **argv)
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
         case 'N': nodes[n_nodes++] = optarg; break;
+        case 'K':
+            if (chart_parse_kind(optarg, &ckind) != 0) {
+                free(nodes);
+                return 2;
+            }
+            chart = 1;
+            break;
         case 'C':
             if (parse_compare(optarg, &how) != 0) {
                 fprintf(stderr, "pingan-index: --compare: '%s' is not previous, year or mean:K "
@@ -697,8 +710,11 @@ main(int argc, char **argv)
                 fmt = FMT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 fmt = FMT_JSON;
+            else if (strcmp(optarg, "html") == 0)
+                fmt = FMT_HTML;
             else {
-                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv or json)\n", optarg);
+                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json or html)\n",
+                        optarg);
                 free(nodes);
                 return 2;
             }
@@ -720,6 +736,13 @@ main(int argc, char **argv)
     if (show && fmt != FMT_TEXT) {
         fprintf(stderr, "pingan-index: --top is for the text report; csv and json hold every "
                         "unit (use --node and --period to choose rows)\n");
+        free(nodes);
+        return 2;
+    }
+    if (chart && (fmt != FMT_TEXT || show || chart_parse_output(output, &cfmt) != 0)) {
+        if (fmt != FMT_TEXT || show)
+            fprintf(stderr, "pingan-index: --chart draws a chart; %s is for tables: give one "
+                            "of them\n", show ? "--top" : "-f");
         free(nodes);
         return 2;
     }
@@ -769,7 +792,7 @@ main(int argc, char **argv)
         goto out;
     }
     print_notes(data);
-    if (fmt == FMT_TEXT) {
+    if (fmt == FMT_TEXT || fmt == FMT_HTML || chart) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */
         st = pa_compute_nodes(&res, model, data, nodes, n_nodes, &err);
@@ -811,7 +834,13 @@ main(int argc, char **argv)
         goto out;
     rc = 1;
     int ok = 1;
-    if (fmt == FMT_TEXT) {
+    if (chart) {
+        ok = (ckind == CHART_CORRELATION
+                  ? chart_write_correlation(of.f, cfmt, model, data, res, p, pa_model_label(model))
+                  : chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model))) == 0;
+    } else if (fmt == FMT_HTML) {
+        ok = html_write(of.f, res, p, pa_model_label(model)) == 0;
+    } else if (fmt == FMT_TEXT) {
         if (write_text(of.f, res, p, pa_model_label(model), &how, show) != 0) {
             fprintf(stderr, "pingan-index: out of memory\n");
             ok = 0;
