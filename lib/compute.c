@@ -61,7 +61,7 @@ pa_status
 pa_step_denominate(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err)
 {
     pa_step_job j = { .m = m, .d = d, .r = r };
-    return pa_parallel_for(m->n_indicators, denominate_task, &j, err);
+    return pa_indicator_for(r, m->n_indicators, denominate_task, &j, err);
 }
 
 /* transform = log, after imputation and treatment, right before normalising. */
@@ -70,7 +70,7 @@ pa_step_transform(const pa_model *m, pa_result *r, pa_error *err)
 {
     for (size_t k = 0; k < m->n_indicators; k++) { /* indicators come first */
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (nd->transform != PA_TRANSFORM_LOG)
+        if (nd->transform != PA_TRANSFORM_LOG || !pa_todo(r, k))
             continue;
         for (size_t p = 0; p < r->np; p++)
             for (size_t u = 0; u < r->nu; u++) {

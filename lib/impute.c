@@ -142,7 +142,7 @@ pa_step_impute(const pa_model *m, const pa_data *d, pa_result *r, pa_error *err)
         return pa_nomem(err);
     period_axis(r, t);
     impute_job j = { .s = { .m = m, .d = d, .r = r }, .t = t };
-    pa_status st = pa_parallel_for(m->n_indicators, impute_task, &j, err);
+    pa_status st = pa_indicator_for(r, m->n_indicators, impute_task, &j, err);
     pa_free(t);
     return st;
 }

@@ -485,7 +485,18 @@ struct pa_result {
     size_t n_model_nodes;
     size_t n_ind;               /* indicators: result nodes 0 .. n_ind-1 */
     size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
+    const unsigned char *todo;  /* by indicator: the steps run for it (NULL: for all); the
+                                 * others come from an engine's stages (engine.c) */
 };
+/* Whether the steps run for indicator k. */
+static inline int
+pa_todo(const pa_result *r, size_t k)
+{
+    return !r->todo || r->todo[k];
+}
+/* pa_parallel_for over the indicators 0..n-1 the steps run for (see todo). */
+pa_status pa_indicator_for(const pa_result *r, size_t n, pa_task_fn fn, void *ctx,
+                           pa_error *err);
 #define PA_CELL(r, n, p, u) (((n) * (r)->np + (p)) * (r)->nu + (u))
 #define PA_SCORE(r, n, p, u) ((r)->score[n][(p) * (r)->nu + (u)])
 /* Whether a node's scores are there to read (pa_compute_nodes keeps only the nodes asked for). */

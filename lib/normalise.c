@@ -374,7 +374,7 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
      * unit and the data row */
     for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++) {
         const pa_node *nd = &m->nodes[m->order[k]];
-        if (nd->eff.norm != PA_NORM_BASE)
+        if (nd->eff.norm != PA_NORM_BASE || !pa_todo(r, k))
             continue;
         for (size_t p = 0; p < r->np && st == PA_OK; p++)
             for (size_t u = 0; u < r->nu; u++)
@@ -393,9 +393,9 @@ pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err)
                                             sizeof *j.refu)))
         st = pa_nomem(err);
     for (size_t k = 0; k < m->n_indicators && st == PA_OK; k++)
-        st = find_ref_unit(m, r, k, &j.refu[k], err);
+        st = pa_todo(r, k) ? find_ref_unit(m, r, k, &j.refu[k], err) : PA_OK;
     if (st == PA_OK) /* indicators are the first m->n_indicators result nodes */
-        st = pa_parallel_for(m->n_indicators, normalise_task, &j, err);
+        st = pa_indicator_for(r, m->n_indicators, normalise_task, &j, err);
     pa_free(j.refu);
     pa_free(stat);
     return st;

@@ -255,3 +255,34 @@ pa_release_values(pa_result *r, size_t n)
     }
 }
 
+
+typedef struct todo_job {
+    const size_t *list;
+    pa_task_fn fn;
+    void *ctx;
+} todo_job;
+
+static pa_status
+todo_task(void *ctx, size_t t, pa_error *err)
+{
+    const todo_job *j = ctx;
+    return j->fn(j->ctx, j->list[t], err);
+}
+
+pa_status
+pa_indicator_for(const pa_result *r, size_t n, pa_task_fn fn, void *ctx, pa_error *err)
+{
+    if (!r->todo)
+        return pa_parallel_for(n, fn, ctx, err);
+    size_t *list = pa_malloc((n ? n : 1) * sizeof *list), m = 0;
+    if (!list)
+        return pa_nomem(err);
+    for (size_t k = 0; k < n; k++)
+        if (r->todo[k])
+            list[m++] = k;
+    /* in order: the lowest task's error is the lowest indicator's, as without a list */
+    todo_job j = { list, fn, ctx };
+    pa_status st = pa_parallel_for(m, todo_task, &j, err);
+    pa_free(list);
+    return st;
+}

@@ -252,7 +252,7 @@ pa_status
 pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
 {
     pa_step_job j = { .m = m, .r = r };
-    return pa_parallel_for(m->n_indicators, treat_task, &j, err);
+    return pa_indicator_for(r, m->n_indicators, treat_task, &j, err);
 }
 
 /* Coverage of a unit in a period: the share of indicators present (after imputation). Units
