@@ -343,5 +343,7 @@ pa_model_finish(pa_model *m, pa_error *err)
     }
     if (m->n_bands)
         qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
+    if ((st = pa_model_level_defaults(m, err)) != PA_OK)
+        return st;
     return pa_model_check_params(m, err);
 }

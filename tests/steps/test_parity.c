@@ -180,6 +180,115 @@ test_treat_keys(void **state)
     run_free(&x);
 }
 
+/* Screening data (as tests/steps/test_screen.c): u1 is all zeros, u3 has 1 of 4 indicators,
+ * u4 2 of 4. */
+static const char screen_csv[] = "unit,year,a,b,c,d\n"
+                                 "u1,2020,0,0,0,0\n"
+                                 "u2,2020,10,5,2,8\n"
+                                 "u3,2020,100,,,\n"
+                                 "u4,2020,20,,4,\n";
+#define FOUR "[indicator a]\n[indicator b]\n[indicator c]\n[indicator d]\n"
+
+static int
+screened(const run *x, const char *unit)
+{
+    return (FLAGS(*x, unit, "2020", "index") & PA_FLAG_SCREENED) != 0;
+}
+
+static void
+test_screen_zeros(void **state)
+{
+    (void)state;
+    /* non-zero share of the indicators present: u1 0/4, u2 4/4, u3 1/1, u4 2/2; below 0.05
+     * (COINr's nonzero_thresh) only u1, which leaves a over {10, 100, 20}: u4 = 10/90·100 */
+    run x = compute("[index]\nscreen = zeros\n" FOUR, screen_csv);
+    assert_true(screened(&x, "u1"));
+    assert_true(isnan(SCORE(x, "u1", "2020", "a")));
+    assert_false(screened(&x, "u2") || screened(&x, "u3") || screened(&x, "u4"));
+    assert_close(SCORE(x, "u4", "2020", "a"), 100.0 / 9, TOL);
+    run_free(&x);
+    /* either: u1 by zeros, u3 by coverage 1/4 < 0.5 → a over {10, 20}: u4 100 */
+    x = compute("[index]\nscreen = coverage_or_zeros\nmin_coverage = 0.5\nmin_nonzero = 0.5\n"
+                FOUR, screen_csv);
+    assert_true(screened(&x, "u1") && screened(&x, "u3"));
+    assert_false(screened(&x, "u2") || screened(&x, "u4"));
+    assert_close(SCORE(x, "u4", "2020", "a"), 100, TOL);
+    assert_close(SCORE(x, "u2", "2020", "a"), 0, TOL);
+    run_free(&x);
+}
+
+static void
+test_screen_forced(void **state)
+{
+    (void)state;
+    /* coverage 0.5 would screen u3 out; forced in it stays, u2 forced out goes:
+     * a over {0, 100, 20}: u3 100, u4 20 */
+    run x = compute("[index]\nmin_coverage = 0.5\nforce_include = u3\nforce_exclude = u2\n"
+                    FOUR, screen_csv);
+    assert_false(screened(&x, "u3"));
+    assert_true(screened(&x, "u2"));
+    assert_true(isnan(SCORE(x, "u2", "2020", "index")));
+    assert_close(SCORE(x, "u3", "2020", "a"), 100, TOL);
+    assert_close(SCORE(x, "u4", "2020", "a"), 20, TOL);
+    run_free(&x);
+}
+
+static void
+test_screen_errors(void **state)
+{
+    (void)state;
+    expect_model_error("[index]\nscreen = byNA\n" FOUR, 2,
+                       "unknown screening 'byNA' (coverage, zeros, coverage_or_zeros)");
+    expect_model_error("[index]\nmin_nonzero = 0.1\n" FOUR, 2,
+                       "'min_nonzero' is used only by screen = zeros or coverage_or_zeros");
+    expect_model_error("[index]\nscreen = zeros\nmin_coverage = 0.5\n" FOUR, 3,
+                       "'min_coverage' is used only by screen = coverage or "
+                       "coverage_or_zeros, but the screening is by zeros");
+    expect_model_error("[index]\nscreen = zeros\nmin_nonzero = 2\n" FOUR, 3,
+                       "min_nonzero must be a share between 0 and 1, not '2'");
+    expect_model_error("[index]\nforce_include = a1, u2\nforce_exclude = u2\n" FOUR, 3,
+                       "unit 'u2' is forced both in (force_include) and out (force_exclude)");
+    expect_compute_error("[index]\nforce_exclude = u1, u7\n[indicator a]\n", PA_ERR_MODEL, 2,
+                         "unit 'u7' of force_exclude is not a unit of the data");
+}
+
+/* Two groups under the index: g1 (a, b, c), g2 (d); levels 1, 2 (groups), 3 (the index). */
+#define TWO_LEVELS "[group g1]\n[group g2]\n[indicator a]\nparent = g1\n" \
+                   "[indicator b]\nparent = g1\n[indicator c]\nparent = g1\n" \
+                   "[indicator d]\nparent = g2\n"
+
+static void
+test_dat_thresh(void **state)
+{
+    (void)state;
+    /* one share for every level: 0.6. g1 of u3 has 1 of 3 (< 0.6): missing, flagged; u4 has
+     * a, c (2/3 ≥ 0.6); g2 of u3 and u4 has nothing; the index of u4 has g1 only (1/2 < 0.6) */
+    run x = compute("[index]\ndat_thresh = 0.6\n" TWO_LEVELS, screen_csv);
+    assert_true(isnan(SCORE(x, "u3", "2020", "g1")));
+    assert_true(FLAGS(x, "u3", "2020", "g1") & PA_FLAG_LOW_COVERAGE);
+    assert_false(isnan(SCORE(x, "u4", "2020", "g1")));
+    assert_true(isnan(SCORE(x, "u4", "2020", "index")));
+    assert_false(isnan(SCORE(x, "u2", "2020", "index")));
+    run_free(&x);
+    /* one share per level: 0.3 for the groups (u3's g1 has 1/3 ≥ 0.3), 0.5 for the index
+     * (u4 and u3 have 1 of 2 groups): both scored; a group's own min_coverage wins */
+    x = compute("[index]\ndat_thresh = 0.3, 0.5\n" TWO_LEVELS, screen_csv);
+    assert_false(isnan(SCORE(x, "u3", "2020", "g1")));
+    assert_false(isnan(SCORE(x, "u4", "2020", "index")));
+    run_free(&x);
+    x = compute("[index]\ndat_thresh = 0.3, 0.5\n" TWO_LEVELS "[group g3]\n"
+                "min_coverage = 1\n[indicator e]\nparent = g3\n[indicator f]\nparent = g3\n",
+                "unit,year,a,b,c,d,e,f\nu1,2020,1,2,3,4,5,\nu2,2020,2,3,4,5,6,7\n");
+    assert_true(isnan(SCORE(x, "u1", "2020", "g3")));
+    assert_false(isnan(SCORE(x, "u1", "2020", "g1")));
+    run_free(&x);
+    expect_model_error("[index]\ndat_thresh = 0.3, 0.5, 0.7\n" TWO_LEVELS, 2,
+                       "dat_thresh has 3 shares, but the model has 2 levels of aggregates "
+                       "(2 to 3)");
+    expect_model_error("[index]\ndat_thresh = 0.3,\n" TWO_LEVELS, 2,
+                       "dat_thresh must be shares between 0 and 1");
+}
+
 int
 main(void)
 {
@@ -190,6 +299,10 @@ main(void)
         cmocka_unit_test(test_scaled_errors),
         cmocka_unit_test(test_goalposts_untruncated),
         cmocka_unit_test(test_treat_keys),
+        cmocka_unit_test(test_screen_zeros),
+        cmocka_unit_test(test_screen_forced),
+        cmocka_unit_test(test_screen_errors),
+        cmocka_unit_test(test_dat_thresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
