@@ -58,10 +58,10 @@ static void
 test_scaled(void **state)
 {
     (void)state;
-    /* a: direction −1, npar −10, 0, factor 50: (−x + 10)/10·50 → 2019 u1: 45, u4: 10;
+    /* a: direction −1, npar 0, 10, factor 50: (10 − x)/10·50 → 2019 u1: 45, u4: 10;
      * b: the defaults npar 0, 100, factor 100 leave x as it is; nothing is clamped */
     run x = compute("[index]\nnormalise = n_scaled\nscope = period\n"
-                    "[indicator a]\ndirection = -1\nnpar = -10, 0\nscale_factor = 50\n"
+                    "[indicator a]\ndirection = -1\nnpar = 0, 10\nscale_factor = 50\n"
                     "[indicator b]\n", csv);
     assert_close(SCORE(x, "u1", "2019", "a"), 45, TOL);
     assert_close(SCORE(x, "u4", "2019", "a"), 10, TOL);
