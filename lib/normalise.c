@@ -169,7 +169,8 @@ pa_norm_dist2targ(const pa_norm_in *in, double *x, size_t n, pa_error *err)
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i]))
             continue;
-        double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
+        /* 1 − (t − x)/(t − min), written as COINr computes it: no cancellation near min */
+        double y = t != mn ? (x[i] - mn) / (t - mn) : 1.0;
         x[i] = ind->cap_max && y > 1 ? 1 : y;
     }
     return PA_OK;

@@ -11,6 +11,14 @@
  * and with missing children, where libpingan's answer is COINr's a_copeland
  * applied pair by pair and must not depend on the order of the rows.
  *
+ * coinr_method_scores.csv (tests/reference/coinr/make_method_scores.R) covers
+ * the rest of doc/methods.md: n_scaled, n_dist2ref, dist2max, dist2targ, none,
+ * goalposts with and without truncation, the weighted median and MPI (written
+ * out in R from doc/methods.md: COINr has neither), genmean, group-median
+ * imputation, the log_CT_orig, log_GII (as COINr means it), boxcox and no
+ * fallbacks, combine_treat, force_win, screening by zeros and with forced
+ * units, and dat_thresh for every level and per level.
+ *
  * Usage: test_coinr MODELS_DIR ASEM_DATA_DIR
  *   MODELS_DIR     holds asem_<pipeline>.ini
  *   ASEM_DATA_DIR  holds iData.csv (iData_neg.csv, iData_rev.csv),
@@ -43,7 +51,7 @@ typedef struct ref_row {
 } ref_row;
 
 static ref_row *rows;
-static size_t n_rows;
+static size_t n_rows, cap_rows; /* over every file loaded */
 
 /* Copy field `s` (without surrounding quotes) into dst; 0 when it does not fit. */
 static int
@@ -74,7 +82,6 @@ load_file(const char *name)
         return -1;
     }
     char line[512];
-    size_t cap = 0;
     long lineno = 0, header = 0;
     int ok = 1;
     while (ok && fgets(line, sizeof line, f)) {
@@ -98,9 +105,9 @@ load_file(const char *name)
             ok = 0;
             break;
         }
-        if (n_rows == cap) {
-            cap = cap ? 2 * cap : 4096;
-            ref_row *grown = realloc(rows, cap * sizeof *rows);
+        if (n_rows == cap_rows) {
+            cap_rows = cap_rows ? 2 * cap_rows : 4096;
+            ref_row *grown = realloc(rows, cap_rows * sizeof *rows);
             if (!grown) {
                 ok = 0;
                 break;
@@ -135,7 +142,10 @@ static int
 load_scores(void **state)
 {
     (void)state;
-    return load_file("coinr_scores.csv") || load_file("coinr_parity_scores.csv") ? -1 : 0;
+    return load_file("coinr_scores.csv") || load_file("coinr_parity_scores.csv") ||
+                   load_file("coinr_method_scores.csv")
+               ? -1
+               : 0;
 }
 
 static int
@@ -144,7 +154,7 @@ free_scores(void **state)
     (void)state;
     free(rows);
     rows = NULL;
-    n_rows = 0;
+    n_rows = cap_rows = 0;
     return 0;
 }
 
@@ -340,6 +350,32 @@ test_copeland_missing(void **state)
     assert_true(ours > 0);
 }
 
+/* The pipelines of coinr_method_scores.csv, each with its model asem_<pipeline>.ini. */
+#define PIPELINE(name) \
+    static void test_##name(void **state) { (void)state; compare_pipeline(#name); }
+PIPELINE(scaled_arith)
+PIPELINE(dist2ref_arith)
+PIPELINE(dist2max_arith)
+PIPELINE(dist2targ_arith)
+PIPELINE(none_arith)
+PIPELINE(goalposts_arith)
+PIPELINE(goalposts_untrunc_arith)
+PIPELINE(minmax_median)
+PIPELINE(minmax_mpi_imputed)
+PIPELINE(minmax_genmean_imputed)
+PIPELINE(impute_group_median_minmax_arith)
+PIPELINE(treat_orig_minmax_arith)
+PIPELINE(treat_gii_minmax_arith)
+PIPELINE(treat_boxcox_minmax_arith)
+PIPELINE(treat_combine_minmax_arith)
+PIPELINE(treat_force_minmax_arith)
+PIPELINE(treat_winonly_minmax_arith)
+PIPELINE(screen_zeros_minmax_arith)
+PIPELINE(screen_either_force_minmax_arith)
+PIPELINE(dat_thresh_minmax_arith)
+PIPELINE(dat_thresh_levels_minmax_arith)
+#undef PIPELINE
+
 int
 main(int argc, char **argv)
 {
@@ -367,6 +403,27 @@ main(int argc, char **argv)
         cmocka_unit_test(test_treat_plus1_neg),
         cmocka_unit_test(test_copeland_imputed),
         cmocka_unit_test(test_copeland_missing),
+        cmocka_unit_test(test_scaled_arith),
+        cmocka_unit_test(test_dist2ref_arith),
+        cmocka_unit_test(test_dist2max_arith),
+        cmocka_unit_test(test_dist2targ_arith),
+        cmocka_unit_test(test_none_arith),
+        cmocka_unit_test(test_goalposts_arith),
+        cmocka_unit_test(test_goalposts_untrunc_arith),
+        cmocka_unit_test(test_minmax_median),
+        cmocka_unit_test(test_minmax_mpi_imputed),
+        cmocka_unit_test(test_minmax_genmean_imputed),
+        cmocka_unit_test(test_impute_group_median_minmax_arith),
+        cmocka_unit_test(test_treat_orig_minmax_arith),
+        cmocka_unit_test(test_treat_gii_minmax_arith),
+        cmocka_unit_test(test_treat_boxcox_minmax_arith),
+        cmocka_unit_test(test_treat_combine_minmax_arith),
+        cmocka_unit_test(test_treat_force_minmax_arith),
+        cmocka_unit_test(test_treat_winonly_minmax_arith),
+        cmocka_unit_test(test_screen_zeros_minmax_arith),
+        cmocka_unit_test(test_screen_either_force_minmax_arith),
+        cmocka_unit_test(test_dat_thresh_minmax_arith),
+        cmocka_unit_test(test_dat_thresh_levels_minmax_arith),
     };
     return cmocka_run_group_tests_name("coinr", tests, load_scores, free_scores);
 }
