@@ -12,7 +12,7 @@
  * applied pair by pair and must not depend on the order of the rows.
  *
  * coinr_method_scores.csv (tests/reference/coinr/make_method_scores.R) covers
- * the rest of doc/methods.md: n_scaled, n_dist2ref, dist2max, dist2targ, none,
+ * the rest of doc/methods.md: n_scaled, n_dist2ref, dist2max, dist2targ, none, fracmax,
  * goalposts with and without truncation, the weighted median and MPI (written
  * out in R from doc/methods.md: COINr has neither), genmean, group-median
  * imputation, the log_CT_orig, log_GII (as COINr means it), boxcox and no
@@ -358,6 +358,7 @@ PIPELINE(dist2ref_arith)
 PIPELINE(dist2max_arith)
 PIPELINE(dist2targ_arith)
 PIPELINE(none_arith)
+PIPELINE(fracmax_arith)
 PIPELINE(goalposts_arith)
 PIPELINE(goalposts_untrunc_arith)
 PIPELINE(minmax_median)
@@ -408,6 +409,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_dist2max_arith),
         cmocka_unit_test(test_dist2targ_arith),
         cmocka_unit_test(test_none_arith),
+        cmocka_unit_test(test_fracmax_arith),
         cmocka_unit_test(test_goalposts_arith),
         cmocka_unit_test(test_goalposts_untrunc_arith),
         cmocka_unit_test(test_minmax_median),

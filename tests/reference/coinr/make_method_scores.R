@@ -70,6 +70,23 @@ goalposts <- function(trunc) {
 gp_model("goalposts_arith", TRUE)
 gp_model("goalposts_untrunc_arith", FALSE)
 
+# fracmax needs a positive maximum once the direction is applied (libpingan
+# stops where COINr divides by a negative one): every direction set to 1, in
+# the model by a section per indicator whose iMeta direction is -1.
+meta_pos <- imeta
+meta_pos$Direction[meta_pos$Type == "Indicator"] <- 1
+flipped <- imeta$iCode[imeta$Type == "Indicator" & imeta$Direction == -1]
+writeLines(c("; SPDX-License-Identifier: MIT",
+             "; asem_fracmax_arith.ini - COINr 1.1.14 reference pipeline \"fracmax_arith\" on the ASEM example",
+             "; Written by ../coinr/make_method_scores.R: COINr n_fracmax with every direction 1",
+             "; (the sections below override iMeta's -1), then arithmetic means.", "",
+             "[index]", "meta = ../data/asem/iMeta.csv", "unit_column = uCode",
+             "name_column = uName", "scope = period", "denominate = no",
+             "normalise = fracmax", "aggregate = arithmetic",
+             unlist(lapply(flipped, function(i) c("", paste0("[indicator ", i, "]"),
+                                                  "direction = 1")))),
+           file.path(model_dir, "asem_fracmax_arith.ini"))
+
 # ---- aggregations COINr does not have, from doc/methods.md ----
 # weighted median: the children sorted, the first value whose cumulative weight
 # reaches half the total; exactly half: the mean of it and the next
@@ -130,6 +147,7 @@ pipelines <- list(
   dist2targ_arith = norm_agg(coin_of(idata), "Raw",
                              list(f_n = "n_dist2targ", f_n_para = "use_iMeta")),
   none_arith = norm_agg(coin_of(idata), "Raw", list(f_n = "none")),
+  fracmax_arith = norm_agg(coin_of(idata, meta_pos), "Raw", list(f_n = "n_fracmax")),
   goalposts_arith = goalposts(TRUE),
   goalposts_untrunc_arith = goalposts(FALSE),
   minmax_median = norm_agg(coin_of(idata), "Raw", f_ag = "a_wmedian", by_df = FALSE),
