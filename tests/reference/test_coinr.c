@@ -12,17 +12,18 @@
  * applied pair by pair and must not depend on the order of the rows.
  *
  * coinr_method_scores.csv (tests/reference/coinr/make_method_scores.R) covers
- * the rest of doc/methods.md: n_scaled, n_dist2ref, dist2max, dist2targ, none, fracmax,
- * goalposts with and without truncation, the weighted median and MPI (written
- * out in R from doc/methods.md: COINr has neither), genmean, group-median
- * imputation, the log_CT_orig, log_GII (as COINr means it), boxcox and no
- * fallbacks, combine_treat, force_win, screening by zeros and with forced
- * units, and dat_thresh for every level and per level.
+ * the rest of doc/methods.md: n_scaled, n_dist2ref, dist2max, dist2targ, none,
+ * fracmax, goalposts with and without truncation, the weighted median and MPI
+ * (written out in R from doc/methods.md: COINr has neither), genmean,
+ * group-median imputation, latest and linear imputation on COINr's panel, the
+ * log_CT_orig, log_GII (as COINr means it), boxcox and no fallbacks,
+ * combine_treat, force_win, screening by zeros and with forced units, and
+ * dat_thresh for every level and per level.
  *
  * Usage: test_coinr MODELS_DIR ASEM_DATA_DIR
  *   MODELS_DIR     holds asem_<pipeline>.ini
- *   ASEM_DATA_DIR  holds iData.csv (iData_neg.csv, iData_rev.csv),
- *                  coinr_scores.csv and coinr_parity_scores.csv
+ *   ASEM_DATA_DIR  holds iData.csv (iData_neg.csv, iData_rev.csv, iData_panel.csv),
+ *                  coinr_scores.csv, coinr_parity_scores.csv and coinr_method_scores.csv
  */
 #include <errno.h>
 #include <math.h>
@@ -194,9 +195,10 @@ find_unit(const pa_result *r, const char *code)
     return (size_t)-1;
 }
 
-/* Scores of model asem_<model>.ini on data file `data` against the reference `pipeline`. */
+/* Scores of model asem_<model>.ini on data file `data` against the reference `pipeline`, in
+ * `period` (NULL: the data has one period). */
 static void
-compare_run(const char *pipeline, const char *model, const char *data)
+compare_period(const char *pipeline, const char *model, const char *data, const char *period)
 {
     char path[4096], idata[4096];
     pa_error err;
@@ -214,8 +216,9 @@ compare_run(const char *pipeline, const char *model, const char *data)
     check_ok(pa_data_read_file(d, idata, &err), &err, idata);
     check_ok(pa_compute(&r, m, d, &err), &err, "pa_compute");
 
-    /* one period, and exactly the units and nodes COINr scored */
-    assert_int_equal(pa_result_period_count(r), 1);
+    /* the period, and exactly the units and nodes COINr scored */
+    size_t p = period ? pa_result_period_find(r, period) : 0;
+    assert_true(period ? p != (size_t)-1 : pa_result_period_count(r) == 1);
     assert_int_equal(pa_result_unit_count(r), 51);
     assert_int_equal(pa_result_node_count(r), 60);
     assert_string_equal(pa_result_node_code(r, pa_result_node_count(r) - 1), "Index");
@@ -234,7 +237,7 @@ compare_run(const char *pipeline, const char *model, const char *data)
                         ref->unit, ref->node);
             fail();
         }
-        double got = pa_result_score(r, u, 0, n);
+        double got = pa_result_score(r, u, p, n);
         if (isnan(ref->score) || isnan(got)) {
             if (!(isnan(ref->score) && isnan(got))) {
                 print_error("%s %s %s: expected %.17g, got %.17g\n", pipeline, ref->unit,
@@ -269,6 +272,12 @@ compare_run(const char *pipeline, const char *model, const char *data)
     pa_result_free(r);
     pa_data_free(d);
     pa_model_free(m);
+}
+
+static void
+compare_run(const char *pipeline, const char *model, const char *data)
+{
+    compare_period(pipeline, model, data, NULL);
 }
 
 static void
@@ -377,6 +386,23 @@ PIPELINE(dat_thresh_minmax_arith)
 PIPELINE(dat_thresh_levels_minmax_arith)
 #undef PIPELINE
 
+/* Imputation along the periods of COINr's panel, one period compared. */
+static void
+test_impute_latest(void **state)
+{
+    (void)state;
+    compare_period("impute_latest_p2022_minmax_arith", "impute_latest_p2022_minmax_arith",
+                   "iData_panel.csv", "2022");
+}
+
+static void
+test_impute_linear(void **state)
+{
+    (void)state;
+    compare_period("impute_linear_p2020_minmax_arith", "impute_linear_p2020_minmax_arith",
+                   "iData_panel.csv", "2020");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -416,6 +442,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_minmax_mpi_imputed),
         cmocka_unit_test(test_minmax_genmean_imputed),
         cmocka_unit_test(test_impute_group_median_minmax_arith),
+        cmocka_unit_test(test_impute_latest),
+        cmocka_unit_test(test_impute_linear),
         cmocka_unit_test(test_treat_orig_minmax_arith),
         cmocka_unit_test(test_treat_gii_minmax_arith),
         cmocka_unit_test(test_treat_boxcox_minmax_arith),

@@ -138,6 +138,25 @@ force <- data.frame(uCode = c(low, "AUT"), Include = c(TRUE, FALSE))
 
 imputed <- function(...) suppressMessages(Impute(coin_of(idata), dset = "Raw", ...))
 
+# Imputation along the periods: COINr's panel (ASEM_iData_p, 2018-2022) with its
+# indicators, written beside iData.csv; impute_panel, then one period scored.
+# Its gaps are the same in every year, so every 7th value of 2020 and every
+# 5th of 2022 is taken out to leave something to impute from other years.
+panel <- as.data.frame(ASEM_iData_p)[c(names(idata), "Time")]
+for (yr in c(2020, 2022)) {
+  rows <- which(panel$Time == yr)
+  m <- as.matrix(panel[rows, icodes])
+  m[seq(3, length(m), by = if (yr == 2020) 7 else 5)] <- NA
+  panel[rows, icodes] <- m
+}
+write.csv(panel, file.path(out_dir, "iData_panel.csv"), row.names = FALSE, na = "")
+panel_period <- function(imp_type, year) {
+  p <- suppressMessages(impute_panel(panel, cols = icodes, imp_type = imp_type))$iData_imp
+  p <- p[p$Time == year, names(idata)]
+  stopifnot(sum(is.na(p[icodes])) < sum(is.na(panel[panel$Time == year, icodes])))
+  norm_agg(coin_of(p), "Raw")
+}
+
 pipelines <- list(
   scaled_arith = norm_agg(coin_of(idata, meta_scaled), "Raw",
                           list(f_n = "n_scaled", f_n_para = "use_iMeta")),
@@ -154,6 +173,8 @@ pipelines <- list(
   minmax_mpi_imputed = norm_agg(imputed(), "Imputed", f_ag = "a_mpi"),
   minmax_genmean_imputed = norm_agg(imputed(), "Imputed", f_ag = "a_genmean",
                                     f_ag_para = list(p = 2)),
+  impute_latest_p2022_minmax_arith = panel_period("latest", 2022),
+  impute_linear_p2020_minmax_arith = panel_period("linear", 2020),
   impute_group_median_minmax_arith = norm_agg(imputed(f_i = "i_median_grp",
                                                       use_group = "EurAsia_group"), "Imputed"),
   treat_orig_minmax_arith = treat("log_CT_orig"),
