@@ -30,9 +30,10 @@ static const char csv[] = "unit,year,a,b\n"
                           "u3,2020,5,15\n"
                           "u4,2020,9,\n";
 
-/* A computation that must fail with `st` at `line`, naming `needle`. */
+/* A computation on `data` that must fail with `st` at `line`, naming `needle`. */
 static void
-expect_compute_error(const char *model, pa_status want, long line, const char *needle)
+expect_error_on(const char *model, const char *data, pa_status want, long line,
+                const char *needle)
 {
     pa_model *m = NULL;
     pa_data *d = NULL;
@@ -41,7 +42,7 @@ expect_compute_error(const char *model, pa_status want, long line, const char *n
     memset(&e, 0, sizeof e);
     assert_int_equal(pa_model_parse(&m, model, "t.ini", &e), PA_OK);
     assert_int_equal(pa_data_new(&d, m, &e), PA_OK);
-    assert_int_equal(pa_data_read_buffer(d, csv, strlen(csv), "data.csv", &e), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d, data, strlen(data), "data.csv", &e), PA_OK);
     pa_status st = pa_compute(&r, m, d, &e);
     if (st != want || e.line != line || !strstr(e.text, needle))
         print_error("expected %d at line %ld with '%s'; got %d at %ld: %s\n", (int)want, line,
@@ -52,6 +53,12 @@ expect_compute_error(const char *model, pa_status want, long line, const char *n
     assert_non_null(strstr(e.text, needle));
     pa_data_free(d);
     pa_model_free(m);
+}
+
+static void
+expect_compute_error(const char *model, pa_status want, long line, const char *needle)
+{
+    expect_error_on(model, csv, want, line, needle);
 }
 
 static void
@@ -173,6 +180,11 @@ test_treat_keys(void **state)
     expect_model_error("[index]\ntreat = winsorise\nfallback = log_ct_orig\n[indicator a]\n",
                        3, "unknown fallback 'log_ct_orig' (log_CT, log_CT_plus, boxcox, none, "
                           "log_CT_orig, log_GII)");
+    /* log_GII of values whose maximum is below 0: an error at the indicator's section
+     * (−100 … −96 and −1: skew 2.44, kurtosis 5.97, so treatment falls back at winmax 0) */
+    expect_error_on("[index]\ntreat = winsorise\nwinmax = 0\nfallback = log_GII\n"
+                    "[indicator a]\n", "unit,a\nu1,-100\nu2,-99\nu3,-98\nu4,-97\nu5,-96\nu6,-1\n",
+                    PA_ERR_COMPUTE, 5, "indicator 'a': log_GII needs a maximum above 0");
     /* accepted together, inherited from a group */
     run x = compute("[index]\n[group g]\ntreat = winsorise\nfallback = log_CT_orig\n"
                     "combine_treat = yes\nforce_win = yes\n[indicator a]\nparent = g\n"
