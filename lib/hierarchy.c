@@ -140,8 +140,49 @@ unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
 }
 
 pa_status
+pa_model_level_defaults(pa_model *m, pa_error *err)
+{
+    int levels = m->nodes[m->top].level - 1; /* of aggregates: 2 .. the top's */
+    if (m->n_dat_thresh > 1 && m->n_dat_thresh != (size_t)levels)
+        return pa_fail(err, PA_ERR_MODEL, m->file, m->dat_thresh_at.line, m->dat_thresh_at.col,
+                       "dat_thresh has %zu shares, but the model has %d levels of aggregates "
+                       "(2 to %d): give one share, or one per level", m->n_dat_thresh, levels,
+                       levels + 1);
+    for (size_t i = 0; i < m->n_nodes && m->n_dat_thresh; i++) {
+        pa_node *nd = &m->nodes[i];
+        if (!nd->is_indicator && !nd->min_coverage_set)
+            nd->min_coverage = m->dat_thresh[m->n_dat_thresh > 1 ? nd->level - 2 : 0];
+    }
+    return PA_OK;
+}
+
+/* A screening share that the screening chosen does not use, and a unit forced both ways. */
+static pa_status
+check_screen(const pa_model *m, pa_error *err)
+{
+    if (m->min_nonzero_set && !(m->screen & PA_SCREEN_ZEROS))
+        return pa_fail(err, PA_ERR_MODEL, m->file, m->min_nonzero_at.line,
+                       m->min_nonzero_at.col, "'min_nonzero' is used only by screen = zeros or "
+                       "coverage_or_zeros, but the screening is by coverage");
+    if (m->min_coverage_set && !(m->screen & PA_SCREEN_COVERAGE))
+        return pa_fail(err, PA_ERR_MODEL, m->file, m->min_coverage_at.line,
+                       m->min_coverage_at.col, "'min_coverage' is used only by screen = "
+                       "coverage or coverage_or_zeros, but the screening is by zeros");
+    for (size_t i = 0; i < m->n_force_out; i++)
+        for (size_t k = 0; k < m->n_force_in; k++)
+            if (strcmp(m->force_out[i], m->force_in[k]) == 0)
+                return pa_fail(err, PA_ERR_MODEL, m->file, m->force_out_at[i].line,
+                               m->force_out_at[i].col, "unit '%s' is forced both in "
+                               "(force_include) and out (force_exclude)", m->force_out[i]);
+    return PA_OK;
+}
+
+pa_status
 pa_model_check_params(pa_model *m, pa_error *err)
 {
+    pa_status st = check_screen(m, err);
+    if (st != PA_OK)
+        return st;
     for (size_t i = 0; i < m->n_nodes; i++) {
         pa_node *nd = &m->nodes[i];
         for (int k = 0; k < PA_N_PARAMS; k++) {
@@ -458,7 +499,8 @@ check_model(pa_model *m, pa_error *err)
     }
     if (m->n_bands)
         qsort(m->bands, m->n_bands, sizeof *m->bands, cmp_band);
-    return pa_model_check_params(m, err);
+    pa_status st = pa_model_level_defaults(m, err);
+    return st != PA_OK ? st : pa_model_check_params(m, err);
 }
 
 pa_status

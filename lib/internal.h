@@ -225,8 +225,12 @@ typedef struct pa_settings {
 /* ---- methods (methods.c): one table per step, so that a method is one entry ---- */
 typedef enum pa_step {
     PA_STEP_NORMALISE, PA_STEP_AGGREGATE, PA_STEP_TREAT, PA_STEP_FALLBACK, PA_STEP_IMPUTE,
-    PA_STEP_DENOMINATE, PA_N_STEPS
+    PA_STEP_DENOMINATE, PA_STEP_SCREEN, PA_N_STEPS
 } pa_step;
+/* Screening: what screens a unit-period out (a bit set). */
+typedef enum pa_screen {
+    PA_SCREEN_COVERAGE = 1, PA_SCREEN_ZEROS = 2, PA_SCREEN_EITHER = 3
+} pa_screen;
 /* Method parameters: keys that only some methods use. */
 typedef enum pa_param {
     PA_PARAM_RANGE, PA_PARAM_MEAN_SD, PA_PARAM_GOALPOSTS, PA_PARAM_TARGET, PA_PARAM_CAP_MAX,
@@ -305,6 +309,7 @@ typedef struct pa_node {
     double min_coverage;        /* share of children below which the score is missing */
     unsigned params, params_used; /* bit k: param_uses[k] written here / used by a node */
     pa_loc param_at[PA_N_PARAMS];
+    int min_coverage_set;       /* written for this node (else dat_thresh may give it one) */
 } pa_node;
 
 enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
@@ -355,7 +360,20 @@ struct pa_model {
     pa_loc *reference_at;       /* where each reference unit is written */
     int separator;              /* of data files: ',', ';' or '\t'; 0: detected per file */
     pa_strmap codes;            /* node code → index (rebuilt when the top is renamed) */
+    /* screening beside min_coverage (COINr Screen): by zeros, and units forced in or out */
+    pa_screen screen;
+    pa_loc screen_at, min_coverage_at, min_nonzero_at;
+    double min_nonzero;         /* least share of the indicators present that are not 0 */
+    int min_coverage_set, min_nonzero_set;
+    char **force_in, **force_out; size_t n_force_in, n_force_out;
+    pa_loc *force_in_at, *force_out_at;
+    /* COINr dat_thresh: min_coverage of the aggregates of each level (one value: every level) */
+    double *dat_thresh; size_t n_dat_thresh;
+    pa_loc dat_thresh_at;
 };
+/* dat_thresh gives each aggregate that sets no min_coverage of its own its level's share;
+ * after the levels are known. */
+pa_status pa_model_level_defaults(pa_model *m, pa_error *err);
 
 /* A model read (sections, iMeta rows) is finished: linked into a tree (levels, order), its
  * settings resolved through ancestors, and checked as a whole (hierarchy.c). Unfinish

@@ -69,6 +69,12 @@ static const pa_method denom_methods[] = {
     { "denominator", 1, P(PER), PA_METHOD_ALIAS, NULL },
 };
 
+static const pa_method screen_methods[] = {
+    { "coverage", PA_SCREEN_COVERAGE, 0, 0, NULL },
+    { "zeros", PA_SCREEN_ZEROS, 0, 0, NULL },
+    { "coverage_or_zeros", PA_SCREEN_EITHER, 0, 0, NULL },
+};
+
 #define TABLE(t) t, sizeof t / sizeof *t
 static const struct step_table {
     const pa_method *methods;
@@ -81,6 +87,7 @@ static const struct step_table {
     [PA_STEP_FALLBACK] = { TABLE(fallback_methods), "fallback", "fallback" },
     [PA_STEP_IMPUTE] = { TABLE(impute_methods), "impute", "imputation" },
     [PA_STEP_DENOMINATE] = { TABLE(denom_methods), "denominator", "denomination" },
+    [PA_STEP_SCREEN] = { TABLE(screen_methods), "screen", "screening" },
 };
 #undef TABLE
 #undef P

@@ -173,11 +173,11 @@ code_sep(const char *s)
     return 0;
 }
 
-/* reference_units: each code with its column, for the check against the data's units. */
+/* A list of unit codes (reference_units, force_include, force_exclude): each code with its
+ * column, for the check against the data's units. */
 static int
-parse_refs(parse_ctx *c, const char *v)
+parse_codes(parse_ctx *c, const char *v, char ***list, pa_loc **where, size_t *n)
 {
-    pa_model *m = c->m;
     long base = col_of(c, v);
     for (const char *p = v; *p;) {
         size_t k = code_sep(p);
@@ -188,15 +188,15 @@ parse_refs(parse_ctx *c, const char *v)
         const char *q = p;
         while (*q && !code_sep(q))
             q++;
-        char **l = pa_reallocarray(m->reference_units, m->n_reference_units + 1, sizeof *l);
+        char **l = pa_reallocarray(*list, *n + 1, sizeof *l);
         if (l)
-            m->reference_units = l;
-        pa_loc *at = pa_reallocarray(m->reference_at, m->n_reference_units + 1, sizeof *at);
+            *list = l;
+        pa_loc *at = pa_reallocarray(*where, *n + 1, sizeof *at);
         if (at)
-            m->reference_at = at;
-        if (!l || !at || !(l[m->n_reference_units] = pa_strndup(p, (size_t)(q - p))))
+            *where = at;
+        if (!l || !at || !(l[*n] = pa_strndup(p, (size_t)(q - p))))
             return 0;
-        at[m->n_reference_units++] = (pa_loc){ c->line, base + (long)(p - v) };
+        at[(*n)++] = (pa_loc){ c->line, base + (long)(p - v) };
         p = q;
     }
     return 1;
@@ -347,6 +347,54 @@ aggregate_key(parse_ctx *c, pa_node *nd, const char *name, const char *v)
     return -1;
 }
 
+/* dat_thresh: one share for every level of aggregates, or one per level from level 2 up. */
+static int
+parse_dat_thresh(parse_ctx *c, const char *v, long col)
+{
+    pa_model *m = c->m;
+    for (const char *p = v;; p++) {
+        const char *q = strchr(p, ',');
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        double x;
+        if (pa_parse_number(p, len, &x) != 0 || !(x >= 0 && x <= 1))
+            return fail_at(c, col, "dat_thresh must be shares between 0 and 1 separated by "
+                                   "',' (one, or one per level from level 2 up), not '%s'%s",
+                           v, "");
+        double *t = pa_reallocarray(m->dat_thresh, m->n_dat_thresh + 1, sizeof *t);
+        if (!t)
+            return 0;
+        m->dat_thresh = t;
+        t[m->n_dat_thresh++] = x;
+        if (!q)
+            return 1;
+        p = q;
+    }
+}
+
+/* Screening keys of [index] beside min_coverage. */
+static int
+screen_key(parse_ctx *c, const char *name, const char *v, long col)
+{
+    pa_model *m = c->m;
+    if (strcmp(name, "screen") == 0) {
+        int i = parse_method(c, PA_STEP_SCREEN, v, col);
+        if (i < 0)
+            return 0;
+        m->screen = (pa_screen)i;
+        m->screen_at = (pa_loc){ c->line, col };
+        return 1;
+    }
+    if (strcmp(name, "dat_thresh") == 0) {
+        m->dat_thresh_at = (pa_loc){ c->line, col };
+        return parse_dat_thresh(c, v, col);
+    }
+    if (!parse_num(v, &m->min_nonzero) || !(m->min_nonzero >= 0 && m->min_nonzero <= 1))
+        return fail_at(c, col, "min_nonzero must be a share between 0 and 1, not '%s'%s", v, "");
+    m->min_nonzero_set = 1;
+    m->min_nonzero_at = (pa_loc){ c->line, key_col(c, name) };
+    return 1;
+}
+
 static int
 index_key(parse_ctx *c, const char *name, const char *v)
 {
@@ -386,7 +434,14 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return set_str(&m->base_period, v);
     }
     if (strcmp(name, "reference_units") == 0)
-        return parse_refs(c, v);
+        return parse_codes(c, v, &m->reference_units, &m->reference_at, &m->n_reference_units);
+    if (strcmp(name, "force_include") == 0)
+        return parse_codes(c, v, &m->force_in, &m->force_in_at, &m->n_force_in);
+    if (strcmp(name, "force_exclude") == 0)
+        return parse_codes(c, v, &m->force_out, &m->force_out_at, &m->n_force_out);
+    if (strcmp(name, "screen") == 0 || strcmp(name, "min_nonzero") == 0 ||
+        strcmp(name, "dat_thresh") == 0)
+        return screen_key(c, name, v, col);
     if (strcmp(name, "impute_group") == 0) {
         m->impute_group_at = (pa_loc){ c->line, col };
         return set_str(&m->impute_group, v);
@@ -395,10 +450,14 @@ index_key(parse_ctx *c, const char *name, const char *v)
         double x;
         if (!parse_num(v, &x) || x < 0 || x > 1)
             return fail_at(c, col, "%s must be a share between 0 and 1, not '%s'", name, v);
-        if (name[0] == 'm')
+        if (name[0] == 'm') {
             m->min_coverage = x;
-        else
+            m->min_coverage_set = 1;
+            m->min_coverage_at = (pa_loc){ c->line, key_col(c, name) };
+        } else {
             top->min_coverage = x;
+            top->min_coverage_set = 1;
+        }
         return 1;
     }
     return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]", name, c->section);
@@ -439,6 +498,7 @@ node_key(parse_ctx *c, const char *name, const char *v)
             if (!parse_num(v, &nd->min_coverage) || nd->min_coverage < 0 || nd->min_coverage > 1)
                 return fail_at(c, col, "min_coverage must be a share between 0 and 1, not "
                                        "'%s'%s", v, "");
+            nd->min_coverage_set = 1;
             return 1;
         }
         return fail_at(c, key_col(c, name),
@@ -921,8 +981,7 @@ pa_model_apply_key(pa_model *m, const char *code, const char *key, const char *v
         ok = penalty_key(&c, key, value);
     } else if (i == m->top) {
         snprintf(c.section, sizeof c.section, "index");
-        if (strcmp(key, "bands") == 0 || strcmp(key, "reference_units") == 0)
-            pa_model_clear_list(m, key);
+        pa_model_clear_list(m, key); /* a list key is set anew, not added to */
         note_param(&c, &m->nodes[i], key);
         ok = index_key(&c, key, value);
     } else {

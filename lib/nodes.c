@@ -53,6 +53,13 @@ pa_model_free(pa_model *m)
         pa_free(m->penalties[i].target);
     }
     pa_free(m->penalties);
+    pa_model_clear_list(m, "force_include");
+    pa_model_clear_list(m, "force_exclude");
+    pa_free(m->force_in);
+    pa_free(m->force_out);
+    pa_free(m->force_in_at);
+    pa_free(m->force_out_at);
+    pa_free(m->dat_thresh);
     pa_free(m->file);
     pa_free(m->dir);
     pa_free(m);
@@ -84,6 +91,8 @@ pa_model_new(const char *name)
     top->set.trunc = 1;
     top->at = (pa_loc){ 0, 0 };
     m->top = 0;
+    m->screen = PA_SCREEN_COVERAGE;
+    m->min_nonzero = 0.05; /* COINr Screen()'s nonzero_thresh */
     return m;
 }
 
@@ -211,16 +220,30 @@ copy_nodes(pa_model *c, const pa_model *m)
     return 1;
 }
 
+/* A list of unit codes with where each is written; 0 when out of memory (then *n counts the
+ * codes copied, the rest NULL). */
+static int
+copy_codes(char ***list, pa_loc **at, size_t *n, char *const *src, const pa_loc *src_at,
+           size_t count)
+{
+    *list = pa_calloc(count ? count : 1, sizeof **list);
+    *at = pa_calloc(count ? count : 1, sizeof **at);
+    if (!*list || !*at)
+        return 0;
+    for (*n = 0; *n < count; (*n)++) {
+        (*at)[*n] = src_at[*n];
+        if (!((*list)[*n] = pa_strdup(src[*n])))
+            return 0;
+    }
+    return 1;
+}
+
 static int
 copy_lists(pa_model *c, const pa_model *m)
 {
     c->bands = pa_calloc(m->n_bands ? m->n_bands : 1, sizeof *c->bands);
     c->penalties = pa_calloc(m->n_penalties ? m->n_penalties : 1, sizeof *c->penalties);
-    c->reference_units = pa_calloc(m->n_reference_units ? m->n_reference_units : 1,
-                                   sizeof *c->reference_units);
-    c->reference_at = pa_calloc(m->n_reference_units ? m->n_reference_units : 1,
-                                sizeof *c->reference_at);
-    if (!c->bands || !c->penalties || !c->reference_units || !c->reference_at)
+    if (!c->bands || !c->penalties)
         return 0;
     int ok = 1;
     for (c->n_bands = 0; ok && c->n_bands < m->n_bands; c->n_bands++) {
@@ -241,12 +264,15 @@ copy_lists(pa_model *c, const pa_model *m)
             else
                 ok = dup_str(s[i]);
     }
-    for (c->n_reference_units = 0; ok && c->n_reference_units < m->n_reference_units;
-         c->n_reference_units++) {
-        size_t k = c->n_reference_units;
-        c->reference_at[k] = m->reference_at[k];
-        ok = (c->reference_units[k] = pa_strdup(m->reference_units[k])) != NULL;
-    }
+    ok = ok && copy_codes(&c->reference_units, &c->reference_at, &c->n_reference_units,
+                          m->reference_units, m->reference_at, m->n_reference_units);
+    ok = ok && copy_codes(&c->force_in, &c->force_in_at, &c->n_force_in, m->force_in,
+                          m->force_in_at, m->n_force_in);
+    ok = ok && copy_codes(&c->force_out, &c->force_out_at, &c->n_force_out, m->force_out,
+                          m->force_out_at, m->n_force_out);
+    if (ok && m->n_dat_thresh &&
+        (ok = (c->dat_thresh = pa_malloc(m->n_dat_thresh * sizeof *c->dat_thresh)) != NULL))
+        memcpy(c->dat_thresh, m->dat_thresh, m->n_dat_thresh * sizeof *c->dat_thresh);
     return ok;
 }
 
@@ -265,6 +291,9 @@ pa_model_copy(pa_model **out, const pa_model *m, pa_error *err)
     c->order = c->pos = NULL;
     c->bands = NULL, c->penalties = NULL, c->reference_units = NULL, c->reference_at = NULL;
     c->n_bands = c->n_penalties = c->n_reference_units = 0;
+    c->force_in = c->force_out = NULL, c->force_in_at = c->force_out_at = NULL;
+    c->n_force_in = c->n_force_out = 0;
+    c->dat_thresh = NULL;
     memset(&c->codes, 0, sizeof c->codes);
     char **s[] = { &c->file, &c->dir, &c->unit_column, &c->name_column, &c->period_column,
                    &c->meta, &c->base_period, &c->meta_path, &c->impute_group };
@@ -300,6 +329,16 @@ pa_model_clear_list(pa_model *m, const char *key)
         for (size_t i = 0; i < m->n_reference_units; i++)
             pa_free(m->reference_units[i]);
         m->n_reference_units = 0;
+    } else if (strcmp(key, "force_include") == 0) {
+        for (size_t i = 0; i < m->n_force_in; i++)
+            pa_free(m->force_in[i]);
+        m->n_force_in = 0;
+    } else if (strcmp(key, "force_exclude") == 0) {
+        for (size_t i = 0; i < m->n_force_out; i++)
+            pa_free(m->force_out[i]);
+        m->n_force_out = 0;
+    } else if (strcmp(key, "dat_thresh") == 0) {
+        m->n_dat_thresh = 0;
     }
 }
 

@@ -169,7 +169,8 @@ pa_norm_dist2targ(const pa_norm_in *in, double *x, size_t n, pa_error *err)
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i]))
             continue;
-        double y = t != mn ? 1 - (t - x[i]) / (t - mn) : 1.0;
+        /* 1 − (t − x)/(t − min), written as COINr computes it: no cancellation near min */
+        double y = t != mn ? (x[i] - mn) / (t - mn) : 1.0;
         x[i] = ind->cap_max && y > 1 ? 1 : y;
     }
     return PA_OK;
@@ -188,15 +189,16 @@ pa_norm_fracmax(const pa_norm_in *in, double *x, size_t n, pa_error *err)
     return PA_OK;
 }
 
-/* COINr n_scaled: (x − l)/(u − l)·scale_factor after the direction, statistics unused. */
+/* COINr n_scaled with npar in the indicator's own units (as COINr reads it from iMeta): (x −
+ * l)/(u − l)·scale_factor, lower is better (u − x)/(u − l)·scale_factor, as goalposts. */
 pa_status
 pa_norm_scaled(const pa_norm_in *in, double *x, size_t n, pa_error *err)
 {
     (void)err;
     const pa_settings *s = &in->ind->eff;
-    double l = s->npar[0], u = s->npar[1], dir = in->ind->direction;
+    double l = s->npar[0], u = s->npar[1];
     for (size_t i = 0; i < n; i++)
-        x[i] = (dir * x[i] - l) / (u - l) * s->scale_factor;
+        x[i] = (in->ind->direction > 0 ? x[i] - l : u - x[i]) / (u - l) * s->scale_factor;
     return PA_OK;
 }
 

@@ -255,34 +255,77 @@ pa_step_treat(const pa_model *m, pa_result *r, pa_error *err)
     return pa_indicator_for(r, m->n_indicators, treat_task, &j, err);
 }
 
-/* Coverage of a unit in a period: the share of indicators present (after imputation). Units
- * below min_coverage are screened out: none of their scores is computed. */
+/* Screening (COINr Screen): a unit-period is screened out when the share of indicators
+ * present (after imputation) is below min_coverage, or (screen = zeros) the share of the
+ * present ones that are not 0 is below min_nonzero; force_include and force_exclude decide
+ * for a unit in every period. None of a screened unit's scores is computed. */
+typedef struct screen_job {
+    const pa_model *m;
+    pa_result *r;
+    signed char *force;         /* by unit: +1 forced in, −1 forced out, 0 by its data */
+} screen_job;
+
+static int
+screened_out(const pa_model *m, signed char force, double cov, double nonzero)
+{
+    if (force)
+        return force < 0;
+    int low_cov = m->min_coverage > 0 && cov < m->min_coverage;
+    int low_nz = !(nonzero >= m->min_nonzero); /* nothing present: no share, screened */
+    return (m->screen & PA_SCREEN_COVERAGE && low_cov) || (m->screen & PA_SCREEN_ZEROS && low_nz);
+}
+
 /* One period (periods are independent, so they run in parallel). */
 static pa_status
 screen_period(void *ctx, size_t p, pa_error *err)
 {
-    (void)err;
-    const pa_step_job *j = ctx;
+    const screen_job *j = ctx;
     const pa_model *m = j->m;
     pa_result *r = j->r;
     size_t ni = m->n_indicators;
     double *present = &r->coverage[p * r->nu]; /* counted indicator after indicator */
+    uint32_t *zeros = pa_calloc(r->nu ? r->nu : 1, sizeof *zeros);
+    if (!zeros)
+        return pa_nomem(err);
     for (size_t u = 0; u < r->nu; u++)
         present[u] = 0;
     for (size_t k = 0; k < ni; k++) {
         const double *x = &PA_SCORE(r, k, p, 0);
-        for (size_t u = 0; u < r->nu; u++)
+        for (size_t u = 0; u < r->nu; u++) {
             present[u] += !isnan(x[u]);
+            zeros[u] += x[u] == 0;
+        }
     }
     for (size_t u = 0; u < r->nu; u++) {
-        double cov = present[u] / (double)ni;
-        r->coverage[p * r->nu + u] = pa_cell_row(r, p * r->nu + u) != PA_NONE ? cov : NAN;
-        if (m->min_coverage > 0 && !isnan(r->coverage[p * r->nu + u]) && cov < m->min_coverage)
+        double cov = present[u] / (double)ni, nonzero = 1 - zeros[u] / present[u];
+        int row = pa_cell_row(r, p * r->nu + u) != PA_NONE;
+        r->coverage[p * r->nu + u] = row ? cov : NAN;
+        if (row && screened_out(m, j->force[u], cov, nonzero))
             for (size_t k = 0; k < r->n_model_nodes; k++) {
                 if (k < ni)
                     PA_SCORE(r, k, p, u) = NAN;
                 r->flags[PA_CELL(r, k, p, u)] |= PA_CELL_SCREENED;
             }
+    }
+    pa_free(zeros);
+    return PA_OK;
+}
+
+/* The units of force_include (+1) or force_exclude (−1): units of the data, else a mistake in
+ * the model at the code's column. */
+static pa_status
+mark_forced(const pa_model *m, const pa_result *r, char *const *codes, const pa_loc *at,
+            size_t n, signed char how, signed char *force, pa_error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t u = 0;
+        while (u < r->nu && strcmp(r->unit_codes[u], codes[k]) != 0)
+            u++;
+        if (u == r->nu)
+            return pa_fail(err, PA_ERR_MODEL, m->file, at[k].line, at[k].col,
+                           "unit '%s' of %s is not a unit of the data", codes[k],
+                           how > 0 ? "force_include" : "force_exclude");
+        force[u] = how;
     }
     return PA_OK;
 }
@@ -290,6 +333,14 @@ screen_period(void *ctx, size_t p, pa_error *err)
 pa_status
 pa_step_screen(const pa_model *m, pa_result *r, pa_error *err)
 {
-    pa_step_job j = { .m = m, .r = r };
-    return pa_parallel_for(r->np, screen_period, &j, err);
+    screen_job j = { .m = m, .r = r, .force = pa_calloc(r->nu ? r->nu : 1, 1) };
+    if (!j.force)
+        return pa_nomem(err);
+    pa_status st = mark_forced(m, r, m->force_in, m->force_in_at, m->n_force_in, 1, j.force, err);
+    if (st == PA_OK)
+        st = mark_forced(m, r, m->force_out, m->force_out_at, m->n_force_out, -1, j.force, err);
+    if (st == PA_OK)
+        st = pa_parallel_for(r->np, screen_period, &j, err);
+    pa_free(j.force);
+    return st;
 }

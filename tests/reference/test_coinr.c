@@ -11,10 +11,19 @@
  * and with missing children, where libpingan's answer is COINr's a_copeland
  * applied pair by pair and must not depend on the order of the rows.
  *
+ * coinr_method_scores.csv (tests/reference/coinr/make_method_scores.R) covers
+ * the rest of doc/methods.md: n_scaled, n_dist2ref, dist2max, dist2targ, none,
+ * fracmax, goalposts with and without truncation, the weighted median and MPI
+ * (written out in R from doc/methods.md: COINr has neither), genmean,
+ * group-median imputation, latest and linear imputation on COINr's panel, the
+ * log_CT_orig, log_GII (as COINr means it), boxcox and no fallbacks,
+ * combine_treat, force_win, screening by zeros and with forced units, and
+ * dat_thresh for every level and per level.
+ *
  * Usage: test_coinr MODELS_DIR ASEM_DATA_DIR
  *   MODELS_DIR     holds asem_<pipeline>.ini
- *   ASEM_DATA_DIR  holds iData.csv (iData_neg.csv, iData_rev.csv),
- *                  coinr_scores.csv and coinr_parity_scores.csv
+ *   ASEM_DATA_DIR  holds iData.csv (iData_neg.csv, iData_rev.csv, iData_panel.csv),
+ *                  coinr_scores.csv, coinr_parity_scores.csv and coinr_method_scores.csv
  */
 #include <errno.h>
 #include <math.h>
@@ -43,7 +52,7 @@ typedef struct ref_row {
 } ref_row;
 
 static ref_row *rows;
-static size_t n_rows;
+static size_t n_rows, cap_rows; /* over every file loaded */
 
 /* Copy field `s` (without surrounding quotes) into dst; 0 when it does not fit. */
 static int
@@ -74,7 +83,6 @@ load_file(const char *name)
         return -1;
     }
     char line[512];
-    size_t cap = 0;
     long lineno = 0, header = 0;
     int ok = 1;
     while (ok && fgets(line, sizeof line, f)) {
@@ -98,9 +106,9 @@ load_file(const char *name)
             ok = 0;
             break;
         }
-        if (n_rows == cap) {
-            cap = cap ? 2 * cap : 4096;
-            ref_row *grown = realloc(rows, cap * sizeof *rows);
+        if (n_rows == cap_rows) {
+            cap_rows = cap_rows ? 2 * cap_rows : 4096;
+            ref_row *grown = realloc(rows, cap_rows * sizeof *rows);
             if (!grown) {
                 ok = 0;
                 break;
@@ -135,7 +143,10 @@ static int
 load_scores(void **state)
 {
     (void)state;
-    return load_file("coinr_scores.csv") || load_file("coinr_parity_scores.csv") ? -1 : 0;
+    return load_file("coinr_scores.csv") || load_file("coinr_parity_scores.csv") ||
+                   load_file("coinr_method_scores.csv")
+               ? -1
+               : 0;
 }
 
 static int
@@ -144,7 +155,7 @@ free_scores(void **state)
     (void)state;
     free(rows);
     rows = NULL;
-    n_rows = 0;
+    n_rows = cap_rows = 0;
     return 0;
 }
 
@@ -184,9 +195,10 @@ find_unit(const pa_result *r, const char *code)
     return (size_t)-1;
 }
 
-/* Scores of model asem_<model>.ini on data file `data` against the reference `pipeline`. */
+/* Scores of model asem_<model>.ini on data file `data` against the reference `pipeline`, in
+ * `period` (NULL: the data has one period). */
 static void
-compare_run(const char *pipeline, const char *model, const char *data)
+compare_period(const char *pipeline, const char *model, const char *data, const char *period)
 {
     char path[4096], idata[4096];
     pa_error err;
@@ -204,8 +216,9 @@ compare_run(const char *pipeline, const char *model, const char *data)
     check_ok(pa_data_read_file(d, idata, &err), &err, idata);
     check_ok(pa_compute(&r, m, d, &err), &err, "pa_compute");
 
-    /* one period, and exactly the units and nodes COINr scored */
-    assert_int_equal(pa_result_period_count(r), 1);
+    /* the period, and exactly the units and nodes COINr scored */
+    size_t p = period ? pa_result_period_find(r, period) : 0;
+    assert_true(period ? p != (size_t)-1 : pa_result_period_count(r) == 1);
     assert_int_equal(pa_result_unit_count(r), 51);
     assert_int_equal(pa_result_node_count(r), 60);
     assert_string_equal(pa_result_node_code(r, pa_result_node_count(r) - 1), "Index");
@@ -224,7 +237,7 @@ compare_run(const char *pipeline, const char *model, const char *data)
                         ref->unit, ref->node);
             fail();
         }
-        double got = pa_result_score(r, u, 0, n);
+        double got = pa_result_score(r, u, p, n);
         if (isnan(ref->score) || isnan(got)) {
             if (!(isnan(ref->score) && isnan(got))) {
                 print_error("%s %s %s: expected %.17g, got %.17g\n", pipeline, ref->unit,
@@ -259,6 +272,12 @@ compare_run(const char *pipeline, const char *model, const char *data)
     pa_result_free(r);
     pa_data_free(d);
     pa_model_free(m);
+}
+
+static void
+compare_run(const char *pipeline, const char *model, const char *data)
+{
+    compare_period(pipeline, model, data, NULL);
 }
 
 static void
@@ -340,6 +359,50 @@ test_copeland_missing(void **state)
     assert_true(ours > 0);
 }
 
+/* The pipelines of coinr_method_scores.csv, each with its model asem_<pipeline>.ini. */
+#define PIPELINE(name) \
+    static void test_##name(void **state) { (void)state; compare_pipeline(#name); }
+PIPELINE(scaled_arith)
+PIPELINE(dist2ref_arith)
+PIPELINE(dist2max_arith)
+PIPELINE(dist2targ_arith)
+PIPELINE(none_arith)
+PIPELINE(fracmax_arith)
+PIPELINE(goalposts_arith)
+PIPELINE(goalposts_untrunc_arith)
+PIPELINE(minmax_median)
+PIPELINE(minmax_mpi_imputed)
+PIPELINE(minmax_genmean_imputed)
+PIPELINE(impute_group_median_minmax_arith)
+PIPELINE(treat_orig_minmax_arith)
+PIPELINE(treat_gii_minmax_arith)
+PIPELINE(treat_boxcox_minmax_arith)
+PIPELINE(treat_combine_minmax_arith)
+PIPELINE(treat_force_minmax_arith)
+PIPELINE(treat_winonly_minmax_arith)
+PIPELINE(screen_zeros_minmax_arith)
+PIPELINE(screen_either_force_minmax_arith)
+PIPELINE(dat_thresh_minmax_arith)
+PIPELINE(dat_thresh_levels_minmax_arith)
+#undef PIPELINE
+
+/* Imputation along the periods of COINr's panel, one period compared. */
+static void
+test_impute_latest(void **state)
+{
+    (void)state;
+    compare_period("impute_latest_p2022_minmax_arith", "impute_latest_p2022_minmax_arith",
+                   "iData_panel.csv", "2022");
+}
+
+static void
+test_impute_linear(void **state)
+{
+    (void)state;
+    compare_period("impute_linear_p2020_minmax_arith", "impute_linear_p2020_minmax_arith",
+                   "iData_panel.csv", "2020");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -367,6 +430,30 @@ main(int argc, char **argv)
         cmocka_unit_test(test_treat_plus1_neg),
         cmocka_unit_test(test_copeland_imputed),
         cmocka_unit_test(test_copeland_missing),
+        cmocka_unit_test(test_scaled_arith),
+        cmocka_unit_test(test_dist2ref_arith),
+        cmocka_unit_test(test_dist2max_arith),
+        cmocka_unit_test(test_dist2targ_arith),
+        cmocka_unit_test(test_none_arith),
+        cmocka_unit_test(test_fracmax_arith),
+        cmocka_unit_test(test_goalposts_arith),
+        cmocka_unit_test(test_goalposts_untrunc_arith),
+        cmocka_unit_test(test_minmax_median),
+        cmocka_unit_test(test_minmax_mpi_imputed),
+        cmocka_unit_test(test_minmax_genmean_imputed),
+        cmocka_unit_test(test_impute_group_median_minmax_arith),
+        cmocka_unit_test(test_impute_latest),
+        cmocka_unit_test(test_impute_linear),
+        cmocka_unit_test(test_treat_orig_minmax_arith),
+        cmocka_unit_test(test_treat_gii_minmax_arith),
+        cmocka_unit_test(test_treat_boxcox_minmax_arith),
+        cmocka_unit_test(test_treat_combine_minmax_arith),
+        cmocka_unit_test(test_treat_force_minmax_arith),
+        cmocka_unit_test(test_treat_winonly_minmax_arith),
+        cmocka_unit_test(test_screen_zeros_minmax_arith),
+        cmocka_unit_test(test_screen_either_force_minmax_arith),
+        cmocka_unit_test(test_dat_thresh_minmax_arith),
+        cmocka_unit_test(test_dat_thresh_levels_minmax_arith),
     };
     return cmocka_run_group_tests_name("coinr", tests, load_scores, free_scores);
 }

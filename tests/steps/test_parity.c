@@ -30,9 +30,10 @@ static const char csv[] = "unit,year,a,b\n"
                           "u3,2020,5,15\n"
                           "u4,2020,9,\n";
 
-/* A computation that must fail with `st` at `line`, naming `needle`. */
+/* A computation on `data` that must fail with `st` at `line`, naming `needle`. */
 static void
-expect_compute_error(const char *model, pa_status want, long line, const char *needle)
+expect_error_on(const char *model, const char *data, pa_status want, long line,
+                const char *needle)
 {
     pa_model *m = NULL;
     pa_data *d = NULL;
@@ -41,7 +42,7 @@ expect_compute_error(const char *model, pa_status want, long line, const char *n
     memset(&e, 0, sizeof e);
     assert_int_equal(pa_model_parse(&m, model, "t.ini", &e), PA_OK);
     assert_int_equal(pa_data_new(&d, m, &e), PA_OK);
-    assert_int_equal(pa_data_read_buffer(d, csv, strlen(csv), "data.csv", &e), PA_OK);
+    assert_int_equal(pa_data_read_buffer(d, data, strlen(data), "data.csv", &e), PA_OK);
     pa_status st = pa_compute(&r, m, d, &e);
     if (st != want || e.line != line || !strstr(e.text, needle))
         print_error("expected %d at line %ld with '%s'; got %d at %ld: %s\n", (int)want, line,
@@ -55,13 +56,19 @@ expect_compute_error(const char *model, pa_status want, long line, const char *n
 }
 
 static void
+expect_compute_error(const char *model, pa_status want, long line, const char *needle)
+{
+    expect_error_on(model, csv, want, line, needle);
+}
+
+static void
 test_scaled(void **state)
 {
     (void)state;
-    /* a: direction −1, npar −10, 0, factor 50: (−x + 10)/10·50 → 2019 u1: 45, u4: 10;
+    /* a: direction −1, npar 0, 10, factor 50: (10 − x)/10·50 → 2019 u1: 45, u4: 10;
      * b: the defaults npar 0, 100, factor 100 leave x as it is; nothing is clamped */
     run x = compute("[index]\nnormalise = n_scaled\nscope = period\n"
-                    "[indicator a]\ndirection = -1\nnpar = -10, 0\nscale_factor = 50\n"
+                    "[indicator a]\ndirection = -1\nnpar = 0, 10\nscale_factor = 50\n"
                     "[indicator b]\n", csv);
     assert_close(SCORE(x, "u1", "2019", "a"), 45, TOL);
     assert_close(SCORE(x, "u4", "2019", "a"), 10, TOL);
@@ -173,11 +180,125 @@ test_treat_keys(void **state)
     expect_model_error("[index]\ntreat = winsorise\nfallback = log_ct_orig\n[indicator a]\n",
                        3, "unknown fallback 'log_ct_orig' (log_CT, log_CT_plus, boxcox, none, "
                           "log_CT_orig, log_GII)");
+    /* log_GII of values whose maximum is below 0: an error at the indicator's section
+     * (−100 … −96 and −1: skew 2.44, kurtosis 5.97, so treatment falls back at winmax 0) */
+    expect_error_on("[index]\ntreat = winsorise\nwinmax = 0\nfallback = log_GII\n"
+                    "[indicator a]\n", "unit,a\nu1,-100\nu2,-99\nu3,-98\nu4,-97\nu5,-96\nu6,-1\n",
+                    PA_ERR_COMPUTE, 5, "indicator 'a': log_GII needs a maximum above 0");
     /* accepted together, inherited from a group */
     run x = compute("[index]\n[group g]\ntreat = winsorise\nfallback = log_CT_orig\n"
                     "combine_treat = yes\nforce_win = yes\n[indicator a]\nparent = g\n"
                     "[indicator b]\nparent = g\n", csv);
     run_free(&x);
+}
+
+/* Screening data (as tests/steps/test_screen.c): u1 is all zeros, u3 has 1 of 4 indicators,
+ * u4 2 of 4. */
+static const char screen_csv[] = "unit,year,a,b,c,d\n"
+                                 "u1,2020,0,0,0,0\n"
+                                 "u2,2020,10,5,2,8\n"
+                                 "u3,2020,100,,,\n"
+                                 "u4,2020,20,,4,\n";
+#define FOUR "[indicator a]\n[indicator b]\n[indicator c]\n[indicator d]\n"
+
+static int
+screened(const run *x, const char *unit)
+{
+    return (FLAGS(*x, unit, "2020", "index") & PA_FLAG_SCREENED) != 0;
+}
+
+static void
+test_screen_zeros(void **state)
+{
+    (void)state;
+    /* non-zero share of the indicators present: u1 0/4, u2 4/4, u3 1/1, u4 2/2; below 0.05
+     * (COINr's nonzero_thresh) only u1, which leaves a over {10, 100, 20}: u4 = 10/90·100 */
+    run x = compute("[index]\nscreen = zeros\n" FOUR, screen_csv);
+    assert_true(screened(&x, "u1"));
+    assert_true(isnan(SCORE(x, "u1", "2020", "a")));
+    assert_false(screened(&x, "u2") || screened(&x, "u3") || screened(&x, "u4"));
+    assert_close(SCORE(x, "u4", "2020", "a"), 100.0 / 9, TOL);
+    run_free(&x);
+    /* either: u1 by zeros, u3 by coverage 1/4 < 0.5 → a over {10, 20}: u4 100 */
+    x = compute("[index]\nscreen = coverage_or_zeros\nmin_coverage = 0.5\nmin_nonzero = 0.5\n"
+                FOUR, screen_csv);
+    assert_true(screened(&x, "u1") && screened(&x, "u3"));
+    assert_false(screened(&x, "u2") || screened(&x, "u4"));
+    assert_close(SCORE(x, "u4", "2020", "a"), 100, TOL);
+    assert_close(SCORE(x, "u2", "2020", "a"), 0, TOL);
+    run_free(&x);
+}
+
+static void
+test_screen_forced(void **state)
+{
+    (void)state;
+    /* coverage 0.5 would screen u3 out; forced in it stays, u2 forced out goes:
+     * a over {0, 100, 20}: u3 100, u4 20 */
+    run x = compute("[index]\nmin_coverage = 0.5\nforce_include = u3\nforce_exclude = u2\n"
+                    FOUR, screen_csv);
+    assert_false(screened(&x, "u3"));
+    assert_true(screened(&x, "u2"));
+    assert_true(isnan(SCORE(x, "u2", "2020", "index")));
+    assert_close(SCORE(x, "u3", "2020", "a"), 100, TOL);
+    assert_close(SCORE(x, "u4", "2020", "a"), 20, TOL);
+    run_free(&x);
+}
+
+static void
+test_screen_errors(void **state)
+{
+    (void)state;
+    expect_model_error("[index]\nscreen = byNA\n" FOUR, 2,
+                       "unknown screening 'byNA' (coverage, zeros, coverage_or_zeros)");
+    expect_model_error("[index]\nmin_nonzero = 0.1\n" FOUR, 2,
+                       "'min_nonzero' is used only by screen = zeros or coverage_or_zeros");
+    expect_model_error("[index]\nscreen = zeros\nmin_coverage = 0.5\n" FOUR, 3,
+                       "'min_coverage' is used only by screen = coverage or "
+                       "coverage_or_zeros, but the screening is by zeros");
+    expect_model_error("[index]\nscreen = zeros\nmin_nonzero = 2\n" FOUR, 3,
+                       "min_nonzero must be a share between 0 and 1, not '2'");
+    expect_model_error("[index]\nforce_include = a1, u2\nforce_exclude = u2\n" FOUR, 3,
+                       "unit 'u2' is forced both in (force_include) and out (force_exclude)");
+    expect_compute_error("[index]\nforce_exclude = u1, u7\n[indicator a]\n", PA_ERR_MODEL, 2,
+                         "unit 'u7' of force_exclude is not a unit of the data");
+}
+
+/* Two groups under the index: g1 (a, b, c), g2 (d); levels 1, 2 (groups), 3 (the index). */
+#define TWO_LEVELS "[group g1]\n[group g2]\n[indicator a]\nparent = g1\n" \
+                   "[indicator b]\nparent = g1\n[indicator c]\nparent = g1\n" \
+                   "[indicator d]\nparent = g2\n"
+
+static void
+test_dat_thresh(void **state)
+{
+    (void)state;
+    /* one share for every level: 0.6. g1 of u3 has 1 of 3 (< 0.6): missing, flagged; u4 has
+     * a, c (2/3 ≥ 0.6); g2 of u3 and u4 has nothing; the index of u4 has g1 only (1/2 < 0.6) */
+    run x = compute("[index]\ndat_thresh = 0.6\n" TWO_LEVELS, screen_csv);
+    assert_true(isnan(SCORE(x, "u3", "2020", "g1")));
+    assert_true(FLAGS(x, "u3", "2020", "g1") & PA_FLAG_LOW_COVERAGE);
+    assert_false(isnan(SCORE(x, "u4", "2020", "g1")));
+    assert_true(isnan(SCORE(x, "u4", "2020", "index")));
+    assert_false(isnan(SCORE(x, "u2", "2020", "index")));
+    run_free(&x);
+    /* one share per level: 0.3 for the groups (u3's g1 has 1/3 ≥ 0.3), 0.5 for the index
+     * (u4 and u3 have 1 of 2 groups): both scored; a group's own min_coverage wins */
+    x = compute("[index]\ndat_thresh = 0.3, 0.5\n" TWO_LEVELS, screen_csv);
+    assert_false(isnan(SCORE(x, "u3", "2020", "g1")));
+    assert_false(isnan(SCORE(x, "u4", "2020", "index")));
+    run_free(&x);
+    x = compute("[index]\ndat_thresh = 0.3, 0.5\n" TWO_LEVELS "[group g3]\n"
+                "min_coverage = 1\n[indicator e]\nparent = g3\n[indicator f]\nparent = g3\n",
+                "unit,year,a,b,c,d,e,f\nu1,2020,1,2,3,4,5,\nu2,2020,2,3,4,5,6,7\n");
+    assert_true(isnan(SCORE(x, "u1", "2020", "g3")));
+    assert_false(isnan(SCORE(x, "u1", "2020", "g1")));
+    run_free(&x);
+    expect_model_error("[index]\ndat_thresh = 0.3, 0.5, 0.7\n" TWO_LEVELS, 2,
+                       "dat_thresh has 3 shares, but the model has 2 levels of aggregates "
+                       "(2 to 3)");
+    expect_model_error("[index]\ndat_thresh = 0.3,\n" TWO_LEVELS, 2,
+                       "dat_thresh must be shares between 0 and 1");
 }
 
 int
@@ -190,6 +311,10 @@ main(void)
         cmocka_unit_test(test_scaled_errors),
         cmocka_unit_test(test_goalposts_untruncated),
         cmocka_unit_test(test_treat_keys),
+        cmocka_unit_test(test_screen_zeros),
+        cmocka_unit_test(test_screen_forced),
+        cmocka_unit_test(test_screen_errors),
+        cmocka_unit_test(test_dat_thresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -254,10 +254,11 @@ test_scaled(void **state)
     double x[] = { 1, 2.5, 12, NAN };
     run(&nd, x, N(x), NULL, NULL);
     expect_vec(x, (double[]){ 10, 25, 120, NAN }, N(x));
-    /* direction −1 negates first, npar −10, 0, factor 1: (−x + 10)/10 → 1: 0.9, 4: 0.6;
-     * the statistics set plays no part (a reference unit's mask changes nothing) */
+    /* direction −1 scores from the upper end, as COINr does with npar from iMeta (it negates
+     * both): npar 0, 10, factor 1: (10 − x)/10 → 1: 0.9, 4: 0.6; the statistics set plays
+     * no part (a reference unit's mask changes nothing) */
     nd = ind(PA_NORM_SCALED, -1);
-    nd.eff.npar[0] = -10;
+    nd.eff.npar[1] = 10;
     nd.eff.scale_factor = 1;
     double y[] = { 1, 4 };
     run(&nd, y, N(y), (unsigned char[]){ 0, 1 }, NULL);
