@@ -538,7 +538,7 @@ drop_columns(pa_data *d, int denominators)
  * soon as they are used. */
 static pa_status
 compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
-        const char *const *nodes, size_t n_nodes, pa_error *err)
+        const char *const *nodes, size_t n_nodes, int prenorm, pa_error *err)
 {
     if (!out || !m || !d || (n_nodes && !nodes))
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
@@ -622,9 +622,9 @@ mapped:
         (st = pa_step_screen(m, r, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||
-        (st = pa_step_normalise(m, r, err)) != PA_OK ||
-        (st = pa_step_penalty(m, d, r, err)) != PA_OK ||
-        (st = aggregate_and_check(m, r, err)) != PA_OK) {
+        (!prenorm && ((st = pa_step_normalise(m, r, err)) != PA_OK ||
+                      (st = pa_step_penalty(m, d, r, err)) != PA_OK ||
+                      (st = aggregate_and_check(m, r, err)) != PA_OK))) {
         /* a unit the model cannot score: point at the data row it came from */
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
             size_t row = pa_cell_row(r, r->fail_period * r->nu + r->fail_unit);
@@ -651,14 +651,22 @@ out:
 pa_status
 pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
 {
-    return compute(out, m, d, NULL, NULL, 0, err);
+    return compute(out, m, d, NULL, NULL, 0, 0, err);
 }
 
 pa_status
 pa_compute_nodes(pa_result **out, const pa_model *m, pa_data *d, const char *const *nodes,
                  size_t n_nodes, pa_error *err)
 {
-    pa_status st = compute(out, m, d, d, nodes, n_nodes, err);
+    pa_status st = compute(out, m, d, d, nodes, n_nodes, 0, err);
     pa_data_free(d);
     return st;
+}
+
+/* The steps before normalisation only: the indicators' scores are the values as they enter it
+ * (statistics, stats.c); groups have none. */
+pa_status
+pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+{
+    return compute(out, m, d, NULL, NULL, 0, 1, err);
 }

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 
 #include "pingan/pingan.h"
 
@@ -494,6 +495,12 @@ pa_status pa_step_treat(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_transform(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_aggregate_node(const pa_model *m, pa_result *r, size_t node, pa_error *err);
+/* pa_compute's steps up to normalisation: the indicators' scores are the values as they enter
+ * it (after transform); groups have none (compute.c). */
+pa_status pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
+                                     pa_error *err);
+/* A JSON string to a stream: quotes, backslashes and control characters escaped (write.c). */
+void pa_write_json_str(FILE *f, const char *s);
 /* Fill the rank cache of one node (idempotent, thread-safe). */
 pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
 /* The present values of x[0..n) (not NaN, not skip[i]) in ascending order by a radix sort:

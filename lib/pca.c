@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* Principal components of a correlation matrix (GSL's symmetric eigensolver), and pairwise
+ * correlations. */
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <string.h>
+
+#include "stats.h"
+
+double
+pa_pair_corr(pa_corr_method how, const double *x, const double *y, size_t n, double *work)
+{
+    double *a = work, *b = work + n;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]) && !isnan(y[i])) {
+            a[m] = x[i];
+            b[m++] = y[i];
+        }
+    if (m < 2) /* GSL reads the first value even when there is none */
+        return NAN;
+    double r = how == PA_CORR_SPEARMAN ? gsl_stats_spearman(a, 1, b, 1, m, work + 2 * n)
+                                       : gsl_stats_correlation(a, 1, b, 1, m);
+    if (!isfinite(r))
+        return NAN;
+    return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
+/* The correlation matrix of the columns of x into c (k × k); 0 when a column is constant. */
+static int
+corr_matrix(const double *x, size_t n, size_t k, double *c)
+{
+    for (size_t i = 0; i < k; i++) {
+        if (!(gsl_stats_sd(x + i, k, n) > 0))
+            return 0;
+        c[i * k + i] = 1;
+        for (size_t j = 0; j < i; j++)
+            c[i * k + j] = c[j * k + i] = gsl_stats_correlation(x + i, k, x + j, k, n);
+    }
+    return 1;
+}
+
+/* Eigenpairs of the k × k matrix c (destroyed) sorted by value, largest first: values into
+ * val, vectors as the columns of vec. */
+static pa_status
+eigen_sorted(double *c, size_t k, double *val, double *vec, pa_error *err)
+{
+    gsl_matrix_view cm = gsl_matrix_view_array(c, k, k);
+    gsl_matrix_view vm = gsl_matrix_view_array(vec, k, k);
+    gsl_vector_view ev = gsl_vector_view_array(val, k);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+    if (!ws)
+        return pa_nomem(err);
+    int rc = gsl_eigen_symmv(&cm.matrix, &ev.vector, &vm.matrix, ws);
+    gsl_eigen_symmv_free(ws);
+    if (rc || gsl_eigen_symmv_sort(&ev.vector, &vm.matrix, GSL_EIGEN_SORT_VAL_DESC))
+        return PA_ERR_COMPUTE;
+    return PA_OK;
+}
+
+pa_status
+pa_pca(const double *x, size_t n, size_t k, double *share, double *loading, pa_error *err)
+{
+    if (n < 2 || k == 0)
+        return PA_ERR_COMPUTE;
+    double *c = pa_malloc(2 * k * k * sizeof *c), *vec = c + k * k;
+    if (!c)
+        return pa_nomem(err);
+    pa_status st = corr_matrix(x, n, k, c) ? eigen_sorted(c, k, share, vec, err) : PA_ERR_COMPUTE;
+    if (st == PA_OK) {
+        double total = 0;
+        size_t big = 0;
+        for (size_t i = 0; i < k; i++) {
+            share[i] = fmax(share[i], 0); /* rounding leaves -1e-17 where there is nothing */
+            total += share[i];
+            loading[i] = vec[i * k]; /* PC1 is the first column */
+            if (fabs(loading[i]) > fabs(loading[big]))
+                big = i;
+        }
+        double sign = loading[big] < 0 ? -1 : 1; /* the solver's sign is arbitrary */
+        for (size_t i = 0; i < k; i++) {
+            share[i] /= total;
+            loading[i] *= sign;
+        }
+    }
+    pa_free(c);
+    return st;
+}
