@@ -17,6 +17,7 @@
 #include <pingan/pingan.h>
 
 #include "output.h"
+#include "stats_report.h"
 
 #define NONE ((size_t)-1)
 
@@ -41,6 +42,7 @@ usage(FILE *f)
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
+          "      --stats          statistics of the indicators instead of the index\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -649,14 +651,14 @@ main(int argc, char **argv)
         { "base", required_argument, 0, 'B' },   { "node", required_argument, 0, 'N' },
         { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
         { "compare", required_argument, 0, 'C' },
-        { "version", no_argument, 0, 'V' },
+        { "version", no_argument, 0, 'V' },      { "stats", no_argument, 0, 'S' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
     compare_how how = { PA_COMPARE_PREVIOUS, 0, 0 };
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
     size_t n_nodes = 0, show = 0;
-    int top_given = 0;
+    int top_given = 0, stats = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -664,6 +666,7 @@ main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":c:f:o:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c': config = optarg; break;
+        case 'S': stats = 1; break;
         case 'o': output = optarg; break;
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
@@ -723,6 +726,12 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
+    if (stats && (show || n_nodes || basep || how.given)) {
+        fprintf(stderr, "pingan-index: --stats reports every indicator of one period; --top, "
+                        "--node, --base and --compare are for the index\n");
+        free(nodes);
+        return 2;
+    }
     if (basep && how.given) {
         fprintf(stderr, "pingan-index: --base and --compare both say what to compare with; "
                         "give one of them\n");
@@ -769,6 +778,10 @@ main(int argc, char **argv)
         goto out;
     }
     print_notes(data);
+    if (stats) {
+        rc = stats_main(model, data, period, fmt, output);
+        goto out;
+    }
     if (fmt == FMT_TEXT) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */
