@@ -121,7 +121,7 @@ pa_stats_free(pa_stats *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->ni && s->codes; i++) {
+    for (size_t i = 0; i < s->ni && s->codes && s->groups; i++) {
         pa_free(s->codes[i]);
         pa_free(s->groups[i]);
     }
@@ -162,9 +162,10 @@ static pa_status
 indicator_part(pa_stats *s, const pa_model *m, const pa_result *r, const columns *c,
                pa_error *err)
 {
-    s->ni = r->n_ind;
-    s->codes = pa_calloc(s->ni ? s->ni : 1, sizeof *s->codes);
-    s->groups = pa_calloc(s->ni ? s->ni : 1, sizeof *s->groups);
+    size_t ni = r->n_ind;
+    s->codes = pa_calloc(ni ? ni : 1, sizeof *s->codes);
+    s->groups = pa_calloc(ni ? ni : 1, sizeof *s->groups);
+    s->ni = s->codes && s->groups ? ni : 0; /* what pa_stats_free goes through */
     s->direction = pa_calloc(s->ni ? s->ni : 1, sizeof *s->direction);
     s->ind = pa_calloc(s->ni ? s->ni : 1, sizeof *s->ind);
     s->flags = pa_calloc(s->ni ? s->ni : 1, sizeof *s->flags);
