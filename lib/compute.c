@@ -447,7 +447,9 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
     deferred df = { .st = PA_OK };
     check_deferred(m, r, 0, m->n_indicators, &df);
     for (size_t k = m->n_indicators; k < m->n_nodes; k++) {
-        pa_status st = pa_aggregate_node(m, r, k, err);
+        pa_status st = m->nodes[m->order[k]].weight_pca ? pa_pca_weights(m, r, k, err) : PA_OK;
+        if (st == PA_OK)
+            st = pa_aggregate_node(m, r, k, err);
         if (st != PA_OK)
             return st;
         check_deferred(m, r, k, k + 1, &df);

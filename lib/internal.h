@@ -227,6 +227,8 @@ typedef struct pa_node {
     pa_settings set;            /* as written */
     pa_settings eff;            /* resolved through ancestors */
     pa_loc at, parent_at, weight_at, goalposts_at;
+    int weight_pca;             /* weight = pca: the children's weights come from PC1 */
+    pa_loc weight_pca_at;
     int fields_set;             /* bit set of PA_F_* written in the INI */
     int from_meta;              /* defined by the COINr iMeta table */
     double p;                   int p_set;      /* genmean exponent */
@@ -499,6 +501,8 @@ pa_status pa_aggregate_node(const pa_model *m, pa_result *r, size_t node, pa_err
  * it (after transform); groups have none (compute.c). */
 pa_status pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
                                      pa_error *err);
+/* weight = pca: the weights of node k's children from PC1 of their scores (pca.c). */
+pa_status pa_pca_weights(const pa_model *m, pa_result *r, size_t k, pa_error *err);
 /* A JSON string to a stream: quotes, backslashes and control characters escaped (write.c). */
 void pa_write_json_str(FILE *f, const char *s);
 /* Fill the rank cache of one node (idempotent, thread-safe). */

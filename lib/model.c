@@ -255,9 +255,31 @@ unused_param(pa_model *m, pa_node *w, int k, pa_error *err)
                    inherited && taker ? sec : "", inherited && taker ? " uses it)" : "");
 }
 
+/* The children of a weight = pca group take their weights from PCA: one written in the model
+ * file as well is a contradiction (an iMeta table's Weight column gives way). */
+static pa_status
+check_pca(const pa_model *m, pa_error *err)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const pa_node *g = &m->nodes[i];
+        for (size_t c = 0; g->weight_pca && c < g->n_children; c++) {
+            const pa_node *ch = &m->nodes[g->children[c]];
+            if (ch->fields_set & PA_F_WEIGHT)
+                return pa_fail(err, PA_ERR_MODEL, m->file, ch->weight_at.line, ch->weight_at.col,
+                               "'%s' has a weight, but its parent '%s' takes its children's "
+                               "weights from PCA (weight = pca, line %ld); delete one of them",
+                               ch->code, g->code, g->weight_pca_at.line);
+        }
+    }
+    return PA_OK;
+}
+
 pa_status
 pa_model_check_params(pa_model *m, pa_error *err)
 {
+    pa_status st = check_pca(m, err);
+    if (st != PA_OK)
+        return st;
     for (size_t i = 0; i < m->n_nodes; i++) {
         pa_node *nd = &m->nodes[i];
         for (int k = 0; k < PA_N_PARAMS; k++) {
@@ -539,6 +561,18 @@ aggregate_key(parse_ctx *c, pa_node *nd, const char *name, const char *v)
     return -1;
 }
 
+/* weight = pca on a group: its children's weights come from the data (PC1). */
+static int
+pca_key(parse_ctx *c, pa_node *nd, long col)
+{
+    if (nd->is_indicator)
+        return fail_at(c, col, "weight = pca belongs in a group: it sets the weights of the "
+                               "group's children; give indicator '%s' a number%s", nd->code, "");
+    nd->weight_pca = 1;
+    nd->weight_pca_at = (pa_loc){ c->line, col };
+    return 1;
+}
+
 static int
 index_key(parse_ctx *c, const char *name, const char *v)
 {
@@ -550,6 +584,8 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return r;
     if ((r = aggregate_key(c, top, name, v)) >= 0)
         return r;
+    if (strcmp(name, "weight") == 0 && strcmp(v, "pca") == 0)
+        return pca_key(c, top, col);
     if (strcmp(name, "code") == 0) {
         if (!*v || strpbrk(v, " \t,;"))
             return fail_at(c, col, "code must be one word, not '%s'%s", v, "");
@@ -613,6 +649,8 @@ node_key(parse_ctx *c, const char *name, const char *v)
         nd->parent_at = (pa_loc){ c->line, col };
         return set_str(&nd->parent_code, v);
     }
+    if (strcmp(name, "weight") == 0 && strcmp(v, "pca") == 0)
+        return pca_key(c, nd, col);
     if (strcmp(name, "weight") == 0) {
         if (!parse_num(v, &nd->weight) || !(nd->weight > 0))
             return fail_at(c, col, "weight must be a positive number, not '%s'%s", v,

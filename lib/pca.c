@@ -87,3 +87,61 @@ pa_pca(const double *x, size_t n, size_t k, double *share, double *loading, pa_e
     pa_free(c);
     return st;
 }
+
+/* The rows of node k's children where every child has a score: cells with a data row, not
+ * screened out, not a reference unit (as the statistics of normalisation), every period. */
+static size_t
+child_rows(const pa_model *m, const pa_result *r, size_t k, double *rows)
+{
+    const pa_node *nd = &m->nodes[m->order[k]];
+    size_t nc = nd->n_children, n = 0;
+    for (size_t c = 0; c < r->np * r->nu; c++) {
+        size_t u = c % r->nu;
+        if (pa_cell_row(r, c) == PA_NONE || r->reference[u] ||
+            (r->flags[PA_CELL(r, k, c / r->nu, u)] & PA_CELL_SCREENED))
+            continue;
+        int all = 1;
+        for (size_t ch = 0; ch < nc && all; ch++)
+            all = !isnan(rows[n * nc + ch] = r->score[m->pos[nd->children[ch]]][c]);
+        n += all;
+    }
+    return n;
+}
+
+/* Why node k gets no weights from PCA: too few complete rows, or a constant child. */
+static pa_status
+refused(const pa_model *m, const pa_node *nd, size_t n, pa_error *err)
+{
+    size_t nc = nd->n_children;
+    if (n < nc + 1)
+        return pa_fail(err, PA_ERR_COMPUTE, m->file, nd->weight_pca_at.line,
+                       nd->weight_pca_at.col, "weight = pca of '%s': %zu units have a score for "
+                       "each of its %zu children; PCA needs at least %zu", nd->code, n, nc, nc + 1);
+    return pa_fail(err, PA_ERR_COMPUTE, m->file, nd->weight_pca_at.line, nd->weight_pca_at.col,
+                   "weight = pca of '%s': a child has the same score for every unit, so the "
+                   "correlations and components are undefined", nd->code);
+}
+
+pa_status
+pa_pca_weights(const pa_model *m, pa_result *r, size_t k, pa_error *err)
+{
+    const pa_node *nd = &m->nodes[m->order[k]];
+    size_t nc = nd->n_children, cells = r->np * r->nu;
+    double *rows = pa_malloc((cells ? cells : 1) * (nc ? nc : 1) * sizeof *rows);
+    double *share = pa_malloc(2 * (nc ? nc : 1) * sizeof *share);
+    if (!rows || !share) {
+        pa_free(rows);
+        pa_free(share);
+        return pa_nomem(err);
+    }
+    double *load = share + nc;
+    size_t n = child_rows(m, r, k, rows);
+    pa_status st = n < nc + 1 ? PA_ERR_COMPUTE : pa_pca(rows, n, nc, share, load, err);
+    if (st == PA_ERR_COMPUTE)
+        st = refused(m, nd, n, err);
+    for (size_t ch = 0; st == PA_OK && ch < nc; ch++)
+        r->node_weight[m->pos[nd->children[ch]]] = load[ch] * load[ch]; /* they sum to 1 */
+    pa_free(rows);
+    pa_free(share);
+    return st;
+}

@@ -301,6 +301,83 @@ test_allocation_failure(void **state)
     pa_model_free(m);
 }
 
+/* ---- weight = pca ---- */
+
+static pa_status
+compute_text(const char *model, const char *data, pa_result **r, pa_error *e)
+{
+    pa_model *m = NULL;
+    pa_data *d = NULL;
+    pa_status st = pa_model_parse(&m, model, "m.ini", e);
+    if (st == PA_OK && (st = pa_data_new(&d, m, e)) == PA_OK &&
+        (st = pa_data_read_buffer(d, data, strlen(data), "t.csv", e)) == PA_OK)
+        st = pa_compute(r, m, d, e);
+    pa_data_free(d);
+    pa_model_free(m);
+    return st;
+}
+
+/* g1's children weigh their squared PC1 loadings (test_groups' PCA: 2019 alone), g2's stay. */
+static void
+test_pca_weights(void **state)
+{
+    (void)state;
+    char model[sizeof model_text + 32], data[sizeof data_text];
+    snprintf(model, sizeof model, "%s", model_text);
+    char *at = strstr(model, "[group g1]\nparent = idx\n") + strlen("[group g1]\nparent = idx\n");
+    memmove(at + 13, at, strlen(at) + 1);
+    memcpy(at, "weight = pca\n", 13);
+    snprintf(data, sizeof data, "%s", data_text);
+    *strstr(data, "u1,2018") = '\0';
+    pa_result *r = NULL;
+    pa_error e;
+    assert_int_equal(compute_text(model, data, &r, &e), PA_OK);
+    double rho = -5.5 / sqrt(5 * 8.75), l1 = (3 + sqrt(1 + 8 * rho * rho)) / 2;
+    double v2 = (l1 - 2) / rho, norm2 = 2 + v2 * v2;
+    assert_close(pa_result_node_weight(r, pa_result_node_find(r, "a")), 1 / norm2, 1e-9);
+    assert_close(pa_result_node_weight(r, pa_result_node_find(r, "b")), 1 / norm2, 1e-9);
+    assert_close(pa_result_node_weight(r, pa_result_node_find(r, "c")), v2 * v2 / norm2, 1e-9);
+    assert_close(pa_result_node_weight(r, pa_result_node_find(r, "d")), 0.5, REL);
+    /* u1: a 1, b 2, c 5 weighted so */
+    size_t g1 = pa_result_node_find(r, "g1"), u1 = 0;
+    for (size_t u = 0; u < pa_result_unit_count(r); u++)
+        if (strcmp(pa_result_unit_code(r, u), "u1") == 0)
+            u1 = u;
+    assert_close(pa_result_score(r, u1, 0, g1), (1 + 2 + 5 * v2 * v2) / norm2, 1e-9);
+    pa_result_free(r);
+}
+
+static void
+test_pca_weights_refused(void **state)
+{
+    (void)state;
+    static const char model[] = "[index]\ncode = idx\nnormalise = none\n"
+                                "[group g]\nweight = pca\n[indicator a]\nparent = g\n"
+                                "[indicator b]\nparent = g\n";
+    pa_result *r = NULL;
+    pa_error e;
+    /* two children need three complete units; u3 lacks b */
+    assert_int_equal(compute_text(model, "unit,a,b\nu1,1,2\nu2,2,1\nu3,3,\n", &r, &e),
+                     PA_ERR_COMPUTE);
+    assert_string_equal(e.file, "m.ini");
+    assert_int_equal(e.line, 5);
+    assert_non_null(strstr(e.text, "2 units have a score for each of its 2 children"));
+    assert_int_equal(compute_text(model, "unit,a,b\nu1,1,2\nu2,2,2\nu3,3,2\n", &r, &e),
+                     PA_ERR_COMPUTE);
+    assert_non_null(strstr(e.text, "same score for every unit"));
+    assert_int_equal(e.line, 5);
+    /* a weight of its own beside the parent's weight = pca, and pca on an indicator */
+    static const char both[] = "[index]\n[group g]\nweight = pca\n[indicator a]\nparent = g\n"
+                               "weight = 2\n";
+    assert_int_equal(compute_text(both, "unit,a\nu1,1\n", &r, &e), PA_ERR_MODEL);
+    assert_int_equal(e.line, 6);
+    assert_non_null(strstr(e.text, "takes its children's weights from PCA"));
+    assert_int_equal(compute_text("[index]\n[indicator a]\nweight = pca\n", "unit,a\nu1,1\n",
+                                  &r, &e), PA_ERR_MODEL);
+    assert_int_equal(e.line, 3);
+    assert_null(r);
+}
+
 int
 main(void)
 {
@@ -309,6 +386,7 @@ main(void)
         cmocka_unit_test(test_parent),    cmocka_unit_test(test_groups),
         cmocka_unit_test(test_periods),   cmocka_unit_test(test_left_out),
         cmocka_unit_test(test_pca_direct), cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_pca_weights), cmocka_unit_test(test_pca_weights_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
