@@ -1,31 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Principal components of a correlation matrix (GSL's symmetric eigensolver), and pairwise
- * correlations. */
+/* Principal components of a correlation matrix (GSL's symmetric eigensolver), and the
+ * weights weight = pca derives from them. */
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
 
 #include "stats.h"
-
-double
-pa_pair_corr(pa_corr_method how, const double *x, const double *y, size_t n, double *work)
-{
-    double *a = work, *b = work + n;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]) && !isnan(y[i])) {
-            a[m] = x[i];
-            b[m++] = y[i];
-        }
-    if (m < 2) /* GSL reads the first value even when there is none */
-        return NAN;
-    double r = how == PA_CORR_SPEARMAN ? gsl_stats_spearman(a, 1, b, 1, m, work + 2 * n)
-                                       : gsl_stats_correlation(a, 1, b, 1, m);
-    if (!isfinite(r))
-        return NAN;
-    return r > 1 ? 1 : r < -1 ? -1 : r;
-}
 
 /* The correlation matrix of the columns of x into c (k × k); 0 when a column is constant. */
 static int

@@ -2,7 +2,6 @@
 /* Statistics of the values as they enter normalisation: per indicator (COINr get_stats),
  * correlations (get_corr, get_corr_flags), Cronbach's alpha (get_cronbach) and PCA per group
  * (get_PCA). */
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
@@ -55,16 +54,16 @@ runs(const double *v, size_t m, size_t *unique, size_t *same)
     }
 }
 
-/* One indicator's statistics from its values x[0..n) (NaN: missing); buf has room for n. */
+/* One indicator's statistics from its values x[0..n) (NaN: missing) and their order; buf has
+ * room for n. */
 static unsigned
-indicator_stats(const double *x, size_t n, double *buf, double *s)
+indicator_stats(const double *x, size_t n, const pa_order_t *o, double *buf, double *s)
 {
-    size_t m = 0, nz = 0, nu, ns;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            buf[m++] = x[i];
-            nz += x[i] != 0;
-        }
+    size_t m = o->m, nz = 0, nu, ns;
+    for (size_t t = 0; t < m; t++) {
+        buf[t] = x[o->idx[t]]; /* ascending */
+        nz += buf[t] != 0;
+    }
     for (int k = 0; k < PA_N_STAT; k++)
         s[k] = NAN;
     if (m) {
@@ -72,7 +71,6 @@ indicator_stats(const double *x, size_t n, double *buf, double *s)
         s[PA_STAT_KURT] = pa_kurt(buf, m);
         s[PA_STAT_MEAN] = gsl_stats_mean(buf, 1, m);
         s[PA_STAT_SD] = m > 1 ? gsl_stats_sd(buf, 1, m) : NAN;
-        gsl_sort(buf, 1, m);
         s[PA_STAT_MIN] = buf[0];
         s[PA_STAT_MAX] = buf[m - 1];
         s[PA_STAT_MEDIAN] = gsl_stats_median_from_sorted_data(buf, 1, m);
@@ -155,6 +153,7 @@ pa_stats_free(pa_stats *s)
 typedef struct columns {
     size_t n;                   /* cells */
     double **x;                 /* [indicator][n] */
+    pa_order_t *order;          /* [indicator]: its present cells by value */
     double *work;               /* 4n */
 } columns;
 
@@ -178,7 +177,7 @@ indicator_part(pa_stats *s, const pa_model *m, const pa_result *r, const columns
         if (!s->codes[i] || !s->groups[i])
             return pa_nomem(err);
         s->direction[i] = nd->direction;
-        s->flags[i] = indicator_stats(c->x[i], c->n, c->work, s->ind[i]);
+        s->flags[i] = indicator_stats(c->x[i], c->n, &c->order[i], c->work, s->ind[i]);
     }
     return PA_OK;
 }
@@ -195,45 +194,62 @@ corr_part(pa_stats *s, const columns *c, pa_error *err)
             s->corr[h][i * s->ni + i] = sd > 0 ? 1 : NAN;
             for (size_t j = 0; j < i; j++)
                 s->corr[h][i * s->ni + j] = s->corr[h][j * s->ni + i] =
-                    pa_pair_corr((pa_corr_method)h, c->x[i], c->x[j], c->n, c->work);
+                    h ? pa_spearman(&c->order[i], &c->order[j], c->x[i], c->x[j], c->n, c->work)
+                      : pa_pearson(c->x[i], c->x[j], c->n, c->work);
         }
     }
     return PA_OK;
 }
 
+/* Node n against its parent p over the cells: Pearson and Spearman into r[2]. buf: 6 nc. */
+static pa_status
+node_parent(const pa_result *full, size_t n, size_t p, const size_t *cell, size_t nc,
+            double *buf, double r[2], pa_error *err)
+{
+    double *x = buf, *y = buf + nc;
+    pa_order_t ox = { 0 }, oy = { 0 };
+    gather(full, n, cell, nc, x);
+    gather(full, p, cell, nc, y);
+    pa_status st = pa_order(x, nc, &ox, err);
+    if (st == PA_OK)
+        st = pa_order(y, nc, &oy, err);
+    if (st == PA_OK) {
+        r[0] = pa_pearson(x, y, nc, buf + 2 * nc);
+        r[1] = pa_spearman(&ox, &oy, x, y, nc, buf + 2 * nc);
+    }
+    pa_free(ox.idx);
+    pa_free(oy.idx);
+    return st;
+}
+
 /* Each node below the top against its parent, on the scores of the whole pipeline. */
 static pa_status
-parent_part(pa_stats *s, const pa_result *full, const size_t *cell, size_t nc, double *work,
-            pa_error *err)
+parent_part(pa_stats *s, const pa_result *full, const size_t *cell, size_t nc, pa_error *err)
 {
     size_t nn = full->n_model_nodes;
-    double *x = pa_malloc(2 * (nc ? nc : 1) * sizeof *x), *y = x + (nc ? nc : 1);
+    double *buf = pa_malloc(6 * (nc ? nc : 1) * sizeof *buf);
     s->par_node = pa_calloc(nn, sizeof *s->par_node);
     s->par_parent = pa_calloc(nn, sizeof *s->par_parent);
     s->par_corr[0] = pa_calloc(nn, sizeof(double));
     s->par_corr[1] = pa_calloc(nn, sizeof(double));
-    if (!x || !s->par_node || !s->par_parent || !s->par_corr[0] || !s->par_corr[1]) {
-        pa_free(x);
-        return pa_nomem(err);
-    }
-    for (size_t n = 0; n < nn; n++) {
+    pa_status st = PA_OK;
+    if (!buf || !s->par_node || !s->par_parent || !s->par_corr[0] || !s->par_corr[1])
+        st = pa_nomem(err);
+    for (size_t n = 0; n < nn && st == PA_OK; n++) {
         size_t p = full->node_parent[n], k = s->n_par;
         if (p == PA_NONE)
             continue;
         s->par_node[k] = pa_strdup(full->node_codes[n]);
         s->par_parent[k] = pa_strdup(full->node_codes[p]);
         s->n_par++;
-        if (!s->par_node[k] || !s->par_parent[k]) {
-            pa_free(x);
-            return pa_nomem(err);
-        }
-        gather(full, n, cell, nc, x);
-        gather(full, p, cell, nc, y);
-        for (int h = 0; h < 2; h++)
-            s->par_corr[h][k] = pa_pair_corr((pa_corr_method)h, x, y, nc, work);
+        double r[2];
+        if (!s->par_node[k] || !s->par_parent[k])
+            st = pa_nomem(err);
+        else if ((st = node_parent(full, n, p, cell, nc, buf, r, err)) == PA_OK)
+            s->par_corr[0][k] = r[0], s->par_corr[1][k] = r[1];
     }
-    pa_free(x);
-    return PA_OK;
+    pa_free(buf);
+    return st;
 }
 
 /* Rows of the group where every indicator is present, row-major, into rows; their number. */
@@ -308,23 +324,25 @@ group_part(pa_stats *s, const pa_model *m, const columns *c, pa_error *err)
 }
 
 static pa_status
-fill(pa_stats *s, const pa_model *m, const pa_result *r, const pa_result *full,
-     const size_t *cell, columns *c, pa_error *err)
+fill(pa_stats *s, const pa_model *m, const pa_result *r, const size_t *cell, columns *c,
+     pa_error *err)
 {
     c->x = pa_calloc(r->n_ind ? r->n_ind : 1, sizeof *c->x);
+    c->order = pa_calloc(r->n_ind ? r->n_ind : 1, sizeof *c->order);
     c->work = pa_malloc(4 * (c->n ? c->n : 1) * sizeof *c->work);
-    if (!c->x || !c->work)
+    if (!c->x || !c->order || !c->work)
         return pa_nomem(err);
-    for (size_t i = 0; i < r->n_ind; i++) {
+    pa_status st = PA_OK;
+    for (size_t i = 0; i < r->n_ind && st == PA_OK; i++) {
         if (!(c->x[i] = pa_malloc((c->n ? c->n : 1) * sizeof **c->x)))
             return pa_nomem(err);
         gather(r, i, cell, c->n, c->x[i]);
+        st = pa_order(c->x[i], c->n, &c->order[i], err);
     }
-    pa_status st = indicator_part(s, m, r, c, err);
+    if (st == PA_OK)
+        st = indicator_part(s, m, r, c, err);
     if (st == PA_OK)
         st = corr_part(s, c, err);
-    if (st == PA_OK)
-        st = parent_part(s, full, cell, c->n, c->work, err);
     if (st == PA_OK)
         st = group_part(s, m, c, err);
     return st;
@@ -340,6 +358,28 @@ find_period(const pa_result *r, const char *period, size_t *p, pa_error *err)
     return PA_OK;
 }
 
+/* The whole pipeline for the correlations of nodes with their parents, done first: the
+ * statistics of the values entering normalisation are computed once it is freed. */
+static pa_status
+first_full(pa_stats *s, const pa_model *m, const pa_data *d, const char *period,
+           size_t **cell, pa_error *err)
+{
+    pa_result *full = NULL;
+    size_t p;
+    pa_status st = pa_compute(&full, m, d, err);
+    if (st == PA_OK)
+        st = find_period(full, period, &p, err);
+    if (st == PA_OK && !(s->period = pa_strdup(full->periods[p])))
+        st = pa_nomem(err);
+    s->panel = m->nodes[m->top].eff.scope == PA_SCOPE_PANEL;
+    if (st == PA_OK && !(*cell = pick_cells(full, p, s->panel, &s->n_units)))
+        st = pa_nomem(err);
+    if (st == PA_OK)
+        st = parent_part(s, full, *cell, s->n_units, err);
+    pa_result_free(full);
+    return st;
+}
+
 pa_status
 pa_stats_compute(pa_stats **out, const pa_model *m, const pa_data *d, const char *period,
                  pa_error *err)
@@ -347,36 +387,26 @@ pa_stats_compute(pa_stats **out, const pa_model *m, const pa_data *d, const char
     if (!out || !m || !d)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     *out = NULL;
-    pa_result *r = NULL, *full = NULL;
-    pa_stats *s = NULL;
-    size_t *cell = NULL, p;
+    pa_result *r = NULL;
+    pa_stats *s = pa_calloc(1, sizeof *s);
+    size_t *cell = NULL;
     columns c = { 0 };
-    pa_status st = pa_compute_until_normalise(&r, m, d, err);
+    pa_status st = s ? first_full(s, m, d, period, &cell, err) : pa_nomem(err);
     if (st == PA_OK)
-        st = pa_compute(&full, m, d, err);
-    if (st == PA_OK)
-        st = find_period(r, period, &p, err);
-    if (st != PA_OK)
-        goto out;
-    if (!(s = pa_calloc(1, sizeof *s)) || !(s->period = pa_strdup(r->periods[p]))) {
-        st = pa_nomem(err);
-        goto out;
+        st = pa_compute_until_normalise(&r, m, d, err);
+    if (st == PA_OK) { /* the same units and periods, so the same cells */
+        c.n = s->n_units;
+        st = fill(s, m, r, cell, &c, err);
     }
-    s->panel = m->nodes[m->top].eff.scope == PA_SCOPE_PANEL;
-    if (!(cell = pick_cells(r, p, s->panel, &c.n))) {
-        st = pa_nomem(err);
-        goto out;
-    }
-    s->n_units = c.n;
-    st = fill(s, m, r, full, cell, &c, err);
-out:
     for (size_t i = 0; c.x && i < r->n_ind; i++)
         pa_free(c.x[i]);
+    for (size_t i = 0; c.order && i < r->n_ind; i++)
+        pa_free(c.order[i].idx);
     pa_free(c.x);
+    pa_free(c.order);
     pa_free(c.work);
     pa_free(cell);
     pa_result_free(r);
-    pa_result_free(full);
     if (st != PA_OK) {
         pa_stats_free(s);
         return st;

@@ -35,10 +35,19 @@ struct pa_stats {
     pa_stats_group *grp;
 };
 
-/* Correlation of the pairs of x[0..n) and y[0..n) where both are present (NaN: fewer than two,
- * or a constant side). work has room for 4n doubles. */
-double pa_pair_corr(pa_corr_method how, const double *x, const double *y, size_t n,
-                    double *work);
+/* The cells of a column with a value, in ascending order of value (idx: places). */
+typedef struct pa_order_t {
+    uint32_t *idx;
+    size_t m;
+} pa_order_t;
+pa_status pa_order(const double *x, size_t n, pa_order_t *out, pa_error *err);
+
+/* Pearson's r of the pairs of x[0..n) and y[0..n) where both are present (NaN: fewer than two,
+ * or a constant side); work has room for 2n doubles. */
+double pa_pearson(const double *x, const double *y, size_t n, double *work);
+/* Spearman's rho, the same pairs, from each column's order; work has room for 4n doubles. */
+double pa_spearman(const pa_order_t *ox, const pa_order_t *oy, const double *x, const double *y,
+                   size_t n, double *work);
 
 /* PCA of the correlation matrix of x (n rows × k columns, row-major, no value missing):
  * share[k] of the variance of each component, largest first, and loading[k] of PC1 (unit
