@@ -25,7 +25,7 @@ pa_pearson(const double *x, const double *y, size_t n, double *work)
 }
 
 pa_status
-pa_order(const double *x, size_t n, pa_order_t *out, pa_error *err)
+pa_order(const double *x, size_t n, pa_col_order *out, pa_error *err)
 {
     pa_sorted so;
     pa_status st = pa_sort_present(x, n, NULL, &so, err);
@@ -38,7 +38,7 @@ pa_order(const double *x, size_t n, pa_order_t *out, pa_error *err)
 /* Ranks 1, 2, … of x over the cells where y is present too, ties at their mean rank, walking
  * x's order; NaN in the other cells. */
 static void
-subset_ranks(const pa_order_t *o, const double *x, const double *y, size_t n, double *rank)
+subset_ranks(const pa_col_order *o, const double *x, const double *y, size_t n, double *rank)
 {
     for (size_t i = 0; i < n; i++)
         rank[i] = NAN;
@@ -56,7 +56,7 @@ subset_ranks(const pa_order_t *o, const double *x, const double *y, size_t n, do
 }
 
 double
-pa_spearman(const pa_order_t *ox, const pa_order_t *oy, const double *x, const double *y,
+pa_spearman(const pa_col_order *ox, const pa_col_order *oy, const double *x, const double *y,
             size_t n, double *work)
 {
     subset_ranks(ox, x, y, n, work);

@@ -57,7 +57,7 @@ runs(const double *v, size_t m, size_t *unique, size_t *same)
 /* One indicator's statistics from its values x[0..n) (NaN: missing) and their order; buf has
  * room for n. */
 static unsigned
-indicator_stats(const double *x, size_t n, const pa_order_t *o, double *buf, double *s)
+indicator_stats(const double *x, size_t n, const pa_col_order *o, double *buf, double *s)
 {
     size_t m = o->m, nz = 0, nu, ns;
     for (size_t t = 0; t < m; t++) {
@@ -153,7 +153,7 @@ pa_stats_free(pa_stats *s)
 typedef struct columns {
     size_t n;                   /* cells */
     double **x;                 /* [indicator][n] */
-    pa_order_t *order;          /* [indicator]: its present cells by value */
+    pa_col_order *order;          /* [indicator]: its present cells by value */
     double *work;               /* 4n */
 } columns;
 
@@ -207,7 +207,7 @@ node_parent(const pa_result *full, size_t n, size_t p, const size_t *cell, size_
             double *buf, double r[2], pa_error *err)
 {
     double *x = buf, *y = buf + nc;
-    pa_order_t ox = { 0 }, oy = { 0 };
+    pa_col_order ox = { 0 }, oy = { 0 };
     gather(full, n, cell, nc, x);
     gather(full, p, cell, nc, y);
     pa_status st = pa_order(x, nc, &ox, err);

@@ -36,17 +36,17 @@ struct pa_stats {
 };
 
 /* The cells of a column with a value, in ascending order of value (idx: places). */
-typedef struct pa_order_t {
+typedef struct pa_col_order {
     uint32_t *idx;
     size_t m;
-} pa_order_t;
-pa_status pa_order(const double *x, size_t n, pa_order_t *out, pa_error *err);
+} pa_col_order;
+pa_status pa_order(const double *x, size_t n, pa_col_order *out, pa_error *err);
 
 /* Pearson's r of the pairs of x[0..n) and y[0..n) where both are present (NaN: fewer than two,
  * or a constant side); work has room for 2n doubles. */
 double pa_pearson(const double *x, const double *y, size_t n, double *work);
 /* Spearman's rho, the same pairs, from each column's order; work has room for 4n doubles. */
-double pa_spearman(const pa_order_t *ox, const pa_order_t *oy, const double *x, const double *y,
+double pa_spearman(const pa_col_order *ox, const pa_col_order *oy, const double *x, const double *y,
                    size_t n, double *work);
 
 /* PCA of the correlation matrix of x (n rows × k columns, row-major, no value missing):
