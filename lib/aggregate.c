@@ -389,7 +389,7 @@ pa_aggregate_node(const pa_model *m, pa_result *r, size_t k, pa_error *err)
     }
     for (size_t c = 0; c < nc; c++) {
         col[c] = m->pos[nd->children[c]];
-        w[c] = m->nodes[nd->children[c]].weight;
+        w[c] = nd->weight_pca ? r->node_weight[col[c]] : m->nodes[nd->children[c]].weight;
     }
     agg_job j = { .m = m, .r = r, .k = k, .col = col, .w = w };
     st = pa_parallel_for(r->np, aggregate_period, &j, err);

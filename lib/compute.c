@@ -199,7 +199,9 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
     deferred df = { .st = PA_OK };
     check_deferred(m, r, 0, m->n_indicators, &df);
     for (size_t k = m->n_indicators; k < m->n_nodes; k++) {
-        pa_status st = pa_aggregate_node(m, r, k, err);
+        pa_status st = m->nodes[m->order[k]].weight_pca ? pa_pca_weights(m, r, k, err) : PA_OK;
+        if (st == PA_OK)
+            st = pa_aggregate_node(m, r, k, err);
         if (st != PA_OK)
             return st;
         check_deferred(m, r, k, k + 1, &df);
@@ -338,7 +340,7 @@ pa_data_fits(const pa_model *m, const pa_data *d, pa_error *err)
  * soon as they are used. */
 static pa_status
 compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
-        const char *const *nodes, size_t n_nodes, pa_error *err)
+        const char *const *nodes, size_t n_nodes, int prenorm, pa_error *err)
 {
     if (!out || !m || !d || (n_nodes && !nodes))
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
@@ -421,9 +423,9 @@ mapped:
         (st = pa_step_screen(m, r, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||
-        (st = pa_step_normalise(m, r, err)) != PA_OK ||
-        (st = pa_step_penalty(m, d, r, err)) != PA_OK ||
-        (st = aggregate_and_check(m, r, err)) != PA_OK) {
+        (!prenorm && ((st = pa_step_normalise(m, r, err)) != PA_OK ||
+                      (st = pa_step_penalty(m, d, r, err)) != PA_OK ||
+                      (st = aggregate_and_check(m, r, err)) != PA_OK))) {
         /* a unit the model cannot score: point at the data row it came from */
         if (r->fail_unit != PA_NONE && err && !err->file[0]) {
             size_t row = pa_cell_row(r, r->fail_period * r->nu + r->fail_unit);
@@ -450,14 +452,14 @@ out:
 /* compute() with one pool of threads for all its steps and nodes. */
 static pa_status
 compute_pooled(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
-               const char *const *nodes, size_t n_nodes, pa_error *err)
+               const char *const *nodes, size_t n_nodes, int prenorm, pa_error *err)
 {
     pa_pool *pool;
     pa_status st = pa_pool_new(&pool, err);
     if (st != PA_OK)
         return st;
     pa_pool *old = pa_pool_use(pool);
-    st = compute(out, m, d, own, nodes, n_nodes, err);
+    st = compute(out, m, d, own, nodes, n_nodes, prenorm, err);
     pa_pool_use(old);
     pa_pool_free(pool);
     return st;
@@ -466,14 +468,22 @@ compute_pooled(pa_result **out, const pa_model *m, const pa_data *d, pa_data *ow
 pa_status
 pa_compute(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
 {
-    return compute_pooled(out, m, d, NULL, NULL, 0, err);
+    return compute_pooled(out, m, d, NULL, NULL, 0, 0, err);
 }
 
 pa_status
 pa_compute_nodes(pa_result **out, const pa_model *m, pa_data *d, const char *const *nodes,
                  size_t n_nodes, pa_error *err)
 {
-    pa_status st = compute_pooled(out, m, d, d, nodes, n_nodes, err);
+    pa_status st = compute_pooled(out, m, d, d, nodes, n_nodes, 0, err);
     pa_data_free(d);
     return st;
+}
+
+/* The steps before normalisation only: the indicators' scores are the values as they enter it
+ * (statistics, stats.c); groups have none. */
+pa_status
+pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+{
+    return compute_pooled(out, m, d, NULL, NULL, 0, 1, err);
 }

@@ -177,10 +177,31 @@ check_screen(const pa_model *m, pa_error *err)
     return PA_OK;
 }
 
+/* The children of a weight = pca group take their weights from PCA: one written in the model
+ * file as well is a contradiction (an iMeta table's Weight column gives way). */
+static pa_status
+check_pca(const pa_model *m, pa_error *err)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const pa_node *g = &m->nodes[i];
+        for (size_t c = 0; g->weight_pca && c < g->n_children; c++) {
+            const pa_node *ch = &m->nodes[g->children[c]];
+            if (ch->fields_set & PA_F_WEIGHT)
+                return pa_fail(err, PA_ERR_MODEL, m->file, ch->weight_at.line, ch->weight_at.col,
+                               "'%s' has a weight, but its parent '%s' takes its children's "
+                               "weights from PCA (weight = pca, line %ld); delete one of them",
+                               ch->code, g->code, g->weight_pca_at.line);
+        }
+    }
+    return PA_OK;
+}
+
 pa_status
 pa_model_check_params(pa_model *m, pa_error *err)
 {
     pa_status st = check_screen(m, err);
+    if (st == PA_OK)
+        st = check_pca(m, err);
     if (st != PA_OK)
         return st;
     for (size_t i = 0; i < m->n_nodes; i++) {

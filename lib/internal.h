@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 
 #include "pingan/pingan.h"
 
@@ -300,6 +301,8 @@ typedef struct pa_node {
     pa_settings set;            /* as written */
     pa_settings eff;            /* resolved through ancestors */
     pa_loc at, parent_at, weight_at, goalposts_at;
+    int weight_pca;             /* weight = pca: the children's weights come from PC1 */
+    pa_loc weight_pca_at;
     int fields_set;             /* bit set of PA_F_* written in the INI */
     int from_meta;              /* defined by the COINr iMeta table */
     double p;                   int p_set;      /* genmean exponent */
@@ -627,6 +630,14 @@ pa_status pa_step_treat(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_transform(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_step_normalise(const pa_model *m, pa_result *r, pa_error *err);
 pa_status pa_aggregate_node(const pa_model *m, pa_result *r, size_t node, pa_error *err);
+/* pa_compute's steps up to normalisation: the indicators' scores are the values as they enter
+ * it (after transform); groups have none (compute.c). */
+pa_status pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
+                                     pa_error *err);
+/* weight = pca: the weights of node k's children from PC1 of their scores (pca.c). */
+pa_status pa_pca_weights(const pa_model *m, pa_result *r, size_t k, pa_error *err);
+/* A JSON string to a stream: quotes, backslashes and control characters escaped (write.c). */
+void pa_write_json_str(FILE *f, const char *s);
 /* Fill the rank cache of one node (idempotent, thread-safe). */
 pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
 /* The present values of x[0..n) (not NaN, not skip[i]) in ascending order by a radix sort:

@@ -395,6 +395,18 @@ screen_key(parse_ctx *c, const char *name, const char *v, long col)
     return 1;
 }
 
+/* weight = pca on a group: its children's weights come from the data (PC1). */
+static int
+pca_key(parse_ctx *c, pa_node *nd, long col)
+{
+    if (nd->is_indicator)
+        return fail_at(c, col, "weight = pca belongs in a group: it sets the weights of the "
+                               "group's children; give indicator '%s' a number%s", nd->code, "");
+    nd->weight_pca = 1;
+    nd->weight_pca_at = (pa_loc){ c->line, col };
+    return 1;
+}
+
 static int
 index_key(parse_ctx *c, const char *name, const char *v)
 {
@@ -406,6 +418,8 @@ index_key(parse_ctx *c, const char *name, const char *v)
         return r;
     if ((r = aggregate_key(c, top, name, v)) >= 0)
         return r;
+    if (strcmp(name, "weight") == 0 && strcmp(v, "pca") == 0)
+        return pca_key(c, top, col);
     if (strcmp(name, "code") == 0) {
         if (!*v || strpbrk(v, " \t,;"))
             return fail_at(c, col, "code must be one word, not '%s'%s", v, "");
@@ -480,6 +494,8 @@ node_key(parse_ctx *c, const char *name, const char *v)
         nd->parent_at = (pa_loc){ c->line, col };
         return set_str(&nd->parent_code, v);
     }
+    if (strcmp(name, "weight") == 0 && strcmp(v, "pca") == 0)
+        return pca_key(c, nd, col);
     if (strcmp(name, "weight") == 0) {
         if (!parse_num(v, &nd->weight) || !(nd->weight > 0))
             return fail_at(c, col, "weight must be a positive number, not '%s'%s", v,

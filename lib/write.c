@@ -104,6 +104,12 @@ json_str(FILE *f, const char *s)
     tb_json(&t, s);
 }
 
+void
+pa_write_json_str(FILE *f, const char *s)
+{
+    json_str(f, s);
+}
+
 typedef struct row_job {
     const writer *w;
     int json;

@@ -16,7 +16,6 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #define NONE ((size_t)-1)
@@ -52,18 +51,11 @@ chart_parse_kind(const char *s, chart_kind *kind)
     if (strcmp(s, "contributions") == 0)
         return usage_fail("--chart contributions draws the contributions of --explain, which "
                           "this version does not have yet");
-#ifdef PA_HAVE_STATS
     if (strcmp(s, "correlation") == 0) {
         *kind = CHART_CORRELATION;
         return 0;
     }
     return usage_fail("--chart: unknown chart '%s' (trend, ranking or correlation)", s);
-#else
-    if (strcmp(s, "correlation") == 0)
-        return usage_fail("--chart correlation draws the correlations of --stats, which this "
-                          "version does not have yet");
-    return usage_fail("--chart: unknown chart '%s' (trend or ranking)", s);
-#endif
 }
 
 int
@@ -193,13 +185,13 @@ to_file(void *closure, const unsigned char *data, unsigned int n)
     return CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* Font caches go at exit, so that leak checkers see what is the tool's own. */
+/* The font map goes at exit, so that leak checkers see what is the tool's own. (Not
+ * cairo_debug_reset_static_data and FcFini: the first asserts, now and then, that pango has
+ * let go of every font, and aborts the process at exit when it has not.) */
 static void
 release_fonts(void)
 {
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
 }
 
 static void
@@ -830,7 +822,6 @@ chart_write_heatmap(FILE *f, chart_format fmt, const char *title, const chart_ma
     return canvas_close(&c);
 }
 
-#ifdef PA_HAVE_STATS
 typedef struct stats_view {
     pa_stats *st;
     const pa_result *r;
@@ -870,16 +861,6 @@ chart_write_correlation(FILE *f, chart_format fmt, const pa_model *model, const 
     pa_stats_free(v.st);
     return rc;
 }
-#else
-int
-chart_write_correlation(FILE *f, chart_format fmt, const pa_model *model, const pa_data *data,
-                        const pa_result *r, size_t p, const char *title)
-{
-    (void)f, (void)fmt, (void)model, (void)data, (void)r, (void)p, (void)title;
-    fprintf(stderr, "pingan-index: --chart correlation comes with --stats, not in this version\n");
-    return -1;
-}
-#endif
 
 int
 chart_write(FILE *f, chart_format fmt, chart_kind kind, const pa_result *r, size_t p,

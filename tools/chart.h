@@ -40,8 +40,7 @@ int chart_write_heatmap(FILE *f, chart_format fmt, const char *title, const char
 void chart_colour_hex(const char *name, char out[8]);
 
 /* The heat map of the Pearson correlations of the indicators in period p (pa_stats_compute on
- * model and data), labelled with r's node labels. Built with PA_HAVE_STATS (the statistics
- * API); without it, says so and returns -1. As chart_write. */
+ * model and data), labelled with r's node labels. As chart_write. */
 int chart_write_correlation(FILE *f, chart_format fmt, const pa_model *model,
                             const pa_data *data, const pa_result *r, size_t p, const char *title);
 

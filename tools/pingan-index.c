@@ -19,6 +19,7 @@
 #include "chart.h"
 #include "html.h"
 #include "output.h"
+#include "stats_report.h"
 
 #define NONE ((size_t)-1)
 
@@ -45,6 +46,7 @@ usage(FILE *f)
           "                       default)\n"
           "      --chart KIND     a chart instead of a table: trend | ranking; the format\n"
           "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
+          "      --stats          statistics of the indicators instead of the index\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -654,6 +656,7 @@ main(int argc, char **argv)
         { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
         { "compare", required_argument, 0, 'C' }, { "chart", required_argument, 0, 'K' },
         { "version", no_argument, 0, 'V' },
+        { "stats", no_argument, 0, 'S' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
@@ -663,6 +666,7 @@ main(int argc, char **argv)
     int top_given = 0, chart = 0;
     chart_kind ckind = CHART_TREND;
     chart_format cfmt = CHART_SVG;
+    int stats = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -670,6 +674,7 @@ main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":c:f:o:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c': config = optarg; break;
+        case 'S': stats = 1; break;
         case 'o': output = optarg; break;
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
@@ -739,6 +744,18 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
+    if (stats && chart) {
+        fprintf(stderr, "pingan-index: --stats and --chart both say what to write; give one "
+                        "of them (--chart correlation draws the statistics' correlations)\n");
+        free(nodes);
+        return 2;
+    }
+    if (stats && (show || n_nodes || basep || how.given)) {
+        fprintf(stderr, "pingan-index: --stats reports every indicator of one period; --top, "
+                        "--node, --base and --compare are for the index\n");
+        free(nodes);
+        return 2;
+    }
     if (chart && (fmt != FMT_TEXT || show || chart_parse_output(output, &cfmt) != 0)) {
         if (fmt != FMT_TEXT || show)
             fprintf(stderr, "pingan-index: --chart draws a chart; %s is for tables: give one "
@@ -792,6 +809,10 @@ main(int argc, char **argv)
         goto out;
     }
     print_notes(data);
+    if (stats) {
+        rc = stats_main(model, data, period, fmt, output);
+        goto out;
+    }
     if (fmt == FMT_TEXT || fmt == FMT_HTML || chart) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */

@@ -439,6 +439,106 @@ typedef struct pa_write_options {
 PA_EXPORT pa_status pa_result_write(const pa_result *result, FILE *out, pa_format format,
                                     const pa_write_options *opts, pa_error *err);
 
+/* ---- statistics (Since 0.4) ------------------------------------------- */
+
+/**
+ * Statistics of the values as they enter normalisation (after denomination, imputation,
+ * screening, treatment and transform): per indicator, correlations, Cronbach's alpha and
+ * principal components per group of indicators. Independent of the model and data set it was
+ * computed from, like a result. Since 0.4.
+ */
+typedef struct pa_stats pa_stats;
+
+/** Correlation coefficients. Since 0.4. */
+typedef enum pa_corr_method { PA_CORR_PEARSON = 0, PA_CORR_SPEARMAN = 1 } pa_corr_method;
+
+/** One statistic of an indicator, for pa_stats_indicator(). Since 0.4. */
+typedef enum pa_stat {
+    PA_STAT_MIN, PA_STAT_MAX, PA_STAT_MEAN, PA_STAT_MEDIAN,
+    PA_STAT_SD,          /**< standard deviation, n - 1 */
+    PA_STAT_SKEW,        /**< COINr's sample skewness (NaN below 3 values) */
+    PA_STAT_KURT,        /**< COINr's sample excess kurtosis (NaN below 4 values) */
+    PA_STAT_N_AVAIL,     /**< values present */
+    PA_STAT_N_NONZERO,   /**< values present and not 0 */
+    PA_STAT_N_UNIQUE,    /**< distinct values */
+    PA_STAT_N_SAME,      /**< the most values that are equal to each other */
+    PA_STAT_FRAC_AVAIL,  /**< n_avail / units */
+    PA_STAT_FRAC_NONZERO,/**< n_nonzero / n_avail */
+    PA_STAT_FRAC_UNIQUE, /**< n_unique / n_avail */
+    PA_STAT_FRAC_SAME    /**< n_same / n_avail */
+} pa_stat;
+
+/** COINr's flags of an indicator (bit set of pa_stats_indicator_flags()). Since 0.4. */
+typedef enum pa_stats_flag {
+    PA_STATS_LOW_AVAIL = 1,   /**< frac_avail < 0.65 */
+    PA_STATS_LOW_NONZERO = 2, /**< n_nonzero / units < 0.5 */
+    PA_STATS_LOW_UNIQUE = 4,  /**< n_unique / units < 0.5 */
+    PA_STATS_SKEW_KURT = 8    /**< |skew| > 2 and kurt > 3.5: outliers likely */
+} pa_stats_flag;
+
+/**
+ * Statistics of the values entering normalisation for `period` (NULL: the latest), or of
+ * every period when the model's scope is panel. Units without a row in the period, screened
+ * out or reference units are not counted. Runs the whole pipeline as well, for the
+ * correlations of each node with its parent (on scores), and fails as pa_compute() does.
+ * PA_ERR_ARGUMENT for an unknown period. *out is owned by the caller (pa_stats_free).
+ * Since 0.4.
+ */
+PA_EXPORT pa_status pa_stats_compute(pa_stats **out, const pa_model *model, const pa_data *data,
+                                     const char *period, pa_error *err);
+/** Since 0.4. NULL is fine. */
+PA_EXPORT void pa_stats_free(pa_stats *stats);
+/** The period the statistics are of (borrowed). Since 0.4. */
+PA_EXPORT const char *pa_stats_period(const pa_stats *stats);
+/** Units counted: (unit, period) rows with the model's scope = panel. Since 0.4. */
+PA_EXPORT size_t pa_stats_unit_count(const pa_stats *stats);
+/** Indicators, in the model's result order. Since 0.4. */
+PA_EXPORT size_t pa_stats_indicator_count(const pa_stats *stats);
+/** Code of indicator i (borrowed). Since 0.4. */
+PA_EXPORT const char *pa_stats_indicator_code(const pa_stats *stats, size_t i);
+/** Code of the group of indicator i (borrowed). Since 0.4. */
+PA_EXPORT const char *pa_stats_indicator_group(const pa_stats *stats, size_t i);
+/** Statistic `what` of indicator i; NaN when undefined or out of range. Since 0.4. */
+PA_EXPORT double pa_stats_indicator(const pa_stats *stats, size_t i, pa_stat what);
+/** Flags of indicator i (pa_stats_flag bits). Since 0.4. */
+PA_EXPORT unsigned pa_stats_indicator_flags(const pa_stats *stats, size_t i);
+/** Correlation of indicators i and j over the units that have both; NaN: undefined (fewer than
+ *  two such units, a constant column) or out of range. Since 0.4. */
+PA_EXPORT double pa_stats_corr(const pa_stats *stats, pa_corr_method how, size_t i, size_t j);
+/**
+ * Flag of a pair inside a group: 1 when the correlation, with both indicators' directions
+ * applied, is above 0.9 (redundant), -1 when it is below 0 (pulling apart), 0 otherwise and for
+ * pairs of different groups. Since 0.4.
+ */
+PA_EXPORT int pa_stats_corr_flag(const pa_stats *stats, pa_corr_method how, size_t i, size_t j);
+/** Nodes below the top, each with its parent: pa_stats_parent_corr(). Since 0.4. */
+PA_EXPORT size_t pa_stats_parent_count(const pa_stats *stats);
+/** Correlation of the scores of the k-th node below the top with its parent's (NaN:
+ *  undefined); *node and *parent (may be NULL) receive borrowed codes. Since 0.4. */
+PA_EXPORT double pa_stats_parent_corr(const pa_stats *stats, pa_corr_method how, size_t k,
+                                      const char **node, const char **parent);
+/** Groups whose children are indicators: Cronbach's alpha and PCA. Since 0.4. */
+PA_EXPORT size_t pa_stats_group_count(const pa_stats *stats);
+/** Code of group g (borrowed). Since 0.4. */
+PA_EXPORT const char *pa_stats_group_code(const pa_stats *stats, size_t g);
+/** Number of indicators of group g. Since 0.4. */
+PA_EXPORT size_t pa_stats_group_size(const pa_stats *stats, size_t g);
+/** The c-th indicator of group g, as an indicator index of the statistics. Since 0.4. */
+PA_EXPORT size_t pa_stats_group_member(const pa_stats *stats, size_t g, size_t c);
+/** Cronbach's alpha of group g (pairwise covariances, as COINr); NaN: undefined. Since 0.4. */
+PA_EXPORT double pa_stats_group_alpha(const pa_stats *stats, size_t g);
+/** Units with every indicator of group g present: those its PCA uses. Since 0.4. */
+PA_EXPORT size_t pa_stats_group_complete(const pa_stats *stats, size_t g);
+/** Share of the variance of group g's component c (0 = PC1), largest first; NaN when the PCA is
+ *  undefined (fewer than two complete units, a constant indicator). Since 0.4. */
+PA_EXPORT double pa_stats_group_share(const pa_stats *stats, size_t g, size_t c);
+/** PC1 loading of the c-th indicator of group g (unit eigenvector of the correlation matrix,
+ *  its largest entry in absolute value positive); NaN as for the share. Since 0.4. */
+PA_EXPORT double pa_stats_group_loading(const pa_stats *stats, size_t g, size_t c);
+/** Write the statistics as CSV (one table, see the documentation) or JSON. Since 0.4. */
+PA_EXPORT pa_status pa_stats_write(const pa_stats *stats, FILE *out, pa_format format,
+                                   pa_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import json
 import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
@@ -236,10 +237,10 @@ def test_ranking(tool, root, d):
 
 
 USAGE = [
-    (["--chart", "pie"], "unknown chart 'pie' (trend or ranking)"),
+    (["--chart", "pie"], "unknown chart 'pie' (trend, ranking or correlation)"),
     (["--chart", "uncertainty"], "--uncertainty, which this version does not have yet"),
     (["--chart", "contributions"], "--explain, which this version does not have yet"),
-    (["--chart", "correlation"], "--stats, which this version does not have yet"),
+    (["--stats", "--chart", "correlation"], "--stats and --chart both say what to write"),
     (["-f", "csv", "--chart", "trend"], "--chart draws a chart; -f is for tables"),
     (["--top", "2", "--chart", "ranking"], "--chart draws a chart; --top is for tables"),
 ]
@@ -369,6 +370,23 @@ def test_heatmap(driver, d):
     ok("heat map PDF holds the labels and values; the SVG parses")
 
 
+def test_correlation(tool, d):
+    """--chart correlation draws the Pearson matrix --stats reports: every defined value of
+    it is in the PDF's text, as the heat map writes it (two decimals), with the labels."""
+    data = os.path.join(d, "2019.csv")
+    r = run(tool, ["--stats", "-f", "json", data])
+    check(r.rc == 0, f"--stats -f json: exit {r.rc}: {r.stderr!r}")
+    corr = json.loads(r.out)["correlations"]["pearson"]
+    pdf = os.path.join(d, "corr.pdf")
+    r = run(tool, ["--chart", "correlation", "-o", pdf, data])
+    check(r.rc == 0 and os.path.getsize(pdf) > 0, f"--chart correlation: exit {r.rc}: {r.stderr!r}")
+    text = pdf_text(pdf)
+    vals = [v for row in corr["matrix"] for v in row if v is not None and abs(v) < 0.995]
+    missing = [v for v in vals if f"{v:.2f}" not in text]
+    check(vals and not missing, f"--chart correlation: values not in the PDF: {missing[:5]}")
+    ok(f"--chart correlation: {len(vals)} Pearson values of --stats in the heat map")
+
+
 def main_body():
     tool, root = setup()
     if os.environ.get("PINGAN_SANITIZED"):  # cairo's own leak at the end of a PDF
@@ -382,6 +400,7 @@ def main_body():
         test_trend(tool, root, d)
         test_ranking(tool, root, d)
         test_bad_input(tool, d)
+        test_correlation(tool, d)
         driver = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--heatmap=")]
         if driver:
             test_heatmap(driver[0], d)
