@@ -41,6 +41,8 @@ usage(FILE *f)
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
+          "      --bom            csv: begin with a UTF-8 byte-order mark, so that Excel\n"
+          "                       opens the file as UTF-8 (Chinese labels readable)\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -650,13 +652,14 @@ main(int argc, char **argv)
         { "top", required_argument, 0, 'T' },    { "help", no_argument, 0, 'h' },
         { "compare", required_argument, 0, 'C' },
         { "version", no_argument, 0, 'V' },
+        { "bom", no_argument, 0, 'M' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
     compare_how how = { PA_COMPARE_PREVIOUS, 0, 0 };
     const char **nodes = calloc((size_t)argc, sizeof *nodes);
     size_t n_nodes = 0, show = 0;
-    int top_given = 0;
+    int top_given = 0, bom = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -668,6 +671,7 @@ main(int argc, char **argv)
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
         case 'N': nodes[n_nodes++] = optarg; break;
+        case 'M': bom = 1; break;
         case 'C':
             if (parse_compare(optarg, &how) != 0) {
                 fprintf(stderr, "pingan-index: --compare: '%s' is not previous, year or mean:K "
@@ -720,6 +724,11 @@ main(int argc, char **argv)
     if (show && fmt != FMT_TEXT) {
         fprintf(stderr, "pingan-index: --top is for the text report; csv and json hold every "
                         "unit (use --node and --period to choose rows)\n");
+        free(nodes);
+        return 2;
+    }
+    if (bom && fmt != FMT_CSV) {
+        fprintf(stderr, "pingan-index: --bom is for csv output (-f csv)\n");
         free(nodes);
         return 2;
     }
@@ -824,6 +833,8 @@ main(int argc, char **argv)
     } else {
         pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,
                                 .n_nodes = n_nodes };
+        if (bom) /* Excel reads a CSV without one in the ANSI code page (GBK in China) */
+            fputs("\xEF\xBB\xBF", of.f);
         if (pa_result_write(res, of.f, fmt == FMT_CSV ? PA_FORMAT_CSV : PA_FORMAT_JSON, &wo,
                             &err) != PA_OK) {
             if (err.status == PA_ERR_IO && output && !err.file[0]) /* the stream's own */
