@@ -17,10 +17,11 @@
 #include <pingan/pingan.h>
 
 #include "output.h"
+#include "xlsx.h"
 
 #define NONE ((size_t)-1)
 
-enum { FMT_TEXT, FMT_CSV, FMT_JSON };
+enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_XLSX };
 
 static void
 usage(FILE *f)
@@ -31,7 +32,7 @@ usage(FILE *f)
           "siblings (data/2018.csv, ...) for changes and panel statistics.\n\n"
           "  -c, --config FILE    model file (default: pingan.ini beside the data,\n"
           "                       else the built-in model)\n"
-          "  -f, --format FORMAT  text (default) | csv | json\n"
+          "  -f, --format FORMAT  text (default) | csv | json | xlsx (an Excel workbook)\n"
           "  -o, --output FILE    write there (atomically) instead of standard output\n"
           "      --period P       the period to report (default: the latest)\n"
           "      --base P         compare with period P instead of the previous period\n"
@@ -521,6 +522,40 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
     return 0;
 }
 
+/* -f xlsx: a workbook holds every node, and is no text for a terminal. */
+static int
+xlsx_usage(size_t n_nodes, const char *output)
+{
+    if (n_nodes)
+        fprintf(stderr, "pingan-index: --node is for csv and json output; a workbook holds "
+                        "every node\n");
+    else if (!output && isatty(STDOUT_FILENO))
+        fprintf(stderr, "pingan-index: -f xlsx writes a binary workbook, not for a terminal: "
+                        "give -o FILE.xlsx or redirect standard output\n");
+    else
+        return 0;
+    return 1;
+}
+
+/* The workbook, its summary titled as the text report is. */
+static int
+write_xlsx(FILE *f, const pa_result *r, size_t p, const char *label, const compare_how *how)
+{
+    char *title = NULL;
+    size_t n;
+    FILE *m = open_memstream(&title, &n);
+    if (!m) {
+        fprintf(stderr, "pingan-index: out of memory\n");
+        return 1;
+    }
+    fprintf(m, "%s  %s", label, pa_result_period(r, p));
+    title_base(m, r, p, how);
+    int rc = fclose(m) != 0 ? (fprintf(stderr, "pingan-index: out of memory\n"), 1)
+                            : xlsx_write(f, r, p, title);
+    free(title);
+    return rc;
+}
+
 typedef struct teardown {
     pa_result *res;
     pa_data *data;
@@ -701,8 +736,11 @@ main(int argc, char **argv)
                 fmt = FMT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 fmt = FMT_JSON;
+            else if (strcmp(optarg, "xlsx") == 0)
+                fmt = FMT_XLSX;
             else {
-                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv or json)\n", optarg);
+                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json or xlsx)\n",
+                        optarg);
                 free(nodes);
                 return 2;
             }
@@ -724,6 +762,10 @@ main(int argc, char **argv)
     if (show && fmt != FMT_TEXT) {
         fprintf(stderr, "pingan-index: --top is for the text report; csv and json hold every "
                         "unit (use --node and --period to choose rows)\n");
+        free(nodes);
+        return 2;
+    }
+    if (fmt == FMT_XLSX && xlsx_usage(n_nodes, output)) {
         free(nodes);
         return 2;
     }
@@ -815,6 +857,8 @@ main(int argc, char **argv)
             rc = 2;
             goto out;
         }
+    if (fmt == FMT_XLSX && xlsx_check(res) != 0) /* before the output exists */
+        goto out;
     out_file of;
     if ((rc = out_open(&of, output)) != 0)
         goto out;
@@ -830,6 +874,8 @@ main(int argc, char **argv)
             fprintf(stderr, "pingan-index: %zu units were listed; --top N lists the best and "
                             "worst N only\n", pa_result_unit_count(res));
         }
+    } else if (fmt == FMT_XLSX) {
+        ok = write_xlsx(of.f, res, p, pa_model_label(model), &how) == 0;
     } else {
         pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,
                                 .n_nodes = n_nodes };
