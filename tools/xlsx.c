@@ -116,9 +116,9 @@ sheet_open(sheet *s, book *b, const char *name, size_t ncol)
     s->ncol = ncol;
     s->width = calloc(ncol ? ncol : 1, sizeof *s->width);
     s->ws = s->width ? workbook_add_worksheet(b->wb, name) : NULL;
-    if (!s->ws) {
+    if (!s->ws) { /* out of memory, or a name libxlsxwriter refuses, which sheet_name avoids */
         free(s->width);
-        note(b, s->width ? LXW_ERROR_MEMORY_MALLOC_FAILED : LXW_ERROR_MEMORY_MALLOC_FAILED);
+        note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return -1;
     }
     return 0;
