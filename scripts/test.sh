@@ -46,6 +46,14 @@ if [ "${QUICK:-0}" != 1 ]; then
         echo "FAIL  meson install to $prefix: pingan-index does not run, or no libpingan.a"
         status=1
     fi
+    # the example a developer copies, built against the installed library through pkg-config
+    # and checked number for number against the installed command's CSV
+    if sh scripts/check-example.sh "$prefix"; then
+        echo "ok    examples/index.c built with pkg-config against $prefix; its index is the CLI's"
+    else
+        echo "FAIL  examples/index.c against the installed library (scripts/check-example.sh)"
+        status=1
+    fi
 
     if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then
         echo "== fuzz (${FUZZ_SECONDS:-60} s per target)"

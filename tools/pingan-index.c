@@ -20,10 +20,11 @@
 #include "html.h"
 #include "output.h"
 #include "stats_report.h"
+#include "xlsx.h"
 
 #define NONE ((size_t)-1)
 
-enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
+enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML, FMT_XLSX };
 
 static void
 usage(FILE *f)
@@ -34,7 +35,8 @@ usage(FILE *f)
           "siblings (data/2018.csv, ...) for changes and panel statistics.\n\n"
           "  -c, --config FILE    model file (default: pingan.ini beside the data,\n"
           "                       else the built-in model)\n"
-          "  -f, --format FORMAT  text (default) | csv | json | html\n"
+          "  -f, --format FORMAT  text (default) | csv | json | xlsx (an Excel workbook) |\n"
+          "                       html\n"
           "  -o, --output FILE    write there (atomically) instead of standard output\n"
           "      --period P       the period to report (default: the latest)\n"
           "      --base P         compare with period P instead of the previous period\n"
@@ -47,6 +49,8 @@ usage(FILE *f)
           "      --chart KIND     a chart instead of a table: trend | ranking; the format\n"
           "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
           "      --stats          statistics of the indicators instead of the index\n"
+          "      --bom            csv: begin with a UTF-8 byte-order mark, so that Excel\n"
+          "                       opens the file as UTF-8 (Chinese labels readable)\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n\n"
           "Exit status: 0 success, 1 bad data or model, 2 usage error.\n", f);
@@ -525,6 +529,40 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
     return 0;
 }
 
+/* -f xlsx: a workbook holds every node, and is no text for a terminal. */
+static int
+xlsx_usage(size_t n_nodes, const char *output)
+{
+    if (n_nodes)
+        fprintf(stderr, "pingan-index: --node is for csv and json output; a workbook holds "
+                        "every node\n");
+    else if (!output && isatty(STDOUT_FILENO))
+        fprintf(stderr, "pingan-index: -f xlsx writes a binary workbook, not for a terminal: "
+                        "give -o FILE.xlsx or redirect standard output\n");
+    else
+        return 0;
+    return 1;
+}
+
+/* The workbook, its summary titled as the text report is. */
+static int
+write_xlsx(FILE *f, const pa_result *r, size_t p, const char *label, const compare_how *how)
+{
+    char *title = NULL;
+    size_t n;
+    FILE *m = open_memstream(&title, &n);
+    if (!m) {
+        fprintf(stderr, "pingan-index: out of memory\n");
+        return 1;
+    }
+    fprintf(m, "%s  %s", label, pa_result_period(r, p));
+    title_base(m, r, p, how);
+    int rc = fclose(m) != 0 ? (fprintf(stderr, "pingan-index: out of memory\n"), 1)
+                            : xlsx_write(f, r, p, title);
+    free(title);
+    return rc;
+}
+
 typedef struct teardown {
     pa_result *res;
     pa_data *data;
@@ -657,6 +695,7 @@ main(int argc, char **argv)
         { "compare", required_argument, 0, 'C' }, { "chart", required_argument, 0, 'K' },
         { "version", no_argument, 0, 'V' },
         { "stats", no_argument, 0, 'S' },
+        { "bom", no_argument, 0, 'M' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
@@ -667,6 +706,7 @@ main(int argc, char **argv)
     chart_kind ckind = CHART_TREND;
     chart_format cfmt = CHART_SVG;
     int stats = 0;
+    int bom = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -686,6 +726,7 @@ main(int argc, char **argv)
             }
             chart = 1;
             break;
+        case 'M': bom = 1; break;
         case 'C':
             if (parse_compare(optarg, &how) != 0) {
                 fprintf(stderr, "pingan-index: --compare: '%s' is not previous, year or mean:K "
@@ -715,10 +756,12 @@ main(int argc, char **argv)
                 fmt = FMT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 fmt = FMT_JSON;
+            else if (strcmp(optarg, "xlsx") == 0)
+                fmt = FMT_XLSX;
             else if (strcmp(optarg, "html") == 0)
                 fmt = FMT_HTML;
             else {
-                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json or html)\n",
+                fprintf(stderr, "pingan-index: unknown format '%s' (text, csv, json, xlsx or html)\n",
                         optarg);
                 free(nodes);
                 return 2;
@@ -744,9 +787,23 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
+    if (fmt == FMT_XLSX && xlsx_usage(n_nodes, output)) {
+        free(nodes);
+        return 2;
+    }
+    if (bom && fmt != FMT_CSV) {
+        fprintf(stderr, "pingan-index: --bom is for csv output (-f csv)\n");
+        free(nodes);
+        return 2;
+    }
     if (stats && chart) {
         fprintf(stderr, "pingan-index: --stats and --chart both say what to write; give one "
                         "of them (--chart correlation draws the statistics' correlations)\n");
+        free(nodes);
+        return 2;
+    }
+    if (stats && (fmt == FMT_XLSX || fmt == FMT_HTML)) {
+        fprintf(stderr, "pingan-index: --stats writes text, csv or json\n");
         free(nodes);
         return 2;
     }
@@ -850,6 +907,8 @@ main(int argc, char **argv)
             rc = 2;
             goto out;
         }
+    if (fmt == FMT_XLSX && xlsx_check(res) != 0) /* before the output exists */
+        goto out;
     out_file of;
     if ((rc = out_open(&of, output)) != 0)
         goto out;
@@ -871,9 +930,13 @@ main(int argc, char **argv)
             fprintf(stderr, "pingan-index: %zu units were listed; --top N lists the best and "
                             "worst N only\n", pa_result_unit_count(res));
         }
+    } else if (fmt == FMT_XLSX) {
+        ok = write_xlsx(of.f, res, p, pa_model_label(model), &how) == 0;
     } else {
         pa_write_options wo = { .period = period, .nodes = n_nodes ? nodes : NULL,
                                 .n_nodes = n_nodes };
+        if (bom) /* Excel reads a CSV without one in the ANSI code page (GBK in China) */
+            fputs("\xEF\xBB\xBF", of.f);
         if (pa_result_write(res, of.f, fmt == FMT_CSV ? PA_FORMAT_CSV : PA_FORMAT_JSON, &wo,
                             &err) != PA_OK) {
             if (err.status == PA_ERR_IO && output && !err.file[0]) /* the stream's own */
