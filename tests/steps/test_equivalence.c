@@ -290,70 +290,70 @@ static pa_status t_off(pa_model *m, pa_error *e) { return pa_model_remove_indica
 
 static const change changes[] = {
     /* normalisations, at the top (the indicators inherit them), a group and an indicator */
-    { "minmax range", ASEM, NORANGE, { { "index", "range", "1, 10" } }, t_minmax, 0 },
-    { "zscore", ASEM, NORANGE, { { "index", "normalise", "zscore" }, { "index", "mean_sd", "10, 2" } }, t_zscore, 0 },
-    { "rank", ASEM, NORANGE, { { "index", "normalise", "rank" } }, t_rank, 0 },
-    { "prank", ASEM, NORANGE, { { "index", "normalise", "prank" } }, t_prank, 0 },
-    { "borda", ASEM, NORANGE, { { "index", "normalise", "borda" } }, t_borda, 0 },
-    { "dist2max", ASEM, NORANGE, { { "index", "normalise", "dist2max" } }, t_dist2max, 0 },
-    { "dist2targ", ASEM, NORANGE, { { "index", "normalise", "dist2targ" } }, t_dist2targ, 0 },
-    { "fracmax", ASEM, NORANGE, { { "indicator LPI", "normalise", "fracmax" } }, t_fracmax, 0 },
-    { "none", ASEM, NORANGE, { { "index", "normalise", "none" } }, t_none, 0 },
-    { "n_scaled", ASEM, NORANGE, { { "index", "normalise", "n_scaled" }, { "index", "npar", "0, 10" } }, t_scaled, 0 },
-    { "zscore at a group", ASEM, NORANGE, { { "group Physical", "normalise", "zscore" }, { "group Physical", "mean_sd", "0, 1" } }, t_group_zscore, 0 },
-    { "rank at an indicator", ASEM, NORANGE, { { "indicator LPI", "normalise", "rank" } }, t_ind_rank, 0 },
-    { "minmax at an indicator", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", NULL }, { "indicator fires", "normalise", "minmax" }, { "indicator fires", "range", "0, 1" } }, t_fires_minmax, 1 },
-    { "goalposts range", PINGAN, { { 0 } }, { { "index", "range", "10, 90" } }, t_goal_range, 0 },
-    { "goalposts to minmax", PINGAN, { { 0 } }, { NOGOAL, { "index", "normalise", "minmax" } }, t_pingan_minmax, 1 },
-    { "base, base_period", PINGAN, { { 0 } }, { { "indicator police_incidents", "goalposts", NULL }, { "indicator police_incidents", "normalise", "base" }, { "index", "base_period", "2016" } }, t_base, 1 },
-    { "goalposts_trunc", PINGAN, { { 0 } }, { { "index", "goalposts_trunc", "no" } }, NULL, 0 },
-    { "transform", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", "1, 35" }, { "indicator fires", "transform", "log" } }, NULL, 0 },
-    { "scope", PINGAN, { NOGOAL, { "index", "normalise", "minmax" } }, { { "index", "scope", "period" } }, NULL, 0 },
+    { "minmax range", ASEM, NORANGE, { { "index", "range", "1, 10" } }, t_minmax, 0, 0 },
+    { "zscore", ASEM, NORANGE, { { "index", "normalise", "zscore" }, { "index", "mean_sd", "10, 2" } }, t_zscore, 0, 0 },
+    { "rank", ASEM, NORANGE, { { "index", "normalise", "rank" } }, t_rank, 0, 0 },
+    { "prank", ASEM, NORANGE, { { "index", "normalise", "prank" } }, t_prank, 0, 0 },
+    { "borda", ASEM, NORANGE, { { "index", "normalise", "borda" } }, t_borda, 0, 0 },
+    { "dist2max", ASEM, NORANGE, { { "index", "normalise", "dist2max" } }, t_dist2max, 0, 0 },
+    { "dist2targ", ASEM, NORANGE, { { "index", "normalise", "dist2targ" } }, t_dist2targ, 0, 0 },
+    { "fracmax", ASEM, NORANGE, { { "indicator LPI", "normalise", "fracmax" } }, t_fracmax, 0, 0 },
+    { "none", ASEM, NORANGE, { { "index", "normalise", "none" } }, t_none, 0, 0 },
+    { "n_scaled", ASEM, NORANGE, { { "index", "normalise", "n_scaled" }, { "index", "npar", "0, 10" } }, t_scaled, 0, 0 },
+    { "zscore at a group", ASEM, NORANGE, { { "group Physical", "normalise", "zscore" }, { "group Physical", "mean_sd", "0, 1" } }, t_group_zscore, 0, 0 },
+    { "rank at an indicator", ASEM, NORANGE, { { "indicator LPI", "normalise", "rank" } }, t_ind_rank, 0, 0 },
+    { "minmax at an indicator", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", NULL }, { "indicator fires", "normalise", "minmax" }, { "indicator fires", "range", "0, 1" } }, t_fires_minmax, 1, 0 },
+    { "goalposts range", PINGAN, { { 0 } }, { { "index", "range", "10, 90" } }, t_goal_range, 0, 0 },
+    { "goalposts to minmax", PINGAN, { { 0 } }, { NOGOAL, { "index", "normalise", "minmax" } }, t_pingan_minmax, 1, 0 },
+    { "base, base_period", PINGAN, { { 0 } }, { { "indicator police_incidents", "goalposts", NULL }, { "indicator police_incidents", "normalise", "base" }, { "index", "base_period", "2016" } }, t_base, 1, 0 },
+    { "goalposts_trunc", PINGAN, { { 0 } }, { { "index", "goalposts_trunc", "no" } }, NULL, 0, 0 },
+    { "transform", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", "1, 35" }, { "indicator fires", "transform", "log" } }, NULL, 0, 0 },
+    { "scope", PINGAN, { NOGOAL, { "index", "normalise", "minmax" } }, { { "index", "scope", "period" } }, NULL, 0, 0 },
     /* aggregations */
-    { "geometric", ASEM, RANGE1, { { "index", "aggregate", "geometric" } }, t_geom, 0 },
-    { "harmonic", ASEM, RANGE1, { { "index", "aggregate", "harmonic" } }, t_harm, 0 },
-    { "median", ASEM, RANGE1, { { "index", "aggregate", "median" } }, t_median, 0 },
-    { "genmean", ASEM, RANGE1, { { "index", "aggregate", "genmean" }, { "index", "p", "3" } }, t_genmean, 1 },
-    { "copeland", ASEM, RANGE1, { { "index", "aggregate", "copeland" } }, t_copeland, 0 },
-    { "mpi", ASEM, RANGE1, { { "index", "aggregate", "mpi" } }, t_mpi, 0 },
-    { "geometric at a group", ASEM, RANGE1, { { "group Conn", "aggregate", "geometric" } }, t_group_geom, 0 },
-    { "genmean at a group", PINGAN, { { 0 } }, { { "group fire", "aggregate", "genmean" }, { "group fire", "p", "0.5" } }, t_group_genmean, 1 },
+    { "geometric", ASEM, RANGE1, { { "index", "aggregate", "geometric" } }, t_geom, 0, 0 },
+    { "harmonic", ASEM, RANGE1, { { "index", "aggregate", "harmonic" } }, t_harm, 0, 0 },
+    { "median", ASEM, RANGE1, { { "index", "aggregate", "median" } }, t_median, 0, 0 },
+    { "genmean", ASEM, RANGE1, { { "index", "aggregate", "genmean" }, { "index", "p", "3" } }, t_genmean, 1, 0 },
+    { "copeland", ASEM, RANGE1, { { "index", "aggregate", "copeland" } }, t_copeland, 0, 0 },
+    { "mpi", ASEM, RANGE1, { { "index", "aggregate", "mpi" } }, t_mpi, 0, 0 },
+    { "geometric at a group", ASEM, RANGE1, { { "group Conn", "aggregate", "geometric" } }, t_group_geom, 0, 0 },
+    { "genmean at a group", PINGAN, { { 0 } }, { { "group fire", "aggregate", "genmean" }, { "group fire", "p", "0.5" } }, t_group_genmean, 1, 0 },
     /* imputations */
-    { "impute mean", ASEM, { { 0 } }, { { "index", "impute", "mean" } }, NULL, 0 },
-    { "impute median", ASEM, { { 0 } }, { { "index", "impute", "median" } }, NULL, 0 },
-    { "impute at a group", ASEM, { { 0 } }, { { "group Physical", "impute", "median" } }, NULL, 0 },
+    { "impute mean", ASEM, { { 0 } }, { { "index", "impute", "mean" } }, NULL, 0, 0 },
+    { "impute median", ASEM, { { 0 } }, { { "index", "impute", "median" } }, NULL, 0, 0 },
+    { "impute at a group", ASEM, { { 0 } }, { { "group Physical", "impute", "median" } }, NULL, 0, 0 },
     /* treatment, its options and fallbacks */
-    { "winsorise", ASEM, { { 0 } }, { { "index", "treat", "winsorise" } }, NULL, 0 },
-    { "winmax skew kurt", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "winmax", "2" }, { "index", "skew", "1.5" }, { "index", "kurt", "3" } }, NULL, 0 },
-    { "force_win", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "force_win", "yes" } }, NULL, 0 },
-    { "log_CT_plus", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_CT_plus" } }, NULL, 0 },
-    { "log_CT_orig", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_CT_orig" }, { "index", "combine_treat", "yes" } }, NULL, 0 },
-    { "log_GII", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_GII" } }, NULL, 0 },
-    { "no fallback", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "none" } }, NULL, 0 },
-    { "treat at a group", ASEM, { { 0 } }, { { "group Conn", "treat", "winsorise" } }, NULL, 0 },
+    { "winsorise", ASEM, { { 0 } }, { { "index", "treat", "winsorise" } }, NULL, 0, 0 },
+    { "winmax skew kurt", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "winmax", "2" }, { "index", "skew", "1.5" }, { "index", "kurt", "3" } }, NULL, 0, 0 },
+    { "force_win", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "force_win", "yes" } }, NULL, 0, 0 },
+    { "log_CT_plus", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_CT_plus" } }, NULL, 0, 0 },
+    { "log_CT_orig", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_CT_orig" }, { "index", "combine_treat", "yes" } }, NULL, 0, 0 },
+    { "log_GII", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_GII" } }, NULL, 0, 0 },
+    { "no fallback", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "none" } }, NULL, 0, 0 },
+    { "treat at a group", ASEM, { { 0 } }, { { "group Conn", "treat", "winsorise" } }, NULL, 0, 0 },
     /* denominators, direction, goalposts, target */
-    { "denominate all", ASEM, { { 0 } }, { { "index", "denominate", "yes" } }, NULL, 0 },
-    { "denominator on", ASEM, { { 0 } }, { { "indicator LPI", "denominator", "Area" }, { "indicator LPI", "denominate", "yes" }, { "indicator LPI", "per", "1" } }, t_denom_on, 0 },
+    { "denominate all", ASEM, { { 0 } }, { { "index", "denominate", "yes" } }, NULL, 0, 0 },
+    { "denominator on", ASEM, { { 0 } }, { { "indicator LPI", "denominator", "Area" }, { "indicator LPI", "denominate", "yes" }, { "indicator LPI", "per", "1" } }, t_denom_on, 0, 0 },
     { "denominate none", PINGAN, { { 0 } }, { { "index", "denominate", "no" } }, NULL, 0, 1 },
     { "denominator off", PINGAN, { { 0 } }, { { "indicator fires", "denominate", "no" } }, t_denom_off, 0, 1 },
-    { "denominator per", PINGAN, { { 0 } }, { { "indicator gun_cases", "per", "1000" }, { "indicator gun_cases", "denominate", "yes" } }, t_denom_per, 0 },
-    { "direction", PINGAN, { { 0 } }, { { "indicator fires", "direction", "1" } }, t_direction, 0 },
-    { "direction from iMeta", ASEM, { { 0 } }, { { "indicator LPI", "direction", "-1" } }, t_asem_dir, 0 },
-    { "goalposts", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", "5, 20" } }, t_goalposts, 0 },
-    { "target", ASEM, NORANGE, { { "index", "normalise", "dist2targ" }, { "indicator LPI", "target", "3.5" } }, t_target, 0 },
+    { "denominator per", PINGAN, { { 0 } }, { { "indicator gun_cases", "per", "1000" }, { "indicator gun_cases", "denominate", "yes" } }, t_denom_per, 0, 0 },
+    { "direction", PINGAN, { { 0 } }, { { "indicator fires", "direction", "1" } }, t_direction, 0, 0 },
+    { "direction from iMeta", ASEM, { { 0 } }, { { "indicator LPI", "direction", "-1" } }, t_asem_dir, 0, 0 },
+    { "goalposts", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", "5, 20" } }, t_goalposts, 0, 0 },
+    { "target", ASEM, NORANGE, { { "index", "normalise", "dist2targ" }, { "indicator LPI", "target", "3.5" } }, t_target, 0, 0 },
     /* weights at every level, an indicator switched off */
-    { "weight indicator", PINGAN, { { 0 } }, { { "indicator police_incidents", "weight", "0.25" } }, t_w_ind, 0 },
-    { "weight group", PINGAN, { { 0 } }, { { "group fire", "weight", "7" } }, t_w_group, 0 },
-    { "weight level 1", ASEM, { { 0 } }, { { "indicator LPI", "weight", "4" } }, t_w_asem_ind, 0 },
-    { "weight level 2", ASEM, { { 0 } }, { { "group Physical", "weight", "0.1" } }, t_w_level2, 0 },
-    { "weight level 3", ASEM, { { 0 } }, { { "group Conn", "weight", "3" } }, t_w_level3, 0 },
+    { "weight indicator", PINGAN, { { 0 } }, { { "indicator police_incidents", "weight", "0.25" } }, t_w_ind, 0, 0 },
+    { "weight group", PINGAN, { { 0 } }, { { "group fire", "weight", "7" } }, t_w_group, 0, 0 },
+    { "weight level 1", ASEM, { { 0 } }, { { "indicator LPI", "weight", "4" } }, t_w_asem_ind, 0, 0 },
+    { "weight level 2", ASEM, { { 0 } }, { { "group Physical", "weight", "0.1" } }, t_w_level2, 0, 0 },
+    { "weight level 3", ASEM, { { 0 } }, { { "group Conn", "weight", "3" } }, t_w_level3, 0, 0 },
     { "indicator off", PINGAN, { { 0 } }, { { "indicator gun_cases", NULL, NULL } }, t_off, 1, 1 },
     /* screening, penalties, bands, reference units */
-    { "min_coverage", ASEM, { { 0 } }, { { "index", "min_coverage", "0.9" } }, NULL, 0 },
+    { "min_coverage", ASEM, { { 0 } }, { { "index", "min_coverage", "0.9" } }, NULL, 0, 0 },
     { "penalty", PINGAN, { { NULL, NULL, "[penalty deaths]\ncolumn = fire_deaths\npoints = 2\ncap = 10" } },
-      { { "penalty deaths", "points", "3" }, { "penalty deaths", "cap", "4" } }, NULL, 0 },
-    { "bands", PINGAN, { { 0 } }, { { "index", "bands", "75 好 green; 50 中; 0 差 red" } }, NULL, 0 },
-    { "reference_units", PINGAN, { { 0 } }, { { "index", "reference_units", "zhuhai, xiangzhou" } }, NULL, 0 },
+      { { "penalty deaths", "points", "3" }, { "penalty deaths", "cap", "4" } }, NULL, 0, 0 },
+    { "bands", PINGAN, { { 0 } }, { { "index", "bands", "75 好 green; 50 中; 0 差 red" } }, NULL, 0, 0 },
+    { "reference_units", PINGAN, { { 0 } }, { { "index", "reference_units", "zhuhai, xiangzhou" } }, NULL, 0, 0 },
 };
 
 static pa_status
@@ -428,6 +428,117 @@ test_changes(void **state)
         check_change(&changes[i]);
 }
 
+/* ---- refused changes leave the model as it was ---- */
+
+typedef struct refusal {
+    const char *name;
+    pa_status (*prep)(pa_model *m, pa_error *e); /* a change made first (may be NULL) */
+    pa_status (*call)(pa_model *m, pa_error *e);
+    pa_status status;
+    const char *needle; /* in the message */
+} refusal;
+
+static pa_status r_negative(pa_model *m, pa_error *e) { return pa_model_set_weight(m, "fires", -1, e); }
+static pa_status r_zero(pa_model *m, pa_error *e) { return pa_model_set_weight(m, "fires", 0, e); }
+static pa_status r_unknown_method(pa_model *m, pa_error *e) { return pa_model_set_normalise(m, NULL, "minimax", NULL, 0, e); }
+static pa_status r_params(pa_model *m, pa_error *e) { return pa_model_set_normalise(m, NULL, "minmax", D2(0, 1), 1, e); }
+static pa_status r_nan(pa_model *m, pa_error *e) { return pa_model_set_goalposts(m, "fires", NAN, 20, e); }
+static pa_status r_posts(pa_model *m, pa_error *e) { return pa_model_set_goalposts(m, "fires", 20, 5, e); }
+static pa_status r_direction(pa_model *m, pa_error *e) { return pa_model_set_direction(m, "fires", 0, e); }
+static pa_status r_minmax(pa_model *m, pa_error *e) { return pa_model_set_normalise(m, NULL, "minmax", NULL, 0, e); }
+static pa_status r_geometric(pa_model *m, pa_error *e) { return pa_model_set_aggregate(m, "fire", "geometric", NULL, 0, e); }
+static pa_status r_fires_off(pa_model *m, pa_error *e) { return pa_model_remove_indicator(m, "fires", e); }
+static pa_status r_unknown_node(pa_model *m, pa_error *e) { return pa_model_set_weight(m, "fire_count", 2, e); }
+static pa_status r_unknown_key(pa_model *m, pa_error *e) { return pa_model_set(m, "fires", "wieght", "2", e); }
+static pa_status r_group_off(pa_model *m, pa_error *e) { return pa_model_remove_indicator(m, "fire", e); }
+
+static pa_status r_last(pa_model *m, pa_error *e) { return pa_model_remove_indicator(m, "fire_deaths", e); }
+
+static const refusal refusals[] = {
+    { "negative weight", NULL, r_negative, PA_ERR_ARGUMENT, "weight" },
+    { "zero weight", NULL, r_zero, PA_ERR_ARGUMENT, "weight" },
+    { "unknown method", NULL, r_unknown_method, PA_ERR_ARGUMENT, "minimax" },
+    { "parameter count", NULL, r_params, PA_ERR_ARGUMENT, "takes 2 parameters range, not 1" },
+    { "NaN", NULL, r_nan, PA_ERR_ARGUMENT, "not a finite number" },
+    { "goalposts reversed", NULL, r_posts, PA_ERR_ARGUMENT, "goalposts" },
+    { "direction 0", NULL, r_direction, PA_ERR_ARGUMENT, "direction must be 1 or -1, not 0" },
+    { "geometric over scores reaching 0", r_minmax, r_geometric, PA_ERR_MODEL, "reach 0" },
+    { "unknown node", NULL, r_unknown_node, PA_ERR_ARGUMENT, "'fire_count'" },
+    { "unknown key", NULL, r_unknown_key, PA_ERR_ARGUMENT, "wieght" },
+    { "a group switched off", NULL, r_group_off, PA_ERR_ARGUMENT, "no indicator 'fire'" },
+    { "the last indicator of a group", r_fires_off, r_last, PA_ERR_MODEL, "fire" },
+};
+
+static void
+test_refused(void **state)
+{
+    (void)state;
+    char *text = slurp(bases[PINGAN].model);
+    pa_model *m = parse(text, PINGAN);
+    pa_data *d = read_data(m, PINGAN);
+    char *before = csv_of(m, d);
+    for (size_t i = 0; i < sizeof refusals / sizeof *refusals; i++) {
+        const refusal *r = &refusals[i];
+        pa_model *c = NULL;
+        pa_error e;
+        memset(&e, 0, sizeof e);
+        assert_int_equal(pa_model_copy(&c, m, &e), PA_OK);
+        if (r->prep)
+            assert_int_equal(r->prep(c, &e), PA_OK);
+        char *prepared = csv_of(c, d);
+        if (!r->prep)
+            expect_same(r->name, prepared, before);
+        pa_status st = r->call(c, &e);
+        if (st != r->status || !strstr(e.text, r->needle))
+            print_error("%s: status %d (want %d): %s:%ld: %s\n", r->name, (int)st,
+                        (int)r->status, e.file, e.line, e.text);
+        assert_int_equal(st, r->status);
+        assert_int_equal(e.status, r->status);
+        assert_non_null(strstr(e.text, r->needle));
+        /* a refused value names no file; a model made inconsistent names the file */
+        assert_int_equal(e.file[0] == '\0', r->status == PA_ERR_ARGUMENT);
+        char *after = csv_of(c, d);
+        expect_same(r->name, after, prepared);
+        free(after);
+        free(prepared);
+        pa_model_free(c);
+    }
+    free(before);
+    pa_data_free(d);
+    pa_model_free(m);
+    free(text);
+}
+
+/* ---- a data set read for one model computes with another ---- */
+
+static void
+test_data_of_another_model(void **state)
+{
+    (void)state;
+    char *text = slurp(bases[PINGAN].model);
+    const op weights[] = { { "group fire", "weight", "5" }, { "indicator fires", "direction", "1" } };
+    op ops[MAX_OPS] = { weights[0], weights[1] };
+    char *edited = edit_all(text, ops);
+    pa_model *a = parse(text, PINGAN), *b = parse(edited, PINGAN), *copy = NULL;
+    assert_int_equal(pa_model_copy(&copy, a, NULL), PA_OK);
+    assert_int_equal(pa_model_set_weight(copy, "fire", 5, NULL), PA_OK);
+    assert_int_equal(pa_model_set_direction(copy, "fires", 1, NULL), PA_OK);
+    pa_data *da = read_data(a, PINGAN), *db = read_data(b, PINGAN);
+    pa_model_free(a); /* the data set outlives the model it was made for */
+    char *want = csv_of(b, db), *got = csv_of(b, da), *got_copy = csv_of(copy, da);
+    expect_same("data of model A, model B", got, want);
+    expect_same("data of model A, an edited copy of A", got_copy, want);
+    free(want);
+    free(got);
+    free(got_copy);
+    pa_data_free(da);
+    pa_data_free(db);
+    pa_model_free(b);
+    pa_model_free(copy);
+    free(text);
+    free(edited);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -438,6 +549,8 @@ main(int argc, char **argv)
     root = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_data_of_another_model),
     };
     return cmocka_run_group_tests_name("equivalence", tests, NULL, NULL);
 }
