@@ -539,6 +539,94 @@ test_data_of_another_model(void **state)
     free(edited);
 }
 
+/* ---- a data set made in memory from the numbers of the shipped files ---- */
+
+#define ROWS 64
+#define COLS 16
+
+typedef struct table {
+    char *cells[ROWS][COLS + 2]; /* unit, name, then the numbers */
+    char *period[ROWS];
+    char *header[COLS + 2];
+    size_t n_rows, n_cols;
+} table;
+
+static void
+split_line(char *line, char **out, size_t *n)
+{
+    *n = 0;
+    for (char *tok = strtok(line, ",\r\n"); tok && *n < COLS + 2; tok = strtok(NULL, ",\r\n"))
+        out[(*n)++] = tok;
+}
+
+/* The shipped files (no quotes, no gaps) split at commas: the test's own reading. */
+static void
+read_table(table *t, char **texts)
+{
+    static const char *years[] = { "2014", "2015", "2016", "2017", "2018", "2019" };
+    memset(t, 0, sizeof *t);
+    for (size_t y = 0; y < 6; y++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "data/%s.csv", years[y]);
+        texts[y] = slurp(rel);
+        char *save = NULL, *line = strtok_r(texts[y], "\n", &save);
+        size_t n;
+        split_line(line, t->header, &t->n_cols);
+        while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+            split_line(line, t->cells[t->n_rows], &n);
+            assert_int_equal(n, t->n_cols);
+            t->period[t->n_rows++] = (char *)years[y];
+        }
+    }
+}
+
+static void
+test_data_in_memory(void **state)
+{
+    (void)state;
+    char *texts[6], *text = slurp(bases[PINGAN].model);
+    table t;
+    read_table(&t, texts);
+    const char *names[COLS];
+    size_t nc = t.n_cols - 2;
+    for (size_t j = 0; j < nc; j++)
+        names[j] = t.header[j + 2];
+    pa_data *mem = NULL;
+    assert_int_equal(pa_data_create(&mem, names, nc, NULL), PA_OK);
+    assert_int_equal(pa_data_column_count(mem), nc);
+    static double values[COLS][ROWS];
+    const double *cols[COLS];
+    const char *units[ROWS], *unames[ROWS], *periods[ROWS];
+    for (size_t i = 0; i < t.n_rows; i++) {
+        units[i] = t.cells[i][0], unames[i] = t.cells[i][1], periods[i] = t.period[i];
+        for (size_t j = 0; j < nc; j++)
+            values[j][i] = strtod(t.cells[i][j + 2], NULL);
+    }
+    for (size_t j = 0; j < nc; j++) { /* in the order the data set holds them */
+        const char *name = pa_data_column_name(mem, j);
+        for (size_t k = 0; k < nc; k++)
+            if (strcmp(names[k], name) == 0)
+                cols[j] = values[k];
+    }
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_data_add_rows(mem, t.n_rows, units, unames, periods, NULL, cols, &e),
+                     PA_OK);
+    assert_int_equal(pa_data_row_count(mem), t.n_rows);
+    pa_model *m = parse(text, PINGAN);
+    pa_data *files = read_data(m, PINGAN);
+    char *want = csv_of(m, files), *got = csv_of(m, mem);
+    expect_same("data made in memory", got, want);
+    free(want);
+    free(got);
+    pa_data_free(files);
+    pa_data_free(mem);
+    pa_model_free(m);
+    free(text);
+    for (size_t y = 0; y < 6; y++)
+        free(texts[y]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -551,6 +639,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_data_of_another_model),
+        cmocka_unit_test(test_data_in_memory),
     };
     return cmocka_run_group_tests_name("equivalence", tests, NULL, NULL);
 }
