@@ -472,7 +472,8 @@ check_rows(const pa_data *d, size_t n, const char *const *units, const char *con
 static void
 undo_rows(pa_data *d, const size_t mark[4])
 {
-    for (size_t u = mark[1]; u < d->units.n; u++) {
+    /* a unit interned before its name slot was made has no slot */
+    for (size_t u = mark[1]; u < d->units.n && u < d->n_unit_names_cap; u++) {
         pa_free(d->unit_names[u]);
         d->unit_names[u] = NULL;
     }

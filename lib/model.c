@@ -331,7 +331,7 @@ aggregate_key(parse_ctx *c, pa_node *nd, const char *name, const char *v)
         if (!parse_num(v, &nd->p) || nd->p == 0)
             return fail_at(c, col, "p must be a non-zero number (p = 0 is the geometric mean: "
                                    "use aggregate = geometric), not '%s'%s", v, "");
-        nd->p_set = 1;
+        nd->p_set = 1, nd->p_inherited = 0; /* its own now: finishing again must keep it */
         return 1;
     }
     if (strcmp(name, "penalty") == 0) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Allocation failure: fail the Nth allocation for every N across a whole run (model, data,
- * compute, output), with pa_compute and with pa_compute_nodes. Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
+ * compute, output), with pa_compute and with pa_compute_nodes, and through the model changed
+ * in memory and a data set made in memory for another model. Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
  * leak nothing (run under valgrind or ASan to see leaks). */
 #include <stdlib.h>
 #include <string.h>
@@ -101,17 +102,94 @@ run_once(const how *h)
     return st;
 }
 
+/* The in-memory API: a copy changed by every setter, computed on data made in memory and on
+ * data read for the original. */
+static pa_status
+change(pa_model *c, pa_error *err)
+{
+    static const double range[] = { 1, 10 }, p[] = { 2 };
+    pa_status st = pa_model_set_weight(c, "a", 3, err);
+    if (st == PA_OK)
+        st = pa_model_set_direction(c, "y", -1, err);
+    if (st == PA_OK)
+        st = pa_model_set_denominator(c, "x", "pop", 100, err);
+    if (st == PA_OK)
+        st = pa_model_set_normalise(c, "z", "minmax", range, 2, err);
+    if (st == PA_OK)
+        st = pa_model_set_aggregate(c, "b", "genmean", p, 1, err);
+    if (st == PA_OK)
+        st = pa_model_set(c, NULL, "bands", "60 ok; 0 low", err);
+    if (st == PA_OK) /* refused (minmax takes no target): the copy stays as it was */
+        st = pa_model_set_target(c, "z", 5, err);
+    if (st == PA_ERR_MODEL)
+        st = PA_OK;
+    return st == PA_OK ? pa_model_remove_indicator(c, "y", err) : st;
+}
+
+static pa_status
+made_in_memory(pa_data **d, pa_error *err)
+{
+    static const char *const cols[] = { "x", "z", "pop", "deaths" };
+    static const double x[] = { 5, 7, 9 }, z[] = { 1, NAN, 3 }, pop[] = { 10, 20, 30 },
+                        deaths[] = { 0, 1, 2 };
+    static const double *const values[] = { x, z, pop, deaths };
+    static const char *const units[] = { "city", "u2", "u3" }, *periods[] = { "2019", "2019",
+                                                                             "2019" };
+    pa_status st = pa_data_create(d, cols, 4, err);
+    return st == PA_OK ? pa_data_add_rows(*d, 3, units, NULL, periods, NULL, values, err) : st;
+}
+
+static pa_status
+compute_free(const pa_model *m, const pa_data *d, pa_error *err)
+{
+    pa_result *r = NULL;
+    pa_status st = pa_compute(&r, m, d, err);
+    pa_result_free(r);
+    return st;
+}
+
+static pa_status
+edit_once(const how *h)
+{
+    (void)h;
+    pa_error err;
+    pa_model *m = NULL, *c = NULL;
+    pa_data *d = NULL, *mem = NULL;
+    pa_status st = pa_model_parse(&m, model_text, "chaos.ini", &err);
+    if (st == PA_OK)
+        st = pa_data_new(&d, m, &err);
+    if (st == PA_OK)
+        st = pa_data_read_buffer(d, data_text, strlen(data_text), "chaos.csv", &err);
+    if (st == PA_OK)
+        st = pa_model_copy(&c, m, &err);
+    if (st == PA_OK)
+        st = change(c, &err);
+    pa_model_free(m); /* the data set read for it outlives it */
+    if (st == PA_OK)
+        st = compute_free(c, d, &err);
+    if (st == PA_OK)
+        st = made_in_memory(&mem, &err);
+    if (st == PA_OK)
+        st = compute_free(c, mem, &err);
+    if (st != PA_OK)
+        assert_int_equal(err.status, st);
+    pa_data_free(mem);
+    pa_data_free(d);
+    pa_model_free(c);
+    return st;
+}
+
 static void
-every_allocation_fails_cleanly(const how *h)
+every_allocation_fails_cleanly_in(pa_status (*run)(const how *), const how *h)
 {
     pa__alloc_fail_at(0);
-    assert_int_equal(run_once(h), PA_OK);
+    assert_int_equal(run(h), PA_OK);
     long total = pa__alloc_fail_at(0);
     assert_true(total > 50); /* the run really allocates: the loop below means something */
     long failed = 0;
     for (long n = 1; n <= total + 1; n++) {
         pa__alloc_fail_at(n);
-        pa_status st = run_once(h);
+        pa_status st = run(h);
         if (st != PA_OK && st != PA_ERR_NOMEM)
             fail_msg("allocation %ld of %ld failed: status %d, not PA_ERR_NOMEM", n, total, st);
         failed += st == PA_ERR_NOMEM;
@@ -119,6 +197,19 @@ every_allocation_fails_cleanly(const how *h)
     pa__alloc_fail_at(0);
     /* every allocation but the ones whose failure is tolerated must have been reached */
     assert_true(failed >= total / 2);
+}
+
+static void
+every_allocation_fails_cleanly(const how *h)
+{
+    every_allocation_fails_cleanly_in(run_once, h);
+}
+
+static void
+test_every_allocation_fails_cleanly_in_memory(void **state)
+{
+    (void)state;
+    every_allocation_fails_cleanly_in(edit_once, &(how){ 0 });
 }
 
 static void
@@ -145,6 +236,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_fails_cleanly),
         cmocka_unit_test(test_every_allocation_fails_cleanly_keeping_nodes),
+        cmocka_unit_test(test_every_allocation_fails_cleanly_in_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1929,6 +1929,80 @@ test_parallel_read_separators(void **state)
     pa_model_free(m);
 }
 
+/* ---- data made in memory ---- */
+
+static const char *mem_model = "[index]\ncode = top\nimpute = group_mean\nimpute_group = g\n"
+                               "[indicator a]\n[indicator b]\n";
+
+static pa_data *
+mem_data(void)
+{
+    const char *cols[] = { "b", "a" };
+    pa_data *d = NULL;
+    assert_int_equal(pa_data_create(&d, cols, 2, NULL), PA_OK);
+    return d;
+}
+
+static void
+test_memory_refusals(void **state)
+{
+    (void)state;
+    pa_data *d = NULL;
+    pa_error e;
+    const char *dup[] = { "a", "a" }, *empty[] = { "a", "" };
+    assert_int_equal(pa_data_create(&d, dup, 2, &e), PA_ERR_ARGUMENT);
+    assert_null(d);
+    assert_int_equal(pa_data_create(&d, empty, 2, &e), PA_ERR_ARGUMENT);
+    assert_int_equal(pa_data_create(&d, NULL, 2, &e), PA_ERR_ARGUMENT);
+    d = mem_data();
+    assert_string_equal(pa_data_column_name(d, 0), "b");
+    assert_null(pa_data_column_name(d, 2));
+    double b[] = { 1, 2 }, a[] = { 3, INFINITY };
+    const double *cols[] = { b, a };
+    const char *units[] = { "x", "" }, *good[] = { "x", "y" }, *periods[] = { "2019", "20x9" };
+    assert_int_equal(pa_data_add_rows(d, 2, units, NULL, NULL, NULL, cols, &e), PA_ERR_ARGUMENT);
+    assert_int_equal(pa_data_add_rows(d, 2, good, NULL, periods, NULL, cols, &e), PA_ERR_ARGUMENT);
+    assert_int_equal(pa_data_add_rows(d, 2, good, NULL, NULL, NULL, cols, &e), PA_ERR_ARGUMENT);
+    assert_string_equal(e.file, ""); /* an argument refused, not a line of a file */
+    assert_string_equal(e.text, "row 2: column 'a' is infinite (NaN marks a missing value)");
+    assert_int_equal(pa_data_add_rows(d, 2, good, NULL, NULL, NULL, NULL, &e), PA_ERR_ARGUMENT);
+    assert_int_equal(pa_data_row_count(d), 0);
+    pa_data_free(d);
+}
+
+/* Row 3 repeats unit x in 2019: the compute error names <memory>:3. Groups: z has no a and
+ * takes the mean of its group's a (x: 1, y: 5 in group p), not of all units. */
+static void
+test_memory_rows(void **state)
+{
+    (void)state;
+    pa_model *m = NULL;
+    pa_result *r = NULL;
+    pa_error e;
+    assert_int_equal(pa_model_parse(&m, mem_model, "t.ini", NULL), PA_OK);
+    pa_data *d = mem_data();
+    double b[] = { 1, 2, 3, 4 }, a[] = { 1, 5, NAN, 11 };
+    const double *cols[] = { b, a };
+    const char *units[] = { "x", "y", "z", "w" }, *groups[] = { "p", "p", "p", "q" };
+    const char *periods[] = { "2019", "2019年", "2019", "2019" };
+    assert_int_equal(pa_data_add_rows(d, 4, units, NULL, periods, groups, cols, &e), PA_OK);
+    assert_int_equal(pa_compute(&r, m, d, &e), PA_OK);
+    size_t z = U(r, "z"), na = N(r, "a");
+    assert_close(pa_result_value(r, z, 0, na), NAN, 0);
+    assert_true(pa_result_flags(r, z, 0, na) & PA_FLAG_IMPUTED);
+    /* minmax over the observed 1, 5, 11: the imputed 3 scores 20 */
+    assert_close(pa_result_score(r, z, 0, na), 20, 1e-12);
+    pa_result_free(r);
+    const char *again[] = { "x" };
+    assert_int_equal(pa_data_add_rows(d, 1, again, NULL, periods, NULL, cols, &e), PA_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_not_equal(pa_compute(&r, m, d, &e), PA_OK);
+    assert_string_equal(e.file, "<memory>");
+    assert_int_equal(e.line, 5);
+    pa_data_free(d);
+    pa_model_free(m);
+}
+
 int
 main(void)
 {
@@ -1977,6 +2051,8 @@ main(void)
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test_teardown(test_column_missing_from_a_file, remove_tmp_dir),
         cmocka_unit_test_teardown(test_parallel_read_separators, remove_big),
+        cmocka_unit_test(test_memory_refusals),
+        cmocka_unit_test(test_memory_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
