@@ -601,10 +601,11 @@ borrow_rows(pa_data *d, size_t base, size_t cap, pa_data **out, pa_error *err)
     if (st != PA_OK)
         return st;
     pa_data *d2 = *out;
+    /* a data set with no rows yet has no arrays: NULL + base is undefined */
     for (size_t j = 0; j < d->n_cols; j++)
-        d2->cols[j] = d->cols[j] + base;
-    d2->row_unit = d->row_unit + base;
-    d2->row_period = d->row_period + base;
+        d2->cols[j] = d->cols[j] ? d->cols[j] + base : NULL;
+    d2->row_unit = d->row_unit ? d->row_unit + base : NULL;
+    d2->row_period = d->row_period ? d->row_period + base : NULL;
     d2->row_group = d->row_group ? d->row_group + base : NULL;
     d2->cap = cap;
     d2->borrowed = 1;
