@@ -487,3 +487,10 @@ pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
 {
     return compute_pooled(out, m, d, NULL, NULL, 0, 1, err);
 }
+
+/* pa_compute on the pool in use (pa_pool_use): the engine's (engine.c). */
+pa_status
+pa_compute_here(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+{
+    return compute(out, m, d, NULL, NULL, 0, 0, err);
+}

@@ -634,6 +634,8 @@ pa_status pa_aggregate_node(const pa_model *m, pa_result *r, size_t node, pa_err
  * it (after transform); groups have none (compute.c). */
 pa_status pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
                                      pa_error *err);
+/* pa_compute on the pool in use (compute.c). */
+pa_status pa_compute_here(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err);
 /* weight = pca: the weights of node k's children from PC1 of their scores (pca.c). */
 pa_status pa_pca_weights(const pa_model *m, pa_result *r, size_t k, pa_error *err);
 /* A JSON string to a stream: quotes, backslashes and control characters escaped (write.c). */

@@ -296,6 +296,34 @@ PA_EXPORT pa_status pa_compute_nodes(pa_result **out, const pa_model *model, pa_
 
 PA_EXPORT void pa_result_free(pa_result *result);
 
+/* ---- an engine: one data set scored again and again (since 0.5) --------
+ * An engine keeps what each step produced for a data set (rates, imputed, screened, treated
+ * and normalised values, aggregated nodes), keyed by the settings each depends on, so that a
+ * model changed in memory is scored again from the first step its change reaches: a weight
+ * changed re-aggregates only, one indicator's normalisation re-normalises that indicator
+ * only. Results are those of pa_compute() on the same model and data, bit for bit. */
+typedef struct pa_engine pa_engine;
+
+/**
+ * A new engine for `data`, which it borrows: the data set must outlive the engine. Rows added
+ * to the data set later are seen (the stages kept are then forgotten). An engine is used by
+ * one thread at a time; its computations run on one pool of worker threads made here.
+ * Since 0.5.
+ */
+PA_EXPORT pa_status pa_engine_new(pa_engine **out, const pa_data *data, pa_error *err);
+
+/** Since 0.5. NULL is fine. Results computed by the engine stay valid after it. */
+PA_EXPORT void pa_engine_free(pa_engine *engine);
+
+/**
+ * pa_compute() of `model` on the engine's data, reusing the stages an earlier call produced
+ * with the same settings. Fails as pa_compute() does; a failure keeps the stages of earlier
+ * calls. *out is owned by the caller (pa_result_free). Since 0.5.
+ */
+PA_EXPORT pa_status pa_engine_compute(pa_engine *engine, const pa_model *model,
+                                      pa_result **out, pa_error *err);
+
+
 /**
  * Compare every period with `period` instead of the one before it
  * (NULL restores the default). PA_ERR_ARGUMENT when the period is unknown.
