@@ -112,6 +112,8 @@ check_node_period(void *ctx, size_t t, pa_error *err)
     pa_result *r = j->r;
     size_t k = j->k0 + t / r->np, p = t % r->np;
     const pa_node *nd = &m->nodes[m->order[k]];
+    if (pa_kept(r, k)) /* checked when it was computed; its present flags are in */
+        return PA_OK;
     for (size_t u = 0; u < r->nu; u++) {
         double s = PA_SCORE(r, k, p, u);
         if (isfinite(s)) { /* nearly every cell */
@@ -199,6 +201,8 @@ aggregate_and_check(const pa_model *m, pa_result *r, pa_error *err)
     deferred df = { .st = PA_OK };
     check_deferred(m, r, 0, m->n_indicators, &df);
     for (size_t k = m->n_indicators; k < m->n_nodes; k++) {
+        if (pa_kept(r, k))
+            continue;
         pa_status st = m->nodes[m->order[k]].weight_pca ? pa_pca_weights(m, r, k, err) : PA_OK;
         if (st == PA_OK)
             st = pa_aggregate_node(m, r, k, err);
@@ -245,9 +249,10 @@ keep_rates(pa_result *r, pa_error *err)
 {
     size_t cells = r->np * r->nu;
     for (size_t k = 0; k < r->n_ind; k++) { /* indicators come first */
-        if ((r->keep && !r->keep[k]) || (r->rate_raw[k] = (unsigned char)rates_are_values(r, k)))
+        if (!pa_todo(r, k) || (r->keep && !r->keep[k]) ||
+            (r->rate_raw[k] = (unsigned char)rates_are_values(r, k)))
             continue;
-        if (!(r->rate[k] = pa_malloc((cells ? cells : 1) * sizeof *r->rate[k])))
+        if (!(r->rate[k] = pa_col_grow(NULL, 0, cells ? cells : 1)))
             return pa_nomem(err);
         memcpy(r->rate[k], r->score[k], cells * sizeof *r->rate[k]);
     }
@@ -340,7 +345,8 @@ pa_data_fits(const pa_model *m, const pa_data *d, pa_error *err)
  * soon as they are used. */
 static pa_status
 compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
-        const char *const *nodes, size_t n_nodes, int prenorm, pa_error *err)
+        const char *const *nodes, size_t n_nodes, int prenorm, const pa_stages *kept,
+        pa_error *err)
 {
     if (!out || !m || !d || (n_nodes && !nodes))
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
@@ -415,6 +421,8 @@ mapped:
     }
     if (own)
         drop_columns(m, own, 0);
+    if (kept && (st = kept->prepare(kept->ctx, m, r, err)) != PA_OK)
+        goto out;
     st = pa_step_denominate(m, d, r, err);
     if (own)
         drop_columns(m, own, 1);
@@ -423,6 +431,7 @@ mapped:
         (st = pa_step_screen(m, r, err)) != PA_OK ||
         (st = pa_step_treat(m, r, err)) != PA_OK ||
         (st = pa_step_transform(m, r, err)) != PA_OK ||
+        (kept && (st = kept->prenorm(kept->ctx, m, r, err)) != PA_OK) ||
         (!prenorm && ((st = pa_step_normalise(m, r, err)) != PA_OK ||
                       (st = pa_step_penalty(m, d, r, err)) != PA_OK ||
                       (st = aggregate_and_check(m, r, err)) != PA_OK))) {
@@ -459,7 +468,7 @@ compute_pooled(pa_result **out, const pa_model *m, const pa_data *d, pa_data *ow
     if (st != PA_OK)
         return st;
     pa_pool *old = pa_pool_use(pool);
-    st = compute(out, m, d, own, nodes, n_nodes, prenorm, err);
+    st = compute(out, m, d, own, nodes, n_nodes, prenorm, NULL, err);
     pa_pool_use(old);
     pa_pool_free(pool);
     return st;
@@ -488,9 +497,10 @@ pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
     return compute_pooled(out, m, d, NULL, NULL, 0, 1, err);
 }
 
-/* pa_compute on the pool in use (pa_pool_use): the engine's (engine.c). */
+/* pa_compute on the pool in use (pa_pool_use) with the stages an engine kept (engine.c). */
 pa_status
-pa_compute_here(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err)
+pa_compute_kept(pa_result **out, const pa_model *m, const pa_data *d, const pa_stages *kept,
+                pa_error *err)
 {
-    return compute(out, m, d, NULL, NULL, 0, 0, err);
+    return compute(out, m, d, NULL, NULL, 0, 0, kept, err);
 }

@@ -1,12 +1,656 @@
 /* SPDX-License-Identifier: MIT */
-/* An engine: one data set scored again and again on one pool of threads. */
+/* An engine: one data set scored again and again, keeping what each stage produced under a key
+ * of the settings it depends on (doc/methods.md, "Stages kept by an engine"):
+ *   screening  S = every indicator's column, denominator and imputation, and the model's
+ *                  screening, reference units and base period;
+ *   prenorm    B = S + the indicator's own settings but its normalisation (its treatment and
+ *                  transform): the values entering normalisation, their rates and flags;
+ *   normalised C = B + the normalisation (method, parameters, direction, goalposts, target);
+ *   node       N = S + the node's aggregation settings and penalties + each child's key and
+ *                  weight.
+ * Keys name the keys below them by a number given to each content once, so a node's key is
+ * short however deep the tree. What a key leaves out cannot change the numbers; what it puts
+ * in needlessly only costs a recomputation. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+typedef enum { STAGE_S, STAGE_B, STAGE_C, STAGE_N } stage_kind;
+
+typedef struct entry {
+    char *key;
+    size_t klen;
+    uint64_t hash, id;
+    uint64_t used;              /* the call that last used it */
+    double *col;                /* B: values entering normalisation (copied out, never shared);
+                                 * C, N: scores (a pa_col shared with results) */
+    double *rate;               /* B, C: the rates (pa_col), NULL when none are held */
+    unsigned char rate_raw;
+    unsigned char *flags;       /* B, C, N: [period][unit]; S: the cells screened */
+    unsigned char *present;     /* C, N: [period] */
+    double *coverage;           /* S: [period][unit] */
+    size_t bytes;
+} entry;
 
 struct pa_engine {
     const pa_data *d;
     pa_pool *pool;
+    size_t n_rows, n_cols;      /* of the data when the entries were made */
+    entry *e;
+    size_t n, cap;
+    uint32_t *slots;            /* entry index + 1 by hash, 0 = empty */
+    size_t n_slots;
+    uint64_t next_id, calls;
+    size_t bytes, limit;
+    pa_engine_counts counts;
 };
 
+/* ---- keys ---- */
+typedef struct keybuf {
+    char *b;
+    size_t n, cap;
+    int nomem;
+} keybuf;
+
+static void
+kb_put(keybuf *k, const void *p, size_t n)
+{
+    if (k->nomem)
+        return;
+    if (k->n + n > k->cap) {
+        size_t cap = k->cap ? k->cap : 256;
+        while (cap < k->n + n)
+            cap *= 2;
+        char *b = pa_realloc(k->b, cap);
+        if (!b) {
+            k->nomem = 1;
+            return;
+        }
+        k->b = b;
+        k->cap = cap;
+    }
+    memcpy(k->b + k->n, p, n);
+    k->n += n;
+}
+
+static void
+kb_d(keybuf *k, double v)
+{
+    kb_put(k, &v, sizeof v);
+}
+
+static void
+kb_u(keybuf *k, uint64_t v)
+{
+    kb_put(k, &v, sizeof v);
+}
+
+static void
+kb_s(keybuf *k, const char *s) /* NULL and "" differ */
+{
+    kb_u(k, s ? strlen(s) + 1 : 0);
+    if (s)
+        kb_put(k, s, strlen(s));
+}
+
+static void
+kb_list(keybuf *k, char *const *v, size_t n)
+{
+    kb_u(k, n);
+    for (size_t i = 0; i < n; i++)
+        kb_s(k, v[i]);
+}
+
+/* The settings field by field (no padding, no pointers, no places in a file); with_norm 0
+ * leaves out what only normalisation and aggregation read. */
+static void
+kb_settings(keybuf *k, const pa_settings *s, int with_norm)
+{
+    if (with_norm) {
+        kb_u(k, s->norm);
+        kb_put(k, s->range, sizeof s->range);
+        kb_put(k, s->mean_sd, sizeof s->mean_sd);
+        kb_u(k, s->agg);
+        kb_put(k, s->npar, sizeof s->npar);
+        kb_d(k, s->scale_factor);
+        kb_s(k, s->ref_unit);
+        kb_u(k, (uint64_t)s->trunc);
+    }
+    kb_u(k, s->scope);
+    kb_u(k, (uint64_t)s->denominate);
+    kb_u(k, s->impute);
+    kb_u(k, s->treat);
+    kb_d(k, s->winmax);
+    kb_d(k, s->skew);
+    kb_d(k, s->kurt);
+    kb_u(k, s->fallback);
+    kb_d(k, s->lambda);
+    kb_u(k, (uint64_t)s->force_win);
+    kb_u(k, (uint64_t)s->combine);
+}
+
+/* What screening reads of an indicator: its rates after imputation. */
+static void
+kb_rates(keybuf *k, const pa_node *nd)
+{
+    kb_s(k, pa_node_column(nd));
+    kb_u(k, (uint64_t)nd->eff.denominate);
+    kb_s(k, nd->eff.denominate ? nd->denominator : NULL);
+    kb_d(k, nd->per);
+    kb_u(k, nd->eff.impute);
+}
+
+static void
+key_screening(keybuf *k, const pa_model *m)
+{
+    kb_u(k, STAGE_S);
+    kb_u(k, m->n_indicators);
+    for (size_t i = 0; i < m->n_indicators; i++)
+        kb_rates(k, &m->nodes[m->order[i]]);
+    kb_s(k, m->impute_group);
+    kb_d(k, m->min_coverage);
+    kb_u(k, m->screen);
+    kb_d(k, m->min_nonzero);
+    kb_list(k, m->force_in, m->n_force_in);
+    kb_list(k, m->force_out, m->n_force_out);
+    kb_list(k, m->reference_units, m->n_reference_units);
+    kb_s(k, m->base_period);
+}
+
+static void
+key_prenorm(keybuf *k, uint64_t s_id, const pa_node *nd)
+{
+    kb_u(k, STAGE_B);
+    kb_u(k, s_id);
+    kb_rates(k, nd);
+    kb_settings(k, &nd->eff, 0);
+    kb_u(k, nd->transform);
+}
+
+static void
+key_normalised(keybuf *k, uint64_t b_id, const pa_node *nd)
+{
+    kb_u(k, STAGE_C);
+    kb_u(k, b_id);
+    kb_settings(k, &nd->eff, 1);
+    kb_u(k, nd->transform);
+    kb_d(k, nd->direction);
+    kb_put(k, nd->goalposts, sizeof nd->goalposts);
+    kb_u(k, (uint64_t)nd->goalposts_set);
+    kb_d(k, nd->target);
+    kb_u(k, (uint64_t)nd->target_set);
+    kb_u(k, (uint64_t)nd->cap_max);
+}
+
+static void
+key_node(keybuf *k, uint64_t s_id, const pa_model *m, size_t n, const uint64_t *id)
+{
+    const pa_node *nd = &m->nodes[m->order[n]];
+    kb_u(k, STAGE_N);
+    kb_u(k, s_id);
+    kb_settings(k, &nd->eff, 1);
+    kb_d(k, nd->p);
+    kb_u(k, (uint64_t)(int64_t)nd->mpi_sign);
+    kb_d(k, nd->min_coverage);
+    kb_u(k, nd->n_children);
+    for (size_t c = 0; c < nd->n_children; c++) {
+        kb_u(k, id[m->pos[nd->children[c]]]);
+        kb_d(k, m->nodes[nd->children[c]].weight);
+    }
+    for (size_t q = 0; q < m->n_penalties; q++) {
+        const pa_penalty *pe = &m->penalties[q];
+        if (m->pos[pe->target_node] != n)
+            continue;
+        kb_s(k, pa_penalty_column(pe));
+        kb_d(k, pe->points);
+        kb_d(k, pe->cap);
+    }
+}
+
+static uint64_t
+hash_bytes(const char *b, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)b[i]) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+/* ---- the table of entries ---- */
+static size_t
+find(const pa_engine *e, const keybuf *k, uint64_t h)
+{
+    if (!e->n_slots)
+        return PA_NONE;
+    for (size_t s = h & (e->n_slots - 1);; s = (s + 1) & (e->n_slots - 1)) {
+        uint32_t v = e->slots[s];
+        if (!v)
+            return PA_NONE;
+        const entry *x = &e->e[v - 1];
+        if (x->hash == h && x->klen == k->n && memcmp(x->key, k->b, k->n) == 0)
+            return v - 1;
+    }
+}
+
+static int
+rehash(pa_engine *e, size_t want)
+{
+    size_t ns = 16;
+    while (ns < 2 * want)
+        ns *= 2;
+    uint32_t *slots = pa_calloc(ns, sizeof *slots);
+    if (!slots)
+        return 0;
+    for (size_t i = 0; i < e->n; i++) {
+        size_t s = e->e[i].hash & (ns - 1);
+        while (slots[s])
+            s = (s + 1) & (ns - 1);
+        slots[s] = (uint32_t)(i + 1);
+    }
+    pa_free(e->slots);
+    e->slots = slots;
+    e->n_slots = ns;
+    return 1;
+}
+
+static void
+entry_free(entry *x)
+{
+    pa_free(x->key);
+    if (x->col)
+        pa_col_unref(x->col);
+    pa_col_unref(x->rate);
+    pa_free(x->flags);
+    pa_free(x->present);
+    pa_free(x->coverage);
+}
+
+static void
+clear(pa_engine *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        entry_free(&e->e[i]);
+    e->n = 0;
+    e->bytes = 0;
+    for (size_t s = 0; s < e->n_slots; s++)
+        e->slots[s] = 0;
+}
+
+/* Adds x; 0 when out of memory (x is then freed). */
+static int
+add(pa_engine *e, entry *x)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? 2 * e->cap : 64;
+        entry *ne = pa_reallocarray(e->e, cap, sizeof *ne);
+        if (!ne) {
+            entry_free(x);
+            return 0;
+        }
+        e->e = ne;
+        e->cap = cap;
+    }
+    if (2 * (e->n + 1) > e->n_slots && !rehash(e, 2 * (e->n + 1))) {
+        entry_free(x);
+        return 0;
+    }
+    e->e[e->n++] = *x;
+    size_t s = x->hash & (e->n_slots - 1);
+    while (e->slots[s])
+        s = (s + 1) & (e->n_slots - 1);
+    e->slots[s] = (uint32_t)e->n;
+    e->bytes += x->bytes;
+    return 1;
+}
+
+static int
+by_use(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    return (x->used > y->used) - (x->used < y->used);
+}
+
+/* Over the limit, the entries used longest ago go; never those of the last call. */
+static void
+evict(pa_engine *e)
+{
+    if (e->bytes <= e->limit)
+        return;
+    qsort(e->e, e->n, sizeof *e->e, by_use);
+    size_t i = 0;
+    while (i < e->n && e->bytes > e->limit && e->e[i].used < e->calls) {
+        e->bytes -= e->e[i].bytes;
+        entry_free(&e->e[i++]);
+        e->counts.evicted++;
+    }
+    memmove(e->e, e->e + i, (e->n - i) * sizeof *e->e);
+    e->n -= i;
+    for (size_t s = 0; s < e->n_slots; s++)
+        e->slots[s] = 0;
+    if (!rehash(e, e->n)) /* out of memory: forget them all (the table is empty) */
+        clear(e);
+}
+
+/* ---- one computation ---- */
+typedef struct plan {
+    pa_engine *e;
+    size_t ni, nm, cells, np;   /* indicators, model nodes, cells of a node, periods */
+    unsigned char *pre, *norm;  /* by indicator: the steps before normalisation run; it is
+                                 * normalised */
+    unsigned char *kept;        /* by result node */
+    uint64_t *id;               /* by model node: the id of its scores' key (C or N) */
+    uint64_t *b_id;             /* by indicator: of its B key */
+    size_t *hit;                /* by model node: its entry (C or N), PA_NONE for none */
+    size_t *b_hit;              /* by indicator: its B entry */
+    char **key;                 /* by model node: its key when it is new (C or N) */
+    size_t *klen;
+    char **b_key;               /* by indicator: its B key when new */
+    size_t *b_klen;
+    char *s_key;                /* the S key when new */
+    size_t s_klen;
+    size_t s_hit;
+    uint64_t s_id;
+    entry *b_new;               /* by indicator: the B stage made by this call (prenorm) */
+    unsigned char *nocache;     /* by model node: not kept (weight = pca below or at it) */
+} plan;
+
+static void
+plan_free(plan *pl)
+{
+    for (size_t k = 0; pl->key && k < pl->nm; k++)
+        pa_free(pl->key[k]);
+    for (size_t k = 0; pl->b_key && k < pl->ni; k++)
+        pa_free(pl->b_key[k]);
+    for (size_t k = 0; pl->b_new && k < pl->ni; k++)
+        entry_free(&pl->b_new[k]);
+    pa_free(pl->pre);
+    pa_free(pl->norm);
+    pa_free(pl->kept);
+    pa_free(pl->id);
+    pa_free(pl->b_id);
+    pa_free(pl->hit);
+    pa_free(pl->b_hit);
+    pa_free(pl->key);
+    pa_free(pl->klen);
+    pa_free(pl->b_key);
+    pa_free(pl->b_klen);
+    pa_free(pl->s_key);
+    pa_free(pl->b_new);
+    pa_free(pl->nocache);
+}
+
+static int
+plan_alloc(plan *pl, const pa_model *m, size_t nn)
+{
+    size_t ni = m->n_indicators ? m->n_indicators : 1, nm = m->n_nodes;
+    pl->ni = m->n_indicators;
+    pl->nm = nm;
+    pl->pre = pa_calloc(ni, 1);
+    pl->norm = pa_calloc(ni, 1);
+    pl->kept = pa_calloc(nn ? nn : 1, 1);
+    pl->id = pa_calloc(nm, sizeof *pl->id);
+    pl->b_id = pa_calloc(ni, sizeof *pl->b_id);
+    pl->hit = pa_malloc(nm * sizeof *pl->hit);
+    pl->b_hit = pa_malloc(ni * sizeof *pl->b_hit);
+    pl->key = pa_calloc(nm, sizeof *pl->key);
+    pl->klen = pa_calloc(nm, sizeof *pl->klen);
+    pl->b_key = pa_calloc(ni, sizeof *pl->b_key);
+    pl->b_klen = pa_calloc(ni, sizeof *pl->b_klen);
+    pl->b_new = pa_calloc(ni, sizeof *pl->b_new);
+    pl->nocache = pa_calloc(nm, 1);
+    return pl->pre && pl->norm && pl->kept && pl->id && pl->b_id && pl->hit && pl->b_hit &&
+           pl->key && pl->klen && pl->b_key && pl->b_klen && pl->b_new && pl->nocache;
+}
+
+/* Looks key k up: the entry's index and id when there, else a new id and *own gets the key. */
+static size_t
+lookup(plan *pl, keybuf *k, uint64_t *id, char **own, size_t *olen)
+{
+    pa_engine *e = pl->e;
+    size_t i = find(e, k, hash_bytes(k->b, k->n));
+    if (i != PA_NONE) {
+        e->e[i].used = e->calls;
+        *id = e->e[i].id;
+        e->counts.reused++;
+        return i;
+    }
+    *id = ++e->next_id;
+    *own = pa_malloc(k->n ? k->n : 1);
+    if (*own) {
+        memcpy(*own, k->b, k->n);
+        *olen = k->n;
+    } else {
+        k->nomem = 1;
+    }
+    e->counts.computed++;
+    return PA_NONE;
+}
+
+/* An entry's stage put into the result in place of computing it: scores shared (C, N) or
+ * copied to be normalised (B), flags, present periods, rates. */
+static pa_status
+put_in(plan *pl, pa_result *r, size_t n, const entry *x, int copy, pa_error *err)
+{
+    if (copy) {
+        if (!(r->score[n] = pa_col_grow(NULL, 0, pl->cells ? pl->cells : 1)))
+            return pa_nomem(err);
+        memcpy(r->score[n], x->col, pl->cells * sizeof *x->col);
+    } else {
+        r->score[n] = x->col;
+        pa_col_ref(x->col);
+        memcpy(&r->present[n * pl->np], x->present, pl->np);
+        pl->kept[n] = 1;
+    }
+    memcpy(&r->flags[n * pl->cells], x->flags, pl->cells);
+    if (n < r->n_ind) {
+        r->rate[n] = x->rate;
+        if (x->rate)
+            pa_col_ref(x->rate);
+        r->rate_raw[n] = x->rate_raw;
+    }
+    return PA_OK;
+}
+
+static pa_status
+plan_indicators(plan *pl, const pa_model *m, pa_result *r, keybuf *k, pa_error *err)
+{
+    pa_engine *e = pl->e;
+    for (size_t i = 0; i < pl->ni; i++) {
+        const pa_node *nd = &m->nodes[m->order[i]];
+        k->n = 0;
+        key_prenorm(k, pl->s_id, nd);
+        pl->b_hit[i] = lookup(pl, k, &pl->b_id[i], &pl->b_key[i], &pl->b_klen[i]);
+        k->n = 0;
+        key_normalised(k, pl->b_id[i], nd);
+        pl->hit[i] = lookup(pl, k, &pl->id[i], &pl->key[i], &pl->klen[i]);
+        if (k->nomem)
+            return pa_nomem(err);
+        pl->pre[i] = pl->b_hit[i] == PA_NONE;
+        pl->norm[i] = pl->hit[i] == PA_NONE;
+        pa_status st = PA_OK;
+        if (!pl->norm[i])
+            st = put_in(pl, r, i, &e->e[pl->hit[i]], 0, err);
+        else if (!pl->pre[i])
+            st = put_in(pl, r, i, &e->e[pl->b_hit[i]], 1, err);
+        if (st != PA_OK)
+            return st;
+    }
+    return PA_OK;
+}
+
+static pa_status
+plan_nodes(plan *pl, const pa_model *m, pa_result *r, keybuf *k, pa_error *err)
+{
+    for (size_t n = pl->ni; n < pl->nm; n++) {
+        const pa_node *nd = &m->nodes[m->order[n]];
+        pl->nocache[n] = nd->weight_pca;
+        for (size_t c = 0; c < nd->n_children; c++)
+            pl->nocache[n] |= pl->nocache[m->pos[nd->children[c]]];
+        if (pl->nocache[n]) { /* its children's weights come from their scores */
+            pl->id[n] = ++pl->e->next_id;
+            pl->hit[n] = PA_NONE;
+            continue;
+        }
+        k->n = 0;
+        key_node(k, pl->s_id, m, n, pl->id);
+        pl->hit[n] = lookup(pl, k, &pl->id[n], &pl->key[n], &pl->klen[n]);
+        if (k->nomem)
+            return pa_nomem(err);
+        if (pl->hit[n] != PA_NONE)
+            put_in(pl, r, n, &pl->e->e[pl->hit[n]], 0, err);
+    }
+    return PA_OK;
+}
+
+/* The screening kept: coverage and the cells screened, flagged on the nodes computed anew. */
+static void
+put_screening(plan *pl, pa_result *r, const entry *x)
+{
+    memcpy(r->coverage, x->coverage, pl->cells * sizeof *r->coverage);
+    r->screened = x->flags;
+    for (size_t n = pl->ni; n < pl->nm; n++)
+        for (size_t c = 0; !pl->kept[n] && c < pl->cells; c++)
+            if (x->flags[c])
+                r->flags[n * pl->cells + c] |= PA_CELL_SCREENED;
+}
+
+static pa_status
+prepare(void *ctx, const pa_model *m, pa_result *r, pa_error *err)
+{
+    plan *pl = ctx;
+    pl->cells = r->np * r->nu;
+    pl->np = r->np;
+    if (!plan_alloc(pl, m, r->nn))
+        return pa_nomem(err);
+    keybuf k = { 0 };
+    key_screening(&k, m);
+    pl->s_hit = lookup(pl, &k, &pl->s_id, &pl->s_key, &pl->s_klen);
+    pa_status st = k.nomem ? pa_nomem(err) : plan_indicators(pl, m, r, &k, err);
+    if (st == PA_OK)
+        st = plan_nodes(pl, m, r, &k, err);
+    pa_free(k.b);
+    if (st != PA_OK)
+        return st;
+    if (pl->s_hit != PA_NONE)
+        put_screening(pl, r, &pl->e->e[pl->s_hit]);
+    r->todo = pl->pre;
+    r->kept = pl->kept;
+    return PA_OK;
+}
+
+/* The values entering normalisation of the indicators computed anew are kept (B). */
+static pa_status
+prenorm(void *ctx, const pa_model *m, pa_result *r, pa_error *err)
+{
+    (void)m;
+    plan *pl = ctx;
+    for (size_t i = 0; i < pl->ni; i++) {
+        if (!pl->pre[i])
+            continue;
+        entry *x = &pl->b_new[i];
+        x->col = pa_col_grow(NULL, 0, pl->cells ? pl->cells : 1);
+        x->flags = pa_malloc(pl->cells ? pl->cells : 1);
+        if (!x->col || !x->flags)
+            return pa_nomem(err);
+        memcpy(x->col, r->score[i], pl->cells * sizeof *x->col);
+        memcpy(x->flags, &r->flags[i * pl->cells], pl->cells);
+        if ((x->rate = r->rate[i]))
+            pa_col_ref(x->rate);
+        x->rate_raw = r->rate_raw[i];
+        x->bytes = pl->cells * (sizeof *x->col + 1) + (x->rate ? pl->cells * sizeof *x->rate : 0);
+    }
+    r->todo = pl->norm;
+    return PA_OK;
+}
+
+/* An entry of key (key, klen), its contents taken from x; 0 when out of memory. */
+static int
+commit(pa_engine *e, char **key, size_t klen, uint64_t id, entry *x)
+{
+    x->key = *key;
+    *key = NULL;
+    x->klen = klen;
+    x->hash = hash_bytes(x->key, klen);
+    x->id = id;
+    x->used = e->calls;
+    return add(e, x);
+}
+
+/* A node's scores as the result has them (C, N): shared, with copies of its flags. */
+static int
+commit_scores(plan *pl, const pa_result *r, size_t n)
+{
+    entry x = { 0 };
+    x.col = r->score[n];
+    pa_col_ref(x.col);
+    x.flags = pa_malloc(pl->cells ? pl->cells : 1);
+    x.present = pa_malloc(pl->np ? pl->np : 1);
+    if (!x.flags || !x.present) {
+        entry_free(&x);
+        return 0;
+    }
+    memcpy(x.flags, &r->flags[n * pl->cells], pl->cells);
+    memcpy(x.present, &r->present[n * pl->np], pl->np);
+    if (n < r->n_ind) {
+        if ((x.rate = r->rate[n]))
+            pa_col_ref(x.rate);
+        x.rate_raw = r->rate_raw[n];
+    }
+    x.bytes = pl->cells * (sizeof *x.col + 1) + pl->np;
+    return commit(pl->e, &pl->key[n], pl->klen[n], pl->id[n], &x);
+}
+
+static int
+commit_screening(plan *pl, const pa_model *m, const pa_result *r)
+{
+    entry x = { 0 };
+    x.flags = pa_malloc(pl->cells ? pl->cells : 1);
+    x.coverage = pa_malloc((pl->cells ? pl->cells : 1) * sizeof *x.coverage);
+    if (!x.flags || !x.coverage) {
+        entry_free(&x);
+        return 0;
+    }
+    const unsigned char *top = &r->flags[m->pos[m->top] * pl->cells];
+    for (size_t c = 0; c < pl->cells; c++)
+        x.flags[c] = (top[c] & PA_CELL_SCREENED) != 0;
+    memcpy(x.coverage, r->coverage, pl->cells * sizeof *x.coverage);
+    x.bytes = pl->cells * (sizeof *x.coverage + 1);
+    return commit(pl->e, &pl->s_key, pl->s_klen, pl->s_id, &x);
+}
+
+/* What this call computed becomes entries. Out of memory only means less is kept: the result
+ * is right either way. */
+static void
+commit_all(plan *pl, const pa_model *m, const pa_result *r)
+{
+    pa_engine *e = pl->e;
+    if (pl->s_hit == PA_NONE && pl->s_key)
+        commit_screening(pl, m, r);
+    for (size_t i = 0; i < pl->ni; i++) {
+        if (pl->pre[i] && pl->b_key[i]) {
+            commit(e, &pl->b_key[i], pl->b_klen[i], pl->b_id[i], &pl->b_new[i]);
+            memset(&pl->b_new[i], 0, sizeof pl->b_new[i]);
+        }
+        if (pl->norm[i] && pl->key[i])
+            commit_scores(pl, r, i);
+    }
+    for (size_t n = pl->ni; n < pl->nm; n++)
+        if (pl->hit[n] == PA_NONE && !pl->nocache[n] && pl->key[n])
+            commit_scores(pl, r, n);
+    evict(e);
+}
+
+/* What is kept beyond the last call's stages: four times the data's values, at least 64 MiB
+ * (a few normalisations of every indicator on a large panel). */
+static size_t
+default_limit(const pa_data *d)
+{
+    size_t v = d->n_rows * d->n_cols * sizeof(double);
+    return v < ((size_t)16 << 20) ? (size_t)64 << 20 : 4 * v;
+}
+
+/* ---- the interface ---- */
 pa_status
 pa_engine_new(pa_engine **out, const pa_data *d, pa_error *err)
 {
@@ -31,6 +675,9 @@ pa_engine_free(pa_engine *e)
 {
     if (!e)
         return;
+    clear(e);
+    pa_free(e->e);
+    pa_free(e->slots);
     pa_pool_free(e->pool);
     pa_free(e);
 }
@@ -40,8 +687,38 @@ pa_engine_compute(pa_engine *e, const pa_model *m, pa_result **out, pa_error *er
 {
     if (!e || !m || !out)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    if (e->d->n_rows != e->n_rows || e->d->n_cols != e->n_cols) { /* rows were added */
+        clear(e);
+        e->n_rows = e->d->n_rows;
+        e->n_cols = e->d->n_cols;
+        e->limit = default_limit(e->d);
+    }
+    e->calls++;
+    plan pl = { .e = e };
+    pa_stages kept = { &pl, prepare, prenorm };
     pa_pool *old = pa_pool_use(e->pool);
-    pa_status st = pa_compute_here(out, m, e->d, err);
+    pa_status st = pa_compute_kept(out, m, e->d, &kept, err);
     pa_pool_use(old);
+    if (st == PA_OK) {
+        commit_all(&pl, m, *out);
+        (*out)->todo = (*out)->kept = (*out)->screened = NULL;
+    }
+    plan_free(&pl);
     return st;
+}
+
+void
+pa__engine_set_limit(pa_engine *e, size_t bytes)
+{
+    e->limit = bytes;
+    evict(e);
+}
+
+pa_engine_counts
+pa__engine_counts(const pa_engine *e)
+{
+    pa_engine_counts c = e->counts;
+    c.entries = e->n;
+    c.bytes = e->bytes;
+    return c;
 }

@@ -508,12 +508,22 @@ struct pa_result {
     size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
     const unsigned char *todo;  /* by indicator: the steps run for it (NULL: for all); the
                                  * others come from an engine's stages (engine.c) */
+    const unsigned char *kept;  /* by node: its scores, flags and present periods come from
+                                 * an engine's stages, not aggregation or checks (NULL: none) */
+    const unsigned char *screened; /* [period][unit]: the cells screening screened, kept by
+                                 * an engine (NULL: screening computes them) */
 };
 /* Whether the steps run for indicator k. */
 static inline int
 pa_todo(const pa_result *r, size_t k)
 {
     return !r->todo || r->todo[k];
+}
+/* Whether node n's scores come from an engine's stages. */
+static inline int
+pa_kept(const pa_result *r, size_t n)
+{
+    return r->kept && r->kept[n];
 }
 /* pa_parallel_for over the indicators 0..n-1 the steps run for (see todo). */
 pa_status pa_indicator_for(const pa_result *r, size_t n, pa_task_fn fn, void *ctx,
@@ -634,8 +644,28 @@ pa_status pa_aggregate_node(const pa_model *m, pa_result *r, size_t node, pa_err
  * it (after transform); groups have none (compute.c). */
 pa_status pa_compute_until_normalise(pa_result **out, const pa_model *m, const pa_data *d,
                                      pa_error *err);
-/* pa_compute on the pool in use (compute.c). */
-pa_status pa_compute_here(pa_result **out, const pa_model *m, const pa_data *d, pa_error *err);
+/* Stages an engine kept from earlier computations (engine.c), given to the pipeline: prepare
+ * runs once the raw values are in (it puts kept columns in, marks kept nodes, sets the
+ * indicators the steps before normalisation run for in r->todo, and the cells screened in
+ * r->screened); prenorm runs before normalising (it keeps the values that enter it, and sets
+ * r->todo to the indicators normalised). */
+typedef struct pa_stages {
+    void *ctx;
+    pa_status (*prepare)(void *ctx, const pa_model *m, pa_result *r, pa_error *err);
+    pa_status (*prenorm)(void *ctx, const pa_model *m, pa_result *r, pa_error *err);
+} pa_stages;
+/* What an engine did, for tests and benchmarks: stage keys found kept and computed anew,
+ * entries let go over the limit, and what it holds. */
+typedef struct pa_engine_counts {
+    size_t reused, computed, evicted, entries, bytes;
+} pa_engine_counts;
+PA_EXPORT pa_engine_counts pa__engine_counts(const pa_engine *e);
+/* Bytes kept beyond the last call's stages (default: four times the data's values, at least
+ * 64 MiB); older stages go, least recently used first. */
+PA_EXPORT void pa__engine_set_limit(pa_engine *e, size_t bytes);
+/* pa_compute on the pool in use, with the stages kept (compute.c). */
+pa_status pa_compute_kept(pa_result **out, const pa_model *m, const pa_data *d,
+                          const pa_stages *kept, pa_error *err);
 /* weight = pca: the weights of node k's children from PC1 of their scores (pca.c). */
 pa_status pa_pca_weights(const pa_model *m, pa_result *r, size_t k, pa_error *err);
 /* A JSON string to a stream: quotes, backslashes and control characters escaped (write.c). */

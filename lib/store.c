@@ -50,7 +50,7 @@ pa_result_free(pa_result *r)
         pa_col_unref(r->vcol[k]);
     pa_free(r->vcol);
     for (size_t k = 0; r->rate && k < r->n_ind; k++)
-        pa_free(r->rate[k]);
+        pa_col_unref(r->rate[k]);
     pa_free(r->rate);
     pa_free(r->rate_raw);
     pa_free(r->cell_row);

@@ -330,9 +330,26 @@ mark_forced(const pa_model *m, const pa_result *r, char *const *codes, const pa_
     return PA_OK;
 }
 
+/* Screening by the cells an engine kept (r->screened): the indicators the steps run for lose
+ * them; the other nodes' flags and the coverage are the engine's. */
+static pa_status
+screen_kept(void *ctx, size_t k, pa_error *err)
+{
+    (void)err;
+    pa_result *r = ctx;
+    for (size_t c = 0; c < r->np * r->nu; c++)
+        if (r->screened[c]) {
+            r->score[k][c] = NAN;
+            r->flags[k * r->np * r->nu + c] |= PA_CELL_SCREENED;
+        }
+    return PA_OK;
+}
+
 pa_status
 pa_step_screen(const pa_model *m, pa_result *r, pa_error *err)
 {
+    if (r->screened)
+        return pa_indicator_for(r, m->n_indicators, screen_kept, r, err);
     screen_job j = { .m = m, .r = r, .force = pa_calloc(r->nu ? r->nu : 1, 1) };
     if (!j.force)
         return pa_nomem(err);

@@ -18,6 +18,7 @@
 
 #include <pingan/pingan.h>
 
+#include "internal.h" /* pa__engine_counts */
 #include "testutil.h"
 #include "pipeline.h"
 
@@ -193,6 +194,28 @@ csv_of(const pa_model *m, const pa_data *d)
         fprintf(out, "error %d %s:%ld:%ld: %s\n", (int)st, e.file, e.line, e.column, e.text);
     pa_result_free(r);
     fclose(out);
+    return buf;
+}
+
+/* The CSV of computing m through engine en (its stages kept from earlier calls), and the stage
+ * keys it computed anew in *computed. */
+static char *
+csv_engine(pa_engine *en, const pa_model *m, size_t *computed)
+{
+    char *buf = NULL;
+    size_t size = 0, before = pa__engine_counts(en).computed;
+    FILE *out = open_memstream(&buf, &size);
+    pa_result *r = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    pa_status st = pa_engine_compute(en, m, &r, &e);
+    if (st == PA_OK)
+        st = pa_result_write(r, out, PA_FORMAT_CSV, NULL, &e);
+    if (st != PA_OK)
+        fprintf(out, "error %d %s:%ld:%ld: %s\n", (int)st, e.file, e.line, e.column, e.text);
+    pa_result_free(r);
+    fclose(out);
+    *computed = pa__engine_counts(en).computed - before;
     return buf;
 }
 
@@ -391,6 +414,26 @@ check_way(const change *c, const pa_model *orig, const pa_data *d, const char *w
     expect_same("the original after changing a copy", still, before);
     free(got);
     free(still);
+    /* an engine that scored the original scores the change from the stages it kept, and the
+     * original again from its stages alone */
+    pa_engine *en = NULL;
+    assert_int_equal(pa_engine_new(&en, d, &e), PA_OK);
+    size_t first, changed, again;
+    char *e0 = csv_engine(en, orig, &first), *e1 = csv_engine(en, m, &changed),
+         *e2 = csv_engine(en, orig, &again);
+    snprintf(what, sizeof what, "%s (%s, engine)", c->name, how);
+    expect_same("the original through an engine", e0, before);
+    expect_same(what, e1, want);
+    expect_same("the original again through the engine", e2, before);
+    if (!(first > 0 && changed <= first && again == 0)) {
+        print_error("%s: stages computed %zu, %zu after the change, %zu again\n", what, first,
+                    changed, again);
+        fail();
+    }
+    free(e0);
+    free(e1);
+    free(e2);
+    pa_engine_free(en);
     pa_model_free(m);
 }
 
@@ -426,6 +469,74 @@ test_changes(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
         check_change(&changes[i]);
+}
+
+/* ---- what an engine computes again after a change ---- */
+
+static pa_status t_treat_fires(pa_model *m, pa_error *e) { return pa_model_set(m, "fires", "treat", "winsorise", e); }
+static pa_status t_impute(pa_model *m, pa_error *e) { return pa_model_set(m, NULL, "impute", "mean", e); }
+static pa_status t_reference(pa_model *m, pa_error *e) { return pa_model_set(m, NULL, "reference_units", "zhuhai, xiangzhou", e); }
+static pa_status t_bands(pa_model *m, pa_error *e) { return pa_model_set(m, NULL, "bands", "75 好 green; 0 差 red", e); }
+
+/* The shipped model: 7 indicators in 3 groups under the index. Its stages: screening, and per
+ * indicator the values entering normalisation and the normalised scores (7 + 7), and the 4
+ * aggregates: 19. A change recomputes the stages whose settings it reaches, and those above
+ * them in the tree; one engine serves every change, and the original costs nothing again. */
+static void
+test_engine_reuse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        typed_fn fn;
+        size_t computed;
+    } cases[] = {
+        { "a group's weight: the index", t_w_group, 1 },
+        { "an indicator's weight: its group and the index", t_w_ind, 2 },
+        { "an indicator's normalisation: it, its group, the index", t_fires_minmax, 3 },
+        { "an indicator's direction", t_direction, 3 },
+        { "an indicator's goalposts", t_goalposts, 3 },
+        { "an indicator's treatment: also its values entering normalisation", t_treat_fires, 4 },
+        { "imputation (screening reads it): everything", t_impute, 19 },
+        { "reference units: everything", t_reference, 19 },
+        { "bands: nothing", t_bands, 0 },
+    };
+    char *text = slurp(bases[PINGAN].model);
+    pa_model *orig = parse(text, PINGAN);
+    pa_data *d = read_data(orig, PINGAN);
+    pa_engine *en = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_engine_new(&en, d, &e), PA_OK);
+    size_t n;
+    char *want = csv_of(orig, d), *got = csv_engine(en, orig, &n);
+    expect_same("the shipped model through an engine", got, want);
+    assert_int_equal(n, 19);
+    free(got);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pa_model *m = NULL;
+        assert_int_equal(pa_model_copy(&m, orig, &e), PA_OK);
+        assert_int_equal(cases[i].fn(m, &e), PA_OK);
+        char *fresh = csv_of(m, d), *kept = csv_engine(en, m, &n);
+        expect_same(cases[i].name, kept, fresh);
+        if (n != cases[i].computed) {
+            print_error("%s: %zu stages computed, %zu expected\n", cases[i].name, n,
+                        cases[i].computed);
+            fail();
+        }
+        free(fresh);
+        free(kept);
+        got = csv_engine(en, orig, &n);
+        expect_same("the shipped model again", got, want);
+        assert_int_equal(n, 0);
+        free(got);
+        pa_model_free(m);
+    }
+    free(want);
+    free(text);
+    pa_engine_free(en);
+    pa_data_free(d);
+    pa_model_free(orig);
 }
 
 /* ---- refused changes leave the model as it was ---- */
@@ -637,6 +748,7 @@ main(int argc, char **argv)
     root = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_engine_reuse),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_data_of_another_model),
         cmocka_unit_test(test_data_in_memory),
