@@ -54,6 +54,37 @@ pa_model_set(pa_model *m, const char *code, const char *key, const char *value, 
     return edit(m, apply_key, &a, err);
 }
 
+/* ---- several keys in one change ---- */
+
+typedef struct keys_arg {
+    const char *code;
+    const char *const *keys, *const *values;
+    size_t n;
+} keys_arg;
+
+static pa_status
+apply_keys(pa_model *c, const void *arg, pa_error *err)
+{
+    const keys_arg *a = arg;
+    pa_status st = PA_OK;
+    for (size_t i = 0; i < a->n && st == PA_OK; i++)
+        st = pa_model_apply_key(c, a->code, a->keys[i], a->values[i], err);
+    return st;
+}
+
+pa_status
+pa_model_set_keys(pa_model *m, const char *code, const char *const *keys,
+                  const char *const *values, size_t n, pa_error *err)
+{
+    if (n && (!keys || !values))
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    for (size_t i = 0; i < n; i++)
+        if (!keys[i] || !values[i])
+            return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
+    keys_arg a = { code, keys, values, n };
+    return edit(m, apply_keys, &a, err);
+}
+
 /* Numbers go through the key grammar as their shortest round-trip text, which reads back to
  * the same doubles: "1, 100". At most two. */
 typedef char number_text[2 * 48 + 4];

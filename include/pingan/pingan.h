@@ -129,6 +129,17 @@ PA_EXPORT pa_status pa_model_copy(pa_model **out, const pa_model *model, pa_erro
 PA_EXPORT pa_status pa_model_set(pa_model *model, const char *node, const char *key,
                                  const char *value, pa_error *err);
 
+/**
+ * Set n keys of one node's section together, as pa_model_set() sets one, and check the model
+ * once, after the last: a method and the parameter it needs go in one change
+ * (`{"normalise", "ref_unit"}`, `{"n_dist2ref", "CHN"}`), which key by key would be refused at
+ * the first. Any key refused, or the model refused afterwards, leaves the model as it was.
+ * Since 0.5.
+ */
+PA_EXPORT pa_status pa_model_set_keys(pa_model *model, const char *node,
+                                      const char *const *keys, const char *const *values,
+                                      size_t n, pa_error *err);
+
 /** A node's weight relative to its siblings (> 0). Since 0.4. */
 PA_EXPORT pa_status pa_model_set_weight(pa_model *model, const char *node, double weight,
                                         pa_error *err);

@@ -305,6 +305,23 @@ t_target(pa_model *m, pa_error *e)
 static pa_status t_denom_off(pa_model *m, pa_error *e) { return pa_model_set_denominator(m, "fires", NULL, 0, e); }
 static pa_status t_denom_per(pa_model *m, pa_error *e) { return pa_model_set_denominator(m, "gun_cases", "population", 1000, e); }
 static pa_status t_denom_on(pa_model *m, pa_error *e) { return pa_model_set_denominator(m, "LPI", "Area", 1, e); }
+/* a method and the parameter it needs, in one change (key by key the first is refused) */
+static pa_status
+set_two(pa_model *m, const char *node, const char *k1, const char *v1, const char *k2,
+        const char *v2, pa_error *e)
+{
+    const char *keys[] = { k1, k2 }, *values[] = { v1, v2 };
+    return pa_model_set_keys(m, node, keys, values, 2, e);
+}
+static pa_status t_dist2ref(pa_model *m, pa_error *e) { return set_two(m, "LPI", "normalise", "n_dist2ref", "ref_unit", "AUT", e); }
+static pa_status
+t_boxcox(pa_model *m, pa_error *e)
+{
+    const char *keys[] = { "treat", "fallback", "lambda" }, *values[] = { "winsorise", "boxcox", "0.5" };
+    return pa_model_set_keys(m, NULL, keys, values, 3, e);
+}
+static pa_status t_group_mean(pa_model *m, pa_error *e) { return set_two(m, NULL, "impute", "group_mean", "impute_group", "EurAsia_group", e); }
+static pa_status t_to_goalposts(pa_model *m, pa_error *e) { return set_two(m, "LPI", "normalise", "goalposts", "goalposts", "2, 4.5", e); }
 static pa_status t_off(pa_model *m, pa_error *e) { return pa_model_remove_indicator(m, "gun_cases", e); }
 
 #define RANGE1 { { "index", "range", "1, 100" } }
@@ -332,6 +349,9 @@ static const change changes[] = {
     { "goalposts_trunc", PINGAN, { { 0 } }, { { "index", "goalposts_trunc", "no" } }, NULL, 0, 0 },
     { "transform", PINGAN, { { 0 } }, { { "indicator fires", "goalposts", "1, 35" }, { "indicator fires", "transform", "log" } }, NULL, 0, 0 },
     { "scope", PINGAN, { NOGOAL, { "index", "normalise", "minmax" } }, { { "index", "scope", "period" } }, NULL, 0, 0 },
+    /* a method with the parameter it needs, set together (pa_model_set_keys) */
+    { "n_dist2ref with ref_unit", ASEM, NORANGE, { { "indicator LPI", "normalise", "n_dist2ref" }, { "indicator LPI", "ref_unit", "AUT" } }, t_dist2ref, 1, 0 },
+    { "goalposts with posts", ASEM, NORANGE, { { "indicator LPI", "normalise", "goalposts" }, { "indicator LPI", "goalposts", "2, 4.5" } }, t_to_goalposts, 1, 0 },
     /* aggregations */
     { "geometric", ASEM, RANGE1, { { "index", "aggregate", "geometric" } }, t_geom, 0, 0 },
     { "harmonic", ASEM, RANGE1, { { "index", "aggregate", "harmonic" } }, t_harm, 0, 0 },
@@ -354,6 +374,8 @@ static const change changes[] = {
     { "log_GII", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "log_GII" } }, NULL, 0, 0 },
     { "no fallback", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "none" } }, NULL, 0, 0 },
     { "treat at a group", ASEM, { { 0 } }, { { "group Conn", "treat", "winsorise" } }, NULL, 0, 0 },
+    { "boxcox with lambda", ASEM, { { 0 } }, { { "index", "treat", "winsorise" }, { "index", "fallback", "boxcox" }, { "index", "lambda", "0.5" } }, t_boxcox, 1, 0 },
+    { "group_mean with impute_group", ASEM, { { 0 } }, { { "index", "impute", "group_mean" }, { "index", "impute_group", "EurAsia_group" } }, t_group_mean, 1, 0 },
     /* denominators, direction, goalposts, target */
     { "denominate all", ASEM, { { 0 } }, { { "index", "denominate", "yes" } }, NULL, 0, 0 },
     { "denominator on", ASEM, { { 0 } }, { { "indicator LPI", "denominator", "Area" }, { "indicator LPI", "denominate", "yes" }, { "indicator LPI", "per", "1" } }, t_denom_on, 0, 0 },
@@ -565,7 +587,14 @@ static pa_status r_group_off(pa_model *m, pa_error *e) { return pa_model_remove_
 
 static pa_status r_last(pa_model *m, pa_error *e) { return pa_model_remove_indicator(m, "fire_deaths", e); }
 
+/* the first key is fine alone, the second is refused: neither is made */
+static pa_status r_keys(pa_model *m, pa_error *e) { return set_two(m, "fires", "direction", "1", "winmax", "-2", e); }
+/* a method without the parameter it needs is refused once all keys are in */
+static pa_status r_keys_model(pa_model *m, pa_error *e) { return set_two(m, NULL, "treat", "winsorise", "fallback", "boxcox", e); }
+
 static const refusal refusals[] = {
+    { "keys: one refused", NULL, r_keys, PA_ERR_ARGUMENT, "winmax" },
+    { "keys: the model refused", NULL, r_keys_model, PA_ERR_MODEL, "lambda" },
     { "negative weight", NULL, r_negative, PA_ERR_ARGUMENT, "weight" },
     { "zero weight", NULL, r_zero, PA_ERR_ARGUMENT, "weight" },
     { "unknown method", NULL, r_unknown_method, PA_ERR_ARGUMENT, "minimax" },
