@@ -618,6 +618,7 @@ begin_section(parse_ctx *c, const char *name)
             return;
         }
         c->kind = SEC_INDEX;
+        c->m->nodes[c->m->top].at = (pa_loc){ c->line, 1 };
         return;
     }
     int ind = strncmp(name, "indicator ", 10) == 0;
@@ -990,6 +991,8 @@ pa_model_apply_key(pa_model *m, const char *code, const char *key, const char *v
     if (read_time_key(key))
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
                        "'%s' names a table read with the model file; set it there", key);
+    /* what the key sets is placed at its section's header: the file has no line of it */
+    c.line = q != PA_NONE ? m->penalties[q].at.line : m->nodes[i].at.line;
     int ok;
     if (q != PA_NONE) {
         c.node = q;

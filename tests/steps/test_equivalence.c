@@ -561,6 +561,31 @@ test_engine_reuse(void **state)
     pa_model_free(orig);
 }
 
+/* A key set in memory has no line of the file: a failure it causes later points at its
+ * section's header, not at a line that does not exist. */
+static void
+test_api_location(void **state)
+{
+    (void)state;
+    char *text = slurp(bases[PINGAN].model);
+    long header = 1;
+    for (const char *p = text; strncmp(p, "[index]", 7) != 0; p++)
+        header += *p == '\n';
+    pa_model *m = parse(text, PINGAN);
+    pa_data *d = read_data(m, PINGAN);
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_model_set(m, NULL, "base_period", "1999", &e), PA_OK);
+    pa_result *r = NULL;
+    assert_int_equal(pa_compute(&r, m, d, &e), PA_ERR_COMPUTE);
+    assert_non_null(strstr(e.text, "base_period '1999'"));
+    assert_int_equal(e.line, header);
+    assert_int_equal(e.column, 1);
+    pa_data_free(d);
+    pa_model_free(m);
+    free(text);
+}
+
 /* ---- refused changes leave the model as it was ---- */
 
 typedef struct refusal {
@@ -778,6 +803,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_engine_reuse),
+        cmocka_unit_test(test_api_location),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_data_of_another_model),
         cmocka_unit_test(test_data_in_memory),
