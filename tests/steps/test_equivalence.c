@@ -561,6 +561,54 @@ test_engine_reuse(void **state)
     pa_model_free(orig);
 }
 
+/* Rows added to the data set after an engine scored it are seen; with no room beyond the last
+ * call, only its stages are kept, and the numbers stay those of pa_compute. */
+static void
+test_engine_data_and_limit(void **state)
+{
+    (void)state;
+    char *text = slurp(bases[PINGAN].model), *rows = slurp(bases[PINGAN].data);
+    pa_model *m = parse(text, PINGAN), *c = NULL;
+    pa_data *d = read_data(m, PINGAN);
+    pa_engine *en = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_engine_new(&en, d, &e), PA_OK);
+    size_t n;
+    char *got = csv_engine(en, m, &n);
+    free(got);
+    /* 2019's rows again, as the year 2020 */
+    assert_int_equal(pa_data_read_buffer(d, rows, strlen(rows), "2020.csv", &e), PA_OK);
+    char *want = csv_of(m, d);
+    assert_non_null(strstr(want, ",2020,"));
+    got = csv_engine(en, m, &n);
+    expect_same("rows added after the engine's first call", got, want);
+    assert_int_equal(n, 19);
+    free(got);
+    pa__engine_set_limit(en, 0);
+    assert_int_equal(pa__engine_counts(en).entries, 19);
+    assert_int_equal(pa_model_copy(&c, m, &e), PA_OK);
+    assert_int_equal(pa_model_set_weight(c, "fire", 7, &e), PA_OK);
+    char *fresh = csv_of(c, d);
+    got = csv_engine(en, c, &n);
+    expect_same("a weight changed, nothing kept beyond the last call", got, fresh);
+    assert_int_equal(n, 1);
+    free(got);
+    assert_true(pa__engine_counts(en).entries <= 19);
+    got = csv_engine(en, m, &n); /* the old index went */
+    expect_same("the model again", got, want);
+    assert_int_equal(n, 1);
+    free(got);
+    free(fresh);
+    free(want);
+    free(rows);
+    free(text);
+    pa_engine_free(en);
+    pa_data_free(d);
+    pa_model_free(c);
+    pa_model_free(m);
+}
+
 /* A key set in memory has no line of the file: a failure it causes later points at its
  * section's header, not at a line that does not exist. */
 static void
@@ -804,6 +852,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_engine_reuse),
         cmocka_unit_test(test_api_location),
+        cmocka_unit_test(test_engine_data_and_limit),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_data_of_another_model),
         cmocka_unit_test(test_data_in_memory),
