@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "engine.h"
 
 typedef enum { STAGE_S, STAGE_B, STAGE_C, STAGE_N } stage_kind;
 

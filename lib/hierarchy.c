@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model.h"
 
 static pa_status
 fail_at_node(const pa_model *m, const pa_node *nd, pa_error *err, pa_loc at, const char *fmt,

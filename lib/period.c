@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "period.h"
 
 typedef struct scan {
     const unsigned char *p, *end;

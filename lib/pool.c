@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "pool.h"
 
 /* ---- a parallel for: tasks 0..n-1 on the machine's cores; the error reported is the one of
  * the lowest task, so results and messages do not depend on the number of threads ---- */
