@@ -441,12 +441,30 @@ pa_data_column_name(const pa_data *d, size_t j)
     return d && j < d->n_cols ? d->col_names[j] : NULL;
 }
 
+/* A period's canonical form, read once for a run of rows that spell it the same (a column of
+ * periods repeats a few values): 0 when the text is no period. */
+typedef struct period_memo {
+    const char *text;
+    int ok;
+    char canon[PA_PERIOD_TEXT];
+} period_memo;
+
+static int
+memo_period(period_memo *pm, const char *s)
+{
+    if (!pm->text || (s != pm->text && strcmp(s, pm->text) != 0)) {
+        pm->text = s;
+        pm->ok = pa_period_parse(s, strlen(s), pm->canon) != PA_PERIOD_NONE;
+    }
+    return pm->ok;
+}
+
 /* Rows are checked before any is added, so that a refused call adds nothing. */
 static pa_status
 check_rows(const pa_data *d, size_t n, const char *const *units, const char *const *periods,
            const double *const *columns, pa_error *err)
 {
-    char canon[PA_PERIOD_TEXT];
+    period_memo pm = { 0 };
     for (size_t j = 0; j < d->n_cols; j++)
         if (!columns[j])
             return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no values for column '%s'",
@@ -454,8 +472,7 @@ check_rows(const pa_data *d, size_t n, const char *const *units, const char *con
     for (size_t i = 0; i < n; i++) {
         if (!units[i] || !*units[i])
             return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "row %zu has no unit code", i + 1);
-        if (periods && (!periods[i] ||
-                        !pa_period_parse(periods[i], strlen(periods[i]), canon)))
+        if (periods && (!periods[i] || !memo_period(&pm, periods[i])))
             return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
                            "row %zu: '%s' is no period (2019, 2019Q3, 2019-07, 2019-07-15, ...)",
                            i + 1, periods[i] ? periods[i] : "(null)");
@@ -486,11 +503,9 @@ undo_rows(pa_data *d, const size_t mark[4])
 /* One row: its unit, name, period and group; 0 when out of memory. */
 static int
 add_row(pa_data *d, size_t row, uint32_t file, const char *unit, const char *name,
-        const char *period, const char *group)
+        const char *period, const char *group, period_memo *pm)
 {
-    char canon[PA_PERIOD_TEXT] = "";
-    if (period)
-        pa_period_parse(period, strlen(period), canon);
+    const char *canon = period && memo_period(pm, period) ? pm->canon : "";
     size_t u = pa_strmap_intern(&d->units, unit, strlen(unit), NULL);
     size_t p = pa_strmap_intern(&d->periods, canon, strlen(canon), NULL);
     size_t g = group && *group ? pa_strmap_intern(&d->groups, group, strlen(group), NULL)
@@ -537,9 +552,10 @@ pa_data_add_rows(pa_data *d, size_t n, const char *const *units, const char *con
     if (file == PA_NONE || !pa_data_grow_rows_to(d, d->n_rows + n) ||
         (groups && !group_rows(d)))
         return pa_nomem(err);
+    period_memo pm = { 0 };
     for (size_t i = 0; i < n; i++) {
         if (!add_row(d, d->n_rows, (uint32_t)file, units[i], names ? names[i] : NULL,
-                     periods ? periods[i] : NULL, groups ? groups[i] : NULL)) {
+                     periods ? periods[i] : NULL, groups ? groups[i] : NULL, &pm)) {
             undo_rows(d, mark);
             return pa_nomem(err);
         }

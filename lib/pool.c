@@ -177,12 +177,10 @@ pool_run(pa_pool *p, pfor *pf)
 static void
 spawn_run(pfor *pf)
 {
-    size_t nt = pa_thread_count();
-    if (nt > 8)
-        nt = 8;
+    size_t nt = pa_thread_count(); /* at most 64, as a pool's */
     if (nt > pf->n)
         nt = pf->n;
-    pthread_t th[8];
+    pthread_t th[64];
     size_t started = 0;
     for (size_t t = 1; t < nt; t++)
         if (pthread_create(&th[started], NULL, pfor_run, pf) == 0)
