@@ -20,12 +20,23 @@ struct pa_explain {
     double *change;             /* by unit: the node's change (NaN: none) */
 };
 
+/* A Copeland node's worths against one base period, for every unit at once: a coalition of
+ * the children that moved (in some unit) has them at now's scores in every unit, the others at
+ * base's, and is worth each unit's count of wins. */
+typedef struct copeland_game {
+    size_t k, b;                /* node and base period */
+    size_t n, pl[PA_EXPLAIN_MAX_PLAYERS];
+    double *v;                  /* [mask][unit] */
+} copeland_game;
+
 /* One unit's explanation against one base period. */
 typedef struct ctx {
     const pa_model *m;
     const pa_result *r;
     size_t u, p, b;             /* unit, period, base period */
     double *acc;                /* by result node: its contribution so far, NaN: none */
+    copeland_game *games;       /* made on first use, kept for the other units */
+    size_t n_games;
     pa_error *err;
 } ctx;
 
@@ -36,6 +47,7 @@ typedef struct local {
     size_t nc;
     size_t *col;
     double *x, *y, *w, *phi, *ratio, *mix;
+    int whole;                  /* the children's parts are not split further (Copeland) */
 } local;
 
 static double
@@ -117,6 +129,15 @@ mix_value(ctx *c, local *l, const size_t *pl, size_t n, size_t mask, double *v)
     return PA_OK;
 }
 
+/* |S|!(n-|S|-1)!/n!, the Shapley weight of a coalition of s of the other n - 1 players. */
+static void
+shapley_weights(double *wt, size_t n)
+{
+    wt[0] = 1.0 / (double)n;
+    for (size_t s = 0; s + 1 < n; s++)
+        wt[s + 1] = wt[s] * (double)(s + 1) / (double)(n - 1 - s);
+}
+
 /* Exact Shapley values over the children that moved, a coalition's worth being the mean
  * with its members at now's scores and the others at base's: 2^n means. */
 static pa_status
@@ -144,9 +165,7 @@ split_shapley(ctx *c, local *l)
     pa_status st = PA_OK;
     for (size_t mask = 0; mask < (size_t)1 << n && st == PA_OK; mask++)
         st = mix_value(c, l, pl, n, mask, &v[mask]);
-    wt[0] = 1.0 / (double)n; /* |S|!(n-|S|-1)!/n! */
-    for (size_t s = 0; s + 1 < n; s++)
-        wt[s + 1] = wt[s] * (double)(s + 1) / (double)(n - 1 - s);
+    shapley_weights(wt, n);
     for (size_t j = 0; j < n && st == PA_OK; j++) {
         size_t bit = (size_t)1 << j, i = pl[j];
         for (size_t mask = 0; mask < (size_t)1 << n; mask++)
@@ -182,6 +201,156 @@ local_fill(ctx *c, size_t k, local *l)
     return PA_OK;
 }
 
+/* ---- Copeland: a count of wins over the other units ---- */
+
+/* +1 / 0 / -1 as the weight of the children where a is higher is more than, equal to or less
+ * than the weight of those where it is lower (aggregate.c's rule). */
+static double
+copeland_point(const double *xa, const double *xb, const double *w, size_t nc)
+{
+    double better = 0, worse = 0;
+    for (size_t c = 0; c < nc; c++) {
+        better += w[c] * (double)(xa[c] > xb[c]);
+        worse += w[c] * (double)(xa[c] < xb[c]);
+    }
+    return better > worse ? 1 : better < worse ? -1 : 0;
+}
+
+/* Every unit's wins with the children's scores xs ([unit][child]); in: units that are
+ * opponents (ranked, not screened), scored: units with a score. As aggregate.c counts. */
+static void
+copeland_totals(const double *xs, size_t nu, size_t nc, const double *w,
+                const unsigned char *in, const unsigned char *scored, double *v)
+{
+    for (size_t i = 0; i < nu; i++)
+        v[i] = 0;
+    for (size_t i = 0; i < nu; i++)
+        for (size_t j = 0; j < nu; j++)
+            if (j != i && in[j] && (in[i] ? scored[i] || scored[j] : scored[i]))
+                v[i] += copeland_point(xs + i * nc, xs + j * nc, w, nc);
+    for (size_t i = 0; i < nu; i++)
+        v[i] = scored[i] ? v[i] : NAN;
+}
+
+/* The worths of every coalition, with room xs for nu·nc scores and 2·nu flags. */
+static void
+copeland_worths(const ctx *c, const local *l, copeland_game *g, double *xs, unsigned char *in)
+{
+    const pa_result *r = c->r;
+    size_t nu = r->nu, nc = l->nc;
+    unsigned char *scored = in + nu;
+    for (size_t mask = 0; mask < (size_t)1 << g->n; mask++) {
+        for (size_t u = 0; u < nu; u++) {
+            double *row = xs + u * nc;
+            int any = 0;
+            for (size_t i = 0; i < nc; i++)
+                row[i] = PA_SCORE(r, l->col[i], c->b, u);
+            for (size_t j = 0; j < g->n; j++)
+                if ((mask >> j) & 1)
+                    row[g->pl[j]] = PA_SCORE(r, l->col[g->pl[j]], c->p, u);
+            for (size_t i = 0; i < nc; i++)
+                any |= !isnan(row[i]);
+            in[u] = !r->reference[u] && !(r->flags[PA_CELL(r, g->k, c->p, u)] & PA_CELL_SCREENED);
+            scored[u] = any && !(r->flags[PA_CELL(r, g->k, c->p, u)] & PA_CELL_SCREENED);
+        }
+        copeland_totals(xs, nu, nc, l->w, in, scored, g->v + mask * nu);
+    }
+}
+
+/* The players of node k against base b: children that moved in some unit. The screened units
+ * must be the same in both periods (else the opponents differ and nothing is exact). */
+static pa_status
+copeland_players(const ctx *c, const local *l, copeland_game *g)
+{
+    const pa_result *r = c->r;
+    for (size_t u = 0; u < r->nu; u++)
+        if ((r->flags[PA_CELL(r, g->k, c->p, u)] ^ r->flags[PA_CELL(r, g->k, c->b, u)]) &
+            PA_CELL_SCREENED)
+            return pa_fail(c->err, PA_ERR_COMPUTE, NULL, 0, 0,
+                           "'%s' counts wins over other units, and unit '%s' is screened out in "
+                           "one of %s and %s only: the opponents differ, so no split is exact",
+                           l->nd->code, r->unit_codes[u], r->periods[c->p], r->periods[c->b]);
+    for (size_t i = 0; i < l->nc; i++) {
+        int moved = 0;
+        for (size_t u = 0; u < r->nu && !moved; u++)
+            moved = !same(PA_SCORE(r, l->col[i], c->p, u), PA_SCORE(r, l->col[i], c->b, u));
+        if (moved && g->n == PA_EXPLAIN_MAX_PLAYERS)
+            return pa_fail(c->err, PA_ERR_COMPUTE, NULL, 0, 0,
+                           "more than %d children of '%s' moved; their exact Shapley values "
+                           "would take 2^%d Copeland counts or more", PA_EXPLAIN_MAX_PLAYERS,
+                           l->nd->code, PA_EXPLAIN_MAX_PLAYERS + 1);
+        if (moved)
+            g->pl[g->n++] = i;
+    }
+    double work = ldexp((double)r->nu * (double)r->nu * (double)(l->nc ? l->nc : 1), (int)g->n);
+    if (work > 4e9)
+        return pa_fail(c->err, PA_ERR_COMPUTE, NULL, 0, 0,
+                       "the exact Shapley values of the %zu children of '%s' that moved, over "
+                       "%zu units, would take 2^%zu Copeland counts of %zu² comparisons: too "
+                       "many (limit 4·10^9 comparisons)", g->n, l->nd->code, r->nu, g->n, r->nu);
+    return PA_OK;
+}
+
+/* The game of node k against the current base, made on first use. */
+static pa_status
+copeland_game_of(ctx *c, size_t k, const local *l, copeland_game **out)
+{
+    for (size_t i = 0; i < c->n_games; i++)
+        if (c->games[i].k == k && c->games[i].b == c->b)
+            return (*out = &c->games[i]), PA_OK;
+    copeland_game *gs = pa_reallocarray(c->games, c->n_games + 1, sizeof *gs);
+    if (!gs)
+        return pa_nomem(c->err);
+    c->games = gs;
+    copeland_game *g = &gs[c->n_games];
+    *g = (copeland_game){ .k = k, .b = c->b };
+    pa_status st = copeland_players(c, l, g);
+    if (st != PA_OK)
+        return st;
+    size_t nu = c->r->nu ? c->r->nu : 1;
+    g->v = pa_reallocarray(NULL, ((size_t)1 << g->n) * nu, sizeof *g->v);
+    double *xs = pa_reallocarray(NULL, nu * (l->nc ? l->nc : 1), sizeof *xs);
+    unsigned char *in = pa_malloc(2 * nu);
+    if (g->v && xs && in)
+        copeland_worths(c, l, g, xs, in);
+    pa_free(xs);
+    pa_free(in);
+    if (!g->v)
+        return pa_nomem(c->err);
+    c->n_games++;
+    *out = g;
+    return xs && in ? PA_OK : pa_nomem(c->err);
+}
+
+/* A unit's Shapley values in the game of its node: every player's part of the change of its
+ * wins, including what the player's moves in other units did to them. */
+static pa_status
+split_copeland(ctx *c, size_t k, local *l, double *now, double *base)
+{
+    copeland_game *g = NULL;
+    pa_status st = copeland_game_of(c, k, l, &g);
+    if (st != PA_OK)
+        return st;
+    size_t nu = c->r->nu, u = c->u, full = ((size_t)1 << g->n) - 1;
+    double wt[PA_EXPLAIN_MAX_PLAYERS];
+    l->whole = 1;
+    *now = g->v[full * nu + u];
+    *base = g->v[u];
+    for (size_t i = 0; i < l->nc; i++)
+        l->phi[i] = l->ratio[i] = 0;
+    if (g->n)
+        shapley_weights(wt, g->n);
+    for (size_t j = 0; j < g->n; j++) {
+        size_t bit = (size_t)1 << j;
+        double *phi = &l->phi[g->pl[j]];
+        for (size_t mask = 0; mask <= full; mask++)
+            if (!(mask & bit))
+                *phi += wt[__builtin_popcountl(mask)] * (g->v[(mask | bit) * nu + u] -
+                                                          g->v[mask * nu + u]);
+    }
+    return PA_OK;
+}
+
 /* Split node k's own change among its children by its rule; *now and *base receive its
  * aggregate (before penalty points) in both periods. */
 static pa_status
@@ -196,10 +365,7 @@ local_split(ctx *c, size_t k, local *l, double *now, double *base)
         same_set &= isnan(l->x[i]) == isnan(l->y[i]);
     pa_agg agg = l->nd->eff.agg;
     if (agg == PA_AGG_COPELAND)
-        return pa_fail(c->err, PA_ERR_ARGUMENT, NULL, 0, 0,
-                       "'%s' is a Copeland count of wins over the other units: its change is "
-                       "not split among its own children (doc/methods.md)",
-                       c->r->node_codes[k]);
+        return split_copeland(c, k, l, now, base);
     if (agg == PA_AGG_ARITHMETIC && same_set)
         split_arithmetic(l);
     else if (agg == PA_AGG_GEOMETRIC && same_set)
@@ -284,7 +450,7 @@ explain_node(ctx *c, size_t k, double ratio)
         double d = l.x[i] - l.y[i];
         if (isnan(l.x[i]) && isnan(l.y[i]))
             continue; /* in neither period: no part */
-        if (col < c->r->n_ind || isnan(d))
+        if (col < c->r->n_ind || isnan(d) || l.whole)
             add(&c->acc[col], ratio * l.phi[i]); /* a group in one period only: one part */
         else
             st = explain_node(c, col, ratio * l.ratio[i]);
@@ -407,6 +573,9 @@ pa_explain_compute(pa_explain **out, const pa_model *model, const pa_result *res
         st = explain_unit(x, &c, err);
     }
     pa_free(c.acc);
+    for (size_t i = 0; i < c.n_games; i++)
+        pa_free(c.games[i].v);
+    pa_free(c.games);
     if (st != PA_OK) {
         pa_explain_free(x);
         return st;
