@@ -47,7 +47,8 @@ usage(FILE *f)
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
-          "      --chart KIND     a chart instead of a table: trend | ranking; the format\n"
+          "      --chart KIND     a chart instead of a table: trend | ranking | correlation\n"
+          "                       | contributions (--explain as bars); the format\n"
           "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
           "      --stats          statistics of the indicators instead of the index\n"
           "      --explain        why each unit's index moved (or --node CODE's): every\n"
@@ -846,7 +847,14 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
-    if (explain_usage(explain, stats, fmt, show, n_nodes)) {
+    if (explain && chart && ckind != CHART_CONTRIBUTIONS) {
+        fprintf(stderr, "pingan-index: --explain draws as --chart contributions, not another "
+                        "chart\n");
+        free(nodes);
+        return 2;
+    }
+    if (explain_usage(explain || (chart && ckind == CHART_CONTRIBUTIONS), stats, fmt, show,
+                      n_nodes)) {
         free(nodes);
         return 2;
     }
@@ -937,7 +945,7 @@ main(int argc, char **argv)
             rc = 2;
             goto out;
         }
-    if (explain) {
+    if (explain && !chart) {
         rc = explain_main(model, res, p, n_nodes ? nodes[0] : NULL,
                           fmt == FMT_TEXT ? 0 : fmt == FMT_CSV ? 1 : 2, output, bom);
         goto out;
@@ -952,6 +960,9 @@ main(int argc, char **argv)
     if (chart) {
         ok = (ckind == CHART_CORRELATION
                   ? chart_write_correlation(of.f, cfmt, model, data, res, p, pa_model_label(model))
+              : ckind == CHART_CONTRIBUTIONS
+                  ? chart_write_contributions(of.f, cfmt, model, res, p,
+                                              n_nodes ? nodes[0] : NULL, pa_model_label(model))
                   : chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model))) == 0;
     } else if (fmt == FMT_HTML) {
         ok = html_write(of.f, res, p, pa_model_label(model)) == 0;
