@@ -534,7 +534,11 @@ find_target(pa_explain *x, const pa_result *r, const char *node, const char *per
     for (size_t k = 0; !node && k < r->n_model_nodes; k++)
         if (r->node_parent[k] == PA_NONE)
             x->node = k;
-    if (x->node == PA_NONE || x->node >= r->n_model_nodes)
+    if (x->node != PA_NONE && x->node >= r->n_model_nodes)
+        return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0,
+                       "'%s' is a penalty row: its change is its own, with nothing to split",
+                       node);
+    if (x->node == PA_NONE)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "no node '%s' in the model to explain",
                        node ? node : "");
     x->period = period ? pa_result_period_find(r, period) : r->np - 1;

@@ -278,7 +278,7 @@ test_refusals(void **state)
     run x = sweep("arithmetic");
     expect_refused(&x, x.m, NULL, "2019", PA_ERR_ARGUMENT, "no base period");
     expect_refused(&x, x.m, "nope", NULL, PA_ERR_ARGUMENT, "no node 'nope'");
-    expect_refused(&x, x.m, "pen", NULL, PA_ERR_ARGUMENT, "no node 'pen'");
+    expect_refused(&x, x.m, "pen", NULL, PA_ERR_ARGUMENT, "'pen' is a penalty row");
     expect_refused(&x, x.m, NULL, "1999", PA_ERR_ARGUMENT, "no period '1999'");
     pa_model *other = NULL;
     pa_error err;
@@ -319,6 +319,37 @@ test_too_many_players(void **state)
     run_free(&x);
 }
 
+/* Every allocation of an explanation may fail: PA_ERR_NOMEM, nothing returned, nothing
+ * leaked (the sanitizer build checks the last). */
+static void
+test_every_allocation_fails_cleanly(void **state)
+{
+    (void)state;
+    static const char *const methods[] = { "arithmetic", "median", "copeland" };
+    for (size_t k = 0; k < sizeof methods / sizeof *methods; k++) {
+        run x = sweep(methods[k]);
+        pa_explain *e = NULL;
+        pa_error err;
+        pa__alloc_fail_at(0);
+        assert_int_equal(pa_explain_compute(&e, x.m, x.r, NULL, NULL, &err), PA_OK);
+        long total = pa__alloc_fail_at(0);
+        pa_explain_free(e);
+        assert_true(total > 5);
+        for (long n = 1; n <= total; n++) {
+            pa__alloc_fail_at(n);
+            e = (pa_explain *)1;
+            pa_status st = pa_explain_compute(&e, x.m, x.r, NULL, NULL, &err);
+            pa__alloc_fail_at(0);
+            if (st != PA_ERR_NOMEM)
+                print_error("%s: allocation %ld of %ld failed: status %d\n", methods[k], n,
+                            total, (int)st);
+            assert_int_equal(st, PA_ERR_NOMEM);
+            assert_null(e);
+        }
+        run_free(&x);
+    }
+}
+
 int
 main(void)
 {
@@ -332,6 +363,7 @@ main(void)
         cmocka_unit_test(test_mean_base),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_too_many_players),
+        cmocka_unit_test(test_every_allocation_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
