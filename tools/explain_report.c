@@ -109,12 +109,13 @@ explain_report(FILE *f, const pa_explain *x, const char *title)
     const pa_result *r = pa_explain_result(x);
     size_t p = pa_explain_period(x), k = pa_explain_node(x), n = pa_explain_count(x);
     const char *base = pa_result_base_label(r, p), *dots = base ? strstr(base, "..") : NULL;
+    const char *what = pa_result_node_parent(r, k) == NONE ? "指数" : pa_result_node_label(r, k);
     if (base && strncmp(base, "mean:", 5) == 0 && dots) /* mean:2017..2018 */
-        fprintf(f, "%s  %s 较 %.*s 至 %s 均值: 变化原因 (%s)\n", title, pa_result_period(r, p),
-                (int)(dots - base - 5), base + 5, dots + 2, pa_result_node_label(r, k));
+        fprintf(f, "%s  %s 较 %.*s 至 %s 均值: %s变化原因\n", title, pa_result_period(r, p),
+                (int)(dots - base - 5), base + 5, dots + 2, what);
     else
-        fprintf(f, "%s  %s 较 %s: 变化原因 (%s)\n", title, pa_result_period(r, p),
-                base ? base : "-", pa_result_node_label(r, k));
+        fprintf(f, "%s  %s 较 %s: %s变化原因\n", title, pa_result_period(r, p), base ? base : "-",
+                what);
     fputs("各指标对得分变化的贡献 (分), 合计等于得分变化。\n", f);
     size_t *rows = malloc((n ? n : 1) * sizeof *rows);
     if (!rows)
