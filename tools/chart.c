@@ -48,14 +48,16 @@ chart_parse_kind(const char *s, chart_kind *kind)
     if (strcmp(s, "uncertainty") == 0)
         return usage_fail("--chart uncertainty draws the rank intervals of --uncertainty, which "
                           "this version does not have yet");
-    if (strcmp(s, "contributions") == 0)
-        return usage_fail("--chart contributions draws the contributions of --explain, which "
-                          "this version does not have yet");
+    if (strcmp(s, "contributions") == 0) {
+        *kind = CHART_CONTRIBUTIONS;
+        return 0;
+    }
     if (strcmp(s, "correlation") == 0) {
         *kind = CHART_CORRELATION;
         return 0;
     }
-    return usage_fail("--chart: unknown chart '%s' (trend, ranking or correlation)", s);
+    return usage_fail("--chart: unknown chart '%s' (trend, ranking, correlation or "
+                      "contributions)", s);
 }
 
 int
@@ -872,6 +874,183 @@ chart_write(FILE *f, chart_format fmt, chart_kind kind, const pa_result *r, size
         return draw_ranking(f, fmt, r, p, title);
     fprintf(stderr, "pingan-index: --chart: this chart is not drawn here\n");
     return -1;
+}
+
+/* ---- contributions: --explain as bars, one row per unit, the parts that raised its score
+ * stacked right of 0 and those that lowered it left, a mark at the net change ---- */
+
+typedef struct parts {
+    const pa_explain *x;
+    size_t *leaves, n_leaves;   /* the indicators (and rows) drawn, each with its colour */
+    size_t *units, n_units;     /* units with a change, in the result's order */
+} parts;
+
+static size_t
+leaf_colour(const parts *pt, size_t leaf)
+{
+    for (size_t i = 0; i < pt->n_leaves; i++)
+        if (pt->leaves[i] == leaf)
+            return i;
+    return 0;
+}
+
+/* The leaves and units of the explanation, and the sums of each unit's parts each way. */
+static int
+collect_parts(parts *pt, double *lo, double *hi)
+{
+    const pa_explain *x = pt->x;
+    const pa_result *r = pa_explain_result(x);
+    size_t nn = pa_result_node_count(r), nu = pa_result_unit_count(r);
+    pt->leaves = malloc((nn ? nn : 1) * sizeof *pt->leaves);
+    pt->units = malloc((nu ? nu : 1) * sizeof *pt->units);
+    double *up = calloc(nu ? nu : 1, sizeof *up), *down = calloc(nu ? nu : 1, sizeof *down);
+    int okay = pt->leaves && pt->units && up && down;
+    for (size_t n = 0; okay && n < nn; n++)
+        for (size_t i = 0; i < pa_explain_count(x); i++)
+            if (pa_explain_indicator(x, i) == n) {
+                pt->leaves[pt->n_leaves++] = n;
+                break;
+            }
+    for (size_t i = 0; okay && i < pa_explain_count(x); i++) {
+        double v = pa_explain_contribution(x, i);
+        *(v > 0 ? &up[pa_explain_unit(x, i)] : &down[pa_explain_unit(x, i)]) += v;
+    }
+    *lo = 0, *hi = 0;
+    for (size_t u = 0; okay && u < nu; u++)
+        if (!isnan(pa_explain_change(x, u))) {
+            pt->units[pt->n_units++] = u;
+            *lo = fmin(*lo, down[u]), *hi = fmax(*hi, up[u]);
+        }
+    free(up);
+    free(down);
+    return okay ? 0 : -1;
+}
+
+/* One unit's row: its parts as adjoining segments out from 0, in the order of the leaves. */
+static void
+draw_parts_row(cairo_t *cr, const frame *fr, const parts *pt, size_t u, double y, double row)
+{
+    const pa_explain *x = pt->x;
+    double pos = 0, neg = 0, h = fmax(round(row * 0.6), 1);
+    for (size_t i = 0; i < pa_explain_count(x); i++) {
+        double v = pa_explain_contribution(x, i);
+        if (pa_explain_unit(x, i) != u || !(v != 0))
+            continue;
+        double *at = v > 0 ? &pos : &neg, a = frame_x(fr, *at), b = frame_x(fr, *at + v);
+        *at += v;
+        set_rgb(cr, line_colour(leaf_colour(pt, pa_explain_indicator(x, i))));
+        cairo_rectangle(cr, fmin(a, b), round(y + row * 0.2), fabs(b - a), h);
+        cairo_fill(cr);
+    }
+    double d = pa_explain_change(x, u), xm = round(frame_x(fr, d)) + 0.5;
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_line_width(cr, 2);
+    cairo_move_to(cr, xm, y + row * 0.08);
+    cairo_line_to(cr, xm, y + row * 0.92);
+    cairo_stroke(cr);
+    char buf[200];
+    snprintf(buf, sizeof buf, "%s  %+.2f", pa_result_unit_name(pa_explain_result(x), u), d);
+    text(cr, buf, fr->x0 - 8, y + row / 2, 12, 1, 0.5);
+}
+
+/* The leaves' colours, in rows under the bars; returns the height it took. */
+static double
+draw_parts_legend(cairo_t *cr, const parts *pt, double x0, double x1, double y, int draw)
+{
+    const pa_result *r = pa_explain_result(pt->x);
+    double x = x0, top = y;
+    for (size_t i = 0; i < pt->n_leaves; i++) {
+        const char *label = pa_result_node_label(r, pt->leaves[i]);
+        double w = text_width(cr, label, 12) + 30;
+        if (x + w > x1 && x > x0)
+            x = x0, y += 22;
+        if (draw) {
+            set_rgb(cr, line_colour(i));
+            cairo_rectangle(cr, x, y + 3, 12, 12);
+            cairo_fill(cr);
+            text(cr, label, x + 16, y + 9, 12, 0, 0.5);
+        }
+        x += w;
+    }
+    return y - top + 22;
+}
+
+static double
+parts_label_width(cairo_t *cr, const parts *pt)
+{
+    double w = 40;
+    char buf[200];
+    for (size_t i = 0; i < pt->n_units; i++) {
+        size_t u = pt->units[i];
+        snprintf(buf, sizeof buf, "%s  %+.2f", pa_result_unit_name(pa_explain_result(pt->x), u),
+                 pa_explain_change(pt->x, u));
+        w = fmax(w, text_width(cr, buf, 12));
+    }
+    return fmin(w, 360);
+}
+
+static int
+draw_contributions(FILE *f, chart_format fmt, const parts *pt, double lo, double hi,
+                   const char *title)
+{
+    const pa_result *r = pa_explain_result(pt->x);
+    size_t p = pa_explain_period(pt->x), n = pt->n_units;
+    double row = bar_row(n), step = nice_range(&lo, &hi);
+    canvas probe;
+    canvas_open(&probe, NULL, CHART_PNG, 1, 1); /* for text widths before the size is known */
+    double lw = parts_label_width(probe.cr, pt);
+    double legend = draw_parts_legend(probe.cr, pt, 24, 960 - 24, 0, 0);
+    cairo_destroy(probe.cr);
+    cairo_surface_destroy(probe.s);
+    canvas c;
+    canvas_open(&c, f, fmt, 960, ceil(64 + row * (double)n + 40 + legend + 8));
+    frame fr = { 24 + lw, 960 - 40, 64, 64 + round(row * (double)n), lo, hi };
+    char head[700];
+    const char *base = pa_result_base_label(r, p);
+    snprintf(head, sizeof head, "%s  %s 较 %s: %s变化的构成 (分)", title, pa_result_period(r, p),
+             base ? base : "-", pa_result_node_parent(r, pa_explain_node(pt->x)) == NONE
+                                    ? "指数" : pa_result_node_label(r, pa_explain_node(pt->x)));
+    title_text(c.cr, head, 24, 16);
+    draw_x_scale(c.cr, &fr, step);
+    double x0 = round(frame_x(&fr, 0)) + 0.5;
+    cairo_set_source_rgb(c.cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(c.cr, 1);
+    cairo_move_to(c.cr, x0, fr.y0);
+    cairo_line_to(c.cr, x0, fr.y1);
+    cairo_stroke(c.cr);
+    for (size_t i = 0; i < n; i++)
+        draw_parts_row(c.cr, &fr, pt, pt->units[i], fr.y0 + row * (double)i, row);
+    draw_parts_legend(c.cr, pt, 24, 960 - 24, fr.y1 + 32, 1);
+    return canvas_close(&c);
+}
+
+int
+chart_write_contributions(FILE *f, chart_format fmt, const pa_model *model, const pa_result *r,
+                          size_t p, const char *node, const char *title)
+{
+    pa_error err;
+    pa_explain *x = NULL;
+    memset(&err, 0, sizeof err);
+    if (pa_explain_compute(&x, model, r, node, pa_result_period(r, p), &err) != PA_OK) {
+        char buf[1200];
+        pa_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "pingan-index: --chart contributions: %s\n", buf);
+        return -1;
+    }
+    parts pt = { .x = x };
+    double lo, hi;
+    int rc = collect_parts(&pt, &lo, &hi);
+    if (rc != 0)
+        fprintf(stderr, "pingan-index: out of memory\n");
+    else if (pt.n_units == 0)
+        fprintf(stderr, "pingan-index: --chart contributions: no unit has a change in %s\n",
+                pa_result_period(r, p)), rc = -1;
+    else
+        rc = draw_contributions(f, fmt, &pt, lo, hi, title);
+    free(pt.leaves);
+    free(pt.units);
+    pa_explain_free(x);
+    return rc;
 }
 
 /* ---- SVG for inlining ---- */

@@ -17,6 +17,7 @@
 #include <pingan/pingan.h>
 
 #include "chart.h"
+#include "explain_report.h"
 #include "html.h"
 #include "output.h"
 #include "stats_report.h"
@@ -46,9 +47,12 @@ usage(FILE *f)
           "      --node CODE      only these nodes in csv/json output (repeatable)\n"
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
-          "      --chart KIND     a chart instead of a table: trend | ranking; the format\n"
+          "      --chart KIND     a chart instead of a table: trend | ranking | correlation\n"
+          "                       | contributions (--explain as bars); the format\n"
           "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
           "      --stats          statistics of the indicators instead of the index\n"
+          "      --explain        why each unit's index moved (or --node CODE's): every\n"
+          "                       indicator's contribution to its change, in points\n"
           "      --bom            csv: begin with a UTF-8 byte-order mark, so that Excel\n"
           "                       opens the file as UTF-8 (Chinese labels readable)\n"
           "  -h, --help           show this help\n"
@@ -563,6 +567,27 @@ write_xlsx(FILE *f, const pa_result *r, size_t p, const char *label, const compa
     return rc;
 }
 
+/* --explain writes text, csv or json of one node; a chart of it is --chart contributions. */
+static int
+explain_usage(int explain, int stats, int fmt, size_t show, size_t n_nodes)
+{
+    if (!explain)
+        return 0;
+    if (stats)
+        fprintf(stderr, "pingan-index: --stats and --explain both say what to write; give one "
+                        "of them\n");
+    else if (fmt == FMT_XLSX || fmt == FMT_HTML)
+        fprintf(stderr, "pingan-index: --explain writes text, csv or json\n");
+    else if (show)
+        fprintf(stderr, "pingan-index: --explain explains every unit; --top is for the index "
+                        "report\n");
+    else if (n_nodes > 1)
+        fprintf(stderr, "pingan-index: --explain explains one node: give --node once\n");
+    else
+        return 0;
+    return 1;
+}
+
 typedef struct teardown {
     pa_result *res;
     pa_data *data;
@@ -696,6 +721,7 @@ main(int argc, char **argv)
         { "version", no_argument, 0, 'V' },
         { "stats", no_argument, 0, 'S' },
         { "bom", no_argument, 0, 'M' },
+        { "explain", no_argument, 0, 'E' },
         { 0, 0, 0, 0 }
     };
     const char *config = NULL, *output = NULL, *period = NULL, *basep = NULL;
@@ -705,7 +731,7 @@ main(int argc, char **argv)
     int top_given = 0, chart = 0;
     chart_kind ckind = CHART_TREND;
     chart_format cfmt = CHART_SVG;
-    int stats = 0;
+    int stats = 0, explain = 0;
     int bom = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
@@ -715,6 +741,7 @@ main(int argc, char **argv)
         switch (opt) {
         case 'c': config = optarg; break;
         case 'S': stats = 1; break;
+        case 'E': explain = 1; break;
         case 'o': output = optarg; break;
         case 'P': period = optarg; break;
         case 'B': basep = optarg; break;
@@ -820,6 +847,17 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
+    if (explain && chart && ckind != CHART_CONTRIBUTIONS) {
+        fprintf(stderr, "pingan-index: --explain draws as --chart contributions, not another "
+                        "chart\n");
+        free(nodes);
+        return 2;
+    }
+    if (explain_usage(explain || (chart && ckind == CHART_CONTRIBUTIONS), stats, fmt, show,
+                      n_nodes)) {
+        free(nodes);
+        return 2;
+    }
     if (basep && how.given) {
         fprintf(stderr, "pingan-index: --base and --compare both say what to compare with; "
                         "give one of them\n");
@@ -870,7 +908,7 @@ main(int argc, char **argv)
         rc = stats_main(model, data, period, fmt, output);
         goto out;
     }
-    if (fmt == FMT_TEXT || fmt == FMT_HTML || chart) {
+    if (fmt == FMT_TEXT || fmt == FMT_HTML || chart || explain) {
         st = pa_compute(&res, model, data, &err);
     } else { /* only the nodes written are held, and the data set goes as it is used */
         st = pa_compute_nodes(&res, model, data, nodes, n_nodes, &err);
@@ -907,6 +945,11 @@ main(int argc, char **argv)
             rc = 2;
             goto out;
         }
+    if (explain && !chart) {
+        rc = explain_main(model, res, p, n_nodes ? nodes[0] : NULL,
+                          fmt == FMT_TEXT ? 0 : fmt == FMT_CSV ? 1 : 2, output, bom);
+        goto out;
+    }
     if (fmt == FMT_XLSX && xlsx_check(res) != 0) /* before the output exists */
         goto out;
     out_file of;
@@ -917,6 +960,9 @@ main(int argc, char **argv)
     if (chart) {
         ok = (ckind == CHART_CORRELATION
                   ? chart_write_correlation(of.f, cfmt, model, data, res, p, pa_model_label(model))
+              : ckind == CHART_CONTRIBUTIONS
+                  ? chart_write_contributions(of.f, cfmt, model, res, p,
+                                              n_nodes ? nodes[0] : NULL, pa_model_label(model))
                   : chart_write(of.f, cfmt, ckind, res, p, pa_model_label(model))) == 0;
     } else if (fmt == FMT_HTML) {
         ok = html_write(of.f, res, p, pa_model_label(model)) == 0;

@@ -578,6 +578,62 @@ PA_EXPORT double pa_stats_group_loading(const pa_stats *stats, size_t g, size_t 
 PA_EXPORT pa_status pa_stats_write(const pa_stats *stats, FILE *out, pa_format format,
                                    pa_error *err);
 
+/* ---- why it moved (Since 0.5) ----------------------------------------- */
+
+/**
+ * Why a node's score moved: for every unit, the change of the node's score between a period
+ * and its base (as pa_result_base_label names it, set by pa_result_set_base / _set_compare)
+ * split into one contribution per indicator and penalty row below the node, that add up to
+ * the change (to rounding, 1e-9). Each node splits its own change among its children —
+ * effective weights for arithmetic means, log-additive shares for geometric ones, exact
+ * Shapley values otherwise (other means, a child present in one period only) — and a child's
+ * part is split among its children by the same rule; a group present in one period only keeps
+ * its part as one row. It explains the aggregation of the normalised scores the result holds
+ * (doc/methods.md). Since 0.5.
+ */
+typedef struct pa_explain pa_explain;
+
+/**
+ * Explain `node` (a code; NULL: the top) in `period` (NULL: the latest) of `result`, which
+ * `model` computed (the model gives the aggregation methods; a model changed since is
+ * PA_ERR_ARGUMENT). PA_ERR_ARGUMENT as well for an unknown node or period, a period without
+ * a base, a result of pa_compute_nodes that does not hold every node, or a Copeland node (its
+ * score counts wins over other units). PA_ERR_COMPUTE when more than 20 children of a node
+ * moved where Shapley values are needed (2^n means each). *out is owned by the caller
+ * (pa_explain_free) and borrows `result`, which must outlive it. Since 0.5.
+ */
+PA_EXPORT pa_status pa_explain_compute(pa_explain **out, const pa_model *model,
+                                       const pa_result *result, const char *node,
+                                       const char *period, pa_error *err);
+/** Since 0.5. NULL is fine. */
+PA_EXPORT void pa_explain_free(pa_explain *explain);
+/** The result explained (borrowed). Since 0.5. */
+PA_EXPORT const pa_result *pa_explain_result(const pa_explain *explain);
+/** The node explained and its period, as result indices. Since 0.5. */
+PA_EXPORT size_t pa_explain_node(const pa_explain *explain);
+PA_EXPORT size_t pa_explain_period(const pa_explain *explain);
+/** The node's change for a unit (result index); NaN when it has none (then no rows). Since 0.5. */
+PA_EXPORT double pa_explain_change(const pa_explain *explain, size_t unit);
+/** Rows: by unit, then in the result's node order (indicators, groups present in one period
+ *  only, penalty rows). Since 0.5. */
+PA_EXPORT size_t pa_explain_count(const pa_explain *explain);
+/** Unit of row i (result index; (size_t)-1 out of range). Since 0.5. */
+PA_EXPORT size_t pa_explain_unit(const pa_explain *explain, size_t i);
+/** The indicator, penalty row or group of row i (result node index). Since 0.5. */
+PA_EXPORT size_t pa_explain_indicator(const pa_explain *explain, size_t i);
+/** Contribution of row i to the node's change, in points. Since 0.5. */
+PA_EXPORT double pa_explain_contribution(const pa_explain *explain, size_t i);
+/** Contribution / the node's change (NaN when the change is 0). Since 0.5. */
+PA_EXPORT double pa_explain_share(const pa_explain *explain, size_t i);
+/**
+ * Write as CSV (`unit,name,period,base,node,indicator,value_change_pct,score_change,
+ * contribution,share,node_change`) or JSON (`{"period","base","node","units":[{"unit","name",
+ * "change","contributions":[{"indicator","label","value_change_pct","score_change",
+ * "contribution","share"}]}]}`). Since 0.5.
+ */
+PA_EXPORT pa_status pa_explain_write(const pa_explain *explain, FILE *out, pa_format format,
+                                     pa_error *err);
+
 #ifdef __cplusplus
 }
 #endif
