@@ -185,6 +185,26 @@ def folders(tool, tmp):
        "message, exit 1, the old file kept")
 
 
+def wait_reading_stdin(pid, timeout=30):
+    """Until a thread of pid waits in read(0, ...): its signal handlers are in place by then
+    (a fixed pause was too short on a loaded machine under the sanitizers)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/syscall") as f:
+                    fields = f.read().split()
+                if len(fields) > 1 and fields[0] == "0" and int(fields[1], 16) == 0:
+                    return
+        except PermissionError:  # no access to /proc/PID/syscall: a generous pause instead
+            time.sleep(2)
+            return
+        except OSError:
+            pass
+        time.sleep(0.005)
+    check(False, "the command never waited to read its standard input")
+
+
 def interrupted_read(tool, tmp, sig):
     """A signal while the data is still being read (standard input kept open)."""
     out = os.path.join(tmp, "kept.csv")
@@ -193,7 +213,7 @@ def interrupted_read(tool, tmp, sig):
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdin.write(open(os.path.join(tmp, "data", "2019.csv"), "rb").read()[:200])
     p.stdin.flush()
-    time.sleep(0.3)
+    wait_reading_stdin(p.pid)
     p.send_signal(sig)
     _, err = p.communicate(timeout=30)
     name = signal.Signals(sig).name
