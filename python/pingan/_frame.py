@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: MIT
+"""pandas in and out: a DataFrame to a data set, a result to the CSV's DataFrame. Each moves
+whole columns through one C call (never one call per cell)."""
+from . import _core
+from ._core import Error, Status, ffi
+
+PERIOD_NAMES = ('year', 'period', 'date', '年份', '月份', '日期')
+FLAG_WORDS = ('imputed', 'winsorised_high', 'winsorised_low', 'log_CT', 'boxcox',
+              'screened_out', 'low_coverage')
+MAX_BANDS = 256
+
+
+def is_frame(x):
+    try:
+        import pandas as pd
+    except ImportError:
+        return False
+    return isinstance(x, pd.DataFrame)
+
+
+def _strings(values, what):
+    """A column as one block of NUL-terminated UTF-8 strings and the pointers into it."""
+    text = '\0'.join(values).encode('utf-8') + b'\0'
+    buf = ffi.from_buffer('char[]', bytearray(text))
+    ptrs = ffi.new('char *[]', len(values))
+    if _core.lib.pyp_split(buf, len(text), ptrs, len(values)) != len(values) or \
+            text.count(b'\0') != len(values):
+        raise Error(f'a {what} holds a NUL character', status=Status.ARGUMENT)
+    return buf, ptrs
+
+
+def _texts(series):
+    """Strings of a column; missing cells become '' (which the library refuses, naming the row)."""
+    import pandas as pd
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.strftime('%Y-%m-%d').fillna('').tolist()
+    if pd.api.types.is_float_dtype(series):  # 2019.0, from a column with a missing year
+        whole = series.dropna()
+        if (whole == whole.round()).all():
+            series = series.astype('Int64')
+    return ['' if pd.isna(v) else str(v) for v in series.tolist()]
+
+
+def frame_data(df, unit=None, period=None, name=None, group=None):
+    """A data set from a DataFrame, one row per unit and period. unit: the unit column (default:
+    the first); period: the period column (default: one named year, period, date, 年份, 月份 or
+    日期; none: one period ""); name: display names; group: the grouping column of
+    group_mean / group_median imputation. Every other numeric column is a value column (NaN:
+    missing); other columns are left out. A named index is read as columns."""
+    import numpy as np
+    import pandas as pd
+    if any(n is not None for n in df.index.names):
+        df = df.reset_index()
+    cols = [str(c) for c in df.columns]
+    if len(set(cols)) != len(cols):
+        raise Error('the DataFrame has two columns of the same name', status=Status.ARGUMENT)
+    df = df.set_axis(cols, axis=1)
+    unit = unit if unit is not None else (cols[0] if cols else None)
+    if period is None:
+        period = next((c for c in cols if c.lower() in PERIOD_NAMES), None)
+    keys = {k for k in (unit, period, name, group) if k is not None}
+    for k in keys:
+        if k not in cols:
+            raise Error(f"no column '{k}' in the DataFrame", status=Status.ARGUMENT)
+    values = [c for c in cols if c not in keys and pd.api.types.is_numeric_dtype(df[c])]
+    lib = _core.lib
+    names = [ffi.new('char[]', c.encode('utf-8')) for c in values]
+    data = _core._make('pa_data', lambda o, e: lib.pa_data_create(o, names, len(names), e),
+                       lib.pa_data_free)
+    arrays = [np.ascontiguousarray(df[c].to_numpy(dtype=np.float64, na_value=np.nan))
+              for c in values]
+    columns = ffi.new('double *[]', [ffi.from_buffer('double[]', a) for a in arrays])
+    keep = [_strings(_texts(df[k]), k) if k else None for k in (unit, name, period, group)]
+    ptr = [k[1] if k else ffi.NULL for k in keep]
+    err = ffi.new('pa_error *')
+    _core._check(lib.pa_data_add_rows(data, len(df), ptr[0], ptr[1], ptr[2], ptr[3], columns,
+                                      err), err)
+    return data
+
+
+def _flag_text(bits):
+    return ';'.join(w for b, w in enumerate(FLAG_WORDS) if bits >> b & 1)
+
+
+def result_frame(result):
+    """The CSV's columns, row for row: unit, name, period, node, label (str), level (int),
+    value, rate, score (float), rank (Int64, <NA> when not ranked), band, base (str),
+    value_change_pct, score_change, score_change_pct (float), flags (str, words joined by
+    ';'). An empty cell is NaN (<NA> for rank), as pandas reads the CSV."""
+    import numpy as np
+    import pandas as pd
+    nu, np_, nn = len(result.units), len(result.periods), len(result.nodes)
+    n = nu * np_ * nn
+    num = {k: np.empty(n) for k in ('value', 'rate', 'score', 'value_change_pct',
+                                    'score_change', 'score_change_pct')}
+    rank = np.empty(n, dtype=np.dtype('l'))  # C long
+    band = np.empty(n, dtype=np.intc)
+    flags = np.empty(n, dtype=np.uintc)
+    labels = ffi.new('char *[]', MAX_BANDS)
+    buf = {k: ffi.from_buffer('double[]', v, True) for k, v in num.items()}
+    _core.lib.pyp_cells(result._ptr, buf['value'], buf['rate'], buf['score'],
+                        ffi.from_buffer('long[]', rank, True), ffi.from_buffer('int[]', band, True),
+                        buf['value_change_pct'], buf['score_change'], buf['score_change_pct'],
+                        ffi.from_buffer('unsigned[]', flags, True), labels, MAX_BANDS)
+    bands = [_core._text(labels[b]) for b in range(MAX_BANDS) if labels[b] != ffi.NULL]
+    u = np.repeat(np.arange(nu), np_ * nn)
+    p = np.tile(np.repeat(np.arange(np_), nn), nu)
+    k = np.tile(np.arange(nn), nu * np_)
+    levels = np.empty(nn, dtype=np.intc)
+    _core.lib.pyp_levels(result._ptr, ffi.from_buffer('int[]', levels, True))
+
+    def text(values, index):  # a string column; '' is NaN, as read_csv reads it
+        table = np.array([v if v else np.nan for v in values] + [np.nan], dtype=object)
+        return table[index]
+
+    uniq, inv = np.unique(flags, return_inverse=True)
+    frame = {
+        'unit': text(result.units, u), 'name': text(result.names, u),
+        'period': text(result.periods, p), 'node': text(result.nodes, k),
+        'label': text(result.labels, k), 'level': levels.astype(np.int64)[k],
+        'value': num['value'], 'rate': num['rate'], 'score': num['score'],
+        'rank': pd.arrays.IntegerArray(rank.astype(np.int64), rank <= 0),
+        'band': text(bands, np.where(band >= 0, band, len(bands))),
+        'base': text(result._strings(5), p),
+        'value_change_pct': num['value_change_pct'], 'score_change': num['score_change'],
+        'score_change_pct': num['score_change_pct'],
+        'flags': text([_flag_text(int(b)) for b in uniq], inv),
+    }
+    return pd.DataFrame(frame)
