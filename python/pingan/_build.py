@@ -112,6 +112,7 @@ double pa_stats_group_loading(const pa_stats *stats, size_t g, size_t c);
 
 /* helpers of the binding (below) */
 size_t pyp_split(char *buf, size_t size, const char **out, size_t n);
+void pyp_take(const char **table, const long *codes, size_t n, const char **out);
 void pyp_scores(const pa_result *r, size_t node, double *out);
 void pyp_cells(const pa_result *r, double *value, double *rate, double *score, long *rank,
                int *band, double *value_change_pct, double *score_change,
@@ -140,6 +141,15 @@ pyp_split(char *buf, size_t size, const char **out, size_t n)
         at += strlen(buf + at) + 1;
     }
     return k;
+}
+
+/* out[i] = table[codes[i]]: a column of strings from its distinct values (a code -1 is "",
+ * which the library refuses as a unit, naming the row, and reads as none elsewhere). */
+static void
+pyp_take(const char **table, const long *codes, size_t n, const char **out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = codes[i] < 0 ? "" : table[codes[i]];
 }
 
 /* A node's scores, unit by period (row-major). */

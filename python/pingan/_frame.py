@@ -19,26 +19,35 @@ def is_frame(x):
 
 
 def _strings(values, what):
-    """A column as one block of NUL-terminated UTF-8 strings and the pointers into it."""
+    """Strings as one block of NUL-terminated UTF-8 and the pointers into it."""
     text = '\0'.join(values).encode('utf-8') + b'\0'
     buf = ffi.from_buffer('char[]', bytearray(text))
-    ptrs = ffi.new('char *[]', len(values))
-    if _core.lib.pyp_split(buf, len(text), ptrs, len(values)) != len(values) or \
-            text.count(b'\0') != len(values):
-        raise Error(f'a {what} holds a NUL character', status=Status.ARGUMENT)
+    ptrs = ffi.new('char *[]', max(len(values), 1))
+    if text.count(b'\0') != len(values) or \
+            _core.lib.pyp_split(buf, len(text), ptrs, len(values)) != len(values):
+        raise Error(f"a value of column '{what}' holds a NUL character", status=Status.ARGUMENT)
     return buf, ptrs
 
 
-def _texts(series):
-    """Strings of a column; missing cells become '' (which the library refuses, naming the row)."""
+def _text(v):
+    if hasattr(v, 'strftime') and not isinstance(v, str):  # a date: its day
+        return v.strftime('%Y-%m-%d')
+    if isinstance(v, float) and v.is_integer():  # 2019.0, from a year column with a gap
+        return str(int(v))
+    return str(v)
+
+
+def _column(series, what):
+    """A column of strings, converted once per distinct value (pandas.factorize) and spread
+    over the rows in C: the buffers to keep alive and the row pointers."""
+    import numpy as np
     import pandas as pd
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime('%Y-%m-%d').fillna('').tolist()
-    if pd.api.types.is_float_dtype(series):  # 2019.0, from a column with a missing year
-        whole = series.dropna()
-        if (whole == whole.round()).all():
-            series = series.astype('Int64')
-    return ['' if pd.isna(v) else str(v) for v in series.tolist()]
+    codes, uniques = pd.factorize(series)
+    buf, table = _strings([_text(v) for v in uniques], what)
+    codes = np.ascontiguousarray(codes, dtype=np.dtype('l'))
+    rows = ffi.new('char *[]', max(len(codes), 1))
+    _core.lib.pyp_take(table, ffi.from_buffer('long[]', codes), len(codes), rows)
+    return (buf, table, codes, rows), rows
 
 
 def frame_data(df, unit=None, period=None, name=None, group=None):
@@ -70,7 +79,7 @@ def frame_data(df, unit=None, period=None, name=None, group=None):
     arrays = [np.ascontiguousarray(df[c].to_numpy(dtype=np.float64, na_value=np.nan))
               for c in values]
     columns = ffi.new('double *[]', [ffi.from_buffer('double[]', a) for a in arrays])
-    keep = [_strings(_texts(df[k]), k) if k else None for k in (unit, name, period, group)]
+    keep = [_column(df[k], k) if k else None for k in (unit, name, period, group)]
     ptr = [k[1] if k else ffi.NULL for k in keep]
     err = ffi.new('pa_error *')
     _core._check(lib.pa_data_add_rows(data, len(df), ptr[0], ptr[1], ptr[2], ptr[3], columns,
@@ -86,7 +95,8 @@ def result_frame(result):
     """The CSV's columns, row for row: unit, name, period, node, label (str), level (int),
     value, rate, score (float), rank (Int64, <NA> when not ranked), band, base (str),
     value_change_pct, score_change, score_change_pct (float), flags (str, words joined by
-    ';'). An empty cell is NaN (<NA> for rank), as pandas reads the CSV."""
+    ';'). The text columns are categorical (a long table repeats them). An empty cell is NaN
+    (<NA> for rank), as pandas reads the CSV."""
     import numpy as np
     import pandas as pd
     nu, np_, nn = len(result.units), len(result.periods), len(result.nodes)
@@ -109,9 +119,11 @@ def result_frame(result):
     levels = np.empty(nn, dtype=np.intc)
     _core.lib.pyp_levels(result._ptr, ffi.from_buffer('int[]', levels, True))
 
-    def text(values, index):  # a string column; '' is NaN, as read_csv reads it
-        table = np.array([v if v else np.nan for v in values] + [np.nan], dtype=object)
-        return table[index]
+    def text(values, codes):  # a categorical column; '' is NaN, as read_csv reads it
+        cats, inv = np.unique(np.array(list(values) + [''], dtype=object), return_inverse=True)
+        empty = int(inv[-1])
+        inv = np.where(inv == empty, -1, inv - (inv > empty))
+        return pd.Categorical.from_codes(inv[codes], np.delete(cats, empty))
 
     uniq, inv = np.unique(flags, return_inverse=True)
     frame = {
@@ -120,7 +132,7 @@ def result_frame(result):
         'label': text(result.labels, k), 'level': levels.astype(np.int64)[k],
         'value': num['value'], 'rate': num['rate'], 'score': num['score'],
         'rank': pd.arrays.IntegerArray(rank.astype(np.int64), rank <= 0),
-        'band': text(bands, np.where(band >= 0, band, len(bands))),
+        'band': text(bands + [''], np.where(band >= 0, band, len(bands))),
         'base': text(result._strings(5), p),
         'value_change_pct': num['value_change_pct'], 'score_change': num['score_change'],
         'score_change_pct': num['score_change_pct'],
