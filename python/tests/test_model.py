@@ -119,3 +119,5 @@ def test_code_and_label():
     model = pingan.Model.default()
     assert model.code == 'pingan' and model.label == '珠海市“平安+”市域社会治理指数'
     assert pingan.version() == pingan.__version__ and pingan.version().count('.') == 2
+    toml = open(path('python', 'pyproject.toml'), encoding='utf-8').read()
+    assert f'version = "{pingan.version()}"' in toml
