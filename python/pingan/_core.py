@@ -2,6 +2,7 @@
 """Models, data sets and results: thin owners of libpingan's handles."""
 import enum
 import os
+import threading
 
 from . import _pingan
 
@@ -33,6 +34,9 @@ class Error(Exception):
     def __str__(self):
         where = [str(x) for x in (self.file, self.line, self.column) if x]
         return ':'.join(where + [' ' + self.message]) if where else self.message
+
+
+Error.__module__ = Status.__module__ = 'pingan'
 
 
 def _text(p):
@@ -89,11 +93,13 @@ class Model:
     def __init__(self, path):
         self._ptr = _make('pa_model', lambda o, e: lib.pa_model_load(o, _path(path), e),
                           lib.pa_model_free)
+        self._lock = threading.Lock()  # calls release the GIL: no change during a computation
 
     @classmethod
     def _own(cls, make):
         m = cls.__new__(cls)
         m._ptr = _make('pa_model', make, lib.pa_model_free)
+        m._lock = threading.Lock()
         return m
 
     @classmethod
@@ -108,7 +114,8 @@ class Model:
 
     def copy(self):
         """A copy that changes independently of this model."""
-        return Model._own(lambda o, e: lib.pa_model_copy(o, self._ptr, e))
+        with self._lock:
+            return Model._own(lambda o, e: lib.pa_model_copy(o, self._ptr, e))
 
     @property
     def code(self):
@@ -123,7 +130,8 @@ class Model:
 
     def _edit(self, fn, *args):
         err = ffi.new('pa_error *')
-        _check(fn(self._ptr, *args, err), err)
+        with self._lock:
+            _check(fn(self._ptr, *args, err), err)
         return self
 
     def set(self, node, key, value):
@@ -180,6 +188,7 @@ class Data:
     def __init__(self, source, model=None, *, siblings=True, **frame_options):
         from . import _frame
         self._engine = None
+        self._lock = threading.Lock()  # an engine computes for one thread at a time
         if _frame.is_frame(source):
             self._ptr = _frame.frame_data(source, **frame_options)
             return
@@ -216,13 +225,15 @@ class Data:
 
     def compute(self, model):
         """model's result on this data, through the engine (stages of earlier calls reused)."""
-        if self._engine is None:  # the engine borrows the data set: keep it alive as long
-            data = self._ptr
-            self._engine = _make('pa_engine', lambda o, e: lib.pa_engine_new(o, data, e),
-                                 lambda e, d=data: lib.pa_engine_free(e))
-        ptr = _make('pa_result', lambda o, e: lib.pa_engine_compute(self._engine, model._ptr, o, e),
-                    lib.pa_result_free)
-        return Result(ptr, model.copy(), self)
+        with self._lock:
+            if self._engine is None:  # the engine borrows the data set: keep it alive as long
+                data = self._ptr
+                self._engine = _make('pa_engine', lambda o, e: lib.pa_engine_new(o, data, e),
+                                     lambda e, d=data: lib.pa_engine_free(e))
+            kept = model.copy()  # the model as computed, for the result's later analyses
+            ptr = _make('pa_result', lambda o, e: lib.pa_engine_compute(self._engine, kept._ptr,
+                                                                        o, e), lib.pa_result_free)
+        return Result(ptr, kept, self)
 
 
 class Result:
@@ -257,8 +268,7 @@ class Result:
                 f'{len(self.nodes)} nodes>')
 
     def _node(self, code):
-        if code is None:
-            return len(self.nodes) - 1 if self.nodes else 0
+        code = self.model.code if code is None else code  # penalty rows may follow the top
         n = lib.pa_result_node_find(self._ptr, _enc(code))
         if n == NONE:
             raise Error(f"no node '{code}' in the result", status=Status.ARGUMENT)

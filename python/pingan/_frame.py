@@ -30,6 +30,9 @@ def _strings(values, what):
 
 
 def _text(v):
+    import pandas as pd
+    if isinstance(v, pd.Period):  # 2019, 2019Q3, 2019-07: the library's spellings
+        return str(v)
     if hasattr(v, 'strftime') and not isinstance(v, str):  # a date: its day
         return v.strftime('%Y-%m-%d')
     if isinstance(v, float) and v.is_integer():  # 2019.0, from a year column with a gap

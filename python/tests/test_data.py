@@ -133,3 +133,12 @@ def test_files_list_and_single_file():
     assert alone.periods == ('2019',)
     d = pingan.Data(path('data', '2019.csv'), model)
     assert d.rows == 48 and d.notes == []
+
+
+def test_frame_periods_as_pandas_periods():
+    df = shipped_frame()
+    df['year'] = pd.PeriodIndex([f'{y}-07' for y in df['year']], freq='M')
+    r = pingan.Model.default().compute(df, name='name')
+    assert r.periods == tuple(f'{y}-07' for y in range(2014, 2020))
+    np.testing.assert_array_equal(r.scores(), pingan.Model.default().compute(
+        path('data', '2019.csv')).scores())

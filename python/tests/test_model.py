@@ -3,6 +3,7 @@
 Data after changes to the numbers of a fresh computation."""
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -121,3 +122,25 @@ def test_code_and_label():
     assert pingan.version() == pingan.__version__ and pingan.version().count('.') == 2
     toml = open(path('python', 'pyproject.toml'), encoding='utf-8').read()
     assert f'version = "{pingan.version()}"' in toml
+
+
+def test_threads_share_a_data_set():
+    from concurrent.futures import ThreadPoolExecutor
+    data = pingan.Data(path('data', '2019.csv'), pingan.Model.default())
+    weights = [1, 2, 3, 4, 5, 6] * 3
+
+    def run(w):
+        return pingan.Model.default().set_weight('order', w).compute(data).scores()
+
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(run, weights))
+    for w, got in zip(weights, together):
+        want = pingan.Model.default().set_weight('order', w).compute(path('data', '2019.csv'))
+        np.testing.assert_array_equal(got, want.scores())
+
+
+def test_top_is_the_models_code_with_penalty_rows():
+    text = INI + '\n[penalty fire_death_points]\ncolumn = fire_deaths\npoints = 2\ncap = 10\n'
+    r = pingan.Model.from_string(text).compute(path('data', '2019.csv'))
+    assert r.nodes[-1] == 'fire_death_points'
+    np.testing.assert_array_equal(r.scores(), r.scores('pingan'))
