@@ -94,51 +94,63 @@ def _flag_text(bits):
     return ';'.join(w for b, w in enumerate(FLAG_WORDS) if bits >> b & 1)
 
 
+NUMBERS = ('value', 'rate', 'score', 'value_change_pct', 'score_change', 'score_change_pct')
+
+
+def _cells(result, n):
+    """Every cell's numbers, rank (0: none), band (index into the labels returned, -1: none)
+    and flags, in the CSV's row order, by one C call."""
+    import numpy as np
+    out = {k: np.empty(n) for k in NUMBERS}
+    out['rank'] = np.empty(n, dtype=np.dtype('l'))  # C long
+    out['band'] = np.empty(n, dtype=np.intc)
+    out['flags'] = np.empty(n, dtype=np.uintc)
+    c = {k: ffi.from_buffer('double[]', out[k], True) for k in NUMBERS}
+    labels = ffi.new('char *[]', MAX_BANDS)
+    _core.lib.pyp_cells(result._ptr, c['value'], c['rate'], c['score'],
+                        ffi.from_buffer('long[]', out['rank'], True),
+                        ffi.from_buffer('int[]', out['band'], True), c['value_change_pct'],
+                        c['score_change'], c['score_change_pct'],
+                        ffi.from_buffer('unsigned[]', out['flags'], True), labels, MAX_BANDS)
+    bands = [_core._text(labels[b]) for b in range(MAX_BANDS) if labels[b] != ffi.NULL]
+    return out, bands
+
+
+def _categorical(values, codes):
+    """values[codes] as a categorical column; '' is NaN, as read_csv reads an empty cell."""
+    import numpy as np
+    import pandas as pd
+    cats, inv = np.unique(np.array(list(values) + [''], dtype=object), return_inverse=True)
+    empty = int(inv[-1])
+    inv = np.where(inv == empty, -1, inv - (inv > empty))
+    return pd.Categorical.from_codes(inv[codes], np.delete(cats, empty))
+
+
 def result_frame(result):
-    """The CSV's columns, row for row: unit, name, period, node, label (str), level (int),
-    value, rate, score (float), rank (Int64, <NA> when not ranked), band, base (str),
-    value_change_pct, score_change, score_change_pct (float), flags (str, words joined by
+    """The CSV's columns, row for row: unit, name, period, node, label (text), level (int64),
+    value, rate, score (float), rank (Int64, <NA> when not ranked), band, base (text),
+    value_change_pct, score_change, score_change_pct (float), flags (text, words joined by
     ';'). The text columns are categorical (a long table repeats them). An empty cell is NaN
     (<NA> for rank), as pandas reads the CSV."""
     import numpy as np
     import pandas as pd
     nu, np_, nn = len(result.units), len(result.periods), len(result.nodes)
-    n = nu * np_ * nn
-    num = {k: np.empty(n) for k in ('value', 'rate', 'score', 'value_change_pct',
-                                    'score_change', 'score_change_pct')}
-    rank = np.empty(n, dtype=np.dtype('l'))  # C long
-    band = np.empty(n, dtype=np.intc)
-    flags = np.empty(n, dtype=np.uintc)
-    labels = ffi.new('char *[]', MAX_BANDS)
-    buf = {k: ffi.from_buffer('double[]', v, True) for k, v in num.items()}
-    _core.lib.pyp_cells(result._ptr, buf['value'], buf['rate'], buf['score'],
-                        ffi.from_buffer('long[]', rank, True), ffi.from_buffer('int[]', band, True),
-                        buf['value_change_pct'], buf['score_change'], buf['score_change_pct'],
-                        ffi.from_buffer('unsigned[]', flags, True), labels, MAX_BANDS)
-    bands = [_core._text(labels[b]) for b in range(MAX_BANDS) if labels[b] != ffi.NULL]
+    cells, bands = _cells(result, nu * np_ * nn)
     u = np.repeat(np.arange(nu), np_ * nn)
     p = np.tile(np.repeat(np.arange(np_), nn), nu)
     k = np.tile(np.arange(nn), nu * np_)
     levels = np.empty(nn, dtype=np.intc)
     _core.lib.pyp_levels(result._ptr, ffi.from_buffer('int[]', levels, True))
-
-    def text(values, codes):  # a categorical column; '' is NaN, as read_csv reads it
-        cats, inv = np.unique(np.array(list(values) + [''], dtype=object), return_inverse=True)
-        empty = int(inv[-1])
-        inv = np.where(inv == empty, -1, inv - (inv > empty))
-        return pd.Categorical.from_codes(inv[codes], np.delete(cats, empty))
-
-    uniq, inv = np.unique(flags, return_inverse=True)
-    frame = {
-        'unit': text(result.units, u), 'name': text(result.names, u),
-        'period': text(result.periods, p), 'node': text(result.nodes, k),
-        'label': text(result.labels, k), 'level': levels.astype(np.int64)[k],
-        'value': num['value'], 'rate': num['rate'], 'score': num['score'],
+    rank, band = cells['rank'], cells['band']
+    flags, flag_codes = np.unique(cells['flags'], return_inverse=True)
+    return pd.DataFrame({
+        'unit': _categorical(result.units, u), 'name': _categorical(result.names, u),
+        'period': _categorical(result.periods, p), 'node': _categorical(result.nodes, k),
+        'label': _categorical(result.labels, k), 'level': levels.astype(np.int64)[k],
+        **{c: cells[c] for c in NUMBERS[:3]},
         'rank': pd.arrays.IntegerArray(rank.astype(np.int64), rank <= 0),
-        'band': text(bands + [''], np.where(band >= 0, band, len(bands))),
-        'base': text(result._strings(5), p),
-        'value_change_pct': num['value_change_pct'], 'score_change': num['score_change'],
-        'score_change_pct': num['score_change_pct'],
-        'flags': text([_flag_text(int(b)) for b in uniq], inv),
-    }
-    return pd.DataFrame(frame)
+        'band': _categorical(bands + [''], np.where(band >= 0, band, len(bands))),
+        'base': _categorical(result._strings(5), p),
+        **{c: cells[c] for c in NUMBERS[3:]},
+        'flags': _categorical([_flag_text(int(b)) for b in flags], flag_codes),
+    })
