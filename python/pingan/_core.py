@@ -173,6 +173,8 @@ class Model:
     def compute(self, source, **options):
         """Score `source`: a pingan.Data, a DataFrame (options as for Data), a CSV path (read
         with its earlier siblings unless siblings=False) or a list of paths."""
+        if isinstance(source, Data) and options:
+            raise TypeError(f'options given for a Data, which was read already: {sorted(options)}')
         data = source if isinstance(source, Data) else Data(source, self, **options)
         return data.compute(self)
 

@@ -133,6 +133,8 @@ def test_files_list_and_single_file():
     assert alone.periods == ('2019',)
     d = pingan.Data(path('data', '2019.csv'), model)
     assert d.rows == 48 and d.notes == []
+    with pytest.raises(TypeError):
+        model.compute(d, name='name')  # a Data was read already
 
 
 def test_frame_periods_as_pandas_periods():
