@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="gcc g++ libc6-dev pkg-config meson ninja-build python3 libcsv-dev libinih-dev libgsl-dev libcmocka-dev valgrind clang libclang-rt-14-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils chromium-headless-shell libxlsxwriter-dev scdoc python3-openpyxl groff man-db"
+PACKAGES="gcc g++ libc6-dev pkg-config meson ninja-build python3 libcsv-dev libinih-dev libgsl-dev libcmocka-dev valgrind clang libclang-rt-14-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils chromium-headless-shell libxlsxwriter-dev scdoc python3-openpyxl groff man-db python3-cffi python3-dev python3-pytest python3-numpy python3-pandas python3-setuptools python3-venv python3-pip"
 
 missing=""
 for p in $PACKAGES; do

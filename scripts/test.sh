@@ -54,6 +54,23 @@ if [ "${QUICK:-0}" != 1 ]; then
         echo "FAIL  examples/index.c against the installed library (scripts/check-example.sh)"
         status=1
     fi
+    # the Python package, where meson installed it, imported from there (not the source
+    # tree) and computing, by the interpreter on PATH or else Debian's
+    pyinit=$(find "$prefix" -path '*/pingan/__init__.py' | head -n 1)
+    if [ -n "$pyinit" ]; then
+        pydir=$(dirname "$(dirname "$pyinit")") data="$PWD/data/2019.csv" pyok=0
+        for py in python3 /usr/bin/python3; do
+            (cd / && PYTHONPATH="$pydir" "$py" -c 'import sys, pingan
+assert pingan.__file__.startswith(sys.argv[1]); pingan.Model.default().compute(sys.argv[2])' \
+                "$pydir" "$data") 2>/dev/null && pyok=1 && break
+        done
+        if [ $pyok = 1 ]; then
+            echo "ok    the Python package pingan imports from $pydir and computes"
+        else
+            echo "FAIL  the Python package installed in $pydir does not import or compute"
+            status=1
+        fi
+    fi
 
     if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then
         echo "== fuzz (${FUZZ_SECONDS:-60} s per target)"

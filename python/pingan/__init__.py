@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: MIT
+"""libpingan from Python: composite indices (COINr's methods) on files or pandas DataFrames.
+
+    import pingan
+    model = pingan.Model('data/pingan.ini')        # or Model.from_string(text), Model.default()
+    model.set_weight('order', 2)                    # changes in memory, checked as the file is
+    result = model.compute('data/2019.csv')        # files, a DataFrame, or a pingan.Data
+    result.to_frame()                               # the CSV output as a DataFrame
+    result.scores('pingan')                         # NumPy array, unit x period
+
+Failures raise pingan.Error (file, line, column, status, message).
+"""
+from ._core import Data, Error, Model, Result, Status, version
+from ._stats import Stats
+
+__all__ = ['Data', 'Error', 'Model', 'Result', 'Stats', 'Status', 'version']
+__version__ = version()
