@@ -37,6 +37,9 @@ void pa_pool_free(pa_pool *p);
 pa_pool *pa_pool_use(pa_pool *p);
 /* The machine's cores (at most 8), or PINGAN_THREADS when set. */
 size_t pa_thread_count(void);
+/* On the calling thread only, pa_thread_count() is n (0: as before), so that engines made
+ * there run serially inside a parallel run of their own; returns the old value. */
+size_t pa_thread_cap(size_t n);
 
 /* ---- errors ---- */
 pa_status pa_fail(pa_error *err, pa_status st, const char *file, long line, long col,
@@ -373,6 +376,9 @@ struct pa_model {
     /* COINr dat_thresh: min_coverage of the aggregates of each level (one value: every level) */
     double *dat_thresh; size_t n_dat_thresh;
     pa_loc dat_thresh_at;
+    /* [uncertainty]: its keys as written, read by uncertainty.c (unc_line 0: no section) */
+    struct pa_unc_key { char *key, *value; pa_loc at; } *unc; size_t n_unc;
+    long unc_line;
 };
 /* dat_thresh gives each aggregate that sets no min_coverage of its own its level's share;
  * after the levels are known. */
@@ -402,6 +408,13 @@ size_t pa_model_find(const pa_model *m, const char *code);
 /* Rename the top node (keeps the code map right); 0 when out of memory. */
 int pa_model_rename_top(pa_model *m, const char *code);
 pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
+
+/* [uncertainty] (uncertainty.c): one key checked as the model file is read (0: refused, the
+ * error set; -1: out of memory), and the section's keys copied with a model. */
+int pa_unc_key_check(const pa_model *m, const char *key, const char *value, pa_loc at,
+                     pa_error *err);
+int pa_unc_keys_copy(pa_model *dst, const pa_model *src);
+void pa_unc_keys_free(pa_model *m);
 
 /* ---- data columns, shared by a data set and the results computed from it ----
  * d->cols[j] points at the values; a reference count sits in front. A result keeps the raw
