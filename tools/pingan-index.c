@@ -732,14 +732,14 @@ unc_model_check(const pa_model *model, const char *path, int unc, size_t n)
     long line = pa_model_uncertainty_line(model);
     const char *opt = unc == 'W' ? "--sensitivity" : "--uncertainty";
     if (line && !unc)
-        fprintf(stderr, "%s:%ld:1: [uncertainty] is read by --uncertainty N or --sensitivity N "
+        fprintf(stderr, "pingan-index: %s:%ld:1: [uncertainty] is read by --uncertainty N or --sensitivity N "
                         "only; give one of them, or delete the section to compute the index\n",
                 path, line);
     else if (unc && !line)
-        fprintf(stderr, "%s: %s runs over the model's [uncertainty] section, and it has "
+        fprintf(stderr, "pingan-index: %s: %s runs over the model's [uncertainty] section, and it has "
                         "none\n", path ? path : "the built-in model", opt);
     else if (unc && n == 0)
-        fprintf(stderr, "%s:%ld:1: %s 0 makes no run; give 1 or more\n", path, line, opt);
+        fprintf(stderr, "pingan-index: %s:%ld:1: %s 0 makes no run; give 1 or more\n", path, line, opt);
     else
         return 0;
     return 1;

@@ -238,7 +238,7 @@ def test_ranking(tool, root, d):
 
 USAGE = [
     (["--chart", "pie"], "unknown chart 'pie' (trend, ranking or correlation)"),
-    (["--chart", "uncertainty"], "--uncertainty, which this version does not have yet"),
+    (["--chart", "uncertainty"], "--chart uncertainty draws the rank intervals of --uncertainty N"),
     (["--chart", "contributions"], "--explain, which this version does not have yet"),
     (["--stats", "--chart", "correlation"], "--stats and --chart both say what to write"),
     (["-f", "csv", "--chart", "trend"], "--chart draws a chart; -f is for tables"),
