@@ -229,7 +229,7 @@ pa_unc_score_point(pa_unc_thread *t, const double *x, pa_result **out, double *s
             size_t node = v->wmap[in->off + j];
             if (node != PA_NONE)
                 v->m->nodes[node].weight =
-                    t->w0[in->off + j] * (1 + in->noise * (2 * x[in->off + j] - 1));
+                    t->w0[in->off + j] * (1 + in->wnoise[j] * (2 * x[in->off + j] - 1));
         }
         if (in->kind == PA_UNC_METHOD)
             write_method(v->m, v, in->step, &in->alt[pick(x[in->off], in->n_alt)]);

@@ -182,14 +182,12 @@ read_key(pa_unc_design *dz, const char *file, const char *key, const char *v, pa
         return PA_OK;
     }
     if (strcmp(key, "weights") == 0) {
-        int lv[16];
-        double f[16];
-        size_t n;
-        pa_status st = parse_weights(file, at, v, lv, f, &n, 16, err);
-        for (size_t i = 0; st == PA_OK && dz && i < n; i++) {
-            pa_unc_input *in = &dz->in[dz->n_in++];
-            in->kind = PA_UNC_WEIGHTS, in->level = lv[i], in->noise = f[i];
-            snprintf(in->name, sizeof in->name, "weights level %d", lv[i]);
+        pa_unc_input one, *in = dz ? &dz->in[dz->n_in] : &one;
+        pa_status st = parse_weights(file, at, v, in->level, in->noise, &in->n_levels, 16, err);
+        if (st == PA_OK && dz) { /* one input, as COINr's noisy weights are */
+            in->kind = PA_UNC_WEIGHTS;
+            snprintf(in->name, sizeof in->name, "weights");
+            dz->n_in++;
         }
         return st;
     }
@@ -293,25 +291,33 @@ pa_unc_design_free(pa_unc_design *dz)
     for (size_t i = 0; dz && i < dz->n_in; i++) {
         pa_free(dz->in[i].alt);
         pa_free(dz->in[i].wnode);
+        pa_free(dz->in[i].wnoise);
     }
     if (dz)
         pa_free(dz->in);
 }
 
-/* A weight input's nodes: those of its level, bottom-up. */
+/* A weight input's nodes: those of its levels, bottom-up, each with its level's noise. */
 static pa_status
 weight_nodes(pa_unc_input *in, const pa_model *m, pa_loc at, pa_error *err)
 {
     in->dim = 0;
-    if (!(in->wnode = pa_calloc(m->n_nodes, sizeof *in->wnode)))
+    in->wnode = pa_calloc(m->n_nodes, sizeof *in->wnode);
+    in->wnoise = pa_calloc(m->n_nodes, sizeof *in->wnoise);
+    if (!in->wnode || !in->wnoise)
         return pa_nomem(err);
-    for (size_t k = 0; k < m->n_nodes; k++)
-        if (m->nodes[m->order[k]].level == in->level && m->order[k] != m->top)
-            in->wnode[in->dim++] = m->order[k];
-    if (in->dim == 0)
-        return pa_fail(err, PA_ERR_MODEL, m->file, at.line, at.col, "weights: the model has no "
-                       "weighted node at level %d (levels 1 to %d; the index at the top has no "
-                       "weight)", in->level, m->nodes[m->top].level - 1);
+    for (size_t l = 0; l < in->n_levels; l++) {
+        size_t before = in->dim;
+        for (size_t k = 0; k < m->n_nodes; k++)
+            if (m->nodes[m->order[k]].level == in->level[l] && m->order[k] != m->top) {
+                in->wnoise[in->dim] = in->noise[l];
+                in->wnode[in->dim++] = m->order[k];
+            }
+        if (in->dim == before)
+            return pa_fail(err, PA_ERR_MODEL, m->file, at.line, at.col, "weights: the model has "
+                           "no weighted node at level %d (levels 1 to %d; the index at the top "
+                           "has no weight)", in->level[l], m->nodes[m->top].level - 1);
+    }
     return PA_OK;
 }
 
@@ -373,9 +379,8 @@ pa_unc_design_read(pa_unc_design *dz, const pa_model *m, pa_error *err)
     if (!m->unc_line)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "the model has no [uncertainty] "
                        "section");
-    /* weights may name 16 levels, every other key one input */
-    pa_loc *at = pa_calloc(m->n_unc * 16 + 1, sizeof *at);
-    if (!at || !(dz->in = pa_calloc(m->n_unc * 16 + 1, sizeof *dz->in))) {
+    pa_loc *at = pa_calloc(m->n_unc + 1, sizeof *at); /* a key is an input at most */
+    if (!at || !(dz->in = pa_calloc(m->n_unc + 1, sizeof *dz->in))) {
         pa_free(at);
         return pa_nomem(err);
     }

@@ -6,7 +6,7 @@
 
 #include "internal.h"
 
-/* One uncertain input: a level's weight noise, a step's alternatives, or which indicator is
+/* One uncertain input: the weights' noise (one uniform per node of the levels named), a step's alternatives, or which indicator is
  * left out (alternative 0: none, k: the kth indicator in the model's order). */
 typedef enum pa_unc_kind { PA_UNC_WEIGHTS, PA_UNC_METHOD, PA_UNC_DROP } pa_unc_kind;
 typedef struct pa_unc_alt {
@@ -17,13 +17,15 @@ typedef struct pa_unc_alt {
 typedef struct pa_unc_input {
     pa_unc_kind kind;
     pa_step step;               /* PA_UNC_METHOD */
-    int level;                  /* PA_UNC_WEIGHTS */
-    double noise;               /* w · (1 + noise · U(−1, 1)) */
+    int level[16];              /* PA_UNC_WEIGHTS: the levels noised, */
+    double noise[16];           /* each w · (1 + noise · U(−1, 1)) */
+    size_t n_levels;
     pa_unc_alt *alt;
     size_t n_alt;
     size_t dim, off;            /* uniforms of a point it takes, and the first of them */
-    size_t *wnode;              /* PA_UNC_WEIGHTS: the nodes of its level (nominal model) */
-    char name[48];              /* "weights level 2", "normalise", "drop_one" */
+    size_t *wnode;              /* PA_UNC_WEIGHTS: the nodes of its levels (nominal model), */
+    double *wnoise;             /* and the noise factor of each */
+    char name[48];              /* "weights", "normalise", "drop_one" */
 } pa_unc_input;
 
 enum { PA_UNC_POINTS_AUTO, PA_UNC_POINTS_SOBOL, PA_UNC_POINTS_RANDOM };

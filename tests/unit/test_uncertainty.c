@@ -154,14 +154,13 @@ edited(const pa_model *m, const pa_unc_design *dz, const double *x)
 {
     pa_model *c = NULL;
     assert_int_equal(pa_model_copy(&c, m, NULL), PA_OK);
-    const pa_unc_input *w1 = &dz->in[0], *w2 = &dz->in[1], *nz = &dz->in[2], *ag = &dz->in[3];
-    const pa_unc_input *dr = &dz->in[4];
-    for (const pa_unc_input *w = w1; w <= w2; w++)
-        for (size_t j = 0; j < w->dim; j++) {
-            const pa_node *nd = &m->nodes[w->wnode[j]];
-            double v = nd->weight * (1 + w->noise * (2 * x[w->off + j] - 1));
-            assert_int_equal(pa_model_set_weight(c, nd->code, v, NULL), PA_OK);
-        }
+    const pa_unc_input *w = &dz->in[0], *nz = &dz->in[1], *ag = &dz->in[2], *dr = &dz->in[3];
+    for (size_t j = 0; j < w->dim; j++) {
+        const pa_node *nd = &m->nodes[w->wnode[j]];
+        double f = nd->level == 1 ? 0.5 : 0.2;
+        double v = nd->weight * (1 + f * (2 * x[w->off + j] - 1));
+        assert_int_equal(pa_model_set_weight(c, nd->code, v, NULL), PA_OK);
+    }
     static const char *const norms[] = { "minmax", "zscore", "rank", "minmax" };
     static const double pars[][2] = { { 1, 100 }, { 10, 2 }, { 0, 0 }, { 0, 0 } };
     size_t k = (size_t)(x[nz->off] * 4);
@@ -186,7 +185,7 @@ test_draw_equals_setters(void **state)
     pa_data *d = data_for(m);
     pa_unc_design dz;
     assert_int_equal(pa_unc_design_read(&dz, m, NULL), PA_OK);
-    assert_int_equal(dz.n_in, 5);
+    assert_int_equal(dz.n_in, 4);
     assert_int_equal(dz.dim, 4 + 2 + 1 + 1 + 1);
     pa_unc_thread *t;
     assert_int_equal(pa_unc_thread_new(&t, &dz, m, d, NULL), PA_OK);
@@ -242,7 +241,7 @@ test_degenerate(void **state)
     }
     pa_uncertainty_free(u);
     assert_int_equal(pa_sensitivity_run(&u, m, d, 16, NULL, NULL), PA_OK);
-    assert_int_equal(pa_uncertainty_runs(u), 16 * 4);
+    assert_int_equal(pa_uncertainty_runs(u), 16 * (2 + 2));
     assert_true(isnan(pa_uncertainty_sobol(u, 0, PA_SOBOL_FIRST)));
     assert_true(isnan(pa_uncertainty_sobol(u, 1, PA_SOBOL_TOTAL_HI)));
     pa_uncertainty_free(u);
@@ -299,7 +298,7 @@ test_threads(void **state)
     (void)state;
     pa_model *m = model_with(draw_unc);
     pa_data *d = data_for(m);
-    double a[5 * 8 + 5 * 6], b[5 * 8 + 5 * 6];
+    double a[5 * 8 + 4 * 6], b[5 * 8 + 4 * 6];
     for (int sens = 0; sens < 2; sens++) {
         pa_uncertainty *u = NULL;
         setenv("PINGAN_THREADS", "1", 1);
