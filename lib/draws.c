@@ -204,7 +204,7 @@ static double
 now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: a busy machine adds no wait */
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 

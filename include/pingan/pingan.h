@@ -640,7 +640,7 @@ typedef enum pa_sobol_stat {
 } pa_sobol_stat;
 /** NaN for an uncertainty run, or when the output does not vary. Since 0.5. */
 PA_EXPORT double pa_uncertainty_sobol(const pa_uncertainty *u, size_t i, pa_sobol_stat what);
-/** Seconds spent writing the draws' inputs into working models and in pa_engine_compute(),
+/** CPU seconds spent writing the draws' inputs into working models and in pa_engine_compute(),
  *  summed over the threads (either pointer may be NULL). Since 0.5. */
 PA_EXPORT void pa_uncertainty_times(const pa_uncertainty *u, double *setup, double *compute);
 /**
