@@ -69,6 +69,9 @@ keep_row(unc_job *j, size_t r, const pa_result *res, pa_error *err)
     size_t node = pa_result_node_find(res, j->node);
     if (node == (size_t)-1)
         return pa_fail(err, PA_ERR_COMPUTE, NULL, 0, 0, "node '%s' is left out", j->node);
+    pa_status st = pa_rank_node(res, node, err); /* pa_result_rank would say 0 for no memory */
+    if (st != PA_OK)
+        return st;
     double shift = 0;
     size_t m = 0;
     for (size_t u = 0; u < j->nu; u++) {
@@ -296,7 +299,7 @@ pa_uncertainty_free(pa_uncertainty *u)
 {
     if (!u)
         return;
-    for (size_t k = 0; u->unit_code && k < u->nu; k++) {
+    for (size_t k = 0; u->unit_code && u->unit_name && k < u->nu; k++) {
         pa_free(u->unit_code[k]);
         pa_free(u->unit_name[k]);
     }
@@ -332,6 +335,9 @@ frame(pa_uncertainty *u, unc_job *j, const pa_result *nom, size_t node, double *
     if (!u->unit_code || !u->unit_name || !u->stat || !u->in_name || !u->ix || !u->node ||
         !u->period)
         return pa_nomem(err);
+    pa_status st = pa_rank_node(nom, node, err);
+    if (st != PA_OK)
+        return st;
     u->n_in = dz->n_in;
     for (size_t k = 0; k < dz->n_in * 6; k++)
         u->ix[k] = NAN;
