@@ -131,7 +131,7 @@ static void *
 job_thread(void *arg)
 {
     unc_job *j = arg;
-    pa_thread_cap(1); /* the draws are the parallel work; each engine runs on this thread */
+    size_t cap = pa_thread_cap(1); /* the draws are the parallel work; engines run serially */
     pa_error e;
     memset(&e, 0, sizeof e);
     pa_unc_thread *t;
@@ -147,7 +147,7 @@ job_thread(void *arg)
     pthread_mutex_lock(&j->lock);
     j->t_setup += ts, j->t_compute += tc;
     pthread_mutex_unlock(&j->lock);
-    pa_thread_cap(0);
+    pa_thread_cap(cap);
     return NULL;
 }
 

@@ -13,7 +13,7 @@ static void
 rank_text(char *buf, size_t n, double v)
 {
     if (isnan(v))
-        snprintf(buf, n, "–");
+        snprintf(buf, n, "-");
     else
         snprintf(buf, n, v == floor(v) ? "%.0f" : "%.1f", v);
 }
@@ -42,21 +42,22 @@ unit_lines(FILE *f, const pa_uncertainty *u)
     for (size_t i = 0; i < nu; i++)
         order[i] = i;
     qsort_r(order, nu, sizeof *order, cmp_nominal, (void *)u);
-    fprintf(f, "%6s %6s %13s %8s  %9s %21s  %s\n", "名次", "中位", "5–95 % 名次", "平均",
-            "得分", "5–95 % 得分", "单位");
+    /* display columns 4, 4, 11, 6, 7, 17 (the labels are wider in bytes than on screen) */
+    fputs("名次 中位 5–95 % 名次   平均     得分       5–95 % 得分  单位\n", f);
     for (size_t k = 0; k < nu; k++) {
         size_t i = order[k];
-        char nom[16], med[16], lo[16], hi[16], iv[40], sc[64];
+        char nom[16], med[16], lo[16], hi[16], iv[40], sc[64], mean[16];
         rank_text(nom, sizeof nom, pa_uncertainty_stat(u, i, PA_UNC_NOMINAL_RANK));
         rank_text(med, sizeof med, pa_uncertainty_stat(u, i, PA_UNC_MEDIAN_RANK));
         rank_text(lo, sizeof lo, pa_uncertainty_stat(u, i, PA_UNC_RANK_P05));
         rank_text(hi, sizeof hi, pa_uncertainty_stat(u, i, PA_UNC_RANK_P95));
-        snprintf(iv, sizeof iv, "%s–%s", lo, hi);
-        snprintf(sc, sizeof sc, "%.2f–%.2f", pa_uncertainty_stat(u, i, PA_UNC_SCORE_P05),
+        snprintf(iv, sizeof iv, "%s-%s", lo, hi);
+        snprintf(mean, sizeof mean, "%.1f", pa_uncertainty_stat(u, i, PA_UNC_MEAN_RANK));
+        snprintf(sc, sizeof sc, "%.2f-%.2f", pa_uncertainty_stat(u, i, PA_UNC_SCORE_P05),
                  pa_uncertainty_stat(u, i, PA_UNC_SCORE_P95));
         const char *name = pa_uncertainty_unit_name(u, i);
-        fprintf(f, "%4s %4s %9s %6.1f  %7.2f %17s  %s%s%s\n", nom, med, iv,
-                pa_uncertainty_stat(u, i, PA_UNC_MEAN_RANK),
+        fprintf(f, "%4s %4s %11s %6s  %7.2f %17s  %s%s%s\n", nom, med, strcmp(iv, "---") ? iv : "-",
+                isnan(pa_uncertainty_stat(u, i, PA_UNC_MEAN_RANK)) ? "-" : mean,
                 pa_uncertainty_stat(u, i, PA_UNC_NOMINAL_SCORE), sc,
                 pa_uncertainty_unit_code(u, i), name ? " " : "", name ? name : "");
     }
