@@ -115,8 +115,9 @@ uncertainty_main(const pa_model *model, const pa_data *data, size_t n, int sensi
                                : pa_uncertainty_run(&u, model, data, n, &o, &err);
     if (st != PA_OK) {
         pa_error_format(&err, buf, sizeof buf);
-        fprintf(stderr, "pingan-index: %s%s\n", st == PA_ERR_ARGUMENT ? "--period/--node: " : "",
-                buf);
+        const char *opt = st != PA_ERR_ARGUMENT ? "" : strstr(buf, "no node") ? "--node: "
+                        : "--period: ";
+        fprintf(stderr, "pingan-index: %s%s\n", opt, buf);
         return st == PA_ERR_ARGUMENT ? 2 : 1;
     }
     out_file of;
