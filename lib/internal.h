@@ -411,7 +411,7 @@ pa_node *pa_model_add_node(pa_model *m, const char *code, int is_indicator);
 
 /* [uncertainty] (uncertainty.c): one key checked as the model file is read (0: refused, the
  * error set; -1: out of memory), and the section's keys copied with a model. */
-int pa_unc_key_check(const pa_model *m, const char *key, const char *value, pa_loc at,
+int pa_unc_key_check(pa_model *m, const char *key, const char *value, pa_loc at,
                      pa_error *err);
 int pa_unc_keys_copy(pa_model *dst, const pa_model *src);
 void pa_unc_keys_free(pa_model *m);

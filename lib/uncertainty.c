@@ -232,22 +232,20 @@ read_key(pa_unc_design *dz, const char *file, const char *key, const char *v, pa
 }
 
 int
-pa_unc_key_check(const pa_model *m, const char *key, const char *value, pa_loc at,
-                 pa_error *err)
+pa_unc_key_check(pa_model *m, const char *key, const char *value, pa_loc at, pa_error *err)
 {
-    pa_model *mm = (pa_model *)m; /* the keys are the model's; it is being read */
     pa_status st = read_key(NULL, m->file, key, value, at, err);
     if (st != PA_OK)
         return st == PA_ERR_NOMEM ? -1 : 0;
-    struct pa_unc_key *k = pa_reallocarray(mm->unc, m->n_unc + 1, sizeof *k);
+    struct pa_unc_key *k = pa_reallocarray(m->unc, m->n_unc + 1, sizeof *k);
     if (!k)
         return -1;
-    mm->unc = k;
-    k += mm->n_unc;
+    m->unc = k;
+    k += m->n_unc;
     k->at = at;
     k->key = pa_strdup(key);
     k->value = pa_strdup(value);
-    mm->n_unc++;
+    m->n_unc++;
     return k->key && k->value ? 1 : -1;
 }
 
