@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE, SEC_PENALTY } sec_kind;
+typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE, SEC_PENALTY, SEC_UNCERTAINTY } sec_kind;
 
 typedef struct parse_ctx {
     pa_model *m;
@@ -621,12 +621,19 @@ begin_section(parse_ctx *c, const char *name)
         c->m->nodes[c->m->top].at = (pa_loc){ c->line, 1 };
         return;
     }
+    if (strcmp(name, "uncertainty") == 0) {
+        if (c->m->unc_line)
+            fail_at(c, 2, "[uncertainty] appears twice%s%s", "", "");
+        c->m->unc_line = c->line;
+        c->kind = SEC_UNCERTAINTY;
+        return;
+    }
     int ind = strncmp(name, "indicator ", 10) == 0;
     int grp = strncmp(name, "group ", 6) == 0;
     int pen = strncmp(name, "penalty ", 8) == 0;
     if (!ind && !grp && !pen) {
-        fail_at(c, 2, "unknown section [%s] (index, group CODE, indicator CODE or penalty "
-                      "CODE)%s", name, "");
+        fail_at(c, 2, "unknown section [%s] (index, group CODE, indicator CODE, penalty "
+                      "CODE or uncertainty)%s", name, "");
         return;
     }
     const char *code = name + (ind ? 10 : pen ? 8 : 6);
@@ -729,6 +736,13 @@ handler(void *user, const char *section, const char *name, const char *value)
         return node_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
     case SEC_PENALTY:
         return penalty_key(c, name, value) ? 1 : (c->st == PA_OK ? (c->st = pa_nomem(c->err), 1) : 1);
+    case SEC_UNCERTAINTY: { /* its keys are read by uncertainty.c */
+        int ok = pa_unc_key_check(c->m, name, value, (pa_loc){ c->line, key_col(c, name) },
+                                  c->err);
+        if (ok <= 0)
+            c->st = ok < 0 ? pa_nomem(c->err) : PA_ERR_MODEL;
+        return 1;
+    }
     default:
         fail_at(c, 1, "key '%s' outside of any section%s", name, "");
         return 1;

@@ -95,7 +95,16 @@ struct pa_model {
     /* COINr dat_thresh: min_coverage of the aggregates of each level (one value: every level) */
     double *dat_thresh; size_t n_dat_thresh;
     pa_loc dat_thresh_at;
+    /* [uncertainty]: its keys as written, read by uncertainty.c (unc_line 0: no section) */
+    struct pa_unc_key { char *key, *value; pa_loc at; } *unc; size_t n_unc;
+    long unc_line;
 };
+/* [uncertainty] (uncertainty.c): one key checked as the model file is read (0: refused, the
+ * error set; -1: out of memory), and the section's keys copied with a model. */
+int pa_unc_key_check(pa_model *m, const char *key, const char *value, pa_loc at,
+                     pa_error *err);
+int pa_unc_keys_copy(pa_model *dst, const pa_model *src);
+void pa_unc_keys_free(pa_model *m);
 /* dat_thresh gives each aggregate that sets no min_coverage of its own its level's share;
  * after the levels are known. */
 pa_status pa_model_level_defaults(pa_model *m, pa_error *err);

@@ -60,6 +60,7 @@ pa_model_free(pa_model *m)
     pa_free(m->force_in_at);
     pa_free(m->force_out_at);
     pa_free(m->dat_thresh);
+    pa_unc_keys_free(m);
     pa_free(m->file);
     pa_free(m->dir);
     pa_free(m);
@@ -294,6 +295,7 @@ pa_model_copy(pa_model **out, const pa_model *m, pa_error *err)
     c->force_in = c->force_out = NULL, c->force_in_at = c->force_out_at = NULL;
     c->n_force_in = c->n_force_out = 0;
     c->dat_thresh = NULL;
+    c->unc = NULL, c->n_unc = 0;
     memset(&c->codes, 0, sizeof c->codes);
     char **s[] = { &c->file, &c->dir, &c->unit_column, &c->name_column, &c->period_column,
                    &c->meta, &c->base_period, &c->meta_path, &c->impute_group };
@@ -303,7 +305,8 @@ pa_model_copy(pa_model **out, const pa_model *m, pa_error *err)
             *s[i] = NULL;
         else
             ok = dup_str(s[i]);
-    pa_status st = ok && copy_nodes(c, m) && copy_lists(c, m) ? PA_OK : pa_nomem(err);
+    pa_status st = ok && copy_nodes(c, m) && copy_lists(c, m) &&
+                         pa_unc_keys_copy(c, m) ? PA_OK : pa_nomem(err);
     if (st == PA_OK) {
         pa_model_unfinish(c);
         st = pa_model_finish(c, err); /* links the copy's own children, order and settings */

@@ -51,9 +51,21 @@ pfor_run(void *arg)
 
 /* Threads to use: the machine's cores, at most eight, or PINGAN_THREADS (1 to 64) when set —
  * so that a test can show that results do not depend on it. */
+static __thread size_t thread_cap;
+
+size_t
+pa_thread_cap(size_t n)
+{
+    size_t old = thread_cap;
+    thread_cap = n;
+    return old;
+}
+
 size_t
 pa_thread_count(void)
 {
+    if (thread_cap)
+        return thread_cap;
     const char *env = getenv("PINGAN_THREADS");
     if (env && *env) {
         char *end;

@@ -14,7 +14,11 @@ typedef struct pa_pool pa_pool;
 pa_status pa_pool_new(pa_pool **out, pa_error *err);
 void pa_pool_free(pa_pool *p);
 pa_pool *pa_pool_use(pa_pool *p);
-/* The machine's cores (at most 8), or PINGAN_THREADS when set. */
+/* The machine's cores (at most 8), or PINGAN_THREADS when set; never more than this thread's
+ * cap (pa_thread_cap). */
 size_t pa_thread_count(void);
+/* At most `cap` threads for pa_parallel_for calls made on this thread (0: no cap); returns the
+ * cap set before. Uncertainty workers take one each, so that draws, not steps, share the cores. */
+size_t pa_thread_cap(size_t cap);
 
 #endif

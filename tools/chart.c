@@ -45,9 +45,10 @@ chart_parse_kind(const char *s, chart_kind *kind)
         *kind = s[0] == 't' ? CHART_TREND : CHART_RANKING;
         return 0;
     }
-    if (strcmp(s, "uncertainty") == 0)
-        return usage_fail("--chart uncertainty draws the rank intervals of --uncertainty, which "
-                          "this version does not have yet");
+    if (strcmp(s, "uncertainty") == 0) {
+        *kind = CHART_UNCERTAINTY;
+        return 0;
+    }
     if (strcmp(s, "contributions") == 0) {
         *kind = CHART_CONTRIBUTIONS;
         return 0;
@@ -56,8 +57,8 @@ chart_parse_kind(const char *s, chart_kind *kind)
         *kind = CHART_CORRELATION;
         return 0;
     }
-    return usage_fail("--chart: unknown chart '%s' (trend, ranking, correlation or "
-                      "contributions)", s);
+    return usage_fail("--chart: unknown chart '%s' (trend, ranking, correlation, contributions "
+                      "or uncertainty)", s);
 }
 
 int
@@ -1051,6 +1052,97 @@ chart_write_contributions(FILE *f, chart_format fmt, const pa_model *model, cons
     free(pt.units);
     pa_explain_free(x);
     return rc;
+}
+
+/* ---- rank intervals of an uncertainty run ---- */
+
+static int
+cmp_nominal(const void *a, const void *b, void *arg)
+{
+    const pa_uncertainty *u = arg;
+    double x = pa_uncertainty_stat(u, *(const size_t *)a, PA_UNC_NOMINAL_RANK);
+    double y = pa_uncertainty_stat(u, *(const size_t *)b, PA_UNC_NOMINAL_RANK);
+    return x < y ? -1 : x > y ? 1 : (*(const size_t *)a > *(const size_t *)b) -
+                                    (*(const size_t *)a < *(const size_t *)b);
+}
+
+static const char *
+unc_label(const pa_uncertainty *u, size_t i)
+{
+    const char *name = pa_uncertainty_unit_name(u, i);
+    return name && *name ? name : pa_uncertainty_unit_code(u, i);
+}
+
+/* One unit's row: its 5–95 % interval as a bar, the median as a tick, the nominal rank a dot. */
+static void
+draw_interval(cairo_t *cr, const frame *fr, const pa_uncertainty *u, size_t i, double y,
+              double row)
+{
+    double lo = pa_uncertainty_stat(u, i, PA_UNC_RANK_P05);
+    double hi = pa_uncertainty_stat(u, i, PA_UNC_RANK_P95);
+    double med = pa_uncertainty_stat(u, i, PA_UNC_MEDIAN_RANK);
+    double nom = pa_uncertainty_stat(u, i, PA_UNC_NOMINAL_RANK);
+    double cy = y + row / 2;
+    cairo_set_source_rgb(cr, 0.55, 0.63, 0.75);
+    cairo_rectangle(cr, frame_x(fr, lo) - 1, cy - fmax(row * 0.2, 0.5),
+                    frame_x(fr, hi) - frame_x(fr, lo) + 2, fmax(row * 0.4, 1));
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 1.5);
+    cairo_move_to(cr, frame_x(fr, med), cy - row * 0.35);
+    cairo_line_to(cr, frame_x(fr, med), cy + row * 0.35);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.51, 0.69, 0.44); /* COINr's dot colour */
+    cairo_arc(cr, frame_x(fr, nom), cy, fmin(row * 0.3, 5), 0, 2 * M_PI);
+    cairo_fill(cr);
+    if (row < 12)
+        return;
+    char buf[200];
+    snprintf(buf, sizeof buf, "%.0f  %s", nom, unc_label(u, i));
+    text(cr, buf, fr->x0 - 8, cy, 12, 1, 0.5);
+    snprintf(buf, sizeof buf, "%g–%g", lo, hi);
+    text(cr, buf, fr->x1 + 6, cy, 11, 0, 0.5);
+}
+
+int
+chart_write_uncertainty(FILE *f, chart_format fmt, const pa_uncertainty *u, const char *title)
+{
+    size_t nu = pa_uncertainty_unit_count(u), n = 0;
+    size_t *order = malloc((nu ? nu : 1) * sizeof *order);
+    double hi = 1, w = 40;
+    for (size_t i = 0; order && i < nu; i++)
+        if (!isnan(pa_uncertainty_stat(u, i, PA_UNC_NOMINAL_RANK)) &&
+            !isnan(pa_uncertainty_stat(u, i, PA_UNC_RANK_P95))) {
+            order[n++] = i;
+            hi = fmax(hi, pa_uncertainty_stat(u, i, PA_UNC_RANK_P95));
+        }
+    if (!order || n == 0) {
+        fprintf(stderr, order ? "pingan-index: --chart uncertainty: no unit is ranked\n"
+                              : "pingan-index: out of memory\n");
+        free(order);
+        return -1;
+    }
+    qsort_r(order, n, sizeof *order, cmp_nominal, (void *)u);
+    double row = bar_row(n), lo = 1;
+    canvas c;
+    canvas_open(&c, f, fmt, 960, ceil(64 + row * (double)n + 40));
+    char buf[200];
+    for (size_t i = 0; i < n && row >= 12; i++) {
+        snprintf(buf, sizeof buf, "%.0f  %s",
+                 pa_uncertainty_stat(u, order[i], PA_UNC_NOMINAL_RANK), unc_label(u, order[i]));
+        w = fmax(w, text_width(c.cr, buf, 12));
+    }
+    double step = nice_range(&lo, &hi);
+    frame fr = { 24 + fmin(w, 360), 960 - 90, 64, 64 + round(row * (double)n), lo, hi };
+    char head[600];
+    snprintf(head, sizeof head, "%s  名次的 5–95 %% 区间 %s (%zu 次运行)", title,
+             pa_uncertainty_period(u), pa_uncertainty_runs(u));
+    title_text(c.cr, head, 24, 16);
+    draw_x_scale(c.cr, &fr, step);
+    for (size_t i = 0; i < n; i++)
+        draw_interval(c.cr, &fr, u, order[i], fr.y0 + row * (double)i, row);
+    free(order);
+    return canvas_close(&c);
 }
 
 /* ---- SVG for inlining ---- */

@@ -9,7 +9,8 @@
 #include <pingan/pingan.h>
 
 typedef enum chart_kind { CHART_TREND, CHART_RANKING, CHART_CORRELATION,
-                          CHART_CONTRIBUTIONS } chart_kind;
+                          CHART_CONTRIBUTIONS,
+                          CHART_UNCERTAINTY } chart_kind;
 typedef enum chart_format { CHART_SVG, CHART_PNG, CHART_PDF } chart_format;
 
 /* --chart's argument; prints one usage message and returns 2 when it names no chart this
@@ -51,6 +52,11 @@ int chart_write_correlation(FILE *f, chart_format fmt, const pa_model *model,
 int chart_write_contributions(FILE *f, chart_format fmt, const pa_model *model,
                               const pa_result *r, size_t p, const char *node,
                               const char *title);
+
+/* Each unit's nominal rank, median and 5–95 % interval over an uncertainty run (units in
+ * nominal order, rank 1 on the left). As chart_write. */
+int chart_write_uncertainty(FILE *f, chart_format fmt, const pa_uncertainty *u,
+                            const char *title);
 
 /* An SVG chart into memory, its ids prefixed with `id_prefix` so that several can be inlined
  * in one HTML page; *out is malloc'd (NUL-terminated), the caller frees it. As chart_write. */

@@ -21,6 +21,7 @@
 #include "html.h"
 #include "output.h"
 #include "stats_report.h"
+#include "uncertainty_report.h"
 #include "xlsx.h"
 
 #define NONE ((size_t)-1)
@@ -48,11 +49,15 @@ usage(FILE *f)
           "      --top N          text: only the N best and N worst units (0: all, the\n"
           "                       default)\n"
           "      --chart KIND     a chart instead of a table: trend | ranking | correlation\n"
-          "                       | contributions (--explain as bars); the format\n"
+          "                       | contributions (--explain as bars) | uncertainty (with\n"
+          "                       --uncertainty N: rank intervals); the format\n"
           "                       follows -o's suffix: .svg, .png or .pdf (default: SVG)\n"
           "      --stats          statistics of the indicators instead of the index\n"
           "      --explain        why each unit's index moved (or --node CODE's): every\n"
           "                       indicator's contribution to its change, in points\n"
+          "      --uncertainty N  N Monte Carlo runs over the model's [uncertainty] section: each\n"
+          "                       unit's rank interval\n"
+          "      --sensitivity N  Sobol indices of the [uncertainty] inputs, base sample N\n"
           "      --bom            csv: begin with a UTF-8 byte-order mark, so that Excel\n"
           "                       opens the file as UTF-8 (Chinese labels readable)\n"
           "  -h, --help           show this help\n"
@@ -708,6 +713,64 @@ read_data(pa_data *data, char **files, pa_error *err)
     return st;
 }
 
+/* --uncertainty N / --sensitivity N: a number of runs (0 is refused with the model's line). */
+static int
+parse_runs(const char *s, int opt, size_t *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || errno || v > 100000000) {
+        fprintf(stderr, "pingan-index: --%s needs a number of runs (1 to 100000000), not '%s'\n",
+                opt == 'U' ? "uncertainty" : "sensitivity", s);
+        return 2;
+    }
+    *n = (size_t)v;
+    return 0;
+}
+
+/* What --uncertainty and --sensitivity go with; 2 after a message, else 0. */
+static int
+unc_usage(int unc, int stats, int chart, chart_kind ckind, int fmt, size_t show, size_t n_nodes,
+          int compare)
+{
+    const char *why = NULL;
+    if (!unc && chart && ckind == CHART_UNCERTAINTY)
+        why = "--chart uncertainty draws the rank intervals of --uncertainty N; give it";
+    else if (unc && stats)
+        why = "--stats and the uncertainty analysis are two analyses; give one of them";
+    else if (unc && chart && ckind != CHART_UNCERTAINTY)
+        why = "with --uncertainty or --sensitivity, --chart draws uncertainty only";
+    else if (unc && (fmt == FMT_XLSX || fmt == FMT_HTML))
+        why = "--uncertainty and --sensitivity write text, csv or json";
+    else if (unc && (show || n_nodes > 1 || compare))
+        why = "--uncertainty and --sensitivity rank one node (--node CODE) in one period "
+              "(--period); --top, --base and --compare are for the index";
+    if (why)
+        fprintf(stderr, "pingan-index: %s\n", why);
+    return why ? 2 : 0;
+}
+
+/* The [uncertainty] section and the options that read it go together; 1 after a message. */
+static int
+unc_model_check(const pa_model *model, const char *path, int unc, size_t n)
+{
+    long line = pa_model_uncertainty_line(model);
+    const char *opt = unc == 'W' ? "--sensitivity" : "--uncertainty";
+    if (line && !unc)
+        fprintf(stderr, "pingan-index: %s:%ld:1: [uncertainty] is read by --uncertainty N or --sensitivity N "
+                        "only; give one of them, or delete the section to compute the index\n",
+                path, line);
+    else if (unc && !line)
+        fprintf(stderr, "pingan-index: %s: %s runs over the model's [uncertainty] section, and it has "
+                        "none\n", path ? path : "the built-in model", opt);
+    else if (unc && n == 0)
+        fprintf(stderr, "pingan-index: %s:%ld:1: %s 0 makes no run; give 1 or more\n", path, line, opt);
+    else
+        return 0;
+    return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -720,6 +783,7 @@ main(int argc, char **argv)
         { "compare", required_argument, 0, 'C' }, { "chart", required_argument, 0, 'K' },
         { "version", no_argument, 0, 'V' },
         { "stats", no_argument, 0, 'S' },
+        { "uncertainty", required_argument, 0, 'U' }, { "sensitivity", required_argument, 0, 'W' },
         { "bom", no_argument, 0, 'M' },
         { "explain", no_argument, 0, 'E' },
         { 0, 0, 0, 0 }
@@ -733,6 +797,8 @@ main(int argc, char **argv)
     chart_format cfmt = CHART_SVG;
     int stats = 0, explain = 0;
     int bom = 0;
+    int unc = 0; /* 'U' or 'W' */
+    size_t unc_n = 0;
     int fmt = FMT_TEXT, opt;
     if (!nodes)
         return 1;
@@ -754,6 +820,17 @@ main(int argc, char **argv)
             chart = 1;
             break;
         case 'M': bom = 1; break;
+        case 'U':
+        case 'W':
+            if (unc || parse_runs(optarg, opt, &unc_n) != 0) {
+                if (unc)
+                    fprintf(stderr, "pingan-index: --uncertainty and --sensitivity are two "
+                                    "analyses; give one of them\n");
+                free(nodes);
+                return 2;
+            }
+            unc = opt;
+            break;
         case 'C':
             if (parse_compare(optarg, &how) != 0) {
                 fprintf(stderr, "pingan-index: --compare: '%s' is not previous, year or mean:K "
@@ -847,6 +924,12 @@ main(int argc, char **argv)
         free(nodes);
         return 2;
     }
+    if (explain && unc) {
+        fprintf(stderr, "pingan-index: --explain and --%s both say what to compute; give one\n",
+                unc == 'W' ? "sensitivity" : "uncertainty");
+        free(nodes);
+        return 2;
+    }
     if (explain && chart && ckind != CHART_CONTRIBUTIONS) {
         fprintf(stderr, "pingan-index: --explain draws as --chart contributions, not another "
                         "chart\n");
@@ -854,7 +937,8 @@ main(int argc, char **argv)
         return 2;
     }
     if (explain_usage(explain || (chart && ckind == CHART_CONTRIBUTIONS), stats, fmt, show,
-                      n_nodes)) {
+                      n_nodes) ||
+        unc_usage(unc, stats, chart, ckind, fmt, show, n_nodes, basep || how.given)) {
         free(nodes);
         return 2;
     }
@@ -899,6 +983,8 @@ main(int argc, char **argv)
         report_error(&err);
         goto out;
     }
+    if (unc_model_check(model, model_path, unc, unc_n) != 0)
+        goto out;
     if ((st = pa_data_new(&data, model, &err)) != PA_OK || (st = read_data(data, files, &err)) != PA_OK) {
         report_error(&err);
         goto out;
@@ -906,6 +992,11 @@ main(int argc, char **argv)
     print_notes(data);
     if (stats) {
         rc = stats_main(model, data, period, fmt, output);
+        goto out;
+    }
+    if (unc) {
+        rc = uncertainty_main(model, data, unc_n, unc == 'W', period, n_nodes ? nodes[0] : NULL,
+                              fmt, chart ? (int)cfmt : -1, output);
         goto out;
     }
     if (fmt == FMT_TEXT || fmt == FMT_HTML || chart || explain) {

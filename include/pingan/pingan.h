@@ -633,6 +633,90 @@ PA_EXPORT double pa_explain_share(const pa_explain *explain, size_t i);
  */
 PA_EXPORT pa_status pa_explain_write(const pa_explain *explain, FILE *out, pa_format format,
                                      pa_error *err);
+/* ---- uncertainty and sensitivity (Since 0.5) ---------------------------- */
+
+/** Where the model's [uncertainty] section starts (its line), 0 when it has none. Since 0.5. */
+PA_EXPORT long pa_model_uncertainty_line(const pa_model *model);
+
+typedef struct pa_uncertainty pa_uncertainty; /**< the rank statistics of many runs */
+
+/** What pa_uncertainty_run() and pa_sensitivity_run() report. Zero-initialise. Since 0.5. */
+typedef struct pa_uncertainty_options {
+    const char *period;        /**< the period ranked (NULL: the latest) */
+    const char *node;          /**< the node ranked (NULL: the index) */
+} pa_uncertainty_options;
+
+/**
+ * n Monte Carlo runs of `model` on `data` over the model's [uncertainty] section: each run
+ * draws every input (each level's weight noise, each step's alternative, the indicator left
+ * out) and ranks the units; a run the model cannot score is counted (pa_uncertainty_failed)
+ * and left out, and only when every run fails is it PA_ERR_COMPUTE. PA_ERR_MODEL (with the
+ * line) for a section that does not fit the model, PA_ERR_ARGUMENT for n = 0, no section, an
+ * unknown period or node. Runs on the machine's threads; the same model, data and seed give
+ * the same statistics whatever their number. opts may be NULL. *out is owned by the caller
+ * (pa_uncertainty_free). Since 0.5.
+ */
+PA_EXPORT pa_status pa_uncertainty_run(pa_uncertainty **out, const pa_model *model,
+                                       const pa_data *data, size_t n,
+                                       const pa_uncertainty_options *opts, pa_error *err);
+/**
+ * A Saltelli design of base sample n over the d inputs of [uncertainty] (n·(d + 2) runs, d ≥ 2):
+ * Jansen's first-order and total Sobol indices of each input for the mean absolute rank shift
+ * against the nominal ranks, with bootstrap 95 % intervals (pa_uncertainty_sobol), and the rank
+ * statistics of the 2n runs of the two base samples. Otherwise as pa_uncertainty_run().
+ * Since 0.5.
+ */
+PA_EXPORT pa_status pa_sensitivity_run(pa_uncertainty **out, const pa_model *model,
+                                       const pa_data *data, size_t n,
+                                       const pa_uncertainty_options *opts, pa_error *err);
+/** Since 0.5. NULL is fine. */
+PA_EXPORT void pa_uncertainty_free(pa_uncertainty *u);
+/** Runs made, and those of them that failed. Since 0.5. */
+PA_EXPORT size_t pa_uncertainty_runs(const pa_uncertainty *u);
+PA_EXPORT size_t pa_uncertainty_failed(const pa_uncertainty *u);
+/** "sobol" (GSL's quasi-random sequence) or "random" (MT19937 from the seed): how the inputs
+ *  were drawn. Static string. Since 0.5. */
+PA_EXPORT const char *pa_uncertainty_points(const pa_uncertainty *u);
+/** The period and node ranked (borrowed). Since 0.5. */
+PA_EXPORT const char *pa_uncertainty_period(const pa_uncertainty *u);
+PA_EXPORT const char *pa_uncertainty_node(const pa_uncertainty *u);
+/** Units, in the result's order, with their codes and names (borrowed; the name may be NULL).
+ *  Since 0.5. */
+PA_EXPORT size_t pa_uncertainty_unit_count(const pa_uncertainty *u);
+PA_EXPORT const char *pa_uncertainty_unit_code(const pa_uncertainty *u, size_t unit);
+PA_EXPORT const char *pa_uncertainty_unit_name(const pa_uncertainty *u, size_t unit);
+
+/** A unit's statistics over the runs (ranks: 1 = best). Since 0.5. */
+typedef enum pa_unc_stat {
+    PA_UNC_NOMINAL_SCORE, PA_UNC_NOMINAL_RANK, PA_UNC_MEAN_RANK, PA_UNC_MEDIAN_RANK,
+    PA_UNC_RANK_P05, PA_UNC_RANK_P95, PA_UNC_SCORE_P05, PA_UNC_SCORE_P95
+} pa_unc_stat;
+/** Statistic `what` of a unit (percentiles as R's quantile type 7); NaN when the unit is not
+ *  ranked (nominally or in any run) or out of range. Since 0.5. */
+PA_EXPORT double pa_uncertainty_stat(const pa_uncertainty *u, size_t unit, pa_unc_stat what);
+/** The uncertain inputs, in the section's order ("weights level 2", "normalise", "drop_one"),
+ *  borrowed. Since 0.5. */
+PA_EXPORT size_t pa_uncertainty_input_count(const pa_uncertainty *u);
+PA_EXPORT const char *pa_uncertainty_input_name(const pa_uncertainty *u, size_t i);
+
+/** Sobol indices of an input and their bootstrap 95 % intervals. Since 0.5. */
+typedef enum pa_sobol_stat {
+    PA_SOBOL_FIRST, PA_SOBOL_TOTAL, PA_SOBOL_FIRST_LO, PA_SOBOL_FIRST_HI, PA_SOBOL_TOTAL_LO,
+    PA_SOBOL_TOTAL_HI
+} pa_sobol_stat;
+/** NaN for an uncertainty run, or when the output does not vary. Since 0.5. */
+PA_EXPORT double pa_uncertainty_sobol(const pa_uncertainty *u, size_t i, pa_sobol_stat what);
+/** CPU seconds spent writing the draws' inputs into working models and in pa_engine_compute(),
+ *  summed over the threads (either pointer may be NULL). Since 0.5. */
+PA_EXPORT void pa_uncertainty_times(const pa_uncertainty *u, double *setup, double *compute);
+/**
+ * CSV: one row per unit, `unit,name,period,node,nominal_score,nominal_rank,mean_rank,
+ * median_rank,rank_p05,rank_p95,score_p05,score_p95,runs,failed`; for a sensitivity run the
+ * indices instead, `input,first_order,total,first_lo,first_hi,total_lo,total_hi`. JSON: both,
+ * with the runs, failures and points. Since 0.5.
+ */
+PA_EXPORT pa_status pa_uncertainty_write(const pa_uncertainty *u, FILE *out, pa_format format,
+                                         pa_error *err);
 
 #ifdef __cplusplus
 }

@@ -237,8 +237,8 @@ def test_ranking(tool, root, d):
 
 
 USAGE = [
-    (["--chart", "pie"], "unknown chart 'pie' (trend, ranking, correlation or contributions)"),
-    (["--chart", "uncertainty"], "--uncertainty, which this version does not have yet"),
+    (["--chart", "pie"], "unknown chart 'pie' (trend, ranking, correlation, contributions or uncertainty)"),
+    (["--chart", "uncertainty"], "--chart uncertainty draws the rank intervals of --uncertainty N"),
     (["--stats", "--chart", "correlation"], "--stats and --chart both say what to write"),
     (["-f", "csv", "--chart", "trend"], "--chart draws a chart; -f is for tables"),
     (["--top", "2", "--chart", "ranking"], "--chart draws a chart; --top is for tables"),

@@ -258,6 +258,43 @@ engine_once(const how *h)
     return st;
 }
 
+/* An uncertainty and a sensitivity run, on one thread so that allocations come in one order. */
+static pa_status
+unc_once(const how *h)
+{
+    (void)h;
+    char text[sizeof model_text + 128];
+    snprintf(text, sizeof text, "%s[uncertainty]\nweights = 1: 0.2\n"
+             "aggregate = arithmetic; median\ndrop_one = yes\n", model_text);
+    pa_error err;
+    pa_model *m = NULL;
+    pa_data *d = NULL;
+    pa_uncertainty *u = NULL, *s = NULL;
+    pa_status st = pa_model_parse(&m, text, "chaos.ini", &err);
+    if (st == PA_OK)
+        st = pa_data_new(&d, m, &err);
+    if (st == PA_OK)
+        st = pa_data_read_buffer(d, data_text, strlen(data_text), "chaos.csv", &err);
+    if (st == PA_OK)
+        st = pa_uncertainty_run(&u, m, d, 6, NULL, &err);
+    if (st == PA_OK)
+        st = pa_sensitivity_run(&s, m, d, 3, NULL, &err);
+    FILE *f = st == PA_OK ? fopen("/dev/null", "w") : NULL;
+    if (f) {
+        st = pa_uncertainty_write(u, f, PA_FORMAT_JSON, &err);
+        if (st == PA_OK)
+            st = pa_uncertainty_write(s, f, PA_FORMAT_CSV, &err);
+        fclose(f);
+    }
+    if (st != PA_OK)
+        assert_int_equal(err.status, st);
+    pa_uncertainty_free(u);
+    pa_uncertainty_free(s);
+    pa_data_free(d);
+    pa_model_free(m);
+    return st;
+}
+
 static void
 every_allocation_fails_cleanly_in(pa_status (*run)(const how *), const how *h)
 {
@@ -282,6 +319,15 @@ static void
 every_allocation_fails_cleanly(const how *h)
 {
     every_allocation_fails_cleanly_in(run_once, h);
+}
+
+static void
+test_every_allocation_fails_cleanly_in_uncertainty(void **state)
+{
+    (void)state;
+    setenv("PINGAN_THREADS", "1", 1);
+    every_allocation_fails_cleanly_in(unc_once, &(how){ 0 });
+    unsetenv("PINGAN_THREADS");
 }
 
 static void
@@ -324,6 +370,7 @@ main(void)
         cmocka_unit_test(test_every_allocation_fails_cleanly_keeping_nodes),
         cmocka_unit_test(test_every_allocation_fails_cleanly_in_memory),
         cmocka_unit_test(test_every_allocation_fails_cleanly_in_an_engine),
+        cmocka_unit_test(test_every_allocation_fails_cleanly_in_uncertainty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
