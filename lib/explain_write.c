@@ -1,32 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* An explanation as CSV (one row per unit and part) or JSON (parts grouped by unit). */
 #include <csv.h>
-#include <math.h>
 #include <string.h>
 
 #include "internal.h"
-
-static void
-num(FILE *f, double v, int json)
-{
-    char buf[48];
-    if (isnan(v)) {
-        if (json)
-            fputs("null", f);
-        return;
-    }
-    pa_format_number(v, buf, sizeof buf);
-    fputs(buf, f);
-}
-
-static void
-field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
-}
 
 static void
 csv_row(FILE *f, const pa_explain *x, const pa_result *r, size_t i, const char *base)
@@ -38,7 +15,7 @@ csv_row(FILE *f, const pa_explain *x, const pa_result *r, size_t i, const char *
                            pa_result_node_code(r, pa_explain_node(x)),
                            pa_result_node_code(r, leaf) };
     for (size_t k = 0; k < sizeof text / sizeof *text; k++) {
-        field(f, text[k]);
+        pa_write_csv_field(f, text[k]);
         fputc(',', f);
     }
     double v[] = { pa_result_value_change_pct(r, u, p, leaf), pa_result_score_change(r, u, p, leaf),
@@ -47,7 +24,7 @@ csv_row(FILE *f, const pa_explain *x, const pa_result *r, size_t i, const char *
     for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
         if (k)
             fputc(',', f);
-        num(f, v[k], 0);
+        pa_write_number(f, v[k], 0);
     }
     fputc('\n', f);
 }
@@ -71,13 +48,13 @@ json_part(FILE *f, const pa_explain *x, const pa_result *r, size_t i)
     fputs(",\"label\":", f);
     pa_write_json_str(f, pa_result_node_label(r, leaf));
     fputs(",\"value_change_pct\":", f);
-    num(f, pa_result_value_change_pct(r, u, p, leaf), 1);
+    pa_write_number(f, pa_result_value_change_pct(r, u, p, leaf), 1);
     fputs(",\"score_change\":", f);
-    num(f, pa_result_score_change(r, u, p, leaf), 1);
+    pa_write_number(f, pa_result_score_change(r, u, p, leaf), 1);
     fputs(",\"contribution\":", f);
-    num(f, pa_explain_contribution(x, i), 1);
+    pa_write_number(f, pa_explain_contribution(x, i), 1);
     fputs(",\"share\":", f);
-    num(f, pa_explain_share(x, i), 1);
+    pa_write_number(f, pa_explain_share(x, i), 1);
     fputc('}', f);
 }
 
@@ -100,7 +77,7 @@ write_json(FILE *f, const pa_explain *x, const pa_result *r, const char *base)
             fputs(",\"name\":", f);
             pa_write_json_str(f, pa_result_unit_name(r, u));
             fputs(",\"change\":", f);
-            num(f, pa_explain_change(x, u), 1);
+            pa_write_number(f, pa_explain_change(x, u), 1);
             fputs(",\"contributions\":[", f);
         } else {
             fputc(',', f);

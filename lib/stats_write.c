@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The statistics as CSV (one long table) or JSON (the layout of SPEC section 7). */
 #include <csv.h>
-#include <math.h>
 #include <string.h>
 
 #include "stats.h"
@@ -15,41 +14,18 @@ static const char *const flag_names[] = { "low_avail", "low_nonzero", "low_uniqu
 enum { N_FLAGS = sizeof flag_names / sizeof flag_names[0] };
 static const char *const method_names[2] = { "pearson", "spearman" };
 
-/* A number in the shortest form that reads back; nothing (CSV) or null (JSON) for NaN. */
-static void
-num(FILE *f, double v, int json)
-{
-    char buf[40];
-    if (isnan(v)) {
-        if (json)
-            fputs("null", f);
-        return;
-    }
-    pa_format_number(v, buf, sizeof buf);
-    fputs(buf, f);
-}
-
-static void
-field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
-}
-
 static void
 row(FILE *f, const pa_stats *s, const char *table, const char *node, const char *with,
     const char *key, double v)
 {
     fprintf(f, "%s,", table);
-    field(f, s->period);
+    pa_write_csv_field(f, s->period);
     fputc(',', f);
-    field(f, node);
+    pa_write_csv_field(f, node);
     fputc(',', f);
-    field(f, with);
+    pa_write_csv_field(f, with);
     fprintf(f, ",%s,", key);
-    num(f, v, 0);
+    pa_write_number(f, v, 0);
     fputc('\n', f);
 }
 
@@ -110,7 +86,7 @@ json_indicator(FILE *f, const pa_stats *s, size_t i)
     pa_write_json_str(f, s->groups[i]);
     for (int k = 0; k < PA_N_STAT; k++) {
         fprintf(f, ", \"%s\": ", stat_names[k]);
-        num(f, s->ind[i][k], 1);
+        pa_write_number(f, s->ind[i][k], 1);
     }
     fputs(", \"flags\": [", f);
     for (int b = 0, any = 0; b < N_FLAGS; b++)
@@ -132,7 +108,7 @@ json_matrix(FILE *f, const pa_stats *s, int h)
         fputs(i ? ",\n      [" : "\n      [", f);
         for (size_t j = 0; j < s->ni; j++) {
             fputs(j ? ", " : "", f);
-            num(f, s->corr[h][i * s->ni + j], 1);
+            pa_write_number(f, s->corr[h][i * s->ni + j], 1);
         }
         fputc(']', f);
     }
@@ -149,9 +125,9 @@ json_parents(FILE *f, const pa_stats *s)
         fputs(", \"parent\": ", f);
         pa_write_json_str(f, s->par_parent[k]);
         fputs(", \"pearson\": ", f);
-        num(f, s->par_corr[0][k], 1);
+        pa_write_number(f, s->par_corr[0][k], 1);
         fputs(", \"spearman\": ", f);
-        num(f, s->par_corr[1][k], 1);
+        pa_write_number(f, s->par_corr[1][k], 1);
         fputc('}', f);
     }
     fputs("\n  ]", f);
@@ -165,7 +141,7 @@ json_groups(FILE *f, const pa_stats *s)
         fputs(g ? ",\n    {\"group\": " : "\n    {\"group\": ", f);
         pa_write_json_str(f, s->grp[g].code);
         fputs(", \"alpha\": ", f);
-        num(f, s->grp[g].alpha, 1);
+        pa_write_number(f, s->grp[g].alpha, 1);
         fputc('}', f);
     }
     fputs("\n  ],\n  \"pca\": [", f);
@@ -176,14 +152,14 @@ json_groups(FILE *f, const pa_stats *s)
         fprintf(f, ", \"complete_units\": %zu, \"shares\": [", gr->complete);
         for (size_t c = 0; c < gr->n; c++) {
             fputs(c ? ", " : "", f);
-            num(f, gr->share[c], 1);
+            pa_write_number(f, gr->share[c], 1);
         }
         fputs("], \"loadings\": {", f);
         for (size_t c = 0; c < gr->n; c++) {
             fputs(c ? ", " : "", f);
             pa_write_json_str(f, s->codes[gr->member[c]]);
             fputs(": ", f);
-            num(f, gr->loading[c], 1);
+            pa_write_number(f, gr->loading[c], 1);
         }
         fputs("}}", f);
     }

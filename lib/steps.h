@@ -29,6 +29,11 @@ pa_status pa_compute_until_normalise(pa_result **out, const pa_model *m, const p
 pa_status pa_pca_weights(const pa_model *m, pa_result *r, size_t k, pa_error *err);
 /* A JSON string to a stream: quotes, backslashes and control characters escaped (write.c). */
 void pa_write_json_str(FILE *f, const char *s);
+/* A number in the shortest form that reads back, to a stream: nothing (CSV) or null (JSON)
+ * for NaN; and a CSV field, quoted by libcsv only when it must be (write.c). For the writers
+ * of statistics, explanations and uncertainty runs. */
+void pa_write_number(FILE *f, double v, int json);
+void pa_write_csv_field(FILE *f, const char *s);
 /* Fill the rank cache of one node (idempotent, thread-safe). */
 pa_status pa_rank_node(const pa_result *r, size_t node, pa_error *err);
 /* The present values of x[0..n) (not NaN, not skip[i]) in ascending order by a radix sort:

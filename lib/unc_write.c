@@ -2,7 +2,6 @@
 /* pa_uncertainty_write: the units' rank statistics (uncertainty) or the inputs' Sobol indices
  * (sensitivity) as CSV, both as JSON. */
 #include <csv.h>
-#include <math.h>
 #include <string.h>
 
 #include "uncertainty.h"
@@ -13,29 +12,6 @@ static const char *const stat_keys[] = { "nominal_score", "nominal_rank", "mean_
 static const char *const sobol_keys[] = { "first_order", "total", "first_lo", "first_hi",
                                           "total_lo", "total_hi" };
 
-/* The shortest form that reads back; nothing (CSV) or null (JSON) for NaN. */
-static void
-num(FILE *f, double v, int json)
-{
-    char buf[40];
-    if (isnan(v)) {
-        if (json)
-            fputs("null", f);
-        return;
-    }
-    pa_format_number(v, buf, sizeof buf);
-    fputs(buf, f);
-}
-
-static void
-field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
-}
-
 static void
 csv_units(FILE *f, const pa_uncertainty *u)
 {
@@ -45,16 +21,16 @@ csv_units(FILE *f, const pa_uncertainty *u)
     fputs(",runs,failed\n", f);
     for (size_t i = 0; i < pa_uncertainty_unit_count(u); i++) {
         const char *name = pa_uncertainty_unit_name(u, i);
-        field(f, pa_uncertainty_unit_code(u, i));
+        pa_write_csv_field(f, pa_uncertainty_unit_code(u, i));
         fputc(',', f);
-        field(f, name ? name : "");
+        pa_write_csv_field(f, name ? name : "");
         fputc(',', f);
-        field(f, pa_uncertainty_period(u));
+        pa_write_csv_field(f, pa_uncertainty_period(u));
         fputc(',', f);
-        field(f, pa_uncertainty_node(u));
+        pa_write_csv_field(f, pa_uncertainty_node(u));
         for (size_t k = 0; k < 8; k++) {
             fputc(',', f);
-            num(f, pa_uncertainty_stat(u, i, (pa_unc_stat)k), 0);
+            pa_write_number(f, pa_uncertainty_stat(u, i, (pa_unc_stat)k), 0);
         }
         fprintf(f, ",%zu,%zu\n", pa_uncertainty_runs(u), pa_uncertainty_failed(u));
     }
@@ -65,10 +41,10 @@ csv_inputs(FILE *f, const pa_uncertainty *u)
 {
     fputs("input,first_order,total,first_lo,first_hi,total_lo,total_hi\n", f);
     for (size_t i = 0; i < pa_uncertainty_input_count(u); i++) {
-        field(f, pa_uncertainty_input_name(u, i));
+        pa_write_csv_field(f, pa_uncertainty_input_name(u, i));
         for (size_t k = 0; k < 6; k++) {
             fputc(',', f);
-            num(f, pa_uncertainty_sobol(u, i, (pa_sobol_stat)k), 0);
+            pa_write_number(f, pa_uncertainty_sobol(u, i, (pa_sobol_stat)k), 0);
         }
         fputc('\n', f);
     }
@@ -89,7 +65,7 @@ json_units(FILE *f, const pa_uncertainty *u)
             fputs("null", f);
         for (size_t k = 0; k < 8; k++) {
             fprintf(f, ", \"%s\": ", stat_keys[k]);
-            num(f, pa_uncertainty_stat(u, i, (pa_unc_stat)k), 1);
+            pa_write_number(f, pa_uncertainty_stat(u, i, (pa_unc_stat)k), 1);
         }
         fputc('}', f);
     }
@@ -105,7 +81,7 @@ json_inputs(FILE *f, const pa_uncertainty *u)
         pa_write_json_str(f, pa_uncertainty_input_name(u, i));
         for (size_t k = 0; k < 6; k++) {
             fprintf(f, ", \"%s\": ", sobol_keys[k]);
-            num(f, pa_uncertainty_sobol(u, i, (pa_sobol_stat)k), 1);
+            pa_write_number(f, pa_uncertainty_sobol(u, i, (pa_sobol_stat)k), 1);
         }
         fputc('}', f);
     }

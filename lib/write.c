@@ -110,6 +110,24 @@ pa_write_json_str(FILE *f, const char *s)
     json_str(f, s);
 }
 
+void
+pa_write_number(FILE *f, double v, int json)
+{
+    if (json)
+        json_num(f, v);
+    else
+        num(f, v);
+}
+
+void
+pa_write_csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(f, s, strlen(s));
+    else
+        fputs(s, f);
+}
+
 typedef struct row_job {
     const writer *w;
     int json;
