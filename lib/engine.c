@@ -413,11 +413,14 @@ plan_alloc(plan *pl, const pa_model *m, size_t nn)
            pl->key && pl->klen && pl->b_key && pl->b_klen && pl->b_new && pl->nocache;
 }
 
-/* Looks key k up: the entry's index and id when there, else a new id and *own gets the key. */
+/* Looks key k up: the entry's index and id when there, else a new id and *own gets the key.
+ * A key left unmade by a failed allocation is none (the caller sees k->nomem). */
 static size_t
 lookup(plan *pl, keybuf *k, uint64_t *id, char **own, size_t *olen)
 {
     pa_engine *e = pl->e;
+    if (k->nomem)
+        return PA_NONE;
     size_t i = find(e, k, hash_bytes(k->b, k->n));
     if (i != PA_NONE) {
         e->e[i].used = e->calls;
