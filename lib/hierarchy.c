@@ -531,7 +531,8 @@ pa_model_finish(pa_model *m, pa_error *err)
     if (st != PA_OK)
         return st;
     resolve_settings(m);
-    return check_model(m, err);
+    st = check_model(m, err);
+    return st == PA_OK ? pa_units_check(m, err) : st;
 }
 
 void

@@ -313,6 +313,9 @@ typedef struct pa_node {
     unsigned params, params_used; /* bit k: param_uses[k] written here / used by a node */
     pa_loc param_at[PA_N_PARAMS];
     int min_coverage_set;       /* written for this node (else dat_thresh may give it one) */
+    int rollup;                 /* pa_rollup: how the unit tree adds it up ([units]) */
+    char *rollup_col;           /* weighted:COLUMN */
+    pa_loc rollup_at;
 } pa_node;
 
 enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
@@ -373,6 +376,7 @@ struct pa_model {
     /* COINr dat_thresh: min_coverage of the aggregates of each level (one value: every level) */
     double *dat_thresh; size_t n_dat_thresh;
     pa_loc dat_thresh_at;
+    struct pa_units *units;     /* [units]: the unit tree (units.c), shared by copies */
 };
 /* dat_thresh gives each aggregate that sets no min_coverage of its own its level's share;
  * after the levels are known. */
@@ -453,6 +457,7 @@ struct pa_data {
     size_t n_notes, cap_notes;
     unsigned char *col_seen;    /* by column: a file read so far had it */
     long header_line;           /* of the last file read */
+    struct pa_unit_tree *tree;  /* the units' levels and parents, once rolled up (units.c) */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
 /* Whether model m can compute on d: d has every column m reads, keyed as m keys rows. */
@@ -508,6 +513,7 @@ struct pa_result {
     size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
     const unsigned char *todo;  /* by indicator: the steps run for it (NULL: for all); the
                                  * others come from an engine's stages (engine.c) */
+    struct pa_unit_tree *tree;  /* the units' levels and parents (units.c); NULL: flat */
 };
 /* Whether the steps run for indicator k. */
 static inline int
@@ -684,5 +690,47 @@ pa_status pa_treat_vector(const pa_settings *s, double *x, size_t n, const unsig
 /* COINr's sample skewness and kurtosis (e1071 type 2); NaN when n < 3 / n < 4. */
 double pa_skew(const double *x, size_t n);
 double pa_kurt(const double *x, size_t n);
+
+/* ---- units in a hierarchy ([units], units.c) ---- */
+typedef enum pa_rollup {
+    PA_ROLLUP_UNSET, PA_ROLLUP_SUM, PA_ROLLUP_MEAN, PA_ROLLUP_WEIGHTED, PA_ROLLUP_NONE
+} pa_rollup;
+/* Units of a data set or result, top level first: level L holds the units
+ * [level_first[L], level_first[L + 1]). */
+typedef struct pa_unit_tree {
+    size_t n_levels;
+    char **level_names;         /* [0] is the top */
+    size_t *level_first;        /* n_levels + 1 */
+    size_t *parent;             /* by unit, PA_NONE at the top */
+    size_t nu;
+} pa_unit_tree;
+struct pa_units;
+/* A key of [units] / `rollup =` of an indicator, as the model file writes it. */
+pa_status pa_units_key(pa_model *m, const char *key, const char *value, long line, long col,
+                       pa_error *err);
+pa_status pa_units_rollup_key(pa_model *m, pa_node *nd, const char *value, long line, long col,
+                              pa_error *err);
+/* The table `parents =` names, read once the model is parsed. */
+pa_status pa_units_read(pa_model *m, pa_error *err);
+/* Every indicator of a model with [units] says how it rolls up; after settings resolve. */
+pa_status pa_units_check(const pa_model *m, pa_error *err);
+struct pa_units *pa_units_ref(struct pa_units *u);
+void pa_units_unref(struct pa_units *u);
+/* The data rolled up the unit tree into a new data set (*out, owned by the caller), units
+ * ordered by level; *out is NULL when the model has no [units]. */
+pa_status pa_rollup_data(const pa_model *m, const pa_data *d, pa_data **out, pa_error *err);
+pa_unit_tree *pa_unit_tree_copy(const pa_unit_tree *t);
+void pa_unit_tree_free(pa_unit_tree *t);
+/* Levels of a result's units (1 for a flat result) and where each starts. */
+static inline size_t
+pa_unit_levels(const pa_result *r)
+{
+    return r->tree ? r->tree->n_levels : 1;
+}
+static inline size_t
+pa_level_first(const pa_result *r, size_t level)
+{
+    return r->tree ? r->tree->level_first[level] : level ? r->nu : 0;
+}
 
 #endif

@@ -17,6 +17,7 @@ node_free(pa_node *nd)
     pa_free(nd->denominator);
     pa_free(nd->children);
     pa_free(nd->set.ref_unit);
+    pa_free(nd->rollup_col);
 }
 
 void
@@ -46,6 +47,7 @@ pa_model_free(pa_model *m)
     pa_free(m->meta_path);
     pa_strmap_free(&m->codes);
     pa_free(m->impute_group);
+    pa_units_unref(m->units);
     for (size_t i = 0; i < m->n_penalties; i++) {
         pa_free(m->penalties[i].code);
         pa_free(m->penalties[i].label);
@@ -191,7 +193,7 @@ copy_node(pa_node *nd)
     nd->children = NULL; /* derived: made again when the copy is finished */
     nd->n_children = 0;
     char **s[] = { &nd->code, &nd->label, &nd->measure, &nd->parent_code, &nd->column,
-                   &nd->denominator, &nd->set.ref_unit };
+                   &nd->denominator, &nd->set.ref_unit, &nd->rollup_col };
     int ok = 1;
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         if (!ok)
@@ -295,6 +297,7 @@ pa_model_copy(pa_model **out, const pa_model *m, pa_error *err)
     c->n_force_in = c->n_force_out = 0;
     c->dat_thresh = NULL;
     memset(&c->codes, 0, sizeof c->codes);
+    pa_units_ref(c->units);
     char **s[] = { &c->file, &c->dir, &c->unit_column, &c->name_column, &c->period_column,
                    &c->meta, &c->base_period, &c->meta_path, &c->impute_group };
     int ok = 1;
