@@ -294,7 +294,7 @@ mark_listed(unsigned char *listed, const size_t *order, const long *rk, size_t n
 static int
 tree_order(const pa_result *r, size_t *order, unsigned char *listed, size_t nu)
 {
-    size_t *first = calloc(nu + 2, sizeof *first), *kids = malloc((nu ? nu : 1) * sizeof *kids);
+    size_t *first = calloc(nu + 3, sizeof *first), *kids = malloc((nu ? nu : 1) * sizeof *kids);
     size_t *stack = malloc((nu ? nu : 1) * sizeof *stack), *out = malloc((nu ? nu : 1) * sizeof *out);
     unsigned char *ls = malloc(nu ? nu : 1), *by_unit = malloc(nu ? nu : 1);
     int ok = first && kids && stack && out && ls && by_unit;
