@@ -329,6 +329,11 @@ pa_units_check(const pa_model *m, pa_error *err)
 {
     for (size_t i = 0; i < m->n_nodes; i++) {
         const pa_node *nd = &m->nodes[i];
+        if (m->units && !nd->is_indicator && nd->eff.agg == PA_AGG_COPELAND)
+            return pa_fail(err, PA_ERR_MODEL, m->file, nd->eff.agg_at.line ? nd->eff.agg_at.line
+                                                                         : nd->at.line, 1,
+                           "'%s': copeland compares units with each other, which would mix the "
+                           "levels of [units]", nd->code);
         if (!m->units && nd->rollup)
             return pa_fail(err, PA_ERR_MODEL, m->file, nd->rollup_at.line, nd->rollup_at.col,
                            "indicator '%s': rollup needs a [units] section", nd->code);
