@@ -240,7 +240,7 @@ set_depths(table_ctx *c, const pa_model *m)
         if (d >= u->n_levels)
             return pa_fail(c->err, PA_ERR_DATA, c->path, u->line[i], 1,
                            "unit '%s' is %zu levels below the top, but levels (%s:%ld) names "
-                           "%zu", u->codes.keys[i], d, m->file, u->levels_at.line, u->n_levels);
+                           "only %zu levels", u->codes.keys[i], d, m->file, u->levels_at.line, u->n_levels);
         const char *want = u->levels[u->n_levels - 1 - d], *l = c->lname[i];
         if (l && *l && strcmp(l, want) != 0)
             return pa_fail(c->err, PA_ERR_DATA, c->path, u->line[i], c->lcol[i],
