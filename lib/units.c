@@ -296,20 +296,15 @@ pa_units_read(pa_model *m, pa_error *err)
     return st;
 }
 
-/* Statistics over the units of one step would mix the levels: refused until they are taken
- * within each level like normalisation. */
+/* Group imputation would mix the levels (a group holds units of any level): refused; the
+ * other statistics over units are taken within each level (impute.c, treat.c). */
 static pa_status
 check_indicator(const pa_model *m, const pa_node *nd, pa_error *err)
 {
-    const char *why = nd->eff.treat != PA_TREAT_NONE ? "treat"
-                      : nd->eff.impute != PA_IMPUTE_NONE && nd->eff.impute != PA_IMPUTE_LATEST &&
-                                nd->eff.impute != PA_IMPUTE_LINEAR
-                          ? "impute" : NULL;
-    if (why)
+    if (nd->eff.impute == PA_IMPUTE_GROUP_MEAN || nd->eff.impute == PA_IMPUTE_GROUP_MEDIAN)
         return pa_fail(err, PA_ERR_MODEL, m->file, nd->at.line, nd->at.col,
-                       "indicator '%s': %s computes statistics over all units, which would mix "
-                       "the levels of [units]; use impute = latest or linear, treat = none",
-                       nd->code, why);
+                       "indicator '%s': group imputation would mix the levels of [units]; "
+                       "impute = mean or median imputes within each level", nd->code);
     if (nd->rollup == PA_ROLLUP_UNSET && !(nd->eff.denominate && nd->denominator))
         return pa_fail(err, PA_ERR_MODEL, m->file, nd->at.line, nd->at.col,
                        "indicator '%s' has no denominator, so it is not known to add up: say how "

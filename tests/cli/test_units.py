@@ -176,8 +176,9 @@ MISTAKES = [  # (what, model change, parents, message)
      "pingan.ini:14:10: rollup must be sum, mean, weighted:COLUMN or none, not 'median'"),
     ("count by mean", MODEL.replace("per = 10000", "per = 10000\nrollup = mean"), PARENTS,
      "pingan.ini:13:10: indicator 'police' is a count divided by 'pop'; counts roll up by sum"),
-    ("treat", MODEL.replace("scope = period", "scope = period\ntreat = winsorise"), PARENTS,
-     "indicator 'police': treat computes statistics over all units"),
+    ("group imputation", MODEL.replace("scope = period", "scope = period\nimpute = group_mean\n"
+                                       "impute_group = pop"), PARENTS,
+     "indicator 'police': group imputation would mix the levels of [units]"),
     ("copeland", MODEL.replace("scope = period", "scope = period\naggregate = copeland"), PARENTS,
      "pingan.ini:6:1: 'idx': copeland compares units with each other"),
     ("unknown key", MODEL.replace("levels =", "level ="), PARENTS,
@@ -187,6 +188,34 @@ MISTAKES = [  # (what, model change, parents, message)
     ("not in the table", None, PARENTS.replace("b3,B区\n", ""),
      "2020-01.csv:6:1: unit 'b3' is not in the table of parents"),
 ]
+
+
+def check_impute(tool):
+    """impute = mean fills a street's missing value from the other streets of its period, and
+    a district's from the districts; treat = winsorise runs within each level."""
+    with tempdir() as d:
+        write_case(d, MODEL.replace("scope = period", "scope = period\nimpute = mean"))
+        f = os.path.join(d, "2020-02.csv")
+        with open(f, encoding="utf-8") as fh:
+            text = fh.read()
+        with open(f, "w", encoding="utf-8") as fh:
+            fh.write(text.replace("b1,2020-02,6,500,75", "b1,2020-02,,500,75"))
+        rows = rows_of(run(tool, ["-f", "csv", f]).expect_ok().stdout)
+        v = rolled("2020-02")
+        streets = [u for u in MONTHS["2020-02"] if u != "b1"]
+        want = sum(v[u][0] / v[u][1] * 10000 for u in streets) / len(streets)
+        close(float(rows[("b1", "2020-02", "police")]["rate"]), want, "b1 imputed from the streets")
+        b = rows[("B区", "2020-02", "police")]
+        check(b["value"] == "" and float(b["rate"]) == v["A区"][0] / v["A区"][1] * 10000 and
+              b["flags"] == "imputed",
+              f"B区 has no count once b1's is missing; its rate is imputed from the other "
+              f"district's (A区, 75), not from streets: {b}")
+        check(rows[("市", "2020-02", "police")]["rate"] == "",
+              "the city, alone in its level, has nothing to impute from")
+        write_case(d, MODEL.replace("scope = period", "scope = panel\ntreat = winsorise"))
+        run(tool, ["-f", "csv", os.path.join(d, "2020-02.csv")]).expect_ok()
+    ok("impute = mean within each level; a missing street count is missing above it; "
+       "treat = winsorise runs with [units]")
 
 
 def check_mistakes(tool):
@@ -313,6 +342,7 @@ def body():
     tool, root = setup()
     check_rollup(tool)
     check_given_rows(tool)
+    check_impute(tool)
     check_mistakes(tool)
     check_template(tool, root)
     check_yearly(tool, root)
