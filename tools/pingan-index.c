@@ -327,6 +327,28 @@ tree_order(const pa_result *r, size_t *order, unsigned char *listed, size_t nu)
     return ok ? 0 : -1;
 }
 
+/* --top N with units in a hierarchy: the units ranked among the N best or N worst of their
+ * level, and every unit without a rank. */
+static int
+level_listed(const pa_result *r, const size_t *order, unsigned char *listed, size_t nu,
+             size_t p, size_t top, size_t show)
+{
+    size_t levels = pa_result_level_count(r);
+    size_t *ranked = calloc(levels, sizeof *ranked);
+    if (!ranked)
+        return -1;
+    for (size_t u = 0; u < nu; u++)
+        ranked[pa_result_unit_level(r, u)] += pa_result_rank(r, u, p, top) > 0;
+    for (size_t i = 0; i < nu; i++) {
+        size_t u = order[i], n = ranked[pa_result_unit_level(r, u)];
+        long k = pa_result_rank(r, u, p, top);
+        size_t worst_from = n > show ? n - show : 0; /* ranks above it are the N worst */
+        listed[i] = k <= 0 || (size_t)k <= show || (size_t)k > worst_from;
+    }
+    free(ranked);
+    return 0;
+}
+
 static void
 note_unlisted(FILE *f, size_t *skipped)
 {
@@ -459,7 +481,8 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
     }
     mark_listed(listed, order, rk, nu, n_lead, n_ranked, show);
     size_t levels = pa_result_level_count(r);
-    if (levels > 1 && tree_order(r, order, listed, nu) != 0) {
+    if (levels > 1 && (tree_order(r, order, listed, nu) != 0 ||
+                       (show && level_listed(r, order, listed, nu, p, top, show) != 0))) {
         free(groups), free(order), free(rk), free(listed);
         return -1;
     }

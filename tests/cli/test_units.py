@@ -134,7 +134,12 @@ def check_rollup(tool):
               f"the report lists the city, each district and its streets by rank: {names}")
         check("\n   1    A区" in text and "\n   1      a2" in text,
               "a level down is indented by two spaces")
-        ok("JSON units have unit_level, unit_level_name and parent; the text report is a tree")
+        text = run(tool, ["--top", "1", os.path.join(d, "2020-02.csv")]).expect_ok().stdout
+        names = [l.split()[1] for l in text.splitlines()[4:11]]
+        check(names == ["市", "A区", "a2", "另有", "B区", "另有", "b2"],
+              f"--top 1 keeps the best and worst of each level, in the tree: {names}")
+        ok("JSON units have unit_level, unit_level_name and parent; the text report is a tree, "
+           "--top N within each level")
 
 
 def check_given_rows(tool):
