@@ -278,8 +278,8 @@ frame_out(roll *r, pa_error *err)
                               NULL) != PA_NONE;
     for (size_t i = 0; ok && i < r->nt; i++) {
         const char *code = u->codes.keys[r->ord[i]];
-        ok = pa_strmap_intern(&o->units, code, strlen(code), NULL) != PA_NONE &&
-             pa_data_name_room(o);
+        ok = pa_data_name_room(o) && /* first: a unit always has room for its name */
+             pa_strmap_intern(&o->units, code, strlen(code), NULL) != PA_NONE;
     }
     for (size_t du = 0; ok && du < d->units.n; du++)
         if (d->unit_names && d->unit_names[du])
