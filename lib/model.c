@@ -477,7 +477,8 @@ index_key(parse_ctx *c, const char *name, const char *v)
     return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]", name, c->section);
 }
 
-/* [units] and rollup (units.c): 1 to read on, 0 (and the error) when refused. */
+/* [units] and rollup (units.c): a refusal is kept as the parse's status; reading goes on
+ * (inih), and the first mistake is the one reported. */
 static int
 units_status(parse_ctx *c, pa_status st)
 {

@@ -216,16 +216,17 @@ roll_period(roll *r, size_t p, const size_t *rows, size_t n, pa_error *err)
         r->given[t] = r->src[t] = rows[i];
         r->has[t] = 1;
     }
+    for (size_t j = 0; j < r->nc; j++) /* the lowest units' values, column by column */
+        for (size_t t = 0; t < r->nt; t++)
+            if (r->kid_first[t] == r->kid_first[t + 1])
+                VAL(r, j, t) = r->has[t] ? d->cols[j][r->given[t]] : NAN;
     for (size_t i = r->nt; i-- > 0;) {
         size_t t = r->ord[i];
         for (size_t k = r->kid_first[t]; k < r->kid_first[t + 1] && !r->has[t]; k++)
             if (r->has[r->kids[k]])
                 r->has[t] = 1, r->src[t] = r->src[r->kids[k]];
-        if (r->kid_first[t] == r->kid_first[t + 1]) {
-            for (size_t j = 0; j < r->nc; j++)
-                VAL(r, j, t) = r->has[t] ? d->cols[j][r->given[t]] : NAN;
+        if (r->kid_first[t] == r->kid_first[t + 1])
             continue;
-        }
         pa_status st = r->has[t] ? roll_unit(r, t, p, err) : PA_OK;
         if (st != PA_OK)
             return st;
@@ -244,6 +245,7 @@ emit_period(roll *r, size_t p, pa_error *err)
         n += r->has[t];
     if (!pa_data_grow_rows_to(o, o->n_rows + n))
         return pa_nomem(err);
+    size_t row0 = o->n_rows;
     for (size_t i = 0; i < r->nt; i++) {
         size_t t = r->ord[i], row = o->n_rows, s = r->src[t];
         if (!r->has[t])
@@ -256,10 +258,12 @@ emit_period(roll *r, size_t p, pa_error *err)
         o->row_period[row] = (uint32_t)p;
         if (o->row_group)
             o->row_group[row] = r->given[t] != PA_NONE ? d->row_group[r->given[t]] : UINT32_MAX;
-        for (size_t j = 0; j < r->nc; j++)
-            o->cols[j][row] = VAL(r, j, t);
         o->n_rows++;
     }
+    for (size_t j = 0; j < r->nc; j++) /* column by column: each written in order */
+        for (size_t i = 0, row = row0; i < r->nt; i++)
+            if (r->has[r->ord[i]])
+                o->cols[j][row++] = VAL(r, j, r->ord[i]);
     return PA_OK;
 }
 
