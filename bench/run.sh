@@ -74,6 +74,26 @@ for cells in $sizes; do
     printf '%-9s %-10s %10s %10d %10.1f %10.0f   (10 yearly files)\n' "$cells" libpingan "$1" \
         $(($2 / 1024)) "$(echo "$1 $t_p" | awk '{print $1 / $2}')" \
         "$(echo "$mb $1" | awk '{print $1 / $2}')"
+    # the same cells rolled up through four levels ([units]: 社区, 镇街, 区, 市), every level
+    # scored and ranked within itself, against the flat job on the same panel. The panel has no
+    # empty cells: one empty cell leaves its community, street, district and city without a
+    # sum for that indicator (a sum over some cells is not the district's count)
+    full="$work/panel-$cells-full.csv"
+    [ -f "$full" ] || "$PY" bench/gen.py "$cells" 10 full > "$full"
+    "$PY" bench/gen.py --parents "$cells" > "$work/parents-$cells.csv"
+    sed 's/^denominate = no$/denominate = no\nrollup = sum/' bench/grid.ini > "$work/grid-units-$cells.ini"
+    printf '\n[units]\nparents = parents-%s.csv\nlevels = 网格; 社区; 镇街; 区; 市\n' "$cells" \
+        >> "$work/grid-units-$cells.ini"
+    set -- $(measure flat ./build/tools/pingan-index -c bench/grid.ini -f csv --node index \
+        -o "$work/out-flat.csv" "$full")
+    t_f=$1
+    printf '%-9s %-10s %10s %10d %10.1f %10s   (no empty cells, flat)\n' "$cells" libpingan "$1" \
+        $(($2 / 1024)) 1 -
+    set -- $(measure units ./build/tools/pingan-index -c "$work/grid-units-$cells.ini" -f csv \
+        --node index -o "$work/out-units.csv" "$full")
+    "$PY" bench/check_units.py "$work/parents-$cells.csv" "$work/out-units.csv"
+    printf '%-9s %-10s %10s %10d %10.1f %10s   (rolled up through 4 levels; x the flat job)\n' \
+        "$cells" libpingan "$1" $(($2 / 1024)) "$(echo "$1 $t_f" | awk '{print $1 / $2}')" -
 done
 
 # re-scoring with an engine (bench/engine.c): the 2,000,000-row panel read once, then a full

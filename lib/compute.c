@@ -363,6 +363,11 @@ compute(pa_result **out, const pa_model *m, const pa_data *d, pa_data *own,
                        "no data rows");
     if ((st = pa_data_check_periods(d, err)) != PA_OK)
         return st;
+    pa_data *rolled; /* [units]: the data rolled up the unit tree, scored in its place */
+    if ((st = pa_rollup_data(m, d, &rolled, err)) != PA_OK)
+        return st;
+    if (rolled)
+        d = own = rolled;
     pa_result *r = pa_calloc(1, sizeof *r);
     if (r)
         pthread_mutex_init(&r->rank_lock, NULL);
@@ -447,6 +452,7 @@ mapped:
         goto out;
     }
 out:
+    pa_data_free(rolled);
     pa_free(pmap);
     if (!r || r->cell_row != cell_row)
         pa_free(cell_row);

@@ -106,7 +106,8 @@ pa_data_new(pa_data **out, const pa_model *m, pa_error *err)
         if (!nd->is_indicator)
             continue;
         if (!pa_data_add_col(d, pa_node_column(nd)) ||
-            (nd->eff.denominate && !pa_data_add_col(d, nd->denominator))) {
+            (nd->eff.denominate && !pa_data_add_col(d, nd->denominator)) ||
+            (nd->rollup_col && !pa_data_add_col(d, nd->rollup_col))) {
             pa_data_free(d);
             return pa_nomem(err);
         }
@@ -129,6 +130,7 @@ pa_data_free(pa_data *d)
 {
     if (!d)
         return;
+    pa_unit_tree_free(d->tree);
     for (size_t j = 0; j < d->n_cols; j++) {
         pa_free(d->col_names[j]);
         if (d->cols)

@@ -45,6 +45,7 @@ struct pa_data {
     size_t n_notes, cap_notes;
     unsigned char *col_seen;    /* by column: a file read so far had it */
     long header_line;           /* of the last file read */
+    struct pa_unit_tree *tree;  /* the units' levels and parents, once rolled up (units.c) */
 };
 size_t pa_data_col(const pa_data *d, const char *name);
 /* Whether model m can compute on d: d has every column m reads, keyed as m keys rows. */

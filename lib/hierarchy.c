@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "units.h"
 
 static pa_status
 fail_at_node(const pa_model *m, const pa_node *nd, pa_error *err, pa_loc at, const char *fmt,
@@ -531,7 +532,8 @@ pa_model_finish(pa_model *m, pa_error *err)
     if (st != PA_OK)
         return st;
     resolve_settings(m);
-    return check_model(m, err);
+    st = check_model(m, err);
+    return st == PA_OK ? pa_units_check(m, err) : st;
 }
 
 void

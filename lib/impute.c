@@ -101,12 +101,15 @@ impute_task(void *ctx, size_t k, pa_error *err)
         return pa_nomem(err);
     }
     int by_group = how == PA_IMPUTE_GROUP_MEAN || how == PA_IMPUTE_GROUP_MEDIAN;
+    int same = by_group || r->tree != NULL; /* imputed from units of the same group or level */
     for (size_t p = 0; p < np; p++) {
         double *x = &PA_SCORE(r, k, p, 0);
         unsigned char *fl = &r->flags[PA_CELL(r, k, p, 0)];
         for (size_t u = 0; u < nu; u++) {
             size_t row = pa_cell_row(r, p * nu + u);
             grp[u] = row == PA_NONE || !by_group ? UINT32_MAX : j->s.d->row_group[row];
+            if (r->tree && !by_group) /* [units]: from the unit's own level */
+                grp[u] = (uint32_t)pa_result_unit_level(r, u);
         }
         /* one pass per group (or one pass for all): statistics from observed values */
         for (size_t u0 = 0; u0 < nu; u0++) {
@@ -117,14 +120,14 @@ impute_task(void *ctx, size_t k, pa_error *err)
             size_t n = 0;
             for (size_t u = 0; u < nu; u++)
                 if (!isnan(x[u]) && !(fl[u] & PA_CELL_IMPUTED) && !r->reference[u] &&
-                    (!by_group || grp[u] == grp[u0]))
+                    (!same || grp[u] == grp[u0]))
                     v[n++] = x[u];
             double c = centre(how, v, n);
             if (isnan(c))
                 continue;
             for (size_t u = u0; u < nu; u++)
                 if (isnan(x[u]) && pa_cell_row(r, p * nu + u) != PA_NONE &&
-                    (!by_group || grp[u] == grp[u0])) {
+                    (!same || grp[u] == grp[u0])) {
                     x[u] = c;
                     fl[u] |= PA_CELL_IMPUTED;
                 }

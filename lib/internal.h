@@ -18,5 +18,6 @@
 #include "result.h"
 #include "steps.h"
 #include "engine.h"
+#include "units.h"
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE, SEC_PENALTY, SEC_UNCERTAINTY } sec_kind;
+typedef enum { SEC_NONE, SEC_INDEX, SEC_NODE, SEC_PENALTY, SEC_UNCERTAINTY, SEC_UNITS } sec_kind;
 
 typedef struct parse_ctx {
     pa_model *m;
@@ -477,6 +477,16 @@ index_key(parse_ctx *c, const char *name, const char *v)
     return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]", name, c->section);
 }
 
+/* [units] and rollup (units.c): a refusal is kept as the parse's status; reading goes on
+ * (inih), and the first mistake is the one reported. */
+static int
+units_status(parse_ctx *c, pa_status st)
+{
+    if (st != PA_OK && c->st == PA_OK)
+        c->st = st;
+    return 1;
+}
+
 static int
 node_key(parse_ctx *c, const char *name, const char *v)
 {
@@ -574,6 +584,8 @@ node_key(parse_ctx *c, const char *name, const char *v)
     }
     if (strcmp(name, "column") == 0)
         return set_str(&nd->column, v);
+    if (strcmp(name, "rollup") == 0 && nd->is_indicator)
+        return units_status(c, pa_units_rollup_key(c->m, nd, v, c->line, col, c->err));
     return fail_at(c, key_col(c, name), "unknown key '%s' in [%s]",
                    name, c->section);
 }
@@ -628,12 +640,17 @@ begin_section(parse_ctx *c, const char *name)
         c->kind = SEC_UNCERTAINTY;
         return;
     }
+    if (strcmp(name, "units") == 0) {
+        c->kind = SEC_UNITS;
+        units_status(c, pa_units_key(c->m, NULL, NULL, c->line, 1, c->err));
+        return;
+    }
     int ind = strncmp(name, "indicator ", 10) == 0;
     int grp = strncmp(name, "group ", 6) == 0;
     int pen = strncmp(name, "penalty ", 8) == 0;
     if (!ind && !grp && !pen) {
-        fail_at(c, 2, "unknown section [%s] (index, group CODE, indicator CODE, penalty "
-                      "CODE or uncertainty)%s", name, "");
+        fail_at(c, 2, "unknown section [%s] (index, units, group CODE, indicator CODE, "
+                      "penalty CODE or uncertainty)%s", name, "");
         return;
     }
     const char *code = name + (ind ? 10 : pen ? 8 : 6);
@@ -743,6 +760,9 @@ handler(void *user, const char *section, const char *name, const char *value)
             c->st = ok < 0 ? pa_nomem(c->err) : PA_ERR_MODEL;
         return 1;
     }
+    case SEC_UNITS:
+        return units_status(c, pa_units_key(c->m, name, value, c->line, col_of(c, value),
+                                            c->err));
     default:
         fail_at(c, 1, "key '%s' outside of any section%s", name, "");
         return 1;
@@ -893,7 +913,7 @@ pa_model_parse(pa_model **out, const char *text, const char *name, pa_error *err
                      "expected '[section]' or 'key = value'");
     else if (st == PA_OK && r < 0)
         st = pa_nomem(err);
-    if (st == PA_OK && (st = read_meta(m, err)) == PA_OK)
+    if (st == PA_OK && (st = read_meta(m, err)) == PA_OK && (st = pa_units_read(m, err)) == PA_OK)
         st = pa_model_finish(m, err);
     if (st != PA_OK) {
         pa_model_free(m);

@@ -35,6 +35,9 @@ typedef struct pa_node {
     unsigned params, params_used; /* bit k: param_uses[k] written here / used by a node */
     pa_loc param_at[PA_N_PARAMS];
     int min_coverage_set;       /* written for this node (else dat_thresh may give it one) */
+    int rollup;                 /* pa_rollup: how the unit tree adds it up ([units]) */
+    char *rollup_col;           /* weighted:COLUMN */
+    pa_loc rollup_at;
 } pa_node;
 
 enum { PA_F_LABEL = 1, PA_F_PARENT = 2, PA_F_WEIGHT = 4, PA_F_DIRECTION = 8,
@@ -95,6 +98,7 @@ struct pa_model {
     /* COINr dat_thresh: min_coverage of the aggregates of each level (one value: every level) */
     double *dat_thresh; size_t n_dat_thresh;
     pa_loc dat_thresh_at;
+    struct pa_units *units;     /* [units]: the unit tree (units.c), shared by copies */
     /* [uncertainty]: its keys as written, read by uncertainty.c (unc_line 0: no section) */
     struct pa_unc_key { char *key, *value; pa_loc at; } *unc; size_t n_unc;
     long unc_line;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "units.h"
 
 static void
 node_free(pa_node *nd)
@@ -17,6 +18,7 @@ node_free(pa_node *nd)
     pa_free(nd->denominator);
     pa_free(nd->children);
     pa_free(nd->set.ref_unit);
+    pa_free(nd->rollup_col);
 }
 
 void
@@ -46,6 +48,7 @@ pa_model_free(pa_model *m)
     pa_free(m->meta_path);
     pa_strmap_free(&m->codes);
     pa_free(m->impute_group);
+    pa_units_unref(m->units);
     for (size_t i = 0; i < m->n_penalties; i++) {
         pa_free(m->penalties[i].code);
         pa_free(m->penalties[i].label);
@@ -192,7 +195,7 @@ copy_node(pa_node *nd)
     nd->children = NULL; /* derived: made again when the copy is finished */
     nd->n_children = 0;
     char **s[] = { &nd->code, &nd->label, &nd->measure, &nd->parent_code, &nd->column,
-                   &nd->denominator, &nd->set.ref_unit };
+                   &nd->denominator, &nd->set.ref_unit, &nd->rollup_col };
     int ok = 1;
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         if (!ok)
@@ -297,6 +300,7 @@ pa_model_copy(pa_model **out, const pa_model *m, pa_error *err)
     c->dat_thresh = NULL;
     c->unc = NULL, c->n_unc = 0;
     memset(&c->codes, 0, sizeof c->codes);
+    pa_units_ref(c->units);
     char **s[] = { &c->file, &c->dir, &c->unit_column, &c->name_column, &c->period_column,
                    &c->meta, &c->base_period, &c->meta_path, &c->impute_group };
     int ok = 1;

@@ -294,6 +294,50 @@ ref_values(const norm_job *j, size_t k, const pa_node *nd)
     return ref;
 }
 
+/* Cells of one level of units ([units]), every period, gathered into a (period-major) or
+ * scattered back from it. */
+static void
+level_cells(const pa_result *r, size_t f, size_t n, double *x, double *a, int gather)
+{
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t i = 0; i < n; i++) {
+            double *c = &x[p * r->nu + f + i];
+            if (gather)
+                a[p * n + i] = *c;
+            else
+                *c = a[p * n + i];
+        }
+}
+
+/* With a unit tree, each level is normalised on its own: a street is compared with the
+ * streets, a district with the districts. */
+static pa_status
+normalise_levels(const pa_node *nd, const pa_result *r, double *x, const unsigned char *stat,
+                 const double *base, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    double *a = pa_malloc(2 * (cells ? cells : 1) * sizeof *a), *b = a ? a + cells : NULL;
+    unsigned char *sa = pa_malloc(cells ? cells : 1);
+    pa_status st = a && sa ? PA_OK : pa_nomem(err);
+    for (size_t l = 0; l < pa_unit_levels(r) && st == PA_OK; l++) {
+        size_t f = pa_level_first(r, l), n = pa_level_first(r, l + 1) - f;
+        level_cells(r, f, n, x, a, 1);
+        if (base)
+            level_cells(r, f, n, (double *)base, b, 1);
+        for (size_t p = 0; p < r->np; p++)
+            for (size_t i = 0; i < n; i++)
+                sa[p * n + i] = stat[p * r->nu + f + i];
+        if (nd->eff.scope == PA_SCOPE_PANEL)
+            st = pa_normalise_vector(nd, a, n * r->np, sa, base ? b : NULL, err);
+        for (size_t p = 0; p < r->np && st == PA_OK && nd->eff.scope != PA_SCOPE_PANEL; p++)
+            st = pa_normalise_vector(nd, a + p * n, n, sa + p * n, base ? b + p * n : NULL, err);
+        level_cells(r, f, n, x, a, 0);
+    }
+    pa_free(a);
+    pa_free(sa);
+    return st;
+}
+
 static pa_status
 normalise_task(void *ctx, size_t k, pa_error *err)
 {
@@ -307,7 +351,9 @@ normalise_task(void *ctx, size_t k, pa_error *err)
         !(base = ref_values(j, k, nd)))
         return pa_nomem(err);
     pa_status st = PA_OK;
-    if (nd->eff.scope == PA_SCOPE_PANEL)
+    if (r->tree)
+        st = normalise_levels(nd, r, x, j->stat, base, err);
+    else if (nd->eff.scope == PA_SCOPE_PANEL)
         st = pa_normalise_vector(nd, x, cells, j->stat, base, err);
     else
         for (size_t p = 0; p < r->np && st == PA_OK; p++)

@@ -117,18 +117,17 @@ typedef struct rank_job {
     int32_t *rk;
 } rank_job;
 
-/* One period (periods are independent, so they run in parallel). */
+/* Units [f, e) of period p. */
 static pa_status
-rank_period(void *ctx, size_t p, pa_error *err)
+rank_units(const rank_job *j, size_t p, size_t f, size_t e, pa_error *err)
 {
-    const rank_job *j = ctx;
     const pa_result *r = j->r;
     pa_sorted so;
-    pa_status st = pa_sort_present(&PA_SCORE(r, j->n, p, 0), r->nu, r->reference,
+    pa_status st = pa_sort_present(&PA_SCORE(r, j->n, p, f), e - f, r->reference + f,
                                    &so, err);
     if (st != PA_OK)
         return st;
-    int32_t *rk = j->rk + p * r->nu;
+    int32_t *rk = j->rk + p * r->nu + f;
     size_t m = so.m;
     /* ascending: a tie group ending at `end` has m − 1 − end units above it */
     for (size_t i = m; i-- > 0;) {
@@ -140,6 +139,17 @@ rank_period(void *ctx, size_t p, pa_error *err)
     }
     pa_sorted_free(&so);
     return PA_OK;
+}
+
+/* One period (periods are independent, so they run in parallel). */
+static pa_status
+rank_period(void *ctx, size_t p, pa_error *err)
+{
+    const rank_job *j = ctx;
+    pa_status st = PA_OK;
+    for (size_t l = 0; l < pa_unit_levels(j->r) && st == PA_OK; l++) /* ranked within level */
+        st = rank_units(j, p, pa_level_first(j->r, l), pa_level_first(j->r, l + 1), err);
+    return st;
 }
 
 pa_status

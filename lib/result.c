@@ -25,6 +25,33 @@ pa_result_unit_name(const pa_result *r, size_t u)
     return r && u < r->nu ? r->unit_names[u] : NULL;
 }
 
+size_t
+pa_result_unit_level(const pa_result *r, size_t u)
+{
+    size_t l = 0;
+    while (r && u < r->nu && l + 1 < pa_unit_levels(r) && pa_level_first(r, l + 1) <= u)
+        l++;
+    return l;
+}
+
+size_t
+pa_result_level_count(const pa_result *r)
+{
+    return r ? pa_unit_levels(r) : 0;
+}
+
+const char *
+pa_result_level_name(const pa_result *r, size_t l)
+{
+    return r && r->tree && l < r->tree->n_levels ? r->tree->level_names[l] : NULL;
+}
+
+size_t
+pa_result_unit_parent(const pa_result *r, size_t u)
+{
+    return r && r->tree && u < r->nu ? r->tree->parent[u] : PA_NONE;
+}
+
 const char *
 pa_result_period(const pa_result *r, size_t p)
 {

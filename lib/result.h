@@ -47,6 +47,7 @@ struct pa_result {
     size_t fail_unit, fail_period;  /* where a step failed, for the message's FILE:LINE */
     const unsigned char *todo;  /* by indicator: the steps run for it (NULL: for all); the
                                  * others come from an engine's stages (engine.c) */
+    struct pa_unit_tree *tree;  /* the units' levels and parents (units.c); NULL: flat */
     const unsigned char *kept;  /* by node: its scores, flags and present periods come from
                                  * an engine's stages, not aggregation or checks (NULL: none) */
     const unsigned char *screened; /* [period][unit]: the cells screening screened, kept by

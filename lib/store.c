@@ -20,6 +20,7 @@ pa_result_free(pa_result *r)
 {
     if (!r)
         return;
+    pa_unit_tree_free(r->tree);
     pa_free(r->unit_text);
     for (size_t p = 0; p < r->np && r->periods; p++)
         pa_free(r->periods[p]);
@@ -131,7 +132,8 @@ pa_result_frame(pa_result *r, const pa_model *m, const pa_data *d, size_t *pmap,
     r->present = pa_calloc(r->nn && r->np ? r->nn * r->np : 1, 1);
     r->node_penalty = pa_calloc(r->nn, 1);
     r->coverage = pa_malloc((r->np && r->nu ? r->np * r->nu : 1) * sizeof *r->coverage);
-    if (!r->flags || !r->node_penalty || !r->coverage || !r->present)
+    if (!r->flags || !r->node_penalty || !r->coverage || !r->present ||
+        (d->tree && !(r->tree = pa_unit_tree_copy(d->tree))))
         return pa_nomem(err);
     if (!r->unit_codes || !r->unit_names || !r->periods || !r->node_codes || !r->node_labels ||
         !r->node_units || !r->node_level || !r->node_parent || !r->node_weight ||

@@ -211,6 +211,45 @@ out:
     return st;
 }
 
+/* The cells of units [f, f + n), every period, gathered into (x2, s2, f2), period-major, or
+ * scattered back (x and flags only). */
+static void
+level_cells(const pa_result *r, size_t f, size_t n, double *x, unsigned char *st,
+            unsigned char *fl, double *x2, unsigned char *s2, unsigned char *f2, int gather)
+{
+    for (size_t p = 0; p < r->np; p++)
+        for (size_t i = 0; i < n; i++) {
+            size_t c = p * r->nu + f + i, c2 = p * n + i;
+            if (gather)
+                x2[c2] = x[c], s2[c2] = st[c], f2[c2] = fl[c];
+            else
+                x[c] = x2[c2], fl[c] = f2[c2];
+        }
+}
+
+/* With a unit tree ([units]) each level is treated on its own, as it is normalised. */
+static pa_status
+treat_levels(const pa_node *nd, const pa_result *r, double *x, unsigned char *stat,
+             unsigned char *fl, pa_error *err)
+{
+    size_t cells = r->np * r->nu;
+    double *x2 = pa_malloc((cells ? cells : 1) * sizeof *x2);
+    unsigned char *s2 = pa_malloc(2 * (cells ? cells : 1)), *f2 = s2 ? s2 + cells : NULL;
+    pa_status st = x2 && s2 ? PA_OK : pa_nomem(err);
+    for (size_t l = 0; l < pa_unit_levels(r) && st == PA_OK; l++) {
+        size_t f = pa_level_first(r, l), n = pa_level_first(r, l + 1) - f;
+        level_cells(r, f, n, x, stat, fl, x2, s2, f2, 1);
+        if (nd->eff.scope == PA_SCOPE_PANEL)
+            st = pa_treat_vector(&nd->eff, x2, n * r->np, s2, f2, err);
+        for (size_t p = 0; p < r->np && st == PA_OK && nd->eff.scope != PA_SCOPE_PANEL; p++)
+            st = pa_treat_vector(&nd->eff, x2 + p * n, n, s2 + p * n, f2 + p * n, err);
+        level_cells(r, f, n, x, stat, fl, x2, s2, f2, 0);
+    }
+    pa_free(x2);
+    pa_free(s2);
+    return st;
+}
+
 /* One indicator (indicators are independent, so they run in parallel; the error reported
  * is the first indicator's, as in a plain loop). */
 static pa_status
@@ -232,7 +271,9 @@ treat_task(void *ctx, size_t k, pa_error *err)
     double *x = r->score[k];
     unsigned char *fl = &r->flags[PA_CELL(r, k, 0, 0)];
     pa_status st = PA_OK;
-    if (nd->eff.scope == PA_SCOPE_PANEL)
+    if (r->tree)
+        st = treat_levels(nd, r, x, stat, fl, err);
+    else if (nd->eff.scope == PA_SCOPE_PANEL)
         st = pa_treat_vector(&nd->eff, x, cells, stat, fl, err);
     else
         for (size_t p = 0; p < r->np && st == PA_OK; p++)

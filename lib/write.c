@@ -266,6 +266,22 @@ unit_prefix(const row_job *j, const pa_result *r, size_t u, textbuf *t)
     }
 }
 
+/* CSV with a unit tree ([units]): the unit's level and parent, at the end of its rows so
+ * that readers of the columns before keep working. */
+static void
+unit_suffix(const row_job *j, const pa_result *r, size_t u, textbuf *t)
+{
+    if (j->json || !r->tree)
+        return;
+    size_t l = 0, par = r->tree->parent[u];
+    while (l + 1 < r->tree->n_levels && r->tree->level_first[l + 1] <= u)
+        l++;
+    tb_text(t, ",", 1);
+    tb_field(t, r->tree->level_names[l]);
+    tb_text(t, ",", 1);
+    tb_field(t, par == PA_NONE ? "" : r->unit_codes[par]);
+}
+
 /* The rows of units [u0, u1) at the end of o; pre holds each unit's fixed part in turn. */
 static void
 format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
@@ -277,14 +293,21 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
         textbuf t = { 0 };
         unit_prefix(j, r, u, &t);
         size_t unit_len = t.n;
+        t = (textbuf){ 0 };
+        unit_suffix(j, r, u, &t);
+        size_t suf_len = t.n;
         pre->n = 0;
-        if (!ob_reserve(pre, unit_len + PIECE_ROOM)) {
+        if (!ob_reserve(pre, unit_len + suf_len + 2 * PIECE_ROOM)) {
             o->failed = 1;
             return;
         }
         t = (textbuf){ .b = pre->b };
         unit_prefix(j, r, u, &t);
         memset(pre->b + unit_len, 0, PIECE_ROOM); /* read, never written, by put_text */
+        char *suf = pre->b + unit_len + PIECE_ROOM;
+        t = (textbuf){ .b = suf };
+        unit_suffix(j, r, u, &t);
+        memset(suf + suf_len, 0, PIECE_ROOM);
         for (size_t p = w->p0; p < w->p1; p++) {
             for (size_t i = 0; i < w->n_on; i++) {
                 size_t n = w->on[i];
@@ -292,7 +315,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
                  * every flag */
                 if (!ob_reserve(o, unit_len + j->period_len[p] + j->node_len[n] +
                                        7 * NUM_ROOM + j->band_max + j->base_max +
-                                       j->flags_max + JSON_KEYS +
+                                       j->flags_max + JSON_KEYS + suf_len +
                                        PIECE_ROOM))
                     return;
                 char *q = o->b + o->n;
@@ -335,6 +358,7 @@ format_rows(const row_job *j, size_t u0, size_t u1, obuf *o, obuf *pre)
                         q = put_piece(q, &fmt->flag_quote);
                         first = 0;
                     }
+                q = put_text(q, suf, suf_len);
                 q = put_piece(q, &fmt->end);
                 o->n = (size_t)(q - o->b);
             }
@@ -502,9 +526,28 @@ out:
 static pa_status
 write_csv(writer *w, pa_error *err)
 {
-    fputs("unit,name,period,node,label,level,value,rate,score,rank,band,base,value_change_pct,"
-          "score_change,score_change_pct,flags\n", w->f);
+    fprintf(w->f, "unit,name,period,node,label,level,value,rate,score,rank,band,base,"
+            "value_change_pct,score_change,score_change_pct,flags%s\n",
+            w->r->tree ? ",unit_level,parent" : "");
     return write_rows(w, 0, err);
+}
+
+/* A unit's level and parent ([units]): "level", "level_name", "parent" (code or null). */
+static void
+json_unit_tree(FILE *f, const pa_result *r, size_t u)
+{
+    if (!r->tree)
+        return;
+    size_t l = 0, par = r->tree->parent[u];
+    while (l + 1 < r->tree->n_levels && r->tree->level_first[l + 1] <= u)
+        l++;
+    fprintf(f, ", \"unit_level\": %zu, \"unit_level_name\": ", l);
+    json_str(f, r->tree->level_names[l]);
+    fputs(", \"parent\": ", f);
+    if (par == PA_NONE)
+        fputs("null", f);
+    else
+        json_str(f, r->unit_codes[par]);
 }
 
 static pa_status
@@ -524,6 +567,7 @@ write_json(writer *w, pa_error *err)
         json_str(f, r->unit_codes[u]);
         fputs(", \"name\": ", f);
         json_str(f, r->unit_names[u]);
+        json_unit_tree(f, r, u);
         fprintf(f, ", \"ranked\": %s, \"coverage\": [", r->reference[u] ? "false" : "true");
         for (size_t p = 0; p < r->np; p++) {
             if (p)

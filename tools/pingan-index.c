@@ -298,6 +298,66 @@ mark_listed(unsigned char *listed, const size_t *order, const long *rk, size_t n
     }
 }
 
+/* Units in a hierarchy ([units]): the ranked order made a tree walk, each unit followed by
+ * the units below it, each group in its own rank order (listed[] follows its units). */
+static int
+tree_order(const pa_result *r, size_t *order, unsigned char *listed, size_t nu)
+{
+    size_t *first = calloc(nu + 3, sizeof *first), *kids = malloc((nu ? nu : 1) * sizeof *kids);
+    size_t *stack = malloc((nu ? nu : 1) * sizeof *stack), *out = malloc((nu ? nu : 1) * sizeof *out);
+    unsigned char *ls = malloc(nu ? nu : 1), *by_unit = malloc(nu ? nu : 1);
+    int ok = first && kids && stack && out && ls && by_unit;
+    for (size_t i = 0; ok && i < nu; i++) {
+        by_unit[order[i]] = listed[i];
+        size_t par = pa_result_unit_parent(r, order[i]);
+        first[(par == (size_t)-1 ? nu : par) + 2]++;
+    }
+    for (size_t u = 0; ok && u <= nu; u++)
+        first[u + 2] += first[u + 1];
+    for (size_t i = 0; ok && i < nu; i++) { /* kids of u (the roots at nu), in rank order */
+        size_t par = pa_result_unit_parent(r, order[i]);
+        kids[first[(par == (size_t)-1 ? nu : par) + 1]++] = order[i];
+    }
+    size_t n = 0, sp = 0;
+    for (size_t i = first[nu + 1]; ok && i-- > first[nu];)
+        stack[sp++] = kids[i];
+    while (ok && sp) {
+        size_t u = stack[--sp];
+        ls[n] = by_unit[u];
+        out[n++] = u;
+        for (size_t i = first[u + 1]; i-- > first[u];)
+            stack[sp++] = kids[i];
+    }
+    if (ok && n == nu) {
+        memcpy(order, out, nu * sizeof *order);
+        memcpy(listed, ls, nu);
+    }
+    free(first), free(kids), free(stack), free(out), free(ls), free(by_unit);
+    return ok ? 0 : -1;
+}
+
+/* --top N with units in a hierarchy: the units ranked among the N best or N worst of their
+ * level, and every unit without a rank. */
+static int
+level_listed(const pa_result *r, const size_t *order, unsigned char *listed, size_t nu,
+             size_t p, size_t top, size_t show)
+{
+    size_t levels = pa_result_level_count(r);
+    size_t *ranked = calloc(levels, sizeof *ranked);
+    if (!ranked)
+        return -1;
+    for (size_t u = 0; u < nu; u++)
+        ranked[pa_result_unit_level(r, u)] += pa_result_rank(r, u, p, top) > 0;
+    for (size_t i = 0; i < nu; i++) {
+        size_t u = order[i], n = ranked[pa_result_unit_level(r, u)];
+        long k = pa_result_rank(r, u, p, top);
+        size_t worst_from = n > show ? n - show : 0; /* ranks above it are the N worst */
+        listed[i] = k <= 0 || (size_t)k <= show || (size_t)k > worst_from;
+    }
+    free(ranked);
+    return 0;
+}
+
 static void
 note_unlisted(FILE *f, size_t *skipped)
 {
@@ -429,6 +489,13 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
         n_ranked += rk[u] > 0 && rk[u] < 1L << 40;
     }
     mark_listed(listed, order, rk, nu, n_lead, n_ranked, show);
+    size_t levels = pa_result_level_count(r);
+    if (levels > 1 && (tree_order(r, order, listed, nu) != 0 ||
+                       (show && level_listed(r, order, listed, nu, p, top, show) != 0))) {
+        free(groups), free(order), free(rk), free(listed);
+        return -1;
+    }
+    wname += 2 * (int)(levels - 1); /* a level down is indented by two spaces */
     int wg[64];
     cell("排名", wrank, 1);
     cell("地区", wname, 0);
@@ -453,7 +520,9 @@ write_text(FILE *f, const pa_result *r, size_t p, const char *title, const compa
         long k = pa_result_rank(r, u, p, top);
         snprintf(a, sizeof a, k ? "%ld" : "-", k);
         cell(a, wrank, 1);
-        cell(pa_result_unit_name(r, u), wname, 0);
+        snprintf(e, sizeof e, "%*s%s", 2 * (int)pa_result_unit_level(r, u), "",
+                 pa_result_unit_name(r, u));
+        cell(e, wname, 0);
         fmt_num(a, sizeof a, pa_result_score(r, u, p, top), 2, 0);
         fmt_num(b, sizeof b, pa_result_score_change(r, u, p, top), 2, 1);
         fmt_num(c, sizeof c, pa_result_score_change_pct(r, u, p, top), 2, 1);

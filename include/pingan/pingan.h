@@ -382,6 +382,19 @@ PA_EXPORT const char *pa_result_unit_code(const pa_result *result, size_t unit);
 /** Display name of a unit (its code when the data has no name column). */
 PA_EXPORT const char *pa_result_unit_name(const pa_result *result, size_t unit);
 
+/**
+ * Units in a hierarchy (the model's [units]): the level of a unit, 0 for the top (the city)
+ * and one more at each step down; 0 for every unit of a result without [units]. Units are
+ * ordered by level, top first. Since 0.5.
+ */
+PA_EXPORT size_t pa_result_unit_level(const pa_result *result, size_t unit);
+/** The number of levels (1 without [units]) and the name of one (borrowed, valid while the
+ * result lives; NULL without [units] or out of range). Since 0.5. */
+PA_EXPORT size_t pa_result_level_count(const pa_result *result);
+PA_EXPORT const char *pa_result_level_name(const pa_result *result, size_t level);
+/** The unit a unit rolls up into, or (size_t)-1 at the top and without [units]. Since 0.5. */
+PA_EXPORT size_t pa_result_unit_parent(const pa_result *result, size_t unit);
+
 /** Periods in ascending order. */
 PA_EXPORT size_t pa_result_period_count(const pa_result *result);
 PA_EXPORT const char *pa_result_period(const pa_result *result, size_t period);

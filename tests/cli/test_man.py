@@ -55,7 +55,7 @@ def model_keys(root):
         md = f.read()
     keys = set()
     for sec in re.split(r"^## ", md, flags=re.M):
-        if not re.match(r"`\[(index|group|indicator|penalty)", sec):
+        if not re.match(r"`\[(index|group|indicator|penalty|units)", sec):
             continue
         sec = re.sub(r"```.*?```", "", sec, flags=re.S)
         for line in sec.splitlines():
