@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "units.h"
 
 typedef enum { STAGE_S, STAGE_B, STAGE_C, STAGE_N } stage_kind;
 
@@ -44,6 +45,12 @@ struct pa_engine {
     uint64_t next_id, calls;
     size_t bytes, limit;
     pa_engine_counts counts;
+    /* [units]: the data rolled up, under the tree (a reference held, so the pointer names it)
+     * and each indicator's roll-up rule; every stage stands on it, so a new one clears them */
+    pa_data *rolled;
+    struct pa_units *roll_units;
+    char *roll_key;
+    size_t roll_klen;
 };
 
 /* ---- keys ---- */
@@ -663,6 +670,57 @@ default_limit(const pa_data *d)
     return v < ((size_t)16 << 20) ? (size_t)64 << 20 : 4 * v;
 }
 
+/* ---- the rolled-up data ([units]) ---- */
+static void
+roll_drop(pa_engine *e)
+{
+    pa_data_free(e->rolled);
+    pa_units_unref(e->roll_units);
+    pa_free(e->roll_key);
+    e->rolled = NULL, e->roll_units = NULL, e->roll_key = NULL, e->roll_klen = 0;
+}
+
+/* The data m scores: the engine's own, or its roll-up up m's unit tree, made once for each
+ * tree and set of roll-up rules. */
+static pa_status
+scored_data(pa_engine *e, const pa_model *m, const pa_data **d, pa_error *err)
+{
+    *d = e->d;
+    if (!m->units) {
+        if (e->rolled)
+            clear(e), roll_drop(e);
+        return PA_OK;
+    }
+    keybuf k = { 0 };
+    for (size_t i = 0; i < m->n_indicators; i++) {
+        const pa_node *nd = &m->nodes[m->order[i]];
+        kb_s(&k, pa_node_column(nd));
+        kb_u(&k, (uint64_t)nd->rollup);
+        kb_s(&k, nd->rollup_col);
+    }
+    if (k.nomem) {
+        pa_free(k.b);
+        return pa_nomem(err);
+    }
+    if (e->rolled && e->roll_units == m->units && k.n == e->roll_klen &&
+        memcmp(k.b, e->roll_key, k.n) == 0) {
+        pa_free(k.b);
+        *d = e->rolled;
+        return PA_OK;
+    }
+    clear(e), roll_drop(e);
+    pa_status st = pa_rollup_data(m, e->d, &e->rolled, err);
+    if (st != PA_OK) {
+        pa_free(k.b);
+        return st;
+    }
+    e->counts.rollups++;
+    e->roll_units = pa_units_ref(m->units);
+    e->roll_key = k.b, e->roll_klen = k.n;
+    *d = e->rolled;
+    return PA_OK;
+}
+
 /* ---- the interface ---- */
 pa_status
 pa_engine_new(pa_engine **out, const pa_data *d, pa_error *err)
@@ -689,6 +747,7 @@ pa_engine_free(pa_engine *e)
     if (!e)
         return;
     clear(e);
+    roll_drop(e);
     pa_free(e->e);
     pa_free(e->slots);
     pa_pool_free(e->pool);
@@ -701,16 +760,20 @@ pa_engine_compute(pa_engine *e, const pa_model *m, pa_result **out, pa_error *er
     if (!e || !m || !out)
         return pa_fail(err, PA_ERR_ARGUMENT, NULL, 0, 0, "NULL argument");
     if (e->d->n_rows != e->n_rows || e->d->n_cols != e->n_cols) { /* rows were added */
-        clear(e);
+        clear(e), roll_drop(e);
         e->n_rows = e->d->n_rows;
         e->n_cols = e->d->n_cols;
         e->limit = default_limit(e->d);
     }
+    const pa_data *d;
+    pa_status st = scored_data(e, m, &d, err);
+    if (st != PA_OK)
+        return st;
     e->calls++;
     plan pl = { .e = e };
     pa_stages kept = { &pl, prepare, prenorm };
     pa_pool *old = pa_pool_use(e->pool);
-    pa_status st = pa_compute_kept(out, m, e->d, &kept, err);
+    st = pa_compute_kept(out, m, d, &kept, err);
     pa_pool_use(old);
     if (st == PA_OK) {
         commit_all(&pl, m, *out);

@@ -16,9 +16,9 @@ typedef struct pa_stages {
     pa_status (*prenorm)(void *ctx, const pa_model *m, pa_result *r, pa_error *err);
 } pa_stages;
 /* What an engine did, for tests and benchmarks: stage keys found kept and computed anew,
- * entries let go over the limit, and what it holds. */
+ * entries let go over the limit, what it holds, and the data rolled up ([units]). */
 typedef struct pa_engine_counts {
-    size_t reused, computed, evicted, entries, bytes;
+    size_t reused, computed, evicted, entries, bytes, rollups;
 } pa_engine_counts;
 PA_EXPORT pa_engine_counts pa__engine_counts(const pa_engine *e);
 /* Bytes kept beyond the last call's stages (default: four times the data's values, at least

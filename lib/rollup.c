@@ -334,7 +334,7 @@ pa_status
 pa_rollup_data(const pa_model *m, const pa_data *d, pa_data **out, pa_error *err)
 {
     *out = NULL;
-    if (!m->units)
+    if (!m->units || d->tree) /* no tree, or rolled up already (an engine keeps its roll-up) */
         return PA_OK;
     roll r = { .m = m, .u = m->units, .d = d, .nt = m->units->codes.n, .nc = d->n_cols };
     size_t *rows = NULL, *first = NULL;

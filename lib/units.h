@@ -32,7 +32,8 @@ pa_status pa_units_check(const pa_model *m, pa_error *err);
 struct pa_units *pa_units_ref(struct pa_units *u);
 void pa_units_unref(struct pa_units *u);
 /* The data rolled up the unit tree into a new data set (*out, owned by the caller), units
- * ordered by level; *out is NULL when the model has no [units]. */
+ * ordered by level; *out is NULL when the model has no [units] or d is a roll-up already
+ * (an engine scores its kept roll-up). */
 pa_status pa_rollup_data(const pa_model *m, const pa_data *d, pa_data **out, pa_error *err);
 pa_unit_tree *pa_unit_tree_copy(const pa_unit_tree *t);
 void pa_unit_tree_free(pa_unit_tree *t);

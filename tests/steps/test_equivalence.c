@@ -134,7 +134,7 @@ edit_all(const char *text, const op *ops)
 
 /* ---- models, data, results ---- */
 
-typedef enum base { PINGAN, ASEM } base;
+typedef enum base { PINGAN, ASEM, PLUS } base;
 
 static const struct {
     const char *model, *name, *data;
@@ -143,6 +143,7 @@ static const struct {
     [ASEM] = { "tests/reference/models/asem_minmax_arith.ini",
                "tests/reference/models/asem_minmax_arith.ini",
                "tests/reference/data/asem/iData.csv" },
+    [PLUS] = { "data/pingan-plus.ini", "data/pingan-plus.ini", "data/monthly/2020-02.csv" },
 };
 
 static pa_model *
@@ -609,6 +610,56 @@ test_engine_data_and_limit(void **state)
     pa_model_free(m);
 }
 
+/* [units]: the 14-dimension template over the monthly streets. The engine rolls the data up
+ * once and scores every change on that roll-up; a change of a roll-up rule rolls up anew and
+ * recomputes every stage, which stood on the old roll-up. */
+static void
+test_engine_units(void **state)
+{
+    (void)state;
+    char *text = slurp(bases[PLUS].model);
+    pa_model *m = parse(text, PLUS), *c = NULL, *c2 = NULL;
+    pa_data *d = read_data(m, PLUS);
+    pa_engine *en = NULL;
+    pa_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(pa_engine_new(&en, d, &e), PA_OK);
+    size_t n, all;
+    char *want = csv_of(m, d), *got = csv_engine(en, m, &all);
+    expect_same("the template through an engine", got, want);
+    assert_non_null(strstr(want, ",unit_level,parent"));
+    assert_int_equal(pa__engine_counts(en).rollups, 1);
+    free(got);
+    assert_int_equal(pa_model_copy(&c, m, &e), PA_OK);
+    assert_int_equal(pa_model_set_weight(c, "stability", 3, &e), PA_OK);
+    char *fresh = csv_of(c, d);
+    got = csv_engine(en, c, &n);
+    expect_same("a dimension's weight", got, fresh);
+    assert_int_equal(n, 1);
+    assert_int_equal(pa__engine_counts(en).rollups, 1);
+    free(got), free(fresh);
+    assert_int_equal(pa_model_copy(&c2, m, &e), PA_OK);
+    assert_int_equal(pa_model_set(c2, "air_good_days", "rollup", "mean", &e), PA_OK);
+    fresh = csv_of(c2, d);
+    assert_string_not_equal(fresh, want);
+    got = csv_engine(en, c2, &n);
+    expect_same("a roll-up rule", got, fresh);
+    assert_int_equal(n, all);
+    assert_int_equal(pa__engine_counts(en).rollups, 2);
+    free(got), free(fresh);
+    got = csv_engine(en, m, &n);
+    expect_same("the template again", got, want);
+    assert_int_equal(pa__engine_counts(en).rollups, 3);
+    free(got);
+    free(want);
+    free(text);
+    pa_engine_free(en);
+    pa_data_free(d);
+    pa_model_free(c2);
+    pa_model_free(c);
+    pa_model_free(m);
+}
+
 /* A key set in memory has no line of the file: a failure it causes later points at its
  * section's header, not at a line that does not exist. */
 static void
@@ -853,6 +904,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_engine_reuse),
         cmocka_unit_test(test_api_location),
         cmocka_unit_test(test_engine_data_and_limit),
+        cmocka_unit_test(test_engine_units),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_data_of_another_model),
         cmocka_unit_test(test_data_in_memory),
