@@ -1045,6 +1045,8 @@ pa_model_apply_key(pa_model *m, const char *code, const char *key, const char *v
         note_param(&c, nd, key);
         ok = node_key(&c, key, value);
     }
+    if (c.st == PA_ERR_NOMEM)
+        return c.st;
     if (c.st != PA_OK && err) { /* a value refused: the caller's argument, not a file's line */
         err->status = PA_ERR_ARGUMENT;
         err->file[0] = '\0';

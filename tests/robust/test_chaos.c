@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Allocation failure: fail the Nth allocation for every N across a whole run (model, data,
  * compute, output), with pa_compute and with pa_compute_nodes, and through the model changed
- * in memory and a data set made in memory for another model, and through an engine. Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
+ * in memory and a data set made in memory for another model, and through an engine (also over
+ * a unit tree). Each run must end in PA_OK or PA_ERR_NOMEM, never anything else, and
  * leak nothing (run under valgrind or ASan to see leaks). */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "internal.h"
@@ -258,6 +262,70 @@ engine_once(const how *h)
     return st;
 }
 
+/* [units]: three streets under two districts under a city; the table is a file beside the
+ * model (units_dir, made once). */
+static const char units_model[] =
+    "[index]\n"
+    "code = idx\n"
+    "unit_column = unit\n"
+    "name_column = name\n"
+    "[indicator x]\n"
+    "denominator = pop\n"
+    "per = 1000\n"
+    "[indicator y]\n"
+    "rollup = mean\n"
+    "[units]\n"
+    "parents = parents.csv\n"
+    "levels = street; district; city\n";
+static const char units_parents[] = "unit,parent\ncity,\nd1,city\nd2,city\na,d1\nb,d1\nc,d2\n";
+static const char units_data[] =
+    "unit,name,year,pop,x,y\n"
+    "a,A,2018,400,4,2\nb,B,2018,600,6,5\nc,C,2018,300,9,1\n"
+    "a,A,2019,420,3,3\nb,B,2019,680,5,2\nc,C,2019,300,8,4\n";
+static char units_ini[256];
+
+/* An engine over the unit tree: the model, a weight changed, a roll-up rule changed (which
+ * rolls up anew), the model again; every call may fail. */
+static pa_status
+units_once(const how *h)
+{
+    (void)h;
+    pa_error err;
+    pa_model *m = NULL, *c = NULL, *c2 = NULL;
+    pa_data *d = NULL;
+    pa_engine *en = NULL;
+    char *csv = NULL;
+    pa_status st = pa_model_parse(&m, units_model, units_ini, &err);
+    if (st == PA_OK)
+        st = pa_data_new(&d, m, &err);
+    if (st == PA_OK)
+        st = pa_data_read_buffer(d, units_data, strlen(units_data), "units.csv", &err);
+    if (st == PA_OK && (st = pa_model_copy(&c, m, &err)) == PA_OK)
+        st = pa_model_set_weight(c, "x", 3, &err);
+    if (st == PA_OK && (st = pa_model_copy(&c2, m, &err)) == PA_OK)
+        st = pa_model_set(c2, "y", "rollup", "weighted:pop", &err);
+    if (st == PA_OK)
+        st = pa_engine_new(&en, d, &err);
+    const pa_model *seq[] = { m, c, c2, m };
+    for (size_t i = 0; i < 4 && st == PA_OK; i++) {
+        st = csv_by(en, seq[i], d, &csv, &err);
+        free(csv);
+    }
+    if (st != PA_OK)
+        assert_int_equal(err.status, st);
+    if (en) {
+        engine_still_right(en, c2, d);
+        engine_still_right(en, c, d);
+        engine_still_right(en, m, d);
+    }
+    pa_engine_free(en);
+    pa_data_free(d);
+    pa_model_free(c2);
+    pa_model_free(c);
+    pa_model_free(m);
+    return st;
+}
+
 /* An uncertainty and a sensitivity run, on one thread so that allocations come in one order. */
 static pa_status
 unc_once(const how *h)
@@ -338,6 +406,24 @@ test_every_allocation_fails_cleanly_in_an_engine(void **state)
 }
 
 static void
+test_every_allocation_fails_cleanly_in_units(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pingan-chaos-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[sizeof units_ini];
+    snprintf(path, sizeof path, "%s/parents.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(units_parents, f);
+    fclose(f);
+    snprintf(units_ini, sizeof units_ini, "%s/chaos.ini", dir);
+    every_allocation_fails_cleanly_in(units_once, &(how){ 0 });
+    remove(path);
+    rmdir(dir);
+}
+
+static void
 test_every_allocation_fails_cleanly_in_memory(void **state)
 {
     (void)state;
@@ -370,6 +456,7 @@ main(void)
         cmocka_unit_test(test_every_allocation_fails_cleanly_keeping_nodes),
         cmocka_unit_test(test_every_allocation_fails_cleanly_in_memory),
         cmocka_unit_test(test_every_allocation_fails_cleanly_in_an_engine),
+        cmocka_unit_test(test_every_allocation_fails_cleanly_in_units),
         cmocka_unit_test(test_every_allocation_fails_cleanly_in_uncertainty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
