@@ -105,6 +105,12 @@ header_field(file_ctx *c, const char *s, size_t len, long line, long col)
         if (j != PA_NONE)
             r = (int)j;
     }
+    if (r < 0 && r != ROLE_SKIP && pa_strmap_find(&d->colmap, s, len) != PA_NONE)
+        return pa_fail(c->err, PA_ERR_DATA, c->name, line, col,
+                       "column '%.*s' is the %s column, but the model also reads it as numbers "
+                       "(an indicator's column, a denominator or a roll-up weight names it)",
+                       (int)len, s, r == ROLE_UNIT ? "unit" : r == ROLE_NAME ? "name"
+                                    : r == ROLE_GROUP ? "impute_group" : "period");
     c->role[col] = r;
     return PA_OK;
 }

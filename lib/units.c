@@ -54,8 +54,19 @@ set_levels(struct pa_units *u, const char *v, long line, long col, const char *f
         u->levels = l;
         if (!(l[u->n_levels] = pa_strndup(s, (size_t)(e - s))))
             return pa_nomem(err);
+        for (size_t k = 0; k < u->n_levels; k++)
+            if (strcmp(l[k], l[u->n_levels]) == 0) {
+                pa_free(l[u->n_levels]);
+                return pa_fail(err, PA_ERR_MODEL, file, line, col,
+                               "levels: '%s' is named twice (one name for each level, "
+                               "bottom-up)", l[k]);
+            }
         u->n_levels++;
         s += n + (s[n] == ';');
+        if (s[-1] == ';' && !*s) /* "镇街; 区;" */
+            return pa_fail(err, PA_ERR_MODEL, file, line, col,
+                           "levels: an empty level name after the last ';' (a ';' after a "
+                           "blank starts a comment)");
     }
     return PA_OK;
 }
@@ -219,6 +230,22 @@ link_parents(table_ctx *c)
     return PA_OK;
 }
 
+/* Every level named holds a unit: levels are bottom-up, so one name too many would shift
+ * every unit's level name by one. */
+static pa_status
+deep_enough(const struct pa_units *u, const pa_model *m, pa_error *err)
+{
+    size_t deepest = 0;
+    for (size_t i = 0; i < u->codes.n; i++)
+        deepest = u->depth[i] > deepest ? u->depth[i] : deepest;
+    if (u->codes.n && deepest + 1 < u->n_levels)
+        return pa_fail(err, PA_ERR_MODEL, m->file, u->levels_at.line, u->levels_at.col,
+                       "levels names %zu levels, but the table of parents (%s) has %zu: the "
+                       "lowest, '%s', would hold no unit (one name for each level, bottom-up)",
+                       u->n_levels, u->path, deepest + 1, u->levels[0]);
+    return PA_OK;
+}
+
 /* Depth below the top of each unit; a cycle, a depth the levels do not name, or a level
  * written that the parents contradict are mistakes at the unit's row. */
 static pa_status
@@ -244,10 +271,11 @@ set_depths(table_ctx *c, const pa_model *m)
         const char *want = u->levels[u->n_levels - 1 - d], *l = c->lname[i];
         if (l && *l && strcmp(l, want) != 0)
             return pa_fail(c->err, PA_ERR_DATA, c->path, u->line[i], c->lcol[i],
-                           "unit '%s' is at level '%s' here, but its parents put it at level "
-                           "'%s'", u->codes.keys[i], l, want);
+                           "unit '%s' is at level '%s' here, but its parents and levels "
+                           "(%s:%ld, bottom-up) put it at level '%s'", u->codes.keys[i], l,
+                           m->file, u->levels_at.line, want);
     }
-    return PA_OK;
+    return deep_enough(u, m, c->err);
 }
 
 static char *

@@ -172,7 +172,17 @@ MISTAKES = [  # (what, model change, parents, message)
     ("cycle", None, PARENTS.replace("A区,市,区", "A区,a1,区"),
      "parents.csv:3:2: unit 'A区' is its own ancestor (a cycle of parents through 'a1')"),
     ("two levels", None, PARENTS.replace("b3,B区", "b3,B区,区"),
-     "parents.csv:9:3: unit 'b3' is at level '区' here, but its parents put it at level '镇街'"),
+     "parents.csv:9:3: unit 'b3' is at level '区' here, but its parents and levels "
+     "("),
+    ("a level too many", MODEL.replace("levels = 镇街; 区; 市", "levels = 社区; 镇街; 区; 市"), PARENTS,
+     "pingan.ini:8:10: levels names 4 levels, but the table of parents"),
+    ("a level named twice", MODEL.replace("levels = 镇街; 区; 市", "levels = 镇街; 镇街; 市"), PARENTS,
+     "pingan.ini:8:10: levels: '镇街' is named twice"),
+    ("an empty last level", MODEL.replace("levels = 镇街; 区; 市", "levels = 镇街; 区; 市;"), PARENTS,
+     "pingan.ini:8:10: levels: an empty level name after the last ';'"),
+    ("weighted by the period", MODEL.replace("weighted:pop", "weighted:month"), PARENTS,
+     "2020-01.csv:1:2: column 'month' is the period column, but the model also reads it as "
+     "numbers"),
     ("too deep", MODEL.replace("levels = 镇街; 区; 市", "levels = 区; 市"), PARENTS,
      "pingan.ini:8) names only 2 levels"),
     ("no rule", MODEL.replace("rollup = weighted:pop\n", ""), PARENTS,

@@ -268,37 +268,22 @@ test_unused_columns_ignored(void **state)
     fixture_free(&f);
 }
 
-/* A numeric column whose name the period or name column takes has no field of its own: the
- * indicator reading it is missing everywhere (not whatever the memory held; valgrind checks
- * that nothing uninitialised is read), and the other columns are read as usual. */
+/* A numeric column whose name the period, name or unit column takes would have no field of
+ * its own, and its indicator would be missing everywhere without a word: it is an error at
+ * that header field, naming the column's role. */
 static void
 test_column_taken_by_period_or_name(void **state)
 {
     (void)state;
-    fixture f = fixture_run("[index]\n"
-                            "code = idx\n"
-                            "normalise = none\n"
-                            "name_column = nm\n"
-                            "[indicator a]\n"
-                            "[indicator y]\n"
-                            "column = year\n"
-                            "[indicator n]\n"
-                            "column = nm\n",
-                            "unit,nm,year,a\n"
-                            "u1,3,2019,1\n"
-                            "u2,4,2019,2\n"
-                            "u1,5,2020,7\n",
-                            "t.csv");
-    for (size_t u = 0; u < 2; u++)
-        for (size_t p = 0; p < 2; p++) {
-            assert_true(isnan(pa_result_value(f.r, u, p, N(f.r, "y"))));
-            assert_true(isnan(pa_result_value(f.r, u, p, N(f.r, "n"))));
-        }
-    assert_true(pa_result_value(f.r, 0, 0, N(f.r, "a")) == 1);
-    assert_true(pa_result_value(f.r, 1, 0, N(f.r, "a")) == 2);
-    assert_true(pa_result_value(f.r, 0, 1, N(f.r, "a")) == 7);
-    assert_string_equal(pa_result_unit_name(f.r, 0), "3"); /* the name column still names */
-    fixture_free(&f);
+    pa_model *m = model("[index]\nname_column = nm\n[indicator a]\n[indicator n]\ncolumn = nm\n");
+    expect_read_error(m, "unit,nm,year,a\nu1,3,2019,1\n", 1, 2, "'nm' is the name column");
+    pa_model_free(m);
+    m = model("[index]\n[indicator a]\n[indicator y]\ncolumn = year\n");
+    expect_read_error(m, "unit,year,a\nu1,2019,1\n", 1, 2, "'year' is the period column");
+    pa_model_free(m);
+    m = model("[index]\n[indicator a]\ndenominator = unit\n");
+    expect_read_error(m, "unit,year,a\nu1,2019,1\n", 1, 1, "'unit' is the unit column");
+    pa_model_free(m);
 }
 
 static void
