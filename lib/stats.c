@@ -459,6 +459,12 @@ pa_stats_indicator_flags(const pa_stats *s, size_t i)
     return s && i < s->ni ? s->flags[i] : 0;
 }
 
+int
+pa_stats_indicator_direction(const pa_stats *s, size_t i)
+{
+    return s && i < s->ni ? s->direction[i] : 0;
+}
+
 double
 pa_stats_corr(const pa_stats *s, pa_corr_method how, size_t i, size_t j)
 {

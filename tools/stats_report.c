@@ -142,9 +142,11 @@ pair_flags(FILE *f, const pa_stats *s, int want)
             if (pa_stats_corr_flag(s, PA_CORR_PEARSON, i, j) != want &&
                 pa_stats_corr_flag(s, PA_CORR_SPEARMAN, i, j) != want)
                 continue;
+            /* as judged: with both directions applied, which the note below the flags says */
+            int dir = pa_stats_indicator_direction(s, i) * pa_stats_indicator_direction(s, j);
             char p[32], r[32];
-            fmt(p, sizeof p, pa_stats_corr(s, PA_CORR_PEARSON, i, j), "%.3f");
-            fmt(r, sizeof r, pa_stats_corr(s, PA_CORR_SPEARMAN, i, j), "%.3f");
+            fmt(p, sizeof p, dir * pa_stats_corr(s, PA_CORR_PEARSON, i, j), "%.3f");
+            fmt(r, sizeof r, dir * pa_stats_corr(s, PA_CORR_SPEARMAN, i, j), "%.3f");
             fprintf(f, "  %s: %s (%s) – %s  Pearson %s, Spearman %s\n",
                     want > 0 ? "组内高度相关 (r > 0.9, 可能重复)" : "组内负相关 (r < 0)",
                     pa_stats_indicator_group(s, i), pa_stats_indicator_code(s, i),

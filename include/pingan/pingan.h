@@ -554,6 +554,9 @@ PA_EXPORT const char *pa_stats_indicator_group(const pa_stats *stats, size_t i);
 PA_EXPORT double pa_stats_indicator(const pa_stats *stats, size_t i, pa_stat what);
 /** Flags of indicator i (pa_stats_flag bits). Since 0.4. */
 PA_EXPORT unsigned pa_stats_indicator_flags(const pa_stats *stats, size_t i);
+/** Direction of indicator i (1 or -1; 0 out of range): a correlation times both indicators'
+ *  directions is what pa_stats_corr_flag judges. Since 0.5. */
+PA_EXPORT int pa_stats_indicator_direction(const pa_stats *stats, size_t i);
 /** Correlation of indicators i and j over the units that have both; NaN: undefined (fewer than
  *  two such units, a constant column) or out of range. Since 0.4. */
 PA_EXPORT double pa_stats_corr(const pa_stats *stats, pa_corr_method how, size_t i, size_t j);

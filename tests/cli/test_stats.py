@@ -156,5 +156,23 @@ def body():
             check(json.load(f) == got, "-o wrote something else")
     ok("--stats: usage errors exit 2 with nothing written; -o writes the output")
 
+    # pairs pulling apart are shown with both directions applied, as they were judged: on the
+    # monthly template (counts lower-is-better beside shares higher-is-better) at least one
+    # coefficient of each such pair is below 0, and env_complaints (-1) beside air_good_days
+    # (+1) shows minus its JSON (raw) correlation
+    monthly = os.path.join(root, "data", "monthly", "2020-02.csv")
+    report = run(tool, ["--stats", monthly]).expect_ok().stdout
+    pairs = [l for l in report.splitlines() if "组内负相关" in l]
+    check(pairs, "the monthly template has no pair pulling apart")
+    for line in pairs:
+        p, sp = (float(line.split(name)[1].split(",")[0]) for name in ("Pearson ", "Spearman "))
+        check(p < 0 or sp < 0, f"a pair said to pull apart shows {p}, {sp}: {line}")
+    raw = json.loads(run(tool, ["--stats", "-f", "json", monthly]).expect_ok().stdout)
+    line = next(l for l in pairs if "env_complaints) – air_good_days" in l)
+    pe = raw["correlations"]["pearson"]
+    r = pe["matrix"][pe["nodes"].index("env_complaints")][pe["nodes"].index("air_good_days")]
+    close(float(line.split("Pearson ")[1].split(",")[0]), round(-r, 3), "env_complaints pair")
+    ok("--stats: a pair pulling apart is shown as judged, with the directions applied")
+
 
 main(body)

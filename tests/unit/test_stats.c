@@ -135,6 +135,10 @@ test_corr(void **state)
     assert_int_equal(pa_stats_corr_flag(s, PA_CORR_PEARSON, a, b), 1);
     assert_int_equal(pa_stats_corr_flag(s, PA_CORR_PEARSON, a, c), -1);
     assert_int_equal(pa_stats_corr_flag(s, PA_CORR_PEARSON, d, e), -1);
+    /* the report shows the value judged: d's direction times e's times 0.875 */
+    assert_int_equal(pa_stats_indicator_direction(s, d), -1);
+    assert_int_equal(pa_stats_indicator_direction(s, e), 1);
+    assert_int_equal(pa_stats_indicator_direction(s, 99), 0);
     assert_int_equal(pa_stats_corr_flag(s, PA_CORR_PEARSON, a, e), 0); /* other groups */
     assert_int_equal(pa_stats_corr_flag(s, PA_CORR_PEARSON, a, a), 0);
     assert_true(isnan(pa_stats_corr(s, PA_CORR_PEARSON, a, 99)));
