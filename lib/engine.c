@@ -23,6 +23,7 @@ typedef struct entry {
     size_t klen;
     uint64_t hash, id;
     uint64_t used;              /* the call that last used it */
+    uint64_t hits;              /* calls that found it kept */
     double *col;                /* B: values entering normalisation (copied out, never shared);
                                  * C, N: scores (a pa_col shared with results) */
     double *rate;               /* B, C: the rates (pa_col), NULL when none are held */
@@ -43,6 +44,7 @@ struct pa_engine {
     size_t n_slots;
     uint64_t next_id, calls;
     size_t bytes, limit;
+    int limit_set;              /* pa__engine_set_limit: the limit stays what it was given */
     pa_engine_counts counts;
 };
 
@@ -314,28 +316,36 @@ add(pa_engine *e, entry *x)
     return 1;
 }
 
+/* Entries never found kept first, then by last use: a stage that was reused once (a
+ * normalisation among alternatives) outlives any number that never were (the nodes of noisy
+ * weights), which would otherwise push it out between two of its uses. */
 static int
 by_use(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
+    if ((x->hits > 0) != (y->hits > 0))
+        return x->hits > 0 ? 1 : -1;
     return (x->used > y->used) - (x->used < y->used);
 }
 
-/* Over the limit, the entries used longest ago go; never those of the last call. */
+/* Over the limit, entries go in that order; never those of the last call. */
 static void
 evict(pa_engine *e)
 {
     if (e->bytes <= e->limit)
         return;
     qsort(e->e, e->n, sizeof *e->e, by_use);
-    size_t i = 0;
-    while (i < e->n && e->bytes > e->limit && e->e[i].used < e->calls) {
-        e->bytes -= e->e[i].bytes;
-        entry_free(&e->e[i++]);
-        e->counts.evicted++;
+    size_t keep = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->bytes > e->limit && e->e[i].used < e->calls) {
+            e->bytes -= e->e[i].bytes;
+            entry_free(&e->e[i]);
+            e->counts.evicted++;
+        } else {
+            e->e[keep++] = e->e[i];
+        }
     }
-    memmove(e->e, e->e + i, (e->n - i) * sizeof *e->e);
-    e->n -= i;
+    e->n = keep;
     for (size_t s = 0; s < e->n_slots; s++)
         e->slots[s] = 0;
     if (!rehash(e, e->n)) /* out of memory: forget them all (the table is empty) */
@@ -424,6 +434,7 @@ lookup(plan *pl, keybuf *k, uint64_t *id, char **own, size_t *olen)
     size_t i = find(e, k, hash_bytes(k->b, k->n));
     if (i != PA_NONE) {
         e->e[i].used = e->calls;
+        e->e[i].hits++;
         *id = e->e[i].id;
         e->counts.reused++;
         return i;
@@ -704,7 +715,8 @@ pa_engine_compute(pa_engine *e, const pa_model *m, pa_result **out, pa_error *er
         clear(e);
         e->n_rows = e->d->n_rows;
         e->n_cols = e->d->n_cols;
-        e->limit = default_limit(e->d);
+        if (!e->limit_set)
+            e->limit = default_limit(e->d);
     }
     e->calls++;
     plan pl = { .e = e };
@@ -724,6 +736,7 @@ void
 pa__engine_set_limit(pa_engine *e, size_t bytes)
 {
     e->limit = bytes;
+    e->limit_set = 1;
     evict(e);
 }
 
