@@ -34,6 +34,12 @@ typedef struct entry {
     size_t bytes;
 } entry;
 
+typedef struct keybuf {
+    char *b;
+    size_t n, cap;
+    int nomem;
+} keybuf;
+
 struct pa_engine {
     const pa_data *d;
     pa_pool *pool;
@@ -46,17 +52,15 @@ struct pa_engine {
     size_t bytes, limit;
     int limit_set;              /* pa__engine_set_limit: the limit stays what it was given */
     pa_engine_counts counts;
+    keybuf kb;                  /* where a call builds its keys, kept from call to call */
+    void *scratch;              /* a call's plan (plan_alloc), kept from call to call */
+    size_t scratch_cap;
 };
 
 /* ---- keys ---- */
-typedef struct keybuf {
-    char *b;
-    size_t n, cap;
-    int nomem;
-} keybuf;
 
 static void
-kb_put(keybuf *k, const void *p, size_t n)
+kb_grow_put(keybuf *k, const void *p, size_t n)
 {
     if (k->nomem)
         return;
@@ -71,6 +75,18 @@ kb_put(keybuf *k, const void *p, size_t n)
         }
         k->b = b;
         k->cap = cap;
+    }
+    memcpy(k->b + k->n, p, n);
+    k->n += n;
+}
+
+/* Thousands of small fields a call: the common case stays inline. */
+static inline void
+kb_put(keybuf *k, const void *p, size_t n)
+{
+    if (k->n + n > k->cap) {
+        kb_grow_put(k, p, n);
+        return;
     }
     memcpy(k->b + k->n, p, n);
     k->n += n;
@@ -91,9 +107,10 @@ kb_u(keybuf *k, uint64_t v)
 static void
 kb_s(keybuf *k, const char *s) /* NULL and "" differ */
 {
-    kb_u(k, s ? strlen(s) + 1 : 0);
+    size_t n = s ? strlen(s) : 0;
+    kb_u(k, s ? n + 1 : 0);
     if (s)
-        kb_put(k, s, strlen(s));
+        kb_put(k, s, n);
 }
 
 static void
@@ -384,43 +401,53 @@ plan_free(plan *pl)
         pa_free(pl->b_key[k]);
     for (size_t k = 0; pl->b_new && k < pl->ni; k++)
         entry_free(&pl->b_new[k]);
-    pa_free(pl->pre);
-    pa_free(pl->norm);
-    pa_free(pl->kept);
-    pa_free(pl->id);
-    pa_free(pl->b_id);
-    pa_free(pl->hit);
-    pa_free(pl->b_hit);
-    pa_free(pl->key);
-    pa_free(pl->klen);
-    pa_free(pl->b_key);
-    pa_free(pl->b_klen);
     pa_free(pl->s_key);
-    pa_free(pl->b_new);
-    pa_free(pl->nocache);
 }
 
+/* The next n items of a carved block. */
+static void *
+carve(char **at, size_t n)
+{
+    void *p = *at;
+    *at += n;
+    return p;
+}
+
+/* The plan's arrays, zeroed, carved from the engine's scratch block (one allocation, made
+ * again only for a larger model): a draw of a small model is mostly such fixed costs. */
 static int
 plan_alloc(plan *pl, const pa_model *m, size_t nn)
 {
-    size_t ni = m->n_indicators ? m->n_indicators : 1, nm = m->n_nodes;
+    size_t ni = m->n_indicators ? m->n_indicators : 1, nm = m->n_nodes ? m->n_nodes : 1;
+    size_t words = 3 * sizeof(uint64_t) + sizeof(char *); /* id, hit, klen, key */
+    size_t bytes = (nm + ni) * words + ni * sizeof(entry) + 2 * ni + (nn ? nn : 1) + nm;
+    pa_engine *e = pl->e;
+    if (bytes > e->scratch_cap) {
+        void *b = pa_malloc(bytes);
+        if (!b)
+            return 0;
+        pa_free(e->scratch);
+        e->scratch = b;
+        e->scratch_cap = bytes;
+    }
+    memset(e->scratch, 0, bytes);
+    char *at = e->scratch; /* the 8-byte items first: every part stays aligned */
     pl->ni = m->n_indicators;
-    pl->nm = nm;
-    pl->pre = pa_calloc(ni, 1);
-    pl->norm = pa_calloc(ni, 1);
-    pl->kept = pa_calloc(nn ? nn : 1, 1);
-    pl->id = pa_calloc(nm, sizeof *pl->id);
-    pl->b_id = pa_calloc(ni, sizeof *pl->b_id);
-    pl->hit = pa_malloc(nm * sizeof *pl->hit);
-    pl->b_hit = pa_malloc(ni * sizeof *pl->b_hit);
-    pl->key = pa_calloc(nm, sizeof *pl->key);
-    pl->klen = pa_calloc(nm, sizeof *pl->klen);
-    pl->b_key = pa_calloc(ni, sizeof *pl->b_key);
-    pl->b_klen = pa_calloc(ni, sizeof *pl->b_klen);
-    pl->b_new = pa_calloc(ni, sizeof *pl->b_new);
-    pl->nocache = pa_calloc(nm, 1);
-    return pl->pre && pl->norm && pl->kept && pl->id && pl->b_id && pl->hit && pl->b_hit &&
-           pl->key && pl->klen && pl->b_key && pl->b_klen && pl->b_new && pl->nocache;
+    pl->nm = m->n_nodes;
+    pl->id = carve(&at, nm * sizeof *pl->id);
+    pl->b_id = carve(&at, ni * sizeof *pl->b_id);
+    pl->hit = carve(&at, nm * sizeof *pl->hit);
+    pl->b_hit = carve(&at, ni * sizeof *pl->b_hit);
+    pl->klen = carve(&at, nm * sizeof *pl->klen);
+    pl->b_klen = carve(&at, ni * sizeof *pl->b_klen);
+    pl->key = carve(&at, nm * sizeof *pl->key);
+    pl->b_key = carve(&at, ni * sizeof *pl->b_key);
+    pl->b_new = carve(&at, ni * sizeof *pl->b_new);
+    pl->pre = carve(&at, ni);
+    pl->norm = carve(&at, ni);
+    pl->kept = carve(&at, nn ? nn : 1);
+    pl->nocache = carve(&at, nm);
+    return 1;
 }
 
 /* Looks key k up: the entry's index and id when there, else a new id and *own gets the key.
@@ -547,13 +574,14 @@ prepare(void *ctx, const pa_model *m, pa_result *r, pa_error *err)
     pl->np = r->np;
     if (!plan_alloc(pl, m, r->nn))
         return pa_nomem(err);
-    keybuf k = { 0 };
-    key_screening(&k, m);
-    pl->s_hit = lookup(pl, &k, &pl->s_id, &pl->s_key, &pl->s_klen);
-    pa_status st = k.nomem ? pa_nomem(err) : plan_indicators(pl, m, r, &k, err);
+    keybuf *k = &pl->e->kb;
+    k->n = 0;
+    k->nomem = 0;
+    key_screening(k, m);
+    pl->s_hit = lookup(pl, k, &pl->s_id, &pl->s_key, &pl->s_klen);
+    pa_status st = k->nomem ? pa_nomem(err) : plan_indicators(pl, m, r, k, err);
     if (st == PA_OK)
-        st = plan_nodes(pl, m, r, &k, err);
-    pa_free(k.b);
+        st = plan_nodes(pl, m, r, k, err);
     if (st != PA_OK)
         return st;
     if (pl->s_hit != PA_NONE)
@@ -702,6 +730,8 @@ pa_engine_free(pa_engine *e)
     clear(e);
     pa_free(e->e);
     pa_free(e->slots);
+    pa_free(e->kb.b);
+    pa_free(e->scratch);
     pa_pool_free(e->pool);
     pa_free(e);
 }
