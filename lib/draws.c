@@ -132,8 +132,9 @@ variant_get(pa_unc_thread *t, size_t k, unc_variant **out, pa_error *err)
 
 /* What an engine keeps for a design: per combination of the alternatives before normalisation,
  * each indicator's values entering it (value, flag and rate, 17 bytes a row) and one scored
- * column per normalisation (9 bytes a row); and the nodes of two draws. The variants without
- * an indicator are not counted (each would need as much again). At least the default. */
+ * column per normalisation (9 bytes a row); and the nodes of two draws; and an eighth more (the
+ * engine evicts down to 7/8 of its limit) and 1 MiB of room for stages never reused. The
+ * variants without an indicator are not counted (each would need as much again). */
 static size_t
 cache_bytes(const pa_unc_design *dz, const pa_model *m, const pa_data *d)
 {
@@ -147,9 +148,7 @@ cache_bytes(const pa_unc_design *dz, const pa_model *m, const pa_data *d)
     }
     size_t need = sets * m->n_indicators * rows * (17 + 9 * norms) +
                   2 * (m->n_nodes - m->n_indicators) * rows * 9;
-    size_t v = rows * d->n_cols * sizeof(double);
-    size_t dflt = v < ((size_t)16 << 20) ? (size_t)64 << 20 : 4 * v;
-    return need > dflt ? need : dflt;
+    return need + need / 7 + ((size_t)1 << 20);
 }
 
 pa_status
