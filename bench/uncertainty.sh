@@ -6,7 +6,8 @@
 #   measured again when R has COINr: R_LIBS=/tmp/rlib by default);
 # - the 20,000-cell panel of bench/gen.py (10 years): --uncertainty 1000, time and peak memory.
 # Each line gives the wall time and the per-run split of CPU time between writing a draw into
-# a working model (setup) and pa_engine_compute.
+# a working model (setup) and pa_engine_compute, then the process's wall and CPU time and peak
+# memory; the load average before and after (the machine may be shared).
 set -eu
 cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-/tmp/pingan-bench}
@@ -16,9 +17,11 @@ sh scripts/setup.sh >/dev/null
 cc -O2 -Iinclude bench/unc_bench.c -Lbuild/lib -lpingan -Wl,-rpath,"$PWD/build/lib" \
     -o "$work/unc_bench"
 asem=tests/reference/data/asem/iData.csv
-echo "ASEM (51 units, 49 indicators), COINr's set-up; $(nproc) cores"
-"$work/unc_bench" bench/asem_unc.ini "$asem" 10000
-"$work/unc_bench" bench/asem_unc.ini "$asem" 10000 sensitivity
+timed="/usr/bin/time -f %e_s_wall,_%U_s_user,_%S_s_sys,_peak_memory_%M_kB"
+echo "ASEM (51 units, 49 indicators), COINr's set-up; $(nproc) cores; load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+$timed "$work/unc_bench" bench/asem_unc.ini "$asem" 10000
+$timed "$work/unc_bench" bench/asem_unc.ini "$asem" 10000 sensitivity
 echo "COINr 1.1.14, measured on this machine: 140 ms per run"
 if R_LIBS=${R_LIBS:-/tmp/rlib} Rscript -e 'library(COINr)' >/dev/null 2>&1; then
     R_LIBS=${R_LIBS:-/tmp/rlib} Rscript bench/coinr_unc.R "${COINR_RUNS:-20}" 2>/dev/null |
@@ -32,4 +35,5 @@ csv="$work/panel-20000.csv"
   printf 'normalise = minmax(1, 100); zscore(10, 2); rank\naggregate = arithmetic; geometric\n'; } \
     > "$work/grid_unc.ini"
 echo "20,000 cells x 10 years, $(du -m "$csv" | cut -f1) MB of CSV"
-/usr/bin/time -f "peak memory %M kB" "$work/unc_bench" "$work/grid_unc.ini" "$csv" 1000
+$timed "$work/unc_bench" "$work/grid_unc.ini" "$csv" 1000
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"

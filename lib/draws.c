@@ -130,6 +130,27 @@ variant_get(pa_unc_thread *t, size_t k, unc_variant **out, pa_error *err)
     return st;
 }
 
+/* What an engine keeps for a design: per combination of the alternatives before normalisation,
+ * each indicator's values entering it (value, flag and rate, 17 bytes a row) and one scored
+ * column per normalisation (9 bytes a row); and the nodes of two draws; and an eighth more (the
+ * engine evicts down to 7/8 of its limit) and 1 MiB of room for stages never reused. The
+ * variants without an indicator are not counted (each would need as much again). */
+static size_t
+cache_bytes(const pa_unc_design *dz, const pa_model *m, const pa_data *d)
+{
+    size_t sets = 1, norms = 1, rows = d->n_rows;
+    for (size_t i = 0; i < dz->n_in; i++) {
+        const pa_unc_input *in = &dz->in[i];
+        if (in->kind == PA_UNC_METHOD && in->step == PA_STEP_NORMALISE)
+            norms *= in->n_alt;
+        else if (in->kind == PA_UNC_METHOD && in->step != PA_STEP_AGGREGATE)
+            sets *= in->n_alt;
+    }
+    size_t need = sets * m->n_indicators * rows * (17 + 9 * norms) +
+                  2 * (m->n_nodes - m->n_indicators) * rows * 9;
+    return need + need / 7 + ((size_t)1 << 20);
+}
+
 pa_status
 pa_unc_thread_new(pa_unc_thread **out, const pa_unc_design *dz, const pa_model *m,
                   const pa_data *d, pa_error *err)
@@ -149,7 +170,10 @@ pa_unc_thread_new(pa_unc_thread **out, const pa_unc_design *dz, const pa_model *
     for (size_t i = 0; i < dz->n_in; i++)
         for (size_t j = 0; dz->in[i].kind == PA_UNC_WEIGHTS && j < dz->in[i].dim; j++)
             t->w0[dz->in[i].off + j] = m->nodes[dz->in[i].wnode[j]].weight;
-    return pa_engine_new(&t->e, d, err);
+    pa_status st = pa_engine_new(&t->e, d, err);
+    if (st == PA_OK)
+        pa__engine_set_limit(t->e, cache_bytes(dz, m, d));
+    return st;
 }
 
 void

@@ -24,6 +24,7 @@ typedef struct entry {
     size_t klen;
     uint64_t hash, id;
     uint64_t used;              /* the call that last used it */
+    uint64_t hits;              /* calls that found it kept */
     double *col;                /* B: values entering normalisation (copied out, never shared);
                                  * C, N: scores (a pa_col shared with results) */
     double *rate;               /* B, C: the rates (pa_col), NULL when none are held */
@@ -33,6 +34,12 @@ typedef struct entry {
     double *coverage;           /* S: [period][unit] */
     size_t bytes;
 } entry;
+
+typedef struct keybuf {
+    char *b;
+    size_t n, cap;
+    int nomem;
+} keybuf;
 
 struct pa_engine {
     const pa_data *d;
@@ -44,6 +51,7 @@ struct pa_engine {
     size_t n_slots;
     uint64_t next_id, calls;
     size_t bytes, limit;
+    int limit_set;              /* pa__engine_set_limit: the limit stays what it was given */
     pa_engine_counts counts;
     /* [units]: the data rolled up, under the tree (a reference held, so the pointer names it)
      * and each indicator's roll-up rule; every stage stands on it, so a new one clears them */
@@ -51,17 +59,15 @@ struct pa_engine {
     struct pa_units *roll_units;
     char *roll_key;
     size_t roll_klen;
+    keybuf kb;                  /* where a call builds its keys, kept from call to call */
+    void *scratch;              /* a call's plan (plan_alloc), kept from call to call */
+    size_t scratch_cap;
 };
 
 /* ---- keys ---- */
-typedef struct keybuf {
-    char *b;
-    size_t n, cap;
-    int nomem;
-} keybuf;
 
 static void
-kb_put(keybuf *k, const void *p, size_t n)
+kb_grow_put(keybuf *k, const void *p, size_t n)
 {
     if (k->nomem)
         return;
@@ -76,6 +82,18 @@ kb_put(keybuf *k, const void *p, size_t n)
         }
         k->b = b;
         k->cap = cap;
+    }
+    memcpy(k->b + k->n, p, n);
+    k->n += n;
+}
+
+/* Thousands of small fields a call: the common case stays inline. */
+static inline void
+kb_put(keybuf *k, const void *p, size_t n)
+{
+    if (k->n + n > k->cap) {
+        kb_grow_put(k, p, n);
+        return;
     }
     memcpy(k->b + k->n, p, n);
     k->n += n;
@@ -96,9 +114,10 @@ kb_u(keybuf *k, uint64_t v)
 static void
 kb_s(keybuf *k, const char *s) /* NULL and "" differ */
 {
-    kb_u(k, s ? strlen(s) + 1 : 0);
+    size_t n = s ? strlen(s) : 0;
+    kb_u(k, s ? n + 1 : 0);
     if (s)
-        kb_put(k, s, strlen(s));
+        kb_put(k, s, n);
 }
 
 static void
@@ -321,28 +340,37 @@ add(pa_engine *e, entry *x)
     return 1;
 }
 
+/* Entries never found kept first, then by last use: a stage that was reused once (a
+ * normalisation among alternatives) outlives any number that never were (the nodes of noisy
+ * weights), which would otherwise push it out between two of its uses. */
 static int
 by_use(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
+    if ((x->hits > 0) != (y->hits > 0))
+        return x->hits > 0 ? 1 : -1;
     return (x->used > y->used) - (x->used < y->used);
 }
 
-/* Over the limit, the entries used longest ago go; never those of the last call. */
+/* Over the limit, entries go in that order down to 7/8 of it (so that the sort is not made
+ * on every call of a run that makes a new stage each time); never those of the last call. */
 static void
 evict(pa_engine *e)
 {
     if (e->bytes <= e->limit)
         return;
     qsort(e->e, e->n, sizeof *e->e, by_use);
-    size_t i = 0;
-    while (i < e->n && e->bytes > e->limit && e->e[i].used < e->calls) {
-        e->bytes -= e->e[i].bytes;
-        entry_free(&e->e[i++]);
-        e->counts.evicted++;
+    size_t keep = 0, to = e->limit - e->limit / 8;
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->bytes > to && e->e[i].used < e->calls) {
+            e->bytes -= e->e[i].bytes;
+            entry_free(&e->e[i]);
+            e->counts.evicted++;
+        } else {
+            e->e[keep++] = e->e[i];
+        }
     }
-    memmove(e->e, e->e + i, (e->n - i) * sizeof *e->e);
-    e->n -= i;
+    e->n = keep;
     for (size_t s = 0; s < e->n_slots; s++)
         e->slots[s] = 0;
     if (!rehash(e, e->n)) /* out of memory: forget them all (the table is empty) */
@@ -381,43 +409,53 @@ plan_free(plan *pl)
         pa_free(pl->b_key[k]);
     for (size_t k = 0; pl->b_new && k < pl->ni; k++)
         entry_free(&pl->b_new[k]);
-    pa_free(pl->pre);
-    pa_free(pl->norm);
-    pa_free(pl->kept);
-    pa_free(pl->id);
-    pa_free(pl->b_id);
-    pa_free(pl->hit);
-    pa_free(pl->b_hit);
-    pa_free(pl->key);
-    pa_free(pl->klen);
-    pa_free(pl->b_key);
-    pa_free(pl->b_klen);
     pa_free(pl->s_key);
-    pa_free(pl->b_new);
-    pa_free(pl->nocache);
 }
 
+/* The next n items of a carved block. */
+static void *
+carve(char **at, size_t n)
+{
+    void *p = *at;
+    *at += n;
+    return p;
+}
+
+/* The plan's arrays, zeroed, carved from the engine's scratch block (one allocation, made
+ * again only for a larger model): a draw of a small model is mostly such fixed costs. */
 static int
 plan_alloc(plan *pl, const pa_model *m, size_t nn)
 {
-    size_t ni = m->n_indicators ? m->n_indicators : 1, nm = m->n_nodes;
+    size_t ni = m->n_indicators ? m->n_indicators : 1, nm = m->n_nodes ? m->n_nodes : 1;
+    size_t words = 3 * sizeof(uint64_t) + sizeof(char *); /* id, hit, klen, key */
+    size_t bytes = (nm + ni) * words + ni * sizeof(entry) + 2 * ni + (nn ? nn : 1) + nm;
+    pa_engine *e = pl->e;
+    if (bytes > e->scratch_cap) {
+        void *b = pa_malloc(bytes);
+        if (!b)
+            return 0;
+        pa_free(e->scratch);
+        e->scratch = b;
+        e->scratch_cap = bytes;
+    }
+    memset(e->scratch, 0, bytes);
+    char *at = e->scratch; /* the 8-byte items first: every part stays aligned */
     pl->ni = m->n_indicators;
-    pl->nm = nm;
-    pl->pre = pa_calloc(ni, 1);
-    pl->norm = pa_calloc(ni, 1);
-    pl->kept = pa_calloc(nn ? nn : 1, 1);
-    pl->id = pa_calloc(nm, sizeof *pl->id);
-    pl->b_id = pa_calloc(ni, sizeof *pl->b_id);
-    pl->hit = pa_malloc(nm * sizeof *pl->hit);
-    pl->b_hit = pa_malloc(ni * sizeof *pl->b_hit);
-    pl->key = pa_calloc(nm, sizeof *pl->key);
-    pl->klen = pa_calloc(nm, sizeof *pl->klen);
-    pl->b_key = pa_calloc(ni, sizeof *pl->b_key);
-    pl->b_klen = pa_calloc(ni, sizeof *pl->b_klen);
-    pl->b_new = pa_calloc(ni, sizeof *pl->b_new);
-    pl->nocache = pa_calloc(nm, 1);
-    return pl->pre && pl->norm && pl->kept && pl->id && pl->b_id && pl->hit && pl->b_hit &&
-           pl->key && pl->klen && pl->b_key && pl->b_klen && pl->b_new && pl->nocache;
+    pl->nm = m->n_nodes;
+    pl->id = carve(&at, nm * sizeof *pl->id);
+    pl->b_id = carve(&at, ni * sizeof *pl->b_id);
+    pl->hit = carve(&at, nm * sizeof *pl->hit);
+    pl->b_hit = carve(&at, ni * sizeof *pl->b_hit);
+    pl->klen = carve(&at, nm * sizeof *pl->klen);
+    pl->b_klen = carve(&at, ni * sizeof *pl->b_klen);
+    pl->key = carve(&at, nm * sizeof *pl->key);
+    pl->b_key = carve(&at, ni * sizeof *pl->b_key);
+    pl->b_new = carve(&at, ni * sizeof *pl->b_new);
+    pl->pre = carve(&at, ni);
+    pl->norm = carve(&at, ni);
+    pl->kept = carve(&at, nn ? nn : 1);
+    pl->nocache = carve(&at, nm);
+    return 1;
 }
 
 /* Looks key k up: the entry's index and id when there, else a new id and *own gets the key.
@@ -431,6 +469,7 @@ lookup(plan *pl, keybuf *k, uint64_t *id, char **own, size_t *olen)
     size_t i = find(e, k, hash_bytes(k->b, k->n));
     if (i != PA_NONE) {
         e->e[i].used = e->calls;
+        e->e[i].hits++;
         *id = e->e[i].id;
         e->counts.reused++;
         return i;
@@ -543,13 +582,14 @@ prepare(void *ctx, const pa_model *m, pa_result *r, pa_error *err)
     pl->np = r->np;
     if (!plan_alloc(pl, m, r->nn))
         return pa_nomem(err);
-    keybuf k = { 0 };
-    key_screening(&k, m);
-    pl->s_hit = lookup(pl, &k, &pl->s_id, &pl->s_key, &pl->s_klen);
-    pa_status st = k.nomem ? pa_nomem(err) : plan_indicators(pl, m, r, &k, err);
+    keybuf *k = &pl->e->kb;
+    k->n = 0;
+    k->nomem = 0;
+    key_screening(k, m);
+    pl->s_hit = lookup(pl, k, &pl->s_id, &pl->s_key, &pl->s_klen);
+    pa_status st = k->nomem ? pa_nomem(err) : plan_indicators(pl, m, r, k, err);
     if (st == PA_OK)
-        st = plan_nodes(pl, m, r, &k, err);
-    pa_free(k.b);
+        st = plan_nodes(pl, m, r, k, err);
     if (st != PA_OK)
         return st;
     if (pl->s_hit != PA_NONE)
@@ -750,6 +790,8 @@ pa_engine_free(pa_engine *e)
     roll_drop(e);
     pa_free(e->e);
     pa_free(e->slots);
+    pa_free(e->kb.b);
+    pa_free(e->scratch);
     pa_pool_free(e->pool);
     pa_free(e);
 }
@@ -763,7 +805,8 @@ pa_engine_compute(pa_engine *e, const pa_model *m, pa_result **out, pa_error *er
         clear(e), roll_drop(e);
         e->n_rows = e->d->n_rows;
         e->n_cols = e->d->n_cols;
-        e->limit = default_limit(e->d);
+        if (!e->limit_set)
+            e->limit = default_limit(e->d);
     }
     const pa_data *d;
     pa_status st = scored_data(e, m, &d, err);
@@ -787,6 +830,7 @@ void
 pa__engine_set_limit(pa_engine *e, size_t bytes)
 {
     e->limit = bytes;
+    e->limit_set = 1;
     evict(e);
 }
 

@@ -22,7 +22,8 @@ typedef struct pa_engine_counts {
 } pa_engine_counts;
 PA_EXPORT pa_engine_counts pa__engine_counts(const pa_engine *e);
 /* Bytes kept beyond the last call's stages (default: four times the data's values, at least
- * 64 MiB); older stages go, least recently used first. */
+ * 64 MiB; once set here, it stays whatever rows are added); stages never reused go first,
+ * then the least recently used, down to 7/8 of the limit. */
 PA_EXPORT void pa__engine_set_limit(pa_engine *e, size_t bytes);
 /* pa_compute on the pool in use, with the stages kept (compute.c). */
 pa_status pa_compute_kept(pa_result **out, const pa_model *m, const pa_data *d,

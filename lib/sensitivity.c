@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The points of a design (GSL's Sobol sequence, or MT19937 above its 40 dimensions) and
- * Jansen's estimators of Sobol indices. */
+/* The points of a design (GSL's Sobol sequence, or MT19937 above its 40 dimensions), R's
+ * quantiles of values kept or counted, the P² estimate of one not kept, and Jansen's
+ * estimators of Sobol indices. */
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -43,6 +44,89 @@ pa_quantile_sorted(const double *x, size_t n, double p)
     if (lo + 1 >= n)
         return x[n - 1];
     return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
+}
+
+/* The value at 0-based order i of the counted values. */
+static double
+counted_at(const uint32_t *c, size_t k, size_t i)
+{
+    size_t cum = 0;
+    for (size_t v = 0; v < k; v++)
+        if ((cum += c[v]) > i)
+            return (double)(v + 1);
+    return (double)k;
+}
+
+double
+pa_quantile_counts(const uint32_t *c, size_t k, size_t m, double p)
+{
+    if (m == 0)
+        return NAN;
+    double h = (double)(m - 1) * p;
+    size_t lo = (size_t)floor(h);
+    double x = counted_at(c, k, lo);
+    if (lo + 1 >= m)
+        return counted_at(c, k, m - 1);
+    return x + (h - (double)lo) * (counted_at(c, k, lo + 1) - x);
+}
+
+/* P²'s piecewise-parabolic move of marker i by d (±1), Jain and Chlamtac (1985) eq. 5. */
+static double
+p2_parabolic(const pa_p2 *s, int i, double d)
+{
+    const double *q = s->q, *n = s->pos;
+    return q[i] + d / (n[i + 1] - n[i - 1]) *
+                      ((n[i] - n[i - 1] + d) * (q[i + 1] - q[i]) / (n[i + 1] - n[i]) +
+                       (n[i + 1] - n[i] - d) * (q[i] - q[i - 1]) / (n[i] - n[i - 1]));
+}
+
+static void
+p2_adjust(pa_p2 *s, double p)
+{
+    const double f[5] = { 0, p / 2, p, (1 + p) / 2, 1 };
+    for (int i = 1; i <= 3; i++) {
+        double want = 1 + (double)(s->n - 1) * f[i], gap = want - s->pos[i];
+        if (!((gap >= 1 && s->pos[i + 1] - s->pos[i] > 1) ||
+              (gap <= -1 && s->pos[i - 1] - s->pos[i] < -1)))
+            continue;
+        double d = gap >= 1 ? 1 : -1, qp = p2_parabolic(s, i, d);
+        if (!(s->q[i - 1] < qp && qp < s->q[i + 1])) /* linear where the parabola overshoots */
+            qp = s->q[i] + d * (s->q[i + (int)d] - s->q[i]) / (s->pos[i + (int)d] - s->pos[i]);
+        s->q[i] = qp;
+        s->pos[i] += d;
+    }
+}
+
+void
+pa_p2_add(pa_p2 *s, double p, double x)
+{
+    if (s->n < 5) { /* kept sorted, exact */
+        size_t i = s->n++;
+        for (; i > 0 && s->q[i - 1] > x; i--)
+            s->q[i] = s->q[i - 1];
+        s->q[i] = x;
+        for (int k = 0; k < 5; k++)
+            s->pos[k] = k + 1;
+        return;
+    }
+    int cell = 0;
+    if (x < s->q[0])
+        s->q[0] = x;
+    else if (x >= s->q[4])
+        s->q[4] = x, cell = 3;
+    else
+        while (cell < 3 && x >= s->q[cell + 1])
+            cell++;
+    for (int i = cell + 1; i < 5; i++)
+        s->pos[i]++;
+    s->n++;
+    p2_adjust(s, p);
+}
+
+double
+pa_p2_get(const pa_p2 *s, double p)
+{
+    return s->n <= 5 ? pa_quantile_sorted(s->q, s->n, p) : s->q[2];
 }
 
 static double

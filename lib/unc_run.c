@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* pa_uncertainty_run and pa_sensitivity_run: every draw's inputs made first from the seed, the
  * draws scored on the machine's threads (one engine each), and per draw only the ranks and
- * scores of the node and period reported kept — never a draw's result. */
+ * scores of the node and period reported kept — never a draw's result. Where those would
+ * pass a bound, a window of draws is fed in draw order to estimates per unit instead. */
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +21,32 @@ struct pa_uncertainty {
     char (*in_name)[48];
     double *ix;                 /* [input][6] */
     double t_setup, t_compute;
+    int estimated;              /* percentiles estimated (unc_stream), not exact */
 };
+
+/* Exact storage up to this many bytes (N × units × 12), and counted ranks up to this many
+ * units (pa__unc_set_bounds). */
+static size_t exact_bound = (size_t)64 << 20, hist_bound = 1024;
+
+void
+pa__unc_set_bounds(size_t exact_bytes, size_t hist_units)
+{
+    exact_bound = exact_bytes ? exact_bytes : (size_t)64 << 20;
+    hist_bound = hist_units ? hist_units : 1024;
+}
+
+/* Per unit, what a draw's rank and score add to, in draw order: the rank's sum and count (the
+ * mean is exact), its counts per rank (exact percentiles) or P² estimates of its 5, 50 and 95 %
+ * points, and P² estimates of the score's 5 and 95 % points. */
+typedef struct unc_stream {
+    size_t hist_k;              /* ranks 1..hist_k counted; 0: P² */
+    uint32_t *hist;             /* [unit][hist_k] */
+    pa_p2 *p2;                  /* [unit][5]: rank 5, 50, 95 %, score 5, 95 % */
+    double *sum;
+    size_t *cnt;
+} unc_stream;
+
+static const double stream_p[5] = { 0.05, 0.5, 0.95, 0.05, 0.95 };
 
 /* A run's draws: rows of points (Saltelli: A, B, then A with input j from B, as COINr's
  * SA_sample), what each keeps, and the first error. */
@@ -33,8 +59,14 @@ typedef struct unc_job {
     int saltelli;
     const char *node;
     const double *nom_rank;     /* [nu], NaN: not ranked */
-    float *rank;                /* [n_keep][nu], NaN: not ranked */
-    double *score;              /* [n_keep][nu] */
+    float *rank;                /* [win][nu], NaN: not ranked */
+    double *score;              /* [win][nu] */
+    size_t win;                 /* rows of rank and score: n_keep, or a window (stream) */
+    unc_stream *stream;         /* NULL: every kept row stored */
+    unsigned char *done;        /* [win]: the row in the slot is scored (stream) */
+    size_t fed;                 /* rows fed to the stream, in order */
+    int feeding;
+    pthread_cond_t moved;       /* the window moved, or an error stops the run */
     unsigned char *ok;          /* [n_rows] */
     double *y;                  /* [n_rows]: mean absolute rank shift (Saltelli) */
     pthread_mutex_t lock;
@@ -73,12 +105,12 @@ keep_row(unc_job *j, size_t r, const pa_result *res, pa_error *err)
     if (st != PA_OK)
         return st;
     double shift = 0;
-    size_t m = 0;
+    size_t m = 0, at = (j->stream ? r % j->win : r) * j->nu;
     for (size_t u = 0; u < j->nu; u++) {
         long rk = pa_result_rank(res, u, j->period, node);
         if (r < j->n_keep) {
-            j->rank[r * j->nu + u] = rk > 0 ? (float)rk : NAN;
-            j->score[r * j->nu + u] = pa_result_score(res, u, j->period, node);
+            j->rank[at + u] = rk > 0 ? (float)rk : NAN;
+            j->score[at + u] = pa_result_score(res, u, j->period, node);
         }
         if (rk > 0 && !isnan(j->nom_rank[u]))
             shift += fabs((double)rk - j->nom_rank[u]), m++;
@@ -94,6 +126,55 @@ job_error(unc_job *j, size_t r, pa_status st, const pa_error *e)
     pthread_mutex_lock(&j->lock);
     if (r < j->err_row)
         j->err_row = r, j->st = st, j->err = *e;
+    pthread_cond_broadcast(&j->moved);
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* Row r's rank and score into the unit's estimates. */
+static void
+feed_row(unc_job *j, size_t r)
+{
+    unc_stream *s = j->stream;
+    if (!j->ok[r])
+        return;
+    const float *rank = j->rank + (r % j->win) * j->nu;
+    const double *score = j->score + (r % j->win) * j->nu;
+    for (size_t u = 0; u < j->nu; u++) {
+        pa_p2 *p2 = s->p2 + 5 * u;
+        if (!isnan(rank[u])) {
+            s->sum[u] += rank[u], s->cnt[u]++;
+            if (s->hist_k)
+                s->hist[u * s->hist_k + (size_t)rank[u] - 1]++;
+            for (int k = 0; !s->hist_k && k < 3; k++)
+                pa_p2_add(&p2[k], stream_p[k], rank[u]);
+        }
+        for (int k = 3; !isnan(score[u]) && k < 5; k++)
+            pa_p2_add(&p2[k], stream_p[k], score[u]);
+    }
+}
+
+/* Row r is scored: with a stream, the rows scored from the first not fed on are fed, in order,
+ * by one thread at a time, and their slots freed. */
+static void
+row_done(unc_job *j, size_t r)
+{
+    if (!j->stream || r >= j->n_keep)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->done[r % j->win] = 1;
+    if (!j->feeding) {
+        j->feeding = 1;
+        while (j->fed < j->n_keep && j->done[j->fed % j->win]) {
+            size_t f = j->fed;
+            pthread_mutex_unlock(&j->lock);
+            feed_row(j, f);
+            pthread_mutex_lock(&j->lock);
+            j->done[f % j->win] = 0;
+            j->fed++;
+            pthread_cond_broadcast(&j->moved);
+        }
+        j->feeding = 0;
+    }
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -105,6 +186,9 @@ job_rows(unc_job *j, pa_unc_thread *t, double *x, double *ts, double *tc)
     pa_error e;
     for (;;) {
         pthread_mutex_lock(&j->lock);
+        while (j->stream && j->next < j->n_keep && j->next >= j->fed + j->win &&
+               j->err_row == PA_NONE) /* its slot is not fed yet */
+            pthread_cond_wait(&j->moved, &j->lock);
         size_t r = j->next++;
         int stop = r >= j->n_rows || j->err_row != PA_NONE;
         pthread_mutex_unlock(&j->lock);
@@ -120,6 +204,7 @@ job_rows(unc_job *j, pa_unc_thread *t, double *x, double *ts, double *tc)
         j->ok[r] = st == PA_OK;
         if (st != PA_OK && st != PA_ERR_COMPUTE)
             job_error(j, r, st, &e);
+        row_done(j, r);
         pthread_mutex_lock(&j->lock);
         if (st == PA_ERR_COMPUTE && r < j->fail_row)
             j->fail_row = r, j->fail = e;
@@ -159,6 +244,7 @@ job_run(unc_job *j, pa_error *err)
     pthread_t th[64];
     size_t started = 0;
     pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->moved, NULL);
     j->err_row = j->fail_row = PA_NONE;
     for (size_t i = 1; i < nt && i < 64; i++)
         if (pthread_create(&th[started], NULL, job_thread, j) == 0)
@@ -167,6 +253,7 @@ job_run(unc_job *j, pa_error *err)
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     pthread_mutex_destroy(&j->lock);
+    pthread_cond_destroy(&j->moved);
     if (j->err_row != PA_NONE) {
         if (err)
             *err = j->err;
@@ -212,6 +299,62 @@ unit_stats(pa_uncertainty *u, const unc_job *j, const double *nom_score, pa_erro
     }
     pa_free(v);
     return PA_OK;
+}
+
+/* The same from the stream: the mean exact, the percentiles counted or estimated. */
+static void
+stream_stats(pa_uncertainty *u, const unc_job *j, const double *nom_score)
+{
+    const unc_stream *sm = j->stream;
+    for (size_t k = 0; k < u->nu; k++) {
+        double *s = &u->stat[k * 8];
+        const pa_p2 *p2 = sm->p2 + 5 * k;
+        const uint32_t *h = sm->hist + k * sm->hist_k;
+        size_t m = sm->cnt[k];
+        s[PA_UNC_NOMINAL_SCORE] = nom_score[k];
+        s[PA_UNC_NOMINAL_RANK] = j->nom_rank[k];
+        s[PA_UNC_MEAN_RANK] = m ? sm->sum[k] / (double)m : NAN;
+        static const int at[5] = { PA_UNC_RANK_P05, PA_UNC_MEDIAN_RANK, PA_UNC_RANK_P95,
+                                   PA_UNC_SCORE_P05, PA_UNC_SCORE_P95 };
+        for (int q = 0; q < 5; q++)
+            s[at[q]] = q < 3 && sm->hist_k ? pa_quantile_counts(h, sm->hist_k, m, stream_p[q])
+                                           : pa_p2_get(&p2[q], stream_p[q]);
+    }
+}
+
+static void
+stream_free(unc_stream *s)
+{
+    if (!s)
+        return;
+    pa_free(s->hist);
+    pa_free(s->p2);
+    pa_free(s->sum);
+    pa_free(s->cnt);
+    pa_free(s);
+}
+
+/* Whether the kept rows would pass the bound; if so a stream, and a window of rows (a few per
+ * thread) instead of all. 0 when out of memory. */
+static int
+stream_new(unc_job *j)
+{
+    j->win = j->n_keep;
+    if (j->n_keep * j->nu * (sizeof *j->rank + sizeof *j->score) <= exact_bound)
+        return 1;
+    size_t nt = pa_thread_count(), nu = j->nu ? j->nu : 1;
+    j->win = 4 * nt > 64 ? 4 * nt : 64;
+    j->win = j->win < j->n_keep ? j->win : j->n_keep;
+    unc_stream *s = j->stream = pa_calloc(1, sizeof *s);
+    if (!s)
+        return 0;
+    s->hist_k = j->nu <= hist_bound ? j->nu : 0;
+    s->hist = pa_calloc(nu * s->hist_k + 1, sizeof *s->hist);
+    s->p2 = pa_calloc(5 * nu, sizeof *s->p2);
+    s->sum = pa_calloc(nu, sizeof *s->sum);
+    s->cnt = pa_calloc(nu, sizeof *s->cnt);
+    j->done = pa_calloc(j->win, 1);
+    return s->hist && s->p2 && s->sum && s->cnt && j->done;
 }
 
 /* The samples whose every row was scored: yA, yB, yAB [d][n] over them (*n their count). */
@@ -398,11 +541,12 @@ draw_all(pa_uncertainty *u, unc_job *j, const double *nom_score, pa_error *err)
 {
     size_t dims = j->saltelli ? 2 * j->dz->dim : j->dz->dim;
     double *pts = pa_calloc(j->n * dims + 1, sizeof *pts);
-    j->rank = pa_calloc(j->n_keep * j->nu + 1, sizeof *j->rank);
-    j->score = pa_calloc(j->n_keep * j->nu + 1, sizeof *j->score);
+    int sm = stream_new(j);
+    j->rank = pa_calloc(j->win * j->nu + 1, sizeof *j->rank);
+    j->score = pa_calloc(j->win * j->nu + 1, sizeof *j->score);
     j->ok = pa_calloc(j->n_rows, 1);
     j->y = j->saltelli ? pa_calloc(j->n_rows, sizeof *j->y) : NULL;
-    pa_status st = pts && j->rank && j->score && j->ok && (j->y || !j->saltelli)
+    pa_status st = pts && sm && j->rank && j->score && j->ok && (j->y || !j->saltelli)
                        ? pa_unc_points(pts, j->n, dims, u->sobol, j->dz->seed, err)
                        : pa_nomem(err);
     j->pts = pts;
@@ -418,7 +562,10 @@ draw_all(pa_uncertainty *u, unc_job *j, const double *nom_score, pa_error *err)
                      err ? err->column : 0, "every one of the %zu runs failed; the first: %s",
                      j->n_rows, j->fail.text);
     }
-    if (st == PA_OK)
+    u->estimated = j->stream != NULL;
+    if (st == PA_OK && j->stream)
+        stream_stats(u, j, nom_score);
+    else if (st == PA_OK)
         st = unit_stats(u, j, nom_score, err);
     if (st == PA_OK && j->saltelli)
         st = sobol_indices(u, j, err);
@@ -427,6 +574,8 @@ draw_all(pa_uncertainty *u, unc_job *j, const double *nom_score, pa_error *err)
     pa_free(j->score);
     pa_free(j->ok);
     pa_free(j->y);
+    pa_free(j->done);
+    stream_free(j->stream);
     return st;
 }
 
@@ -579,6 +728,12 @@ pa_uncertainty_times(const pa_uncertainty *u, double *setup, double *compute)
         *setup = u ? u->t_setup : 0;
     if (compute)
         *compute = u ? u->t_compute : 0;
+}
+
+int
+pa_uncertainty_estimated(const pa_uncertainty *u)
+{
+    return u && u->estimated;
 }
 
 int

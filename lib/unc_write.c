@@ -18,7 +18,7 @@ csv_units(FILE *f, const pa_uncertainty *u)
     fputs("unit,name,period,node", f);
     for (size_t k = 0; k < 8; k++)
         fprintf(f, ",%s", stat_keys[k]);
-    fputs(",runs,failed\n", f);
+    fputs(",runs,failed,percentiles\n", f);
     for (size_t i = 0; i < pa_uncertainty_unit_count(u); i++) {
         const char *name = pa_uncertainty_unit_name(u, i);
         pa_write_csv_field(f, pa_uncertainty_unit_code(u, i));
@@ -32,7 +32,8 @@ csv_units(FILE *f, const pa_uncertainty *u)
             fputc(',', f);
             pa_write_number(f, pa_uncertainty_stat(u, i, (pa_unc_stat)k), 0);
         }
-        fprintf(f, ",%zu,%zu\n", pa_uncertainty_runs(u), pa_uncertainty_failed(u));
+        fprintf(f, ",%zu,%zu,%s\n", pa_uncertainty_runs(u), pa_uncertainty_failed(u),
+                pa_uncertainty_estimated(u) ? "estimated" : "exact");
     }
 }
 
@@ -95,8 +96,9 @@ write_json(FILE *f, const pa_uncertainty *u)
     pa_write_json_str(f, pa_uncertainty_period(u));
     fputs(",\n  \"node\": ", f);
     pa_write_json_str(f, pa_uncertainty_node(u));
-    fprintf(f, ",\n  \"runs\": %zu,\n  \"failed\": %zu,\n  \"points\": \"%s\"",
-            pa_uncertainty_runs(u), pa_uncertainty_failed(u), pa_uncertainty_points(u));
+    fprintf(f, ",\n  \"runs\": %zu,\n  \"failed\": %zu,\n  \"points\": \"%s\",\n  "
+            "\"percentiles\": \"%s\"", pa_uncertainty_runs(u), pa_uncertainty_failed(u),
+            pa_uncertainty_points(u), pa_uncertainty_estimated(u) ? "estimated" : "exact");
     json_units(f, u);
     if (pa_unc_is_sensitivity(u))
         json_inputs(f, u);

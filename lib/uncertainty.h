@@ -70,5 +70,23 @@ void pa_sobol_jansen(const double *yA, const double *yB, const double *yAB, size
 int pa_unc_is_sensitivity(const pa_uncertainty *u);
 /* R's quantile type 7 of sorted x[0..n) (NaN for n = 0). */
 double pa_quantile_sorted(const double *x, size_t n, double p);
+/* The same of m whole numbers given as counts: c[v − 1] of them are v (v = 1..k). */
+double pa_quantile_counts(const uint32_t *c, size_t k, size_t m, double p);
+
+/* Jain and Chlamtac's P² estimate of one quantile p, in five markers, fed one value at a time
+ * (doc/methods.md §14); zero-initialise. Up to five values it holds them all: the quantile is
+ * then exact. */
+typedef struct pa_p2 {
+    double q[5];                /* marker heights (the first values, sorted, until five) */
+    double pos[5];              /* marker positions, 1-based */
+    size_t n;
+} pa_p2;
+void pa_p2_add(pa_p2 *s, double p, double x);
+double pa_p2_get(const pa_p2 *s, double p);
+
+/* Internal test hook: the bytes of exact per-draw storage (N × units × 12) beyond which
+ * percentiles are estimated (0: the default, 64 MiB), and the units up to which the ranks'
+ * estimate is a histogram of counts (exact; 0: the default, 1024). Process-wide. */
+void pa__unc_set_bounds(size_t exact_bytes, size_t hist_units);
 
 #endif

@@ -98,6 +98,10 @@ uncertainty_report(FILE *f, const pa_uncertainty *u, int sensitivity, size_t n)
         input_lines(f, u);
     }
     fputs("名次的稳健性 (名义名次及各次运行的分布)\n", f);
+    if (pa_uncertainty_estimated(u))
+        fputs("  运行数 × 单位数超出精确存储的上限 (64 MiB): 得分的 5–95 % 为流式估计 (P²),\n"
+              "  名次的中位与 5–95 % 单位不超过 1024 个时按名次计数 (精确), 否则亦为 P² 估计;\n"
+              "  平均名次为精确值.\n", f);
     unit_lines(f, u);
 }
 

@@ -725,11 +725,16 @@ PA_EXPORT double pa_uncertainty_sobol(const pa_uncertainty *u, size_t i, pa_sobo
 /** CPU seconds spent writing the draws' inputs into working models and in pa_engine_compute(),
  *  summed over the threads (either pointer may be NULL). Since 0.5. */
 PA_EXPORT void pa_uncertainty_times(const pa_uncertainty *u, double *setup, double *compute);
+/** 1 when the percentiles (median, 5 and 95 % rank and score) are estimated in bounded memory
+ *  (P², doc/methods.md §14) because the runs × units kept exactly would pass 64 MiB; the mean
+ *  rank is exact either way. 0 when exact, or for NULL. Since 0.5. */
+PA_EXPORT int pa_uncertainty_estimated(const pa_uncertainty *u);
 /**
  * CSV: one row per unit, `unit,name,period,node,nominal_score,nominal_rank,mean_rank,
- * median_rank,rank_p05,rank_p95,score_p05,score_p95,runs,failed`; for a sensitivity run the
+ * median_rank,rank_p05,rank_p95,score_p05,score_p95,runs,failed,percentiles` (the last `exact`
+ * or `estimated`); for a sensitivity run the
  * indices instead, `input,first_order,total,first_lo,first_hi,total_lo,total_hi`. JSON: both,
- * with the runs, failures and points. Since 0.5.
+ * with the runs, failures, points and percentiles. Since 0.5.
  */
 PA_EXPORT pa_status pa_uncertainty_write(const pa_uncertainty *u, FILE *out, pa_format format,
                                          pa_error *err);

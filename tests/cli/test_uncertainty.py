@@ -33,7 +33,8 @@ sys.dont_write_bytecode = True
 from clitest import check, copy_data, main, ok, run, setup, tempdir
 
 UNC_COLS = ["unit", "name", "period", "node", "nominal_score", "nominal_rank", "mean_rank",
-            "median_rank", "rank_p05", "rank_p95", "score_p05", "score_p95", "runs", "failed"]
+            "median_rank", "rank_p05", "rank_p95", "score_p05", "score_p95", "runs", "failed",
+            "percentiles"]
 INDICATORS = ["police_incidents", "criminal_cases", "gun_cases", "fires", "fire_deaths",
               "traffic_accidents", "traffic_deaths"]
 
@@ -145,7 +146,8 @@ def check_formats_threads(tool, folder):
     r.expect_ok()
     js = json.loads(r.stdout)
     check(js["runs"] == 40 and js["failed"] == 0 and js["points"] == "sobol" and
-          js["node"] == "pingan" and js["period"] == "2019", f"json head: {js}")
+          js["node"] == "pingan" and js["period"] == "2019" and js["percentiles"] == "exact"
+          and all(row["percentiles"] == "exact" for row in got.values()), f"json head: {js}")
     for u in js["units"]:
         row = got[u["unit"]]
         for k in UNC_COLS[4:12]:
