@@ -57,3 +57,21 @@ try:
     pingan.Model.from_string('[index]\ncode = x\nnormalise = minmix\n', 'draft.ini')
 except pingan.Error as e:
     print('refused:', e)  # draft.ini:3:…: unknown method
+
+# %% [markdown]
+# Why the index moved in 2019, indicator by indicator (the parts add up to the change).
+
+# %%
+why = result.explain().to_frame()
+print(why[why.unit == 'xiangzhou'][['indicator', 'value_change_pct', 'contribution', 'share']])
+
+# %% [markdown]
+# How robust the ranks are: data/uncertainty.ini is the model with an [uncertainty] section
+# (weight noise, other normalisations and means, one indicator left out at a time).
+
+# %%
+robust = pingan.Model(os.path.join(ROOT, 'data', 'uncertainty.ini'))
+runs = robust.uncertainty(data, 1000)
+print(runs, '-', runs.failed, 'runs could not be scored')
+print(runs.to_frame()[['name', 'nominal_rank', 'median_rank', 'rank_p05', 'rank_p95']])
+print(robust.sensitivity(data, 500).to_frame().round(3))

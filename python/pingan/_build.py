@@ -110,6 +110,43 @@ size_t pa_stats_group_complete(const pa_stats *stats, size_t g);
 double pa_stats_group_share(const pa_stats *stats, size_t g, size_t c);
 double pa_stats_group_loading(const pa_stats *stats, size_t g, size_t c);
 
+typedef enum pa_compare { PA_COMPARE_PREVIOUS, PA_COMPARE_YEAR, PA_COMPARE_MEAN } pa_compare;
+pa_status pa_result_set_base(pa_result *result, const char *period, pa_error *err);
+pa_status pa_result_set_compare(pa_result *result, pa_compare how, unsigned k, pa_error *err);
+
+typedef struct pa_explain pa_explain;
+pa_status pa_explain_compute(pa_explain **out, const pa_model *model, const pa_result *result,
+                             const char *node, const char *period, pa_error *err);
+void pa_explain_free(pa_explain *explain);
+size_t pa_explain_node(const pa_explain *explain);
+size_t pa_explain_period(const pa_explain *explain);
+size_t pa_explain_count(const pa_explain *explain);
+double pa_explain_change(const pa_explain *explain, size_t unit);
+
+long pa_model_uncertainty_line(const pa_model *model);
+typedef struct pa_uncertainty pa_uncertainty;
+typedef struct pa_uncertainty_options { const char *period; const char *node; }
+        pa_uncertainty_options;
+pa_status pa_uncertainty_run(pa_uncertainty **out, const pa_model *model, const pa_data *data,
+                             size_t n, const pa_uncertainty_options *opts, pa_error *err);
+pa_status pa_sensitivity_run(pa_uncertainty **out, const pa_model *model, const pa_data *data,
+                             size_t n, const pa_uncertainty_options *opts, pa_error *err);
+void pa_uncertainty_free(pa_uncertainty *u);
+size_t pa_uncertainty_runs(const pa_uncertainty *u);
+size_t pa_uncertainty_failed(const pa_uncertainty *u);
+const char *pa_uncertainty_points(const pa_uncertainty *u);
+const char *pa_uncertainty_period(const pa_uncertainty *u);
+const char *pa_uncertainty_node(const pa_uncertainty *u);
+size_t pa_uncertainty_unit_count(const pa_uncertainty *u);
+const char *pa_uncertainty_unit_code(const pa_uncertainty *u, size_t unit);
+const char *pa_uncertainty_unit_name(const pa_uncertainty *u, size_t unit);
+size_t pa_uncertainty_input_count(const pa_uncertainty *u);
+const char *pa_uncertainty_input_name(const pa_uncertainty *u, size_t i);
+typedef enum pa_sobol_stat { PA_SOBOL_FIRST, PA_SOBOL_TOTAL, PA_SOBOL_FIRST_LO,
+                             PA_SOBOL_FIRST_HI, PA_SOBOL_TOTAL_LO, PA_SOBOL_TOTAL_HI }
+        pa_sobol_stat;
+double pa_uncertainty_sobol(const pa_uncertainty *u, size_t i, pa_sobol_stat what);
+
 /* helpers of the binding (below) */
 size_t pyp_split(char *buf, size_t size, const char **out, size_t n);
 void pyp_take(const char **table, const long *codes, size_t n, const char **out);
@@ -120,7 +157,10 @@ void pyp_cells(const pa_result *r, double *value, double *rate, double *score, l
                size_t max_bands);
 char *pyp_strings(const pa_result *r, int what, size_t *len);
 void pyp_levels(const pa_result *r, int *out);
-pa_status pyp_write(const pa_result *r, int json, char **text, size_t *len, pa_error *err);
+pa_status pyp_write(const void *obj, int kind, int json, char **text, size_t *len,
+                    pa_error *err);
+void pyp_unc_stats(const pa_uncertainty *u, double *out);
+void pyp_explain_rows(const pa_explain *x, long *unit, long *node, double *out);
 void pyp_free(void *p);
 """
 
@@ -247,9 +287,10 @@ pyp_levels(const pa_result *r, int *out)
         out[n] = pa_result_node_level(r, n);
 }
 
-/* pa_result_write into memory: *text (free with pyp_free) of *len bytes. */
+/* An object's writer into memory: *text (free with pyp_free) of *len bytes. kind 0: a result
+ * (pa_result_write), 1: an explanation, 2: uncertainty or sensitivity. */
 static pa_status
-pyp_write(const pa_result *r, int json, char **text, size_t *len, pa_error *err)
+pyp_write(const void *obj, int kind, int json, char **text, size_t *len, pa_error *err)
 {
     FILE *f = open_memstream(text, len);
     if (!f) {
@@ -259,9 +300,42 @@ pyp_write(const pa_result *r, int json, char **text, size_t *len, pa_error *err)
         snprintf(err->text, sizeof err->text, "out of memory");
         return PA_ERR_NOMEM;
     }
-    pa_status st = pa_result_write(r, f, json ? PA_FORMAT_JSON : PA_FORMAT_CSV, NULL, err);
+    pa_format fmt = json ? PA_FORMAT_JSON : PA_FORMAT_CSV;
+    pa_status st = kind == 0 ? pa_result_write(obj, f, fmt, NULL, err)
+                   : kind == 1 ? pa_explain_write(obj, f, fmt, err)
+                   : pa_uncertainty_write(obj, f, fmt, err);
     fclose(f);
     return st;
+}
+
+/* Every unit's statistics (pa_unc_stat order, 8 a unit), unit by unit. */
+static void
+pyp_unc_stats(const pa_uncertainty *u, double *out)
+{
+    size_t n = pa_uncertainty_unit_count(u);
+    for (size_t k = 0; k < n; k++)
+        for (int s = 0; s <= PA_UNC_SCORE_P95; s++)
+            out[k * 8 + (size_t)s] = pa_uncertainty_stat(u, k, (pa_unc_stat)s);
+}
+
+/* Every row of an explanation: its unit and part (result indices) and value_change_pct,
+ * score_change (of the part), contribution, share, node_change (5 a row). */
+static void
+pyp_explain_rows(const pa_explain *x, long *unit, long *node, double *out)
+{
+    const pa_result *r = pa_explain_result(x);
+    size_t p = pa_explain_period(x);
+    for (size_t i = 0; i < pa_explain_count(x); i++) {
+        size_t u = pa_explain_unit(x, i), leaf = pa_explain_indicator(x, i);
+        unit[i] = (long)u;
+        node[i] = (long)leaf;
+        double *o = out + i * 5;
+        o[0] = pa_result_value_change_pct(r, u, p, leaf);
+        o[1] = pa_result_score_change(r, u, p, leaf);
+        o[2] = pa_explain_contribution(x, i);
+        o[3] = pa_explain_share(x, i);
+        o[4] = pa_explain_change(x, u);
+    }
 }
 
 static void

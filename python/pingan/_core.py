@@ -61,6 +61,19 @@ def _make(ctype, call, free):
     return ffi.gc(out[0], free)
 
 
+def _write(ptr, kind, json):
+    """A library writer's CSV (json 0) or JSON (1) as text: kind 0 a result, 1 an explanation,
+    2 an uncertainty or sensitivity run."""
+    text, n = ffi.new('char **'), ffi.new('size_t *')
+    err = ffi.new('pa_error *')
+    status = lib.pyp_write(ptr, kind, json, text, n, err)
+    try:
+        _check(status, err)
+        return ffi.unpack(text[0], n[0]).decode('utf-8')
+    finally:
+        lib.pyp_free(text[0])
+
+
 def _enc(s):
     return ffi.NULL if s is None else str(s).encode('utf-8')
 
@@ -170,13 +183,31 @@ class Model:
     def remove_indicator(self, node):
         return self._edit(lib.pa_model_remove_indicator, _enc(node))
 
+    def _data(self, source, options):
+        if isinstance(source, Data) and options:
+            raise TypeError(f'options given for a Data, which was read already: {sorted(options)}')
+        return source if isinstance(source, Data) else Data(source, self, **options)
+
     def compute(self, source, **options):
         """Score `source`: a pingan.Data, a DataFrame (options as for Data), a CSV path (read
         with its earlier siblings unless siblings=False) or a list of paths."""
-        if isinstance(source, Data) and options:
-            raise TypeError(f'options given for a Data, which was read already: {sorted(options)}')
-        data = source if isinstance(source, Data) else Data(source, self, **options)
-        return data.compute(self)
+        return self._data(source, options).compute(self)
+
+    @property
+    def uncertainty_line(self):
+        """The line of the model's [uncertainty] section, None when it has none."""
+        return lib.pa_model_uncertainty_line(self._ptr) or None
+
+    def uncertainty(self, source, n, node=None, period=None, **options):
+        """n Monte Carlo runs over the model's [uncertainty] section on `source` (as for
+        compute): the command's --uncertainty N, as a pingan.Uncertainty. node and period:
+        what is ranked (None: the top, the latest period). See Data.uncertainty."""
+        return self._data(source, options).uncertainty(self, n, node, period)
+
+    def sensitivity(self, source, n, node=None, period=None, **options):
+        """A Saltelli design of base sample n (the command's --sensitivity N), as a
+        pingan.Sensitivity. See Data.sensitivity."""
+        return self._data(source, options).sensitivity(self, n, node, period)
 
 
 class Data:
@@ -237,6 +268,34 @@ class Data:
                                                                         o, e), lib.pa_result_free)
         return Result(ptr, kept, self)
 
+    def _runs(self, model, n, node, period, run, cls):
+        from . import _analysis
+        n = _analysis.run_count(n)
+        kept = model.copy()  # the section as run, whatever the model becomes
+        keep = [ffi.NULL if s is None else ffi.new('char[]', _enc(s)) for s in (node, period)]
+        opts = ffi.new('pa_uncertainty_options *', {'node': keep[0], 'period': keep[1]})
+        with self._lock:
+            ptr = _make('pa_uncertainty', lambda o, e: run(o, kept._ptr, self._ptr, n, opts, e),
+                        lib.pa_uncertainty_free)
+        return cls(ptr, kept, self)
+
+    def uncertainty(self, model, n, node=None, period=None):
+        """n Monte Carlo runs of `model` over its [uncertainty] section (pa_uncertainty_run):
+        a pingan.Uncertainty with the rank statistics of `node` (None: the top) in `period`
+        (None: the latest). Error with the section's line for a section that does not fit the
+        model; ARGUMENT for n = 0, no section, an unknown node or period. The run uses the
+        machine's threads (PINGAN_THREADS) outside the GIL; it cannot be interrupted: Ctrl-C
+        takes effect when it returns (its time grows with n, as the command's)."""
+        from ._analysis import Uncertainty
+        return self._runs(model, n, node, period, lib.pa_uncertainty_run, Uncertainty)
+
+    def sensitivity(self, model, n, node=None, period=None):
+        """A Saltelli design of base sample n over the d inputs of [uncertainty], n (d + 2)
+        runs (pa_sensitivity_run): a pingan.Sensitivity with Jansen's Sobol indices. Otherwise
+        as uncertainty() (not interruptible either)."""
+        from ._analysis import Sensitivity
+        return self._runs(model, n, node, period, lib.pa_sensitivity_run, Sensitivity)
+
 
 class Result:
     """Scores, ranks, bands and changes of every unit, period and node. Keeps the model (as it
@@ -288,25 +347,26 @@ class Result:
         from . import _frame
         return _frame.result_frame(self)
 
-    def _write(self, json):
-        text, n = ffi.new('char **'), ffi.new('size_t *')
-        err = ffi.new('pa_error *')
-        status = lib.pyp_write(self._ptr, json, text, n, err)
-        try:
-            _check(status, err)
-            return ffi.unpack(text[0], n[0]).decode('utf-8')
-        finally:
-            lib.pyp_free(text[0])
-
     def to_csv(self):
         """The command's -f csv output, as text."""
-        return self._write(0)
+        return _write(self._ptr, 0, 0)
 
     def to_json(self):
         """The command's -f json output, as text."""
-        return self._write(1)
+        return _write(self._ptr, 0, 1)
 
     def stats(self, period=None):
         """Statistics of the indicators (pingan.Stats) for period (None: the latest)."""
         from ._stats import Stats
         return Stats(self.model, self.data, period)
+
+    def explain(self, node=None, period=None, base=None, compare=None):
+        """Why `node` (None: the top) moved in `period` (None: the latest): the command's
+        --explain, as a pingan.Explanation. The change is against the result's base (the
+        period before) unless base='2014' (the command's --base) or compare='previous' |
+        'year' | 'mean:K' (--compare) is given; then a result of its own is computed for it
+        (the data's engine has every stage: nothing is recomputed) and this one is unchanged.
+        Error (ARGUMENT) for a period without a base, an unknown node or period."""
+        from ._analysis import Explanation, rebased
+        result = self if base is None and compare is None else rebased(self, base, compare)
+        return Explanation(result, node, period)
