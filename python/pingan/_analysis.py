@@ -37,6 +37,8 @@ class Uncertainty:
         lib = _core.lib
         self._ptr, self.model, self.data = ptr, model, data
         self.runs, self.failed = lib.pa_uncertainty_runs(ptr), lib.pa_uncertainty_failed(ptr)
+        # 'exact', or 'estimated' past the library's memory bound (doc/methods.md §14)
+        self.percentiles = 'estimated' if lib.pa_uncertainty_estimated(ptr) else 'exact'
         self.points = _core._text(lib.pa_uncertainty_points(ptr))
         self.period = _core._text(lib.pa_uncertainty_period(ptr))
         self.node = _core._text(lib.pa_uncertainty_node(ptr))
@@ -53,7 +55,8 @@ class Uncertainty:
     def ranks(self):
         """Per unit, in the result's order: unit, name, period, node (text; name NaN when the
         data has none), then UNC_STATS (float; NaN for a unit that is not ranked), runs and
-        failed (int) — the command's --uncertainty -f csv, column for column."""
+        failed (int), percentiles ('exact' or 'estimated') — the command's --uncertainty -f csv,
+        column for column."""
         import numpy as np
         import pandas as pd
         lib, u = _core.lib, self._ptr
@@ -66,7 +69,8 @@ class Uncertainty:
                 'period': [self.period] * n, 'node': [self.node] * n}
         cols.update((c, stats[:, j]) for j, c in enumerate(UNC_STATS))
         cols.update(runs=np.full(n, self.runs, dtype=np.int64),
-                    failed=np.full(n, self.failed, dtype=np.int64))
+                    failed=np.full(n, self.failed, dtype=np.int64),
+                    percentiles=np.full(n, self.percentiles, dtype=object))
         return pd.DataFrame(cols)
 
     def to_frame(self):

@@ -134,6 +134,7 @@ pa_status pa_sensitivity_run(pa_uncertainty **out, const pa_model *model, const 
 void pa_uncertainty_free(pa_uncertainty *u);
 size_t pa_uncertainty_runs(const pa_uncertainty *u);
 size_t pa_uncertainty_failed(const pa_uncertainty *u);
+int pa_uncertainty_estimated(const pa_uncertainty *u);
 const char *pa_uncertainty_points(const pa_uncertainty *u);
 const char *pa_uncertainty_period(const pa_uncertainty *u);
 const char *pa_uncertainty_node(const pa_uncertainty *u);
