@@ -731,32 +731,35 @@ scored_data(pa_engine *e, const pa_model *m, const pa_data **d, pa_error *err)
             clear(e), roll_drop(e);
         return PA_OK;
     }
-    keybuf k = { 0 };
+    keybuf *k = &e->kb; /* the engine's key buffer: no allocation when the roll-up is kept */
+    k->n = 0;
+    k->nomem = 0;
     for (size_t i = 0; i < m->n_indicators; i++) {
         const pa_node *nd = &m->nodes[m->order[i]];
-        kb_s(&k, pa_node_column(nd));
-        kb_u(&k, (uint64_t)nd->rollup);
-        kb_s(&k, nd->rollup_col);
+        kb_s(k, pa_node_column(nd));
+        kb_u(k, (uint64_t)nd->rollup);
+        kb_s(k, nd->rollup_col);
     }
-    if (k.nomem) {
-        pa_free(k.b);
+    if (k->nomem)
         return pa_nomem(err);
-    }
-    if (e->rolled && e->roll_units == m->units && k.n == e->roll_klen &&
-        memcmp(k.b, e->roll_key, k.n) == 0) {
-        pa_free(k.b);
+    if (e->rolled && e->roll_units == m->units && k->n == e->roll_klen &&
+        memcmp(k->b, e->roll_key, k->n) == 0) {
         *d = e->rolled;
         return PA_OK;
     }
     clear(e), roll_drop(e);
+    char *key = pa_malloc(k->n ? k->n : 1);
+    if (!key)
+        return pa_nomem(err);
+    memcpy(key, k->b, k->n);
     pa_status st = pa_rollup_data(m, e->d, &e->rolled, err);
     if (st != PA_OK) {
-        pa_free(k.b);
+        pa_free(key);
         return st;
     }
     e->counts.rollups++;
     e->roll_units = pa_units_ref(m->units);
-    e->roll_key = k.b, e->roll_klen = k.n;
+    e->roll_key = key, e->roll_klen = k->n;
     *d = e->rolled;
     return PA_OK;
 }
